@@ -1,0 +1,19 @@
+#include "core/clock.h"
+
+#include "core/cpu.h"
+#include "core/interrupts.h"
+
+namespace tine {
+
+Cpu g_cpus[hal::kMaxCpus];
+
+void clock_interrupt() {
+  Cpu& c = this_cpu();
+  __atomic_store_n(&c.ticks, c.ticks + 1, __ATOMIC_RELAXED);
+}
+
+u64 cpu_ticks(unsigned cpu) {
+  return __atomic_load_n(&g_cpus[cpu].ticks, __ATOMIC_RELAXED);
+}
+
+}  // namespace tine

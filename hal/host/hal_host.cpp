@@ -1,0 +1,45 @@
+// Host implementation of hal/hal.h for the Catch2 tests.
+#include "hal/host/hal_host.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <thread>
+
+#include "hal/hal.h"
+
+namespace tine::hal {
+
+namespace {
+thread_local unsigned t_cpu_index = 0;
+thread_local bool t_irq_enabled = true;
+}  // namespace
+
+void host::set_cpu_index(unsigned index) { t_cpu_index = index; }
+
+IrqState irq_save() {
+  IrqState s = t_irq_enabled;
+  t_irq_enabled = false;
+  return s;
+}
+void irq_restore(IrqState s) { t_irq_enabled = s != 0; }
+bool irq_enabled() { return t_irq_enabled; }
+unsigned cpu_index() { return t_cpu_index; }
+void cpu_relax() { std::this_thread::yield(); }
+
+// Host "physical" addresses are host virtual addresses.
+void* phys_to_virt(paddr_t pa) { return reinterpret_cast<void*>(pa); }
+paddr_t virt_to_phys(const void* va) { return reinterpret_cast<paddr_t>(va); }
+
+void console_write(const char* s, size_t n) { fwrite(s, 1, n, stderr); }
+
+u64 time_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return u64(ts.tv_sec) * 1000000000u + u64(ts.tv_nsec);
+}
+
+void power_off(bool failure) { std::exit(failure ? 1 : 0); }
+void halt() { std::abort(); }
+
+}  // namespace tine::hal

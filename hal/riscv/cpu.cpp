@@ -1,0 +1,47 @@
+// hal.h's per-hart primitives on RISC-V: interrupts, cpu index, power.
+#include "core/console.h"
+#include "hal/hal.h"
+#include "hal/riscv/csr.h"
+#include "hal/riscv/hart.h"
+#include "hal/riscv/sbi.h"
+
+namespace tine::hal {
+
+using namespace riscv;
+
+IrqState irq_save() {
+  unsigned long old;
+  asm volatile("csrrci %0, sstatus, %1" : "=r"(old) : "i"(kSstatusSIE) : "memory");
+  return old & kSstatusSIE;
+}
+
+void irq_restore(IrqState s) {
+  if (s & kSstatusSIE) set_sstatus(kSstatusSIE);
+}
+
+bool irq_enabled() { return read_sstatus() & kSstatusSIE; }
+
+unsigned cpu_index() { return this_hart().index; }
+
+void cpu_relax() { asm volatile("nop; nop; nop; nop" ::: "memory"); }
+
+void power_off(bool failure) {
+  // SRST shutdown; where that is not supported (sifive_u), a cold reboot,
+  // which QEMU run with -no-reboot turns into an exit. Never the legacy call:
+  // it hangs without a reset device.
+  sbi::system_reset(sbi::ResetType::Shutdown,
+                    failure ? sbi::ResetReason::SystemFailure
+                            : sbi::ResetReason::None);
+  sbi::system_reset(sbi::ResetType::ColdReboot,
+                    failure ? sbi::ResetReason::SystemFailure
+                            : sbi::ResetReason::None);
+  console_write_unlocked("tine: power-off failed, halting\n", 32);
+  halt();
+}
+
+void halt() {
+  clear_sstatus(kSstatusSIE);
+  for (;;) wfi();
+}
+
+}  // namespace tine::hal

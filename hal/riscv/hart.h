@@ -1,0 +1,41 @@
+// Per-hart data, reachable through tp while the hart runs kernel code.
+#pragma once
+
+#define HART_USER_SP 0
+#define HART_KERNEL_SP 8
+#define HART_FAULT_RECOVER 16
+
+#ifndef __ASSEMBLER__
+#include "core/types.h"
+#include "hal/hal.h"
+
+namespace tine::hal::riscv {
+
+struct HartLocal {
+  u64 user_sp;            // trap.S parks the user sp here on entry
+  u64 kernel_sp;          // stack top for traps from user mode
+  u64 fault_recover_pc;   // if set, a kernel fault resumes here (probes, copyin)
+  unsigned index;         // dense cpu index (hal::cpu_index)
+  unsigned hartid;
+  bool online;
+};
+
+static_assert(offsetof(HartLocal, user_sp) == HART_USER_SP);
+static_assert(offsetof(HartLocal, kernel_sp) == HART_KERNEL_SP);
+static_assert(offsetof(HartLocal, fault_recover_pc) == HART_FAULT_RECOVER);
+
+extern HartLocal g_harts[kMaxCpus];
+
+inline HartLocal& this_hart() {
+  HartLocal* h;
+  asm volatile("mv %0, tp" : "=r"(h));
+  return *h;
+}
+
+// Online harts, in cpu-index order.
+unsigned online_hart_count();
+// The hart id of a cpu index.
+unsigned hartid_of(unsigned index);
+
+}  // namespace tine::hal::riscv
+#endif

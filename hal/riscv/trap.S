@@ -1,0 +1,124 @@
+/* The S-mode trap vector. sscratch is 0 while the hart runs kernel code and
+ * holds the hart's HartLocal pointer while it runs user code, so one swap
+ * tells where the trap came from. The full frame goes on the kernel stack;
+ * trap_dispatch (trap.cpp) gets a pointer to it. */
+#include "hal/riscv/hart.h"
+#include "hal/riscv/trap_frame.h"
+
+#define SAVE(n) sd x##n, TRAP_FRAME_REG(n)(sp)
+#define LOAD(n) ld x##n, TRAP_FRAME_REG(n)(sp)
+
+  .section .text
+  .globl trap_entry
+  .balign 4
+trap_entry:
+  csrrw tp, sscratch, tp
+  bnez tp, from_user
+  /* From the kernel: tp was swapped with 0; swap back. */
+  csrrw tp, sscratch, tp
+  addi sp, sp, -TRAP_FRAME_SIZE
+  SAVE(1)
+  SAVE(3)
+  SAVE(4)
+  SAVE(5)
+  addi t0, sp, TRAP_FRAME_SIZE
+  sd t0, TRAP_FRAME_REG(2)(sp)
+  j save_rest
+
+from_user:
+  sd sp, HART_USER_SP(tp)
+  ld sp, HART_KERNEL_SP(tp)
+  addi sp, sp, -TRAP_FRAME_SIZE
+  SAVE(1)
+  SAVE(3)
+  SAVE(5)
+  ld t0, HART_USER_SP(tp)
+  sd t0, TRAP_FRAME_REG(2)(sp)
+  csrr t0, sscratch
+  sd t0, TRAP_FRAME_REG(4)(sp)
+  csrw sscratch, zero
+
+save_rest:
+  SAVE(6)
+  SAVE(7)
+  SAVE(8)
+  SAVE(9)
+  SAVE(10)
+  SAVE(11)
+  SAVE(12)
+  SAVE(13)
+  SAVE(14)
+  SAVE(15)
+  SAVE(16)
+  SAVE(17)
+  SAVE(18)
+  SAVE(19)
+  SAVE(20)
+  SAVE(21)
+  SAVE(22)
+  SAVE(23)
+  SAVE(24)
+  SAVE(25)
+  SAVE(26)
+  SAVE(27)
+  SAVE(28)
+  SAVE(29)
+  SAVE(30)
+  SAVE(31)
+  csrr t0, sepc
+  sd t0, TRAP_FRAME_SEPC(sp)
+  csrr t0, sstatus
+  sd t0, TRAP_FRAME_SSTATUS(sp)
+  csrr t0, scause
+  sd t0, TRAP_FRAME_SCAUSE(sp)
+  csrr t0, stval
+  sd t0, TRAP_FRAME_STVAL(sp)
+  /* s0 still holds the interrupted frame pointer, so a backtrace from the
+   * handler walks on into the interrupted kernel code. */
+  mv a0, sp
+  call trap_dispatch
+
+/* Restores the frame at sp and returns from the trap. Also the way a new
+ * user thread first enters U-mode. */
+  .globl trap_return
+trap_return:
+  ld t0, TRAP_FRAME_SSTATUS(sp)
+  andi t1, t0, (1 << 8)          /* SPP: 0 means back to user mode */
+  bnez t1, 1f
+  csrw sscratch, tp              /* user mode: next trap finds HartLocal */
+1:
+  csrw sstatus, t0
+  ld t0, TRAP_FRAME_SEPC(sp)
+  csrw sepc, t0
+  LOAD(1)
+  LOAD(3)
+  LOAD(4)
+  LOAD(5)
+  LOAD(6)
+  LOAD(7)
+  LOAD(8)
+  LOAD(9)
+  LOAD(10)
+  LOAD(11)
+  LOAD(12)
+  LOAD(13)
+  LOAD(14)
+  LOAD(15)
+  LOAD(16)
+  LOAD(17)
+  LOAD(18)
+  LOAD(19)
+  LOAD(20)
+  LOAD(21)
+  LOAD(22)
+  LOAD(23)
+  LOAD(24)
+  LOAD(25)
+  LOAD(26)
+  LOAD(27)
+  LOAD(28)
+  LOAD(29)
+  LOAD(30)
+  LOAD(31)
+  LOAD(2)
+  sret

@@ -1,0 +1,132 @@
+// Trap dispatch: interrupts to their handlers, kernel faults to a recovery
+// point or a panic naming the faulting address and instruction.
+#include "hal/riscv/trap.h"
+
+#include "core/assert.h"
+#include "core/console.h"
+#include "core/interrupts.h"
+#include "hal/riscv/user_trap.h"
+#include "hal/riscv/csr.h"
+#include "hal/riscv/hart.h"
+#include "hal/riscv/timer.h"
+
+namespace tine::hal::riscv {
+
+namespace {
+BreakpointHook g_breakpoint_hook = nullptr;
+
+const char* const kRegNames[32] = {
+    "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0",
+    "a1",   "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5",
+    "s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6"};
+
+// Length of the instruction at pc: 2 when compressed.
+unsigned insn_length(u64 pc) {
+  u16 low = *reinterpret_cast<const u16*>(pc);
+  return (low & 3) == 3 ? 4 : 2;
+}
+
+void handle_interrupt(TrapFrame& f) {
+  switch (static_cast<Interrupt>(f.scause & ~kCauseInterrupt)) {
+    case Interrupt::Timer:
+      timer_interrupt();
+      tine::clock_interrupt();
+      return;
+    case Interrupt::Software:
+      clear_sip(kIntSoftware);
+      tine::ipi_interrupt();
+      return;
+    default:
+      panic("unexpected interrupt scause=%#lx", (unsigned long)f.scause);
+  }
+}
+
+[[noreturn]] void kernel_fault(TrapFrame& f) {
+  kprintf("\nkernel fault: %s at pc %#lx, address %#lx\n",
+          cause_name(f.scause), (unsigned long)f.sepc, (unsigned long)f.stval);
+  dump_frame(f);
+  panic("kernel fault (%s) at pc %#lx touching %#lx", cause_name(f.scause),
+        (unsigned long)f.sepc, (unsigned long)f.stval);
+}
+
+void handle_kernel_exception(TrapFrame& f) {
+  auto cause = static_cast<Exception>(f.scause);
+  if (cause == Exception::Breakpoint && g_breakpoint_hook &&
+      g_breakpoint_hook(f)) {
+    f.sepc += insn_length(f.sepc);
+    return;
+  }
+  HartLocal& h = this_hart();
+  bool recoverable = cause == Exception::LoadPageFault ||
+                     cause == Exception::StorePageFault ||
+                     cause == Exception::LoadAccessFault ||
+                     cause == Exception::StoreAccessFault;
+  if (recoverable && h.fault_recover_pc != 0) {
+    f.sepc = h.fault_recover_pc;
+    h.fault_recover_pc = 0;
+    return;
+  }
+  kernel_fault(f);
+}
+}  // namespace
+
+void set_breakpoint_hook(BreakpointHook hook) { g_breakpoint_hook = hook; }
+
+void trap_init_hart() {
+  write_sscratch(0);
+  write_stvec(reinterpret_cast<u64>(&trap_entry));
+}
+
+const char* cause_name(u64 scause) {
+  if (scause & kCauseInterrupt) {
+    switch (static_cast<Interrupt>(scause & ~kCauseInterrupt)) {
+      case Interrupt::Software: return "software interrupt";
+      case Interrupt::Timer: return "timer interrupt";
+      case Interrupt::External: return "external interrupt";
+    }
+    return "interrupt";
+  }
+  switch (static_cast<Exception>(scause)) {
+    case Exception::InstructionMisaligned: return "instruction misaligned";
+    case Exception::InstructionAccessFault: return "instruction access fault";
+    case Exception::IllegalInstruction: return "illegal instruction";
+    case Exception::Breakpoint: return "breakpoint";
+    case Exception::LoadMisaligned: return "load misaligned";
+    case Exception::LoadAccessFault: return "load access fault";
+    case Exception::StoreMisaligned: return "store misaligned";
+    case Exception::StoreAccessFault: return "store access fault";
+    case Exception::EcallFromU: return "ecall from U-mode";
+    case Exception::EcallFromS: return "ecall from S-mode";
+    case Exception::InstructionPageFault: return "instruction page fault";
+    case Exception::LoadPageFault: return "load page fault";
+    case Exception::StorePageFault: return "store page fault";
+  }
+  return "unknown exception";
+}
+
+void dump_frame(const TrapFrame& f) {
+  kprintf("scause %#018lx (%s)\nsepc   %#018lx\nstval  %#018lx\n",
+          (unsigned long)f.scause, cause_name(f.scause), (unsigned long)f.sepc,
+          (unsigned long)f.stval);
+  for (unsigned i = 1; i < 32; i++) {
+    kprintf("%4s %#018lx%s", kRegNames[i], (unsigned long)f.x[i],
+            i % 4 == 3 ? "\n" : "  ");
+  }
+  kprintf("\n");
+}
+
+}  // namespace tine::hal::riscv
+
+using namespace tine::hal::riscv;
+
+extern "C" void trap_dispatch(TrapFrame* frame) {
+  if (frame->scause & kCauseInterrupt) {
+    handle_interrupt(*frame);
+    return;
+  }
+  if (frame->sstatus & kSstatusSPP) {
+    handle_kernel_exception(*frame);
+    return;
+  }
+  user_exception(*frame);
+}

@@ -1,0 +1,40 @@
+// The register frame the trap vector saves, in the order trap.S stores it.
+#pragma once
+
+// Byte offsets for trap.S; the static_asserts below keep them honest.
+#define TRAP_FRAME_REG(n) ((n) * 8)
+#define TRAP_FRAME_SEPC 256
+#define TRAP_FRAME_SSTATUS 264
+#define TRAP_FRAME_SCAUSE 272
+#define TRAP_FRAME_STVAL 280
+#define TRAP_FRAME_SIZE 288
+
+#ifndef __ASSEMBLER__
+#include "core/types.h"
+
+namespace tine::hal::riscv {
+
+// x0..x31 by number; x0's slot is unused. ABI names for readability.
+enum Reg : unsigned {
+  kRa = 1, kSp = 2, kGp = 3, kTp = 4, kT0 = 5, kT1 = 6, kT2 = 7, kS0 = 8,
+  kS1 = 9, kA0 = 10, kA1 = 11, kA2 = 12, kA3 = 13, kA4 = 14, kA5 = 15,
+  kA6 = 16, kA7 = 17,
+};
+
+struct TrapFrame {
+  u64 x[32];
+  u64 sepc;
+  u64 sstatus;
+  u64 scause;
+  u64 stval;
+};
+
+static_assert(offsetof(TrapFrame, sepc) == TRAP_FRAME_SEPC);
+static_assert(offsetof(TrapFrame, sstatus) == TRAP_FRAME_SSTATUS);
+static_assert(offsetof(TrapFrame, scause) == TRAP_FRAME_SCAUSE);
+static_assert(offsetof(TrapFrame, stval) == TRAP_FRAME_STVAL);
+static_assert(sizeof(TrapFrame) == TRAP_FRAME_SIZE);
+static_assert(TRAP_FRAME_SIZE % 16 == 0, "the ABI wants sp 16-aligned");
+
+}  // namespace tine::hal::riscv
+#endif

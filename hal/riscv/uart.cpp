@@ -1,0 +1,54 @@
+#include "hal/riscv/uart.h"
+
+namespace tine::hal::riscv {
+
+namespace {
+UartConfig g_uart;
+
+// ns16550 registers (index before reg-shift).
+constexpr unsigned kNsThr = 0;
+constexpr unsigned kNsLsr = 5;
+constexpr u32 kNsLsrThrEmpty = 1u << 5;
+// SiFive UART: txdata, whose bit 31 says the FIFO is full.
+constexpr unsigned kSifiveTxData = 0;
+constexpr u32 kSifiveTxFull = 1u << 31;
+
+u32 ns_read(unsigned reg) {
+  uptr a = g_uart.base + (uptr(reg) << g_uart.reg_shift);
+  if (g_uart.reg_io_width == 4) return *reinterpret_cast<volatile u32*>(a);
+  return *reinterpret_cast<volatile u8*>(a);
+}
+
+void ns_write(unsigned reg, u32 v) {
+  uptr a = g_uart.base + (uptr(reg) << g_uart.reg_shift);
+  if (g_uart.reg_io_width == 4)
+    *reinterpret_cast<volatile u32*>(a) = v;
+  else
+    *reinterpret_cast<volatile u8*>(a) = static_cast<u8>(v);
+}
+}  // namespace
+
+void uart_configure(const UartConfig& cfg) { g_uart = cfg; }
+
+bool uart_ready() { return g_uart.kind != UartConfig::Kind::None; }
+
+void uart_putc(char c) {
+  switch (g_uart.kind) {
+    case UartConfig::Kind::Ns16550:
+      while ((ns_read(kNsLsr) & kNsLsrThrEmpty) == 0) {
+      }
+      ns_write(kNsThr, static_cast<u8>(c));
+      break;
+    case UartConfig::Kind::Sifive: {
+      auto* tx = reinterpret_cast<volatile u32*>(g_uart.base + kSifiveTxData);
+      while (*tx & kSifiveTxFull) {
+      }
+      *tx = static_cast<u8>(c);
+      break;
+    }
+    case UartConfig::Kind::None:
+      break;
+  }
+}
+
+}  // namespace tine::hal::riscv

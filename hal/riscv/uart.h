@@ -1,0 +1,20 @@
+// Polled UART output for the console: ns16550 (incl. the DesignWare 8250 of
+// the JH7110) and the SiFive UART. Firmware has set the line up already.
+#pragma once
+
+#include "core/types.h"
+
+namespace tine::hal::riscv {
+
+struct UartConfig {
+  enum class Kind : u8 { None, Ns16550, Sifive } kind = Kind::None;
+  uptr base = 0;          // virtual address of the registers
+  unsigned reg_shift = 0;
+  unsigned reg_io_width = 1;
+};
+
+void uart_configure(const UartConfig& cfg);
+bool uart_ready();
+void uart_putc(char c);
+
+}  // namespace tine::hal::riscv

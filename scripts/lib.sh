@@ -1,0 +1,40 @@
+# Shared by the scripts: where things are, and installing what is missing.
+# shellcheck shell=bash
+TINE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TINE_BUILD=${TINE_BUILD:-$TINE_ROOT/build}
+OPENSBI_FW=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
+
+# What building, booting and testing Tine needs from Debian 12.
+TINE_PACKAGES=(meson ninja-build g++ g++-riscv64-linux-gnu qemu-system-misc
+  opensbi catch2 clang python3 cpio device-tree-compiler)
+
+# ensure_packages PKG...: installs missing packages with apt-get when root,
+# otherwise prints the exact command and fails.
+ensure_packages() {
+  local missing=()
+  local p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+      missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "tine: installing ${missing[*]}" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+  else
+    echo "tine: missing packages; run:" >&2
+    echo "  sudo apt-get install -y ${missing[*]}" >&2
+    return 1
+  fi
+}
+
+# build_tine: configures (once) and builds the kernel, the Image and the
+# host tests in $TINE_BUILD.
+build_tine() {
+  if [ ! -f "$TINE_BUILD/build.ninja" ]; then
+    meson setup "$TINE_BUILD" "$TINE_ROOT" \
+      --cross-file "$TINE_ROOT/meson/riscv64-cross.ini" >&2 || return 1
+  fi
+  ninja -C "$TINE_BUILD" >&2
+}
