@@ -2,14 +2,14 @@
 
 #include "core/cpu.h"
 #include "core/interrupts.h"
+#include "core/sched.h"
 
 namespace tine {
-
-Cpu g_cpus[hal::kMaxCpus];
 
 void clock_interrupt() {
   Cpu& c = this_cpu();
   __atomic_store_n(&c.ticks, c.ticks + 1, __ATOMIC_RELAXED);
+  sched_tick();
 }
 
 u64 cpu_ticks(unsigned cpu) {

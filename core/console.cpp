@@ -8,7 +8,7 @@ namespace tine {
 
 namespace {
 // Lock order: console_lock is a leaf; nothing is taken while holding it.
-SpinLock console_lock("console");
+SpinLock console_lock("console", LockRank::Console);
 
 size_t length(const char* s) {
   size_t n = 0;

@@ -1,6 +1,6 @@
 // The C++ runtime a freestanding kernel needs: new/delete over the kernel
 // heap, and the hooks GCC emits calls to.
-#include <new>
+#include "core/new.h"
 
 #include "core/assert.h"
 #include "core/heap.h"

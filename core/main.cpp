@@ -2,7 +2,10 @@
 #include "core/console.h"
 #include "core/kmain.h"
 #include "core/ktest.h"
+#include "core/lwp.h"
 #include "core/page_alloc.h"
+#include "core/sched.h"
+#include "core/sleepq.h"
 #include "hal/hal.h"
 
 namespace tine {
@@ -23,13 +26,14 @@ void print_boot_summary(const fdt::BootInfo& info) {
           (unsigned long)(page_allocator().free_pages() * kPageSize / mib));
 }
 
-[[noreturn]] void idle_forever() {
-  for (;;) hal::wait_for_interrupt();
-}
+// Each hart's boot context, as its first thread.
+Lwp g_boot_lwps[hal::kMaxCpus];
 
 }  // namespace
 
 void kmain(const fdt::BootInfo& info) {
+  g_boot_lwps[0].name = "main";
+  sched_init_cpu(&g_boot_lwps[0], false);
   print_boot_summary(info);
   Cmdline& cmd = kernel_cmdline();
   if (cmd.has("ktest")) {
@@ -39,9 +43,13 @@ void kmain(const fdt::BootInfo& info) {
     hal::power_off(failed != 0);
   }
   kprintf("tine: nothing to run yet; idle (Ctrl-A X leaves QEMU)\n");
-  idle_forever();
+  for (;;) sleep_ns(1'000'000'000);
 }
 
-void kmain_secondary() { idle_forever(); }
+void kmain_secondary() {
+  g_boot_lwps[hal::cpu_index()].name = "idle";
+  sched_init_cpu(&g_boot_lwps[hal::cpu_index()], true);
+  sched_idle_loop();
+}
 
 }  // namespace tine

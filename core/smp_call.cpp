@@ -9,7 +9,7 @@ namespace tine {
 namespace {
 // Lock order: smp_call_lock is taken before nothing else; it only
 // serialises callers.
-SpinLock smp_call_lock("smp_call");
+SpinLock smp_call_lock("smp_call", LockRank::SmpCall);
 }  // namespace
 
 void smp_call_all(void (*fn)(void*), void* arg) {
@@ -39,6 +39,8 @@ void ipi_interrupt() {
     c.call.fn(c.call.arg);
     __atomic_store_n(&c.call.pending, 0u, __ATOMIC_RELEASE);
   }
+  // A wakeup queued a thread here: reschedule on the way out of the trap.
+  if (c.rq.count() > 0) c.need_resched = true;
 }
 
 }  // namespace tine

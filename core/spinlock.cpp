@@ -1,33 +1,65 @@
 #include "core/spinlock.h"
 
+#include "core/cpu.h"
+#include "core/lockdebug.h"
+
 namespace tine {
 
-void SpinLock::lock() {
-  const i32 me = static_cast<i32>(hal::cpu_index());
+void preempt_disable() {
+  hal::IrqState s = hal::irq_save();
+  this_cpu().preempt_off++;
+  hal::irq_restore(s);
+}
+
+void preempt_enable() {
+  hal::IrqState s = hal::irq_save();
+  Cpu& c = this_cpu();
+  KASSERT(c.preempt_off > 0);
+  c.preempt_off--;
+  hal::irq_restore(s);
+}
+
+void SpinLock::lock(const char* file, int line) {
+  preempt_disable();
+  const u32 me = hal::cpu_index() + 1;
   if (__atomic_load_n(&owner_, __ATOMIC_RELAXED) == me)
-    panic("spinlock %s: hart %d spins on a lock it holds", name_, me);
+    panic("spinlock %s: cpu %u spins on a lock it holds (taken at %s:%d, "
+          "again at %s:%d)",
+          name(), me - 1, where_.file, where_.line, file, line);
+  lockdebug_check_order(this, name(), rank_, {file, line});
   while (__atomic_exchange_n(&locked_, 1u, __ATOMIC_ACQUIRE) != 0) {
     while (__atomic_load_n(&locked_, __ATOMIC_RELAXED) != 0) hal::cpu_relax();
   }
   __atomic_store_n(&owner_, me, __ATOMIC_RELAXED);
+  where_ = {file, line};
+  lockdebug_acquired(this, name(), rank_, {file, line}, true);
 }
 
-bool SpinLock::try_lock() {
-  if (__atomic_exchange_n(&locked_, 1u, __ATOMIC_ACQUIRE) != 0) return false;
-  __atomic_store_n(&owner_, static_cast<i32>(hal::cpu_index()), __ATOMIC_RELAXED);
+bool SpinLock::try_lock(const char* file, int line) {
+  preempt_disable();
+  if (__atomic_exchange_n(&locked_, 1u, __ATOMIC_ACQUIRE) != 0) {
+    preempt_enable();
+    return false;
+  }
+  __atomic_store_n(&owner_, hal::cpu_index() + 1, __ATOMIC_RELAXED);
+  where_ = {file, line};
+  lockdebug_acquired(this, name(), rank_, {file, line}, true);
   return true;
 }
 
 void SpinLock::unlock() {
-  KASSERT(held_by_me());
-  __atomic_store_n(&owner_, -1, __ATOMIC_RELAXED);
+  if (!held_by_me())
+    panic("spinlock %s: released by cpu %u, which does not hold it",
+          name(), hal::cpu_index());
+  lockdebug_released(this);
+  __atomic_store_n(&owner_, 0u, __ATOMIC_RELAXED);
   __atomic_store_n(&locked_, 0u, __ATOMIC_RELEASE);
+  preempt_enable();
 }
 
 bool SpinLock::held_by_me() const {
   return __atomic_load_n(&locked_, __ATOMIC_RELAXED) != 0 &&
-         __atomic_load_n(&owner_, __ATOMIC_RELAXED) ==
-             static_cast<i32>(hal::cpu_index());
+         __atomic_load_n(&owner_, __ATOMIC_RELAXED) == hal::cpu_index() + 1;
 }
 
 }  // namespace tine

@@ -1,10 +1,17 @@
-// Spin locks. A hart never spins on a lock it holds: that is a deadlock and
-// panics with the lock's name. Guards say whether they disable interrupts:
-// IrqSpinGuard for any lock also taken from interrupt context, SpinGuard only
-// where interrupts are already off or the lock is never taken in a trap.
+// Spin locks. Holding one disables preemption on the hart (a thread that
+// holds a spin lock never sleeps or switches). A hart never spins on a lock
+// it holds: that is a deadlock and panics naming the lock and where it was
+// taken. Guards say whether they disable interrupts: IrqSpinGuard for any
+// lock also taken from interrupt context, SpinGuard only where interrupts are
+// already off or the lock is never taken in a trap.
+//
+// The all-zero state is a valid unlocked, unnamed, unranked lock, so arrays
+// of locks in .bss work before constructors run.
 #pragma once
 
 #include "core/assert.h"
+#include "core/lock_order.h"
+#include "core/srcloc.h"
 #include "core/thread_safety.h"
 #include "core/types.h"
 #include "hal/hal.h"
@@ -13,25 +20,35 @@ namespace tine {
 
 class CAPABILITY("spinlock") SpinLock {
  public:
-  explicit constexpr SpinLock(const char* name) : name_(name) {}
+  constexpr SpinLock() = default;
+  explicit constexpr SpinLock(const char* name,
+                              LockRank rank = LockRank::Unranked)
+      : name_(name), rank_(rank) {}
   SpinLock(const SpinLock&) = delete;
   SpinLock& operator=(const SpinLock&) = delete;
 
-  void lock() ACQUIRE();
+  void lock(TINE_HERE_PARAMS) ACQUIRE();
   void unlock() RELEASE();
-  bool try_lock() TRY_ACQUIRE(true);
+  bool try_lock(TINE_HERE_PARAMS) TRY_ACQUIRE(true);
   bool held_by_me() const;
-  const char* name() const { return name_; }
+  const char* name() const { return name_ ? name_ : "(unnamed)"; }
+  LockRank rank() const { return rank_; }
+  // Tells the thread-safety analysis the caller holds this lock.
+  void assert_held() const ASSERT_CAPABILITY(this) { KASSERT(held_by_me()); }
 
  private:
-  const char* name_;
+  const char* name_ = nullptr;
+  LockRank rank_ = LockRank::Unranked;
   u32 locked_ = 0;
-  i32 owner_ = -1;  // cpu_index() of the holder, for the self-deadlock check
+  u32 owner_ = 0;  // cpu_index() + 1 of the holder, 0 when free
+  SrcLoc where_;   // where the holder took it (for reports)
 };
 
 class SCOPED_CAPABILITY SpinGuard {
  public:
-  explicit SpinGuard(SpinLock& l) ACQUIRE(l) : lock_(l) { lock_.lock(); }
+  explicit SpinGuard(SpinLock& l, TINE_HERE_PARAMS) ACQUIRE(l) : lock_(l) {
+    lock_.lock(file, line);
+  }
   ~SpinGuard() RELEASE() { lock_.unlock(); }
   SpinGuard(const SpinGuard&) = delete;
   SpinGuard& operator=(const SpinGuard&) = delete;
@@ -42,9 +59,9 @@ class SCOPED_CAPABILITY SpinGuard {
 
 class SCOPED_CAPABILITY IrqSpinGuard {
  public:
-  explicit IrqSpinGuard(SpinLock& l) ACQUIRE(l)
+  explicit IrqSpinGuard(SpinLock& l, TINE_HERE_PARAMS) ACQUIRE(l)
       : lock_(l), saved_(hal::irq_save()) {
-    lock_.lock();
+    lock_.lock(file, line);
   }
   ~IrqSpinGuard() RELEASE() {
     lock_.unlock();
@@ -57,5 +74,10 @@ class SCOPED_CAPABILITY IrqSpinGuard {
   SpinLock& lock_;
   hal::IrqState saved_;
 };
+
+// Preemption control, counted per hart; spin locks use it. While the count
+// is non-zero the timer does not switch threads on this hart.
+void preempt_disable();
+void preempt_enable();
 
 }  // namespace tine

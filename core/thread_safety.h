@@ -21,4 +21,5 @@
 #define TRY_ACQUIRE(...) TS_ATTR(try_acquire_capability(__VA_ARGS__))
 #define EXCLUDES(...) TS_ATTR(locks_excluded(__VA_ARGS__))
 #define ASSERT_CAPABILITY(x) TS_ATTR(assert_capability(x))
+#define RETURN_CAPABILITY(x) TS_ATTR(lock_returned(x))
 #define NO_THREAD_SAFETY_ANALYSIS TS_ATTR(no_thread_safety_analysis)

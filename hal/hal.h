@@ -54,3 +54,36 @@ void send_ipi(unsigned cpu);
 void wait_for_interrupt();
 
 }  // namespace tine::hal
+
+namespace tine::hal {
+
+// A kernel thread's saved machine context: callee-saved registers and the
+// stack pointer. Opaque to generic code; each HAL static_asserts its layout
+// fits. tp is not part of it: tp belongs to the hart (it points at the
+// hart's own data), so a thread resumed on another hart sees that hart's.
+struct Context {
+  alignas(16) uptr words[16];
+};
+
+// Prepares `ctx` so that switching to it runs entry(arg) on a fresh stack
+// whose top is stack_top. entry must never return.
+void context_init(Context& ctx, uptr stack_top, void (*entry)(void*),
+                  void* arg);
+
+// Saves the caller's context in `from` and resumes `to`. Returns when some
+// hart switches back to `from`. Interrupts must be off.
+void context_switch(Context& from, Context& to);
+
+// Kernel stacks: `size` usable bytes with an unmapped guard page below.
+struct KernelStack {
+  uptr base = 0;  // lowest usable address
+  uptr top = 0;   // initial stack pointer
+};
+inline constexpr size_t kKernelStackSize = 16384;
+bool kernel_stack_alloc(KernelStack& out);
+void kernel_stack_free(const KernelStack& stack);
+
+// The stack a trap from user mode lands on, for the thread now on this hart.
+void set_trap_stack(uptr top);
+
+}  // namespace tine::hal

@@ -43,9 +43,11 @@ void timer_interrupt() {
 namespace tine::hal {
 
 u64 time_ns() {
-  // 128-bit product: time * 1e9 overflows 64 bits after ~30 min at 10 MHz.
-  unsigned __int128 t = riscv::read_time();
-  return static_cast<u64>(t * 1000000000u / riscv::g_timebase_hz);
+  // Split into seconds and remainder: time * 1e9 would overflow 64 bits
+  // after about 30 minutes at 10 MHz.
+  const u64 t = riscv::read_time();
+  const u64 hz = riscv::g_timebase_hz;
+  return t / hz * 1000000000u + t % hz * 1000000000u / hz;
 }
 
 }  // namespace tine::hal

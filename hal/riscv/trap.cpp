@@ -5,9 +5,12 @@
 #include "core/assert.h"
 #include "core/console.h"
 #include "core/interrupts.h"
+#include "core/sched.h"
 #include "hal/riscv/user_trap.h"
 #include "hal/riscv/csr.h"
 #include "hal/riscv/hart.h"
+#include "hal/riscv/kmap.h"
+#include "hal/riscv/memlayout.h"
 #include "hal/riscv/timer.h"
 
 namespace tine::hal::riscv {
@@ -49,11 +52,32 @@ void handle_interrupt(TrapFrame& f) {
         (unsigned long)f.sepc, (unsigned long)f.stval);
 }
 
+bool is_page_fault(Exception e) {
+  return e == Exception::LoadPageFault || e == Exception::StorePageFault ||
+         e == Exception::InstructionPageFault;
+}
+
+bool kernel_mapping_allows(u64 va, Exception e) {
+  if (va < KERNEL_DIRECT_MAP_BASE) return false;
+  KernelPageTable::Mapping m;
+  if (!kernel_page_table().lookup(va, m)) return false;
+  switch (e) {
+    case Exception::LoadPageFault: return has(m.prot, Prot::Read);
+    case Exception::StorePageFault: return has(m.prot, Prot::Write);
+    default: return has(m.prot, Prot::Exec);
+  }
+}
+
 void handle_kernel_exception(TrapFrame& f) {
   auto cause = static_cast<Exception>(f.scause);
   if (cause == Exception::Breakpoint && g_breakpoint_hook &&
       g_breakpoint_hook(f)) {
     f.sepc += insn_length(f.sepc);
+    return;
+  }
+  if (is_page_fault(cause) && kernel_mapping_allows(f.stval, cause)) {
+    // Another hart added this mapping after our TLB looked: refetch.
+    sfence_vma_page(f.stval);
     return;
   }
   HartLocal& h = this_hart();
@@ -121,7 +145,10 @@ using namespace tine::hal::riscv;
 
 extern "C" void trap_dispatch(TrapFrame* frame) {
   if (frame->scause & kCauseInterrupt) {
+    tine::interrupt_enter();
     handle_interrupt(*frame);
+    tine::interrupt_exit();
+    tine::sched_trap_exit(frame->sstatus & kSstatusSPIE);
     return;
   }
   if (frame->sstatus & kSstatusSPP) {
@@ -129,4 +156,5 @@ extern "C" void trap_dispatch(TrapFrame* frame) {
     return;
   }
   user_exception(*frame);
+  tine::sched_trap_exit(true);
 }

@@ -1,0 +1,72 @@
+#include "core/lockdebug.h"
+
+#include "core/assert.h"
+#include "core/cpu.h"
+#include "core/lwp.h"
+#include "core/sched.h"
+
+namespace tine {
+
+namespace {
+LockSet* my_locks() {
+  hal::IrqState s = hal::irq_save();
+  Cpu& c = this_cpu();
+  LockSet* irq_set = c.intr_depth ? &c.intr_locks : nullptr;
+  hal::irq_restore(s);
+  if (irq_set) return irq_set;
+  Lwp* l = curlwp();
+  return l ? &l->locks : nullptr;
+}
+}  // namespace
+
+void lockdebug_check_order(const void* lock, const char* name, LockRank rank,
+                           SrcLoc where) {
+  if (!kLockDebug) return;
+  LockSet* set = my_locks();
+  if (!set) return;
+  for (unsigned i = 0; i < set->count; i++) {
+    const HeldLock& h = set->held[i];
+    if (h.lock == lock) continue;  // self-deadlock is reported by the lock
+    if (rank == LockRank::Unranked || h.rank == LockRank::Unranked) continue;
+    if (static_cast<unsigned>(h.rank) >= static_cast<unsigned>(rank))
+      panic("lock order: taking %s (rank %u) at %s:%d while holding %s "
+            "(rank %u) taken at %s:%d",
+            name, unsigned(rank), where.file, where.line, h.name,
+            unsigned(h.rank), h.where.file, h.where.line);
+  }
+}
+
+void lockdebug_acquired(const void* lock, const char* name, LockRank rank,
+                        SrcLoc where, bool spin) {
+  if (!kLockDebug) return;
+  LockSet* set = my_locks();
+  if (!set) return;
+  if (set->count == LockSet::kMax) panic("lockdebug: more than %u locks held", LockSet::kMax);
+  set->held[set->count++] = {lock, name, rank, where, spin};
+}
+
+void lockdebug_released(const void* lock) {
+  if (!kLockDebug) return;
+  LockSet* set = my_locks();
+  if (!set) return;
+  for (unsigned i = set->count; i-- > 0;) {
+    if (set->held[i].lock != lock) continue;
+    for (unsigned j = i; j + 1 < set->count; j++) set->held[j] = set->held[j + 1];
+    set->count--;
+    return;
+  }
+}
+
+void lockdebug_check_can_sleep(const void* allowed, SrcLoc where) {
+  if (!kLockDebug) return;
+  LockSet* set = my_locks();
+  if (!set) return;
+  for (unsigned i = 0; i < set->count; i++) {
+    const HeldLock& h = set->held[i];
+    if (h.spin && h.lock != allowed)
+      panic("sleeping at %s:%d while holding spin lock %s taken at %s:%d",
+            where.file, where.line, h.name, h.where.file, h.where.line);
+  }
+}
+
+}  // namespace tine
