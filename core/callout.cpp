@@ -4,25 +4,34 @@
 
 namespace tine {
 
-void callout_schedule(Callout& c, u64 delay_ns, void (*fn)(void*), void* arg) {
-  IrqSpinGuard irq_off_and(this_cpu().callouts.lock);
-  Cpu& cpu = this_cpu();
+namespace {
+// Sorted insert into one hart's list; lists are short (sleepers on a hart).
+void insert_sorted(Cpu& cpu, Callout& c, u64 deadline, void (*fn)(void*),
+                   void* arg) {
   CalloutList& list = cpu.callouts;
+  SpinGuard guard(list.lock);
   KASSERT(c.cpu < 0 && !c.linked());
-  c.deadline_ns = hal::time_ns() + delay_ns;
+  c.deadline_ns = deadline;
   c.fn = fn;
   c.arg = arg;
   c.cpu = int(cpu.index);
-  // Sorted insert; lists are short (sleepers on one hart).
   Callout* after = nullptr;
   for (Callout* o : list.pending) {
-    if (o->deadline_ns > c.deadline_ns) break;
+    if (o->deadline_ns > deadline) break;
     after = o;
   }
   if (after)
     list.pending.insert_after(after, &c);
   else
     list.pending.push_front(&c);
+}
+}  // namespace
+
+void callout_schedule(Callout& c, u64 delay_ns, void (*fn)(void*), void* arg) {
+  const hal::IrqState s = hal::irq_save();  // stay on this hart
+  Cpu& cpu = this_cpu();
+  insert_sorted(cpu, c, hal::time_ns() + delay_ns, fn, arg);
+  hal::irq_restore(s);
 }
 
 bool callout_stop(Callout& c) {

@@ -29,7 +29,7 @@ constexpr u8 kObjPoison = 0x6b;  // the rest of a free object, in debug builds
 #endif
 
 struct SizeClass {
-  constexpr SizeClass() : lock("heap.size_class", LockRank::Allocator) {}
+  constexpr SizeClass() : lock("heap.size_class", LockRank::HeapClass) {}
   SpinLock lock;
   // Slabs with at least one free and one used object. Full slabs are on no
   // list; they come back here when an object is freed. A slab whose last

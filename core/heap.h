@@ -6,7 +6,7 @@
 // records the order), up to kHeapMaxAlloc. A slab whose objects are all free
 // goes back to the page allocator, except one per class kept for reuse.
 //
-// Locks: one spin lock per size class (LockRank::Allocator, IrqSpinGuard:
+// Locks: one spin lock per size class (LockRank::HeapClass, IrqSpinGuard:
 // kfree may run in an interrupt handler). It guards the class's slab lists
 // and the slab state in their Page entries. It is a leaf: no two class locks
 // are held together, and the page allocator is called with none held.

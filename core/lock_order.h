@@ -6,13 +6,16 @@
 //   proc_lock            the process tree, pid table (sleeping mutex)
 //   p_lock               one process's state (sleeping mutex)
 //   test locks           ktests' own mutexes and spin locks
-//   callout lock         one hart's timer list (spin, irq off)
 //   sleep queue locks    a condition variable's waiters (spin)
 //   mutex queue locks    a mutex's waiters (spin; cv wait releases a mutex
 //                        while holding its sleep queue lock)
+//   callout lock         one hart's timer list (spin, irq off; a timed
+//                        sleep arms its alarm under the sleep queue lock)
 //   run queue locks      one hart's run queue (spin, irq off)
 //   kernel map lock      changes to the shared kernel page table (spin)
-//   page_alloc, heap     allocator internals (spin, irq off)
+//   kernel stacks        the free-stack list (spin, a leaf)
+//   heap size classes    one class's slabs (spin, irq off; never nested)
+//   page cache, buddy    a hart's page cache, then the buddy lists
 //   console              a leaf (spin)
 #pragma once
 
@@ -26,13 +29,15 @@ enum class LockRank : unsigned {
   TestOuter = 30,
   TestInner = 31,
   Test = 32,
-  Callout = 60,
   SleepQueue = 70,
   MutexQueue = 75,
+  Callout = 78,
   RunQueue = 80,
   KernelMap = 85,
-  Allocator = 90,
-  AllocatorCache = 91,
+  KernelStacks = 86,
+  HeapClass = 88,
+  PageCache = 90,
+  PageBuddy = 91,
   Console = 100,
 };
 

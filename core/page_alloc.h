@@ -5,8 +5,8 @@
 //   - RAM ranges (banks) become regions; each region has a Page array, one
 //     entry per physical page, carved from RAM itself at init(). Holes (the
 //     kernel image, the FDT, firmware-reserved memory) and the metadata array
-//     are "reserved": they have a Page entry but are never handed out and
-//     page_of() says nullptr for them.
+//     are unmanaged: they have a Page entry (so page_of() is an index) but
+//     are never handed out, and page_of() says nullptr for them.
 //   - Free memory is kept as naturally aligned blocks of 2^order pages, one
 //     free list per order (0 .. kMaxOrder). free() merges a block with its
 //     buddy while the buddy is free, so freeing everything gives back the
@@ -16,8 +16,8 @@
 //     single-page alloc/free touches only the hart's own cache line.
 //
 // Locks, in the order they may be taken (a later one while holding earlier):
-//   1. HartCache::lock          (LockRank::Allocator) -- one at a time
-//   2. PageAllocator::buddy_lock_ (LockRank::AllocatorCache) -- a leaf
+//   1. HartCache::lock          (LockRank::PageCache) -- one at a time
+//   2. PageAllocator::buddy_lock_ (LockRank::PageBuddy) -- a leaf
 // The heap's size-class locks never nest with these: the heap calls alloc()
 // and free() with no lock held. All are spin locks taken through
 // IrqSpinGuard: a page may be freed from an interrupt handler. (The rank
@@ -98,7 +98,8 @@ class PageAllocator {
   // Errors: NoMem if no usable page is left or the metadata fits nowhere;
   //         Inval if nram > kMaxRamRanges or more than kMaxRegions
   //         separate regions remain after merging.
-  // Contract: called once, before any other method, on one hart.
+  // Contract: called once, on one hart, before any alloc/free/ref (the
+  // statistics answer 0 before).
   Result<void> init(const PhysRange* ram, unsigned nram, const PhysRange* holes,
                     unsigned nholes);
 
@@ -148,7 +149,7 @@ class PageAllocator {
   };
 
   struct alignas(64) HartCache {
-    constexpr HartCache() : lock("page_alloc.hart_cache", LockRank::Allocator) {}
+    constexpr HartCache() : lock("page_alloc.hart_cache", LockRank::PageCache) {}
     SpinLock lock;
     List<Page> pages GUARDED_BY(lock);  // order 0, refcount 0, !free_head
     u32 count GUARDED_BY(lock) = 0;
@@ -175,7 +176,7 @@ class PageAllocator {
   unsigned nregions_ = 0;
   size_t total_pages_ = 0;
 
-  mutable SpinLock buddy_lock_{"page_alloc.buddy", LockRank::AllocatorCache};
+  mutable SpinLock buddy_lock_{"page_alloc.buddy", LockRank::PageBuddy};
   List<Page> free_[kMaxOrder + 1] GUARDED_BY(buddy_lock_);
   size_t nfree_[kMaxOrder + 1] GUARDED_BY(buddy_lock_) = {};  // blocks per list
   size_t buddy_free_pages_ GUARDED_BY(buddy_lock_) = 0;

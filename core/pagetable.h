@@ -34,7 +34,8 @@ concept Is = kSame<T, U>;
 }  // namespace ptdetail
 
 // What a PTE format must provide; the walker knows nothing else of it. The
-// functions are static and constexpr (the walker static_asserts on them).
+// functions are static and constexpr (PageTable static_asserts on invalid()
+// and on a zeroed entry).
 //   is_valid(e)         the hardware uses the entry
 //   is_leaf(e)          valid and maps memory (not a pointer to a table)
 //   make_leaf(pa, p)    a valid leaf; accessed/dirty preset so the hardware

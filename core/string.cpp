@@ -5,7 +5,11 @@
 #include "core/types.h"
 
 // Keep GCC from turning these loops back into calls to themselves.
+#if defined(__clang__)
+#define NO_LIBCALL
+#else
 #define NO_LIBCALL __attribute__((optimize("no-tree-loop-distribute-patterns")))
+#endif
 
 using tine::u64;
 using tine::u8;

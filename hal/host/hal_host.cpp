@@ -17,6 +17,17 @@ thread_local bool t_irq_enabled = true;
 
 void host::set_cpu_index(unsigned index) { t_cpu_index = index; }
 
+namespace {
+unsigned g_online_cpus = 1;
+}
+void host::set_online_cpus(unsigned n) { g_online_cpus = n; }
+unsigned online_cpus() { return g_online_cpus; }
+
+// Host harts poll instead of taking IPIs (see wait_for_interrupt).
+void send_ipi(unsigned) {}
+
+void print_backtrace() {}
+
 IrqState irq_save() {
   IrqState s = t_irq_enabled;
   t_irq_enabled = false;

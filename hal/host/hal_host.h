@@ -14,3 +14,10 @@ struct Panic : std::runtime_error {
 };
 
 }  // namespace tine::hal::host
+
+namespace tine::hal::host {
+
+// How many harts the host "machine" has (hal::online_cpus()).
+void set_online_cpus(unsigned n);
+
+}  // namespace tine::hal::host

@@ -15,7 +15,7 @@ constexpr uptr kSlotSize = 2 * kKernelStackSize;  // guard + stack + gap
 constexpr unsigned kMaxSlots = KERNEL_STACK_AREA_SIZE / kSlotSize;
 constexpr unsigned kPagesPerStack = kKernelStackSize / kPageSize;
 
-SpinLock g_kstack_lock("kstack", LockRank::Allocator);
+SpinLock g_kstack_lock("kstack", LockRank::KernelStacks);
 unsigned g_next_fresh_slot GUARDED_BY(g_kstack_lock) = 0;
 // Freed slots, as a stack threaded through the slots' own top words.
 uptr g_free_top GUARDED_BY(g_kstack_lock) = 0;

@@ -8,26 +8,27 @@
 
 #include "core/types.h"
 #include "core/vm_prot.h"
+#include "hal/riscv/pte_bits.h"  // the same bits, for boot/entry.S
 
 namespace tine::hal::riscv {
 
 // PTE bits, named as in the spec.
 namespace pte {
-inline constexpr u64 kV = u64{1} << 0;  // valid
-inline constexpr u64 kR = u64{1} << 1;  // readable
-inline constexpr u64 kW = u64{1} << 2;  // writable
-inline constexpr u64 kX = u64{1} << 3;  // executable
-inline constexpr u64 kU = u64{1} << 4;  // user mode may access
-inline constexpr u64 kG = u64{1} << 5;  // global: in every address space
-inline constexpr u64 kA = u64{1} << 6;  // accessed
-inline constexpr u64 kD = u64{1} << 7;  // dirty
+inline constexpr u64 kV = PTE_V;  // valid
+inline constexpr u64 kR = PTE_R;  // readable
+inline constexpr u64 kW = PTE_W;  // writable
+inline constexpr u64 kX = PTE_X;  // executable
+inline constexpr u64 kU = PTE_U;  // user mode may access
+inline constexpr u64 kG = PTE_G;  // global: in every address space
+inline constexpr u64 kA = PTE_A;  // accessed
+inline constexpr u64 kD = PTE_D;  // dirty
 // Two bits the hardware ignores, left to the kernel (e.g. a copy-on-write
 // mark). The walker never touches them; with_prot() keeps them.
 inline constexpr unsigned kRswShift = 8;
 inline constexpr u64 kRswMask = u64{3} << kRswShift;
 // PPN[2:0], 44 bits, starting at bit 10. Bits 54..63 (reserved, Svpbmt's
 // PBMT, Svnapot's N) stay zero: no Svpbmt on the U74 (DESIGN.md).
-inline constexpr unsigned kPpnShift = 10;
+inline constexpr unsigned kPpnShift = PTE_PPN_SHIFT;
 inline constexpr unsigned kPpnBits = 44;
 inline constexpr u64 kPpnMask = ((u64{1} << kPpnBits) - 1) << kPpnShift;
 // R, W and X all clear on a valid entry means "pointer to the next level".

@@ -27,8 +27,9 @@ constexpr size_t kMaxBlock = kPageSize << PageAllocator::kMaxOrder;
 
 // A buffer standing in for RAM, aligned so that the largest blocks fit.
 struct Arena {
+  // bytes: a power of two, or a multiple of kMaxBlock.
   explicit Arena(size_t bytes) : size(bytes) {
-    mem = static_cast<u8*>(std::aligned_alloc(kMaxBlock, bytes));
+    mem = static_cast<u8*>(std::aligned_alloc(min(bytes, kMaxBlock), bytes));
     REQUIRE(mem);
   }
   ~Arena() { std::free(mem); }
@@ -543,6 +544,57 @@ TEST_CASE("page_alloc: per-hart caches from several threads keep the count exact
   pa.drain_caches();
   CHECK(pa.free_pages() == total);
   CHECK(pa.free_blocks(PageAllocator::kMaxOrder) == big);
+}
+
+TEST_CASE("page_alloc: a hart cache holds at most kCacheCapacity pages") {
+  Fixture f(4 * kMiB);
+  PageAllocator& pa = *f.pa;
+  std::vector<paddr_t> all = alloc_all(pa);
+  for (paddr_t p : all) pa.free(p);  // all on hart 0
+  size_t in_buddy = 0;
+  for (unsigned o = 0; o <= PageAllocator::kMaxOrder; ++o)
+    in_buddy += pa.free_blocks(o) << o;
+  CHECK(pa.free_pages() == pa.total_pages());
+  CHECK(pa.free_pages() - in_buddy <= PageAllocator::kCacheCapacity);
+  CHECK(pa.free_pages() - in_buddy > 0);
+}
+
+TEST_CASE("page_alloc: threads at exhaustion take pages from each other's caches") {
+  Fixture f(1 * kMiB);  // ~250 pages for 4 threads that want 100 each
+  PageAllocator& pa = *f.pa;
+  pa.set_poison(true);
+  const size_t total = pa.total_pages();
+  constexpr unsigned kThreads = 4;
+  std::atomic<unsigned> errors{0};
+  std::atomic<size_t> nomem{0};
+  auto worker = [&](unsigned id) {
+    hal::host::set_cpu_index(id + 1);
+    std::vector<paddr_t> mine;
+    for (int round = 0; round < 300; ++round) {
+      for (int i = 0; i < 100; ++i) {
+        auto r = pa.alloc(0);
+        if (!r) {
+          nomem++;
+          break;
+        }
+        fill(r.value(), 0);
+        mine.push_back(r.value());
+      }
+      for (paddr_t p : mine) {
+        if (!intact(p, 0)) errors++;
+        pa.free(p);
+      }
+      mine.clear();
+    }
+  };
+  std::vector<std::thread> threads;
+  for (unsigned i = 0; i < kThreads; ++i) threads.emplace_back(worker, i);
+  for (auto& t : threads) t.join();
+  CHECK(errors == 0);
+  CHECK(nomem > 0);
+  CHECK(pa.free_pages() == total);
+  pa.drain_caches();
+  CHECK(pa.free_pages() == total);
 }
 
 // Regression: GCC 12 put a constinit array of objects whose constexpr

@@ -1,0 +1,52 @@
+/*
+ * forkloop: 1000 rounds of fork / _exit / wait4 leak nothing. Free memory
+ * (sysinfo freeram * mem_unit) is read after 10 warm-up rounds and after the
+ * 1000; on Tine the two must be equal. On Linux free memory moves with
+ * everything else on the machine: the equality is skipped there.
+ */
+#include "t.h"
+
+#define ROUNDS 1000
+
+static int round_trip(int i)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(i & 0xff);
+	if (pid < 0)
+		return 0;
+	int st = wait_for(pid);
+	return st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == (i & 0xff);
+}
+
+int main(void)
+{
+	t_begin("forkloop");
+	struct sysinfo before, after;
+
+	for (int i = 0; i < 10; i++)
+		round_trip(i);
+	if (sysinfo(&before) < 0) {
+		fail("sysinfo", "%s", strerror(errno));
+		return t_end();
+	}
+	check("sysinfo_sane", before.mem_unit >= 1 && before.totalram > 0 &&
+	      before.freeram <= before.totalram, "totalram %lu freeram %lu mem_unit %u",
+	      before.totalram, before.freeram, before.mem_unit);
+
+	int good = 0;
+	for (int i = 0; i < ROUNDS; i++)
+		good += round_trip(i);
+	check("rounds", good == ROUNDS, "%d of %d rounds ended well", good, ROUNDS);
+
+	sysinfo(&after);
+	unsigned long b = before.freeram * before.mem_unit;
+	unsigned long a = after.freeram * after.mem_unit;
+	if (on_linux())
+		skip("no_leak", "Linux's free memory moves with the whole machine");
+	else
+		check("no_leak", a == b, "free memory %lu bytes before, %lu after (%ld lost)",
+		      b, a, (long)(b - a));
+	return t_end();
+}

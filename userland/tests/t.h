@@ -1,0 +1,125 @@
+/*
+ * t.h: the guest tests' harness. A test program prints one line per check,
+ *   ok NAME.check
+ *   ok NAME.check # SKIP why          (counted as passed)
+ *   FAIL NAME.check: why
+ * and exits 0 if every check passed, else 1 (t_end()).
+ *
+ * Where Linux legitimately differs from Tine, a check is skipped only when
+ * uname() says "Linux" (on_linux()). Where qemu-riscv64 (user-mode QEMU, our
+ * stand-in for Linux) cannot do what Linux does, a check is skipped only when
+ * the environment has TINE_QEMU_USER=1, which userland/run-on-linux.sh sets
+ * for that run alone (on_qemu_user()).
+ *
+ * Children report through their exit status; child_fail() gives them a way
+ * to say why, in one byte.
+ */
+#ifndef TINE_T_H
+#define TINE_T_H
+
+#include "tine.h"
+
+static const char *t_name;
+static int t_failed, t_passed;
+
+static inline void t_begin(const char *name)
+{
+	t_name = name;
+}
+
+static inline void ok(const char *check)
+{
+	printf("ok %s.%s\n", t_name, check);
+	t_passed++;
+}
+
+__attribute__((format(printf, 2, 3)))
+static inline void fail(const char *check, const char *fmt, ...)
+{
+	char why[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	printf("FAIL %s.%s: %s\n", t_name, check, why);
+	t_failed++;
+}
+
+/* check(name, cond, fmt, ...): ok if cond, else FAIL with the message. */
+#define check(name, cond, ...)                                                 \
+	do {                                                                   \
+		if (cond)                                                      \
+			ok(name);                                              \
+		else                                                           \
+			fail(name, __VA_ARGS__);                               \
+	} while (0)
+
+static inline void skip(const char *check, const char *why)
+{
+	printf("ok %s.%s # SKIP %s\n", t_name, check, why);
+	t_passed++;
+}
+
+static inline int t_end(void)
+{
+	return t_failed ? 1 : 0;
+}
+
+static inline int on_linux(void)
+{
+	struct utsname u;
+
+	return uname(&u) == 0 && strcmp(u.sysname, "Linux") == 0;
+}
+
+static inline int on_qemu_user(void)
+{
+	const char *q = getenv("TINE_QEMU_USER");
+
+	return on_linux() && q && strcmp(q, "1") == 0;
+}
+
+/* Describes a wait status for a FAIL message. */
+static inline const char *wstr(int st)
+{
+	static char buf[4][48];
+	static unsigned n;
+	char *b = buf[n++ % 4];
+
+	if (WIFEXITED(st))
+		snprintf(b, sizeof(buf[0]), "exit %d", WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		snprintf(b, sizeof(buf[0]), "signal %d", WTERMSIG(st));
+	else
+		snprintf(b, sizeof(buf[0]), "status 0x%x", st);
+	return b;
+}
+
+/* Waits for pid (retrying EINTR); returns the status, or -1 with errno. */
+static inline int wait_for(pid_t pid)
+{
+	int st = 0;
+
+	for (;;) {
+		pid_t r = wait4(pid, &st, 0, NULL);
+
+		if (r == pid)
+			return st;
+		if (r < 0 && errno != EINTR)
+			return -1;
+	}
+}
+
+static inline void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* Returns -errno of a libc-style call's failure, or its result. */
+#define ERR(call) ((call) < 0 ? -errno : 0)
+
+#endif
