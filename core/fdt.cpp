@@ -5,6 +5,8 @@
 // limits the header gives, which are themselves checked against totalsize.
 // One walk gathers what the kernel needs; short extra walks resolve
 // /chosen/stdout-path, whose target may come anywhere in the tree.
+// reg addresses are taken as they stand: bus `ranges` translations are not
+// applied (virt, sifive_u and the JH7110 map their buses 1:1 with `ranges;`).
 #include "core/fdt.h"
 
 namespace tine::fdt {
@@ -27,8 +29,8 @@ u32 load_be32(const u8* p) {
 }
 u64 load_be64(const u8* p) { return u64(load_be32(p)) << 32 | load_be32(p + 4); }
 
-// ---- Strings. The kernel has no libc here; property strings are bounded by
-// the property length and need not be NUL-terminated within it.
+// ---- Strings. Every scan is bounded: a property string need not be
+// NUL-terminated within the property.
 
 size_t bounded_strlen(const char* s, size_t max) {
   size_t n = 0;
@@ -212,10 +214,10 @@ constexpr PropName kWanted[] = {
     {"linux,stdout-path", &Props::linux_stdout_path},
 };
 
+// `name` comes from the strings block, already checked to end in a NUL.
 void record(Props& props, const char* name, Prop value) {
   for (const PropName& wanted : kWanted) {
-    size_t n = bounded_strlen(wanted.name, 64);
-    if (equal(name, bounded_strlen(name, n + 1), wanted.name, n)) {
+    if (equal(wanted.name, bounded_strlen(wanted.name, 32), name)) {
       props.*wanted.field = value;
       return;
     }
@@ -348,15 +350,12 @@ bool can_run_sv39(Prop mmu_type) {
 
 // True when a riscv,isa string such as "rv64imafdch_zicsr_sstc" names the
 // multi-letter extension `ext` as one of its underscore-separated tokens.
-// The first token holds the base and single-letter extensions only.
 bool isa_has_extension(Prop isa, const char* ext) {
   if (!isa.present()) return false;
   const char* s = isa.chars();
   size_t n = isa.first_len();
-  size_t pos = 0;
-  while (pos < n && s[pos] != '_') ++pos;
-  while (pos < n) {
-    size_t start = ++pos;  // skip the '_'
+  for (size_t pos = 0; pos < n; ++pos) {
+    size_t start = pos;
     while (pos < n && s[pos] != '_') ++pos;
     if (equal_ignoring_case(s + start, pos - start, ext)) return true;
   }

@@ -62,6 +62,7 @@ Result<Lwp*> lwp_alloc(const LwpOptions& opts) {
   l->name = opts.name;
   l->priority = static_cast<u8>(opts.priority);
   l->pinned = opts.pinned;
+  l->place_on = opts.place_on;
   __atomic_fetch_add(&g_live_lwps, 1, __ATOMIC_RELAXED);
   return l;
 }

@@ -38,6 +38,7 @@ struct Lwp : ListLink<RunQueueTag>, ListLink<SleepQueueTag> {
   LwpState state = LwpState::LSIDL;
   u8 priority = kPriKernel;
   int pinned = -1;         // hart index it must run on, or -1
+  int place_on = -1;       // first queue for a new thread, or -1
   unsigned cpu = 0;        // hart it runs on or last ran on
   u32 on_cpu = 0;          // its context is live on a hart (not yet saved)
   int slice = 0;           // ticks left in its time slice
@@ -60,6 +61,7 @@ struct LwpOptions {
   const char* name = "kthread";
   unsigned priority = kPriKernel;
   int pinned = -1;        // hart index, or -1 to run anywhere
+  int place_on = -1;      // first queue (a hint; others may steal it)
   bool joinable = false;  // lwp_join() reaps it; else freed at exit
 };
 

@@ -5,6 +5,12 @@
 
 namespace tine {
 
+bool Mutex::try_take(Lwp* me) {
+  Lwp* expected = nullptr;
+  return __atomic_compare_exchange_n(&owner_, &expected, me, false,
+                                     __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
 void Mutex::took(SrcLoc where) {
   where_ = where;
   lockdebug_acquired(this, name_, rank_, where, false);
@@ -21,33 +27,34 @@ void Mutex::lock(const char* file, int line) {
     panic("mutex %s: locked at %s:%d while holding a spin lock", name_, file, line);
   lockdebug_check_order(this, name_, rank_, {file, line});
 
-  Lwp* expected = nullptr;
-  if (__atomic_compare_exchange_n(&owner_, &expected, me, false,
-                                  __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
-    took({file, line});
-    return;
-  }
-  hal::IrqState s = hal::irq_save();
-  waiters_.lock().lock(file, line);
-  expected = nullptr;
-  if (__atomic_compare_exchange_n(&owner_, &expected, me, false,
-                                  __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
-    waiters_.lock().unlock();
-  } else {
-    // unlock() hands ownership to us before waking us.
+  for (;;) {
+    // Adaptive: the holder is likely running on another hart and about to
+    // let go, so spin a little before paying for a sleep and a wakeup.
+    for (unsigned spin = 0; spin < kSpinTries; spin++) {
+      if (try_take(me)) {
+        took({file, line});
+        return;
+      }
+      hal::cpu_relax();
+    }
+    hal::IrqState s = hal::irq_save();
+    waiters_.lock().lock(file, line);
+    // Checked under the queue lock: unlock() clears owner_ before it looks
+    // for waiters under the same lock, so either we see it free here or it
+    // sees us queued.
+    if (try_take(me)) {
+      waiters_.lock().unlock();
+      hal::irq_restore(s);
+      took({file, line});
+      return;
+    }
     waiters_.block_locked(0, {file, line});
-    KASSERT(owner() == me);
+    hal::irq_restore(s);
   }
-  hal::irq_restore(s);
-  took({file, line});
 }
 
 bool Mutex::try_lock(const char* file, int line) {
-  Lwp* me = curlwp();
-  Lwp* expected = nullptr;
-  if (!__atomic_compare_exchange_n(&owner_, &expected, me, false,
-                                   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-    return false;
+  if (!try_take(curlwp())) return false;
   took({file, line});
   return true;
 }
@@ -61,14 +68,11 @@ void Mutex::unlock(const char* file, int line) {
           name_, file, line, me ? me->name : "?",
           owner ? owner->name : "nobody", where_.file, where_.line);
   lockdebug_released(this);
+  __atomic_store_n(&owner_, static_cast<Lwp*>(nullptr), __ATOMIC_RELEASE);
+  // The woken waiter competes for the mutex again (no handoff: handing it
+  // over forces a switch per contended unlock, a convoy).
   IrqSpinGuard guard(waiters_.lock(), file, line);
-  if (Lwp* next = waiters_.first_locked()) {
-    // Handoff: the waiter owns the mutex before it runs.
-    __atomic_store_n(&owner_, next, __ATOMIC_RELEASE);
-    waiters_.wake_one_locked();
-  } else {
-    __atomic_store_n(&owner_, static_cast<Lwp*>(nullptr), __ATOMIC_RELEASE);
-  }
+  waiters_.wake_one_locked();
 }
 
 bool Mutex::held_by_me() const { return owner() == curlwp(); }

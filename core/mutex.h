@@ -1,6 +1,6 @@
-// Sleeping mutexes with an owner. Contended lockers sleep; unlock hands the
-// mutex straight to the longest waiter, so nobody starves and no wakeup is
-// lost. Unlock by a thread that does not own it, recursive locking, and
+// Sleeping mutexes with an owner, adaptive as NetBSD's: a contended locker
+// spins briefly, then sleeps; unlock frees the mutex and wakes the longest
+// waiter, which competes for it again. No wakeup is lost (see lock()). Unlock by a thread that does not own it, recursive locking, and
 // locking while holding a spin lock panic, naming both places.
 #pragma once
 
@@ -28,11 +28,13 @@ class CAPABILITY("mutex") Mutex {
 
  private:
   friend class CondVar;
+  static constexpr unsigned kSpinTries = 200;
+  bool try_take(Lwp* me);
   void took(SrcLoc where);
 
   const char* name_;
   LockRank rank_;
-  Lwp* owner_ = nullptr;  // CAS on the fast path; handoff under waiters_
+  Lwp* owner_ = nullptr;  // set by CAS; cleared by unlock before waking
   SrcLoc where_;          // where the owner locked it
   SleepQueue waiters_;
 };

@@ -13,6 +13,8 @@ unsigned g_next_placement = 0;  // round robin for new threads (racy is fine)
 unsigned choose_cpu_for(Lwp* l, bool is_new) {
   if (l->pinned >= 0) return unsigned(l->pinned);
   const unsigned n = hal::online_cpus();
+  if (is_new && l->place_on >= 0 && unsigned(l->place_on) < n)
+    return unsigned(l->place_on);
   if (is_new) {
     unsigned c = __atomic_fetch_add(&g_next_placement, 1u, __ATOMIC_RELAXED);
     return c % n;
@@ -122,22 +124,22 @@ void sched_switch() {
   }
   if (!next && (cur == c.idle || cur->state != LwpState::LSONPROC))
     next = steal_work(c);
-  if (!next) {
-    // Nothing queued: keep running the idle thread or the current one.
-    next = cur->state == LwpState::LSONPROC ? cur : c.idle;
-  }
+  // Nothing to run: the idle thread. A yielding thread never gets here (it
+  // queued itself above). cur's state is not read again outside the queue
+  // lock: a woken cur may already sit on a queue another hart steals from.
+  if (!next) next = c.idle;
   if (next == cur) {
     cur->state = LwpState::LSONPROC;
     return;
   }
-  next->state = LwpState::LSONPROC;
-  next->cpu = c.index;
-  next->slice = kSliceTicks;
-  next->runs++;
   // A thread queued while still switching out elsewhere: wait until that
   // hart has saved its context.
   while (__atomic_load_n(&next->on_cpu, __ATOMIC_ACQUIRE)) hal::cpu_relax();
   next->on_cpu = 1;
+  next->state = LwpState::LSONPROC;
+  next->cpu = c.index;
+  next->slice = kSliceTicks;
+  next->runs++;
   c.switching_from = cur;
   c.current = next;
   c.switches++;

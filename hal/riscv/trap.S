@@ -86,13 +86,15 @@ trap_return:
   andi t1, t0, (1 << 8)          /* SPP: 0 means back to user mode */
   bnez t1, 1f
   csrw sscratch, tp              /* user mode: next trap finds HartLocal */
+  ld tp, TRAP_FRAME_REG(4)(sp)   /* the user's tp */
 1:
+  /* Back to the kernel, tp stays: a thread preempted in this trap may have
+   * moved to another hart, and tp is the hart's, not the thread's. */
   csrw sstatus, t0
   ld t0, TRAP_FRAME_SEPC(sp)
   csrw sepc, t0
   LOAD(1)
   LOAD(3)
-  LOAD(4)
   LOAD(5)
   LOAD(6)
   LOAD(7)

@@ -369,6 +369,10 @@ TEST_CASE("a blob that is only 4-byte aligned parses the same", "[fdt]") {
 TEST_CASE("stdout-path without a unit address matches the node name before '@'", "[fdt]") {
   TreeBuilder t = riscv_root();
   t.begin("chosen").str("stdout-path", "/soc/serial:9600").end();
+  // Same child name under another node: only the whole path may match.
+  t.begin("other");
+  ns16550(t, "serial@10000000", 0x10000000);
+  t.end();
   t.begin("soc").cells("#address-cells", {2}).cells("#size-cells", {2});
   ns16550(t, "serial@20000000", 0x20000000);
   ns16550(t, "serial@30000000", 0x30000000);
