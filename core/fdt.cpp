@@ -78,6 +78,12 @@ struct Prop {
 // A one-cell value, or `fallback` when absent or too short.
 u32 prop_u32(Prop p, u32 fallback) { return p.len >= 4 ? load_be32(p.data) : fallback; }
 
+// A number in one or two cells, as /chosen's linux,initrd-* are written.
+u64 prop_cells_u64(Prop p) {
+  if (p.len >= 8) return (u64(load_be32(p.data)) << 32) | load_be32(p.data + 4);
+  return prop_u32(p, 0);
+}
+
 // A frequency: one cell, or two for values past 4 GHz.
 u64 prop_frequency(Prop p) {
   if (p.len == 8) return load_be64(p.data);
@@ -182,6 +188,7 @@ struct Props {
   Prop isa, isa_base, isa_extensions, mmu_type, timebase;
   Prop reg_shift, reg_io_width, clock_frequency;
   Prop bootargs, stdout_path, linux_stdout_path;
+  Prop initrd_start, initrd_end;
 };
 
 struct PropName {
@@ -212,6 +219,8 @@ constexpr PropName kWanted[] = {
     {"bootargs", &Props::bootargs},
     {"stdout-path", &Props::stdout_path},
     {"linux,stdout-path", &Props::linux_stdout_path},
+    {"linux,initrd-start", &Props::initrd_start},
+    {"linux,initrd-end", &Props::initrd_end},
 };
 
 // `name` comes from the strings block, already checked to end in a NUL.
@@ -427,6 +436,17 @@ struct Collector {
       copy_prop_string(out.bootargs, sizeof out.bootargs, p.bootargs);
       stdout_path = p.stdout_path.present() ? p.stdout_path : p.linux_stdout_path;
       copy_prop_string(out.stdout_path, sizeof out.stdout_path, stdout_path);
+      // An initrd the loader placed (QEMU -initrd, U-Boot): one or two cells.
+      if (p.initrd_start.present() && p.initrd_end.present()) {
+        u64 start = prop_cells_u64(p.initrd_start), end = prop_cells_u64(p.initrd_end);
+        if (end > start) out.initrd = Range{start, end - start};
+      }
+    }
+    // QEMU's test finisher: writing it ends the emulator with a status.
+    if (out.test_device.size == 0 && (has_string(p.compatible, "sifive,test0") ||
+                                      has_string(p.compatible, "sifive,test1"))) {
+      Range r;
+      if (reg_entry(p.reg, parent, 0, r)) out.test_device = r;
     }
     if (parent.role == Role::Cpus && string_is(p.device_type, "cpu"))
       add_hart(self, parent, p);

@@ -66,6 +66,12 @@ struct BootInfo {
   Uart uart;
   // First node compatible "riscv,plic0" or "sifive,plic-1.0.0".
   Plic plic;
+  // QEMU's "sifive,test0/1" finisher (power-off with an exit status); size 0
+  // when the board has none.
+  Range test_device;
+  // /chosen linux,initrd-start/end: an initrd placed by the loader; size 0
+  // when there is none.
+  Range initrd;
 };
 
 // Parses the blob at `blob` (physical address blob_pa) into `out`.

@@ -1,6 +1,7 @@
 #include "core/cmdline.h"
 #include "core/console.h"
 #include "core/kmain.h"
+#include "core/kbench.h"
 #include "core/ktest.h"
 #include "core/lwp.h"
 #include "core/page_alloc.h"
@@ -24,6 +25,8 @@ void print_boot_summary(const fdt::BootInfo& info) {
   kprintf("tine: %u %s online, %lu MiB RAM, %lu MiB free\n", harts,
           harts == 1 ? "hart" : "harts", (unsigned long)(ram_bytes(info) / mib),
           (unsigned long)(page_allocator().free_pages() * kPageSize / mib));
+  // Guest time since reset; under -icount shift=0 it counts instructions.
+  kprintf("tine: summary at %lu ns since reset\n", (unsigned long)hal::time_ns());
 }
 
 // Each hart's boot context, as its first thread.
@@ -40,7 +43,13 @@ void kmain(const fdt::BootInfo& info) {
     char name[64];
     bool one = cmd.value("ktest", name, sizeof name);
     unsigned failed = ktest_run(one ? name : nullptr);
-    hal::power_off(failed != 0);
+    hal::power_off(failed != 0 ? 1 : 0);
+  }
+  if (cmd.has("kbench")) {
+    char name[64];
+    bool one = cmd.value("kbench", name, sizeof name);
+    unsigned ran = kbench_run(one ? name : nullptr);
+    hal::power_off(ran == 0 ? 1 : 0);
   }
   kprintf("tine: nothing to run yet; idle (Ctrl-A X leaves QEMU)\n");
   for (;;) sleep_ns(1'000'000'000);

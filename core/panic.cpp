@@ -12,6 +12,8 @@ namespace tine {
 
 namespace {
 u32 g_panicking = 0;
+// QEMU's exit status after a panic (where the board can report one).
+constexpr int kPanicExitStatus = 99;
 }
 
 void panic(const char* fmt, ...) {
@@ -30,7 +32,7 @@ void panic(const char* fmt, ...) {
   console_write_unlocked(buf, min(n, sizeof buf - 1));
   console_write_unlocked("\n", 1);
   hal::print_backtrace();
-  hal::power_off(true);
+  hal::power_off(kPanicExitStatus);
 }
 
 }  // namespace tine

@@ -31,8 +31,10 @@ void console_write(const char* s, size_t n);
 // Monotonic time since boot, in nanoseconds.
 u64 time_ns();
 
-// Ends the machine (QEMU exits); `failure` selects the SRST reason.
-[[noreturn]] void power_off(bool failure);
+// Ends the machine. exit_status 0 is a clean shutdown; anything else is a
+// failure, and where the board can say so (QEMU's test finisher) the
+// emulator exits with that status.
+[[noreturn]] void power_off(int exit_status);
 
 // Stops this hart for good after a panic.
 [[noreturn]] void halt();

@@ -50,7 +50,7 @@ u64 time_ns() {
   return u64(ts.tv_sec) * 1000000000u + u64(ts.tv_nsec);
 }
 
-void power_off(bool failure) { std::exit(failure ? 1 : 0); }
+void power_off(int exit_status) { std::exit(exit_status); }
 void halt() { std::abort(); }
 
 }  // namespace tine::hal

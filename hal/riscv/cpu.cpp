@@ -3,6 +3,7 @@
 #include "hal/hal.h"
 #include "hal/riscv/csr.h"
 #include "hal/riscv/hart.h"
+#include "hal/riscv/platform.h"
 #include "hal/riscv/sbi.h"
 
 namespace tine::hal {
@@ -25,16 +26,16 @@ unsigned cpu_index() { return this_hart().index; }
 
 void cpu_relax() { asm volatile("nop; nop; nop; nop" ::: "memory"); }
 
-void power_off(bool failure) {
-  // SRST shutdown; where that is not supported (sifive_u), a cold reboot,
-  // which QEMU run with -no-reboot turns into an exit. Never the legacy call:
-  // it hangs without a reset device.
-  sbi::system_reset(sbi::ResetType::Shutdown,
-                    failure ? sbi::ResetReason::SystemFailure
-                            : sbi::ResetReason::None);
-  sbi::system_reset(sbi::ResetType::ColdReboot,
-                    failure ? sbi::ResetReason::SystemFailure
-                            : sbi::ResetReason::None);
+void power_off(int exit_status) {
+  // A failure goes to QEMU's test finisher first, which makes the emulator
+  // exit with that status. Then SRST shutdown; where that is not supported
+  // (sifive_u), a cold reboot, which QEMU run with -no-reboot turns into an
+  // exit. Never the legacy call: it hangs without a reset device.
+  if (exit_status != 0) platform_finish_failure(exit_status);
+  const auto reason = exit_status != 0 ? sbi::ResetReason::SystemFailure
+                                       : sbi::ResetReason::None;
+  sbi::system_reset(sbi::ResetType::Shutdown, reason);
+  sbi::system_reset(sbi::ResetType::ColdReboot, reason);
   console_write_unlocked("tine: power-off failed, halting\n", 32);
   halt();
 }

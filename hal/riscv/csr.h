@@ -59,6 +59,7 @@ inline void clear_sstatus(u64 bits) { TINE_CSR_CLEAR(sstatus, bits); }
 inline void set_sie(u64 bits) { TINE_CSR_SET(sie, bits); }
 inline void clear_sie(u64 bits) { TINE_CSR_CLEAR(sie, bits); }
 inline void clear_sip(u64 bits) { TINE_CSR_CLEAR(sip, bits); }
+inline u64 read_sip() { return TINE_CSR_READ(sip); }
 inline u64 read_scause() { return TINE_CSR_READ(scause); }
 inline u64 read_stval() { return TINE_CSR_READ(stval); }
 inline u64 read_sepc() { return TINE_CSR_READ(sepc); }

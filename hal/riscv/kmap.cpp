@@ -46,7 +46,7 @@ Result<void> kernel_map_build(const fdt::BootInfo& info) {
   }
   TRY(map_device(info.uart.base, info.uart.size));
   TRY(map_device(info.plic.base, info.plic.size));
-  // TRY(map_device(info.test_device.base, info.test_device.size));
+  TRY(map_device(info.test_device.base, info.test_device.size));
 
   // W^X: text executable and read-only, rodata read-only, the rest RW.
   TRY(map_image_range(va_of(_start_image), va_of(_etext), kKernRX));

@@ -8,6 +8,7 @@
 #include "hal/riscv/memlayout.h"
 #include "hal/riscv/memory.h"
 #include "hal/riscv/sbi.h"
+#include "hal/riscv/timer.h"
 
 namespace tine::hal::riscv {
 
@@ -50,7 +51,10 @@ void smp_start_harts(const fdt::BootInfo& info, unsigned boot_hartid) {
     const u64 deadline = time_ns() + kCheckInTimeoutNs;
     while (!__atomic_load_n(&local.online, __ATOMIC_ACQUIRE)) {
       if (time_ns() > deadline) break;
-      cpu_relax();
+      // Sleep until the next tick rather than spin: under QEMU's
+      // instruction counting a spinning vCPU starves the one starting up.
+      wfi();
+      if (read_sip() & kIntTimer) timer_interrupt();
     }
     if (!__atomic_load_n(&local.online, __ATOMIC_ACQUIRE)) {
       kprintf("smp: hart %u did not check in\n", h.hartid);
