@@ -37,6 +37,11 @@ void console_puts(const char* s) {
   hal::console_write(s, length(s));
 }
 
+void console_write(const char* s, size_t n) {
+  IrqSpinGuard guard(console_lock);
+  hal::console_write(s, n);
+}
+
 void console_write_unlocked(const char* s, size_t n) {
   hal::console_write(s, n);
 }

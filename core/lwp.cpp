@@ -1,5 +1,6 @@
 #include "core/lwp.h"
 
+#include "core/condvar.h"
 #include "core/cpu.h"
 #include "core/heap.h"
 #include "core/new.h"
@@ -10,11 +11,14 @@ namespace tine {
 
 namespace {
 u64 g_live_lwps = 0;
+}  // namespace
 
 void lwp_free(Lwp* l) {
   KASSERT(l->magic == Lwp::kMagic && !l->static_storage);
   l->magic = 0;
   hal::kernel_stack_free(l->stack);
+  l->l_waitcv->~CondVar();
+  kfree(l->l_waitcv);
   if (l->join_waiters) {
     l->join_waiters->~SleepQueue();
     kfree(l->join_waiters);
@@ -23,7 +27,6 @@ void lwp_free(Lwp* l) {
   kfree(l);
   __atomic_fetch_sub(&g_live_lwps, 1, __ATOMIC_RELAXED);
 }
-}  // namespace
 
 const char* lwp_state_name(LwpState s) {
   switch (s) {
@@ -46,11 +49,21 @@ Result<Lwp*> lwp_alloc(const LwpOptions& opts) {
     kfree(mem);
     return Error::NoMem;
   }
+  void* cv = kmalloc(sizeof(CondVar));
+  if (!cv) {
+    hal::kernel_stack_free(l->stack);
+    l->~Lwp();
+    kfree(mem);
+    return Error::NoMem;
+  }
+  l->l_waitcv = new (cv) CondVar("l_waitcv");
   if (!opts.joinable) {
     l->detached = true;
   } else {
     void* q = kmalloc(sizeof(SleepQueue));
     if (!q) {
+      l->l_waitcv->~CondVar();
+      kfree(l->l_waitcv);
       hal::kernel_stack_free(l->stack);
       l->~Lwp();
       kfree(mem);

@@ -9,11 +9,13 @@
 #include "core/runqueue.h"
 #include "core/types.h"
 #include "hal/hal.h"
+#include "hal/user.h"
 
 namespace tine {
 
 struct Proc;
 class SleepQueue;
+class CondVar;
 struct SleepQueueTag {};
 
 // States and their numbers as NetBSD's <sys/lwp.h>.
@@ -54,6 +56,19 @@ struct Lwp : ListLink<RunQueueTag>, ListLink<SleepQueueTag> {
   LockSet locks;           // debug: locks held, for order checks
   u64 runs = 0;            // times switched to
   Proc* proc = nullptr;    // its process (the fork core)
+  // User threads (NetBSD's names):
+  uptr l_private = 0;            // TLS pointer
+  u64 l_sigmask = 0;             // blocked signals
+  bool l_vforkwaiting = false;   // parent of a vfork child (proc_lock)
+  CondVar* l_waitcv = nullptr;   // where it waits for that child
+  hal::FpState fp;               // user FPU registers while switched out
+  // Linux emulation: clone's CHILD_SETTID / CHILD_CLEARTID addresses.
+  uptr emul_set_child_tid = 0;
+  uptr emul_clear_child_tid = 0;
+  // Fork hand-over: clone arguments the emulation's fork hook reads.
+  u64 emul_clone_flags = 0;
+  uptr emul_clone_child_tid = 0;
+  uptr emul_clone_tls = 0;
   SleepQueue* join_waiters = nullptr;  // joinable threads: who waits for exit
 };
 
@@ -78,6 +93,8 @@ void lwp_join(Lwp* l);
 // runnable; and the end of a zombie once its hart has switched away.
 Result<Lwp*> lwp_alloc(const LwpOptions& opts);
 void lwp_reap_after_switch(Lwp* l);
+// Frees a thread that never ran (fork's roll-back) or has been reaped.
+void lwp_free(Lwp* l);
 
 // Number of live (created, not yet freed) kernel threads.
 u64 lwp_live_count();

@@ -5,6 +5,7 @@
 #include "core/ktest.h"
 #include "core/lwp.h"
 #include "core/page_alloc.h"
+#include "core/proc0.h"
 #include "core/sched.h"
 #include "core/sleepq.h"
 #include "hal/hal.h"
@@ -51,7 +52,10 @@ void kmain(const fdt::BootInfo& info) {
     unsigned ran = kbench_run(one ? name : nullptr);
     hal::power_off(ran == 0 ? 1 : 0);
   }
-  kprintf("tine: nothing to run yet; idle (Ctrl-A X leaves QEMU)\n");
+  proc0_init(&g_boot_lwps[0]);
+  start_init(info.initrd.size ? hal::phys_to_virt(info.initrd.base) : nullptr,
+             info.initrd.size);
+  // proc0's thread has nothing more to do; init runs the show.
   for (;;) sleep_ns(1'000'000'000);
 }
 

@@ -9,6 +9,7 @@ const char* error_name(Error e) {
     case Error::Srch: return "ESRCH";
     case Error::Intr: return "EINTR";
     case Error::Io: return "EIO";
+    case Error::TooBig: return "E2BIG";
     case Error::NoExec: return "ENOEXEC";
     case Error::BadF: return "EBADF";
     case Error::Child: return "ECHILD";
@@ -18,11 +19,15 @@ const char* error_name(Error e) {
     case Error::Fault: return "EFAULT";
     case Error::Busy: return "EBUSY";
     case Error::Exist: return "EEXIST";
+    case Error::NoDev: return "ENODEV";
     case Error::NotDir: return "ENOTDIR";
     case Error::IsDir: return "EISDIR";
     case Error::Inval: return "EINVAL";
     case Error::MFile: return "EMFILE";
+    case Error::NotTty: return "ENOTTY";
     case Error::NoSpc: return "ENOSPC";
+    case Error::SPipe: return "ESPIPE";
+    case Error::RoFs: return "EROFS";
     case Error::Pipe: return "EPIPE";
     case Error::Range: return "ERANGE";
     case Error::NameTooLong: return "ENAMETOOLONG";

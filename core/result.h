@@ -13,6 +13,7 @@ enum class Error : int {
   Srch = 3,         // ESRCH
   Intr = 4,         // EINTR
   Io = 5,           // EIO
+  TooBig = 7,       // E2BIG
   NoExec = 8,       // ENOEXEC
   BadF = 9,         // EBADF
   Child = 10,       // ECHILD
@@ -22,11 +23,15 @@ enum class Error : int {
   Fault = 14,       // EFAULT
   Busy = 16,        // EBUSY
   Exist = 17,       // EEXIST
+  NoDev = 19,       // ENODEV
   NotDir = 20,      // ENOTDIR
   IsDir = 21,       // EISDIR
   Inval = 22,       // EINVAL
   MFile = 24,       // EMFILE
+  NotTty = 25,      // ENOTTY
   NoSpc = 28,       // ENOSPC
+  SPipe = 29,       // ESPIPE
+  RoFs = 30,        // EROFS
   Pipe = 32,        // EPIPE
   Range = 34,       // ERANGE
   NameTooLong = 36, // ENAMETOOLONG

@@ -2,6 +2,7 @@
 
 #include "core/cpu.h"
 #include "core/heap.h"
+#include "core/proc_switch.h"
 #include "core/sleepq.h"
 
 namespace tine {
@@ -144,6 +145,7 @@ void sched_switch() {
   c.current = next;
   c.switches++;
   hal::set_trap_stack(next->stack.top);
+  proc_switch(cur, next);
   hal::context_switch(cur->ctx, next->ctx);
   sched_switch_finish();
 }

@@ -28,6 +28,10 @@ paddr_t virt_to_phys(const void* va);
 // Raw console output, usable from any context including panic.
 void console_write(const char* s, size_t n);
 
+// Raw console input: the next byte typed (0..255), or -1 when none is
+// waiting. Never blocks. Callers serialise (core/file_console.cpp does).
+int console_getc();
+
 // Monotonic time since boot, in nanoseconds.
 u64 time_ns();
 

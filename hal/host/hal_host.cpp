@@ -42,7 +42,6 @@ void cpu_relax() { std::this_thread::yield(); }
 void* phys_to_virt(paddr_t pa) { return reinterpret_cast<void*>(pa); }
 paddr_t virt_to_phys(const void* va) { return reinterpret_cast<paddr_t>(va); }
 
-void console_write(const char* s, size_t n) { fwrite(s, 1, n, stderr); }
 
 u64 time_ns() {
   timespec ts;

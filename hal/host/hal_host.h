@@ -2,6 +2,8 @@
 #pragma once
 
 #include <stdexcept>
+
+#include "core/types.h"
 #include <string>
 
 namespace tine::hal::host {
@@ -17,7 +19,28 @@ struct Panic : std::runtime_error {
 
 namespace tine::hal::host {
 
+}  // namespace tine::hal::host
+
+namespace tine::hal {
+struct UserFrame;
+}
+
+namespace tine::hal::host {
+
+// What a simulated program does when its thread enters user mode (a forked
+// child returning, init after exec). It must not return: it ends the
+// process (exit1) or the thread.
+using UserModeHook = void (*)(UserFrame* frame);
+void set_user_mode_hook(UserModeHook hook);
+u64 user_frame_reg(const UserFrame* f, unsigned reg);
+void user_frame_set_reg(UserFrame* f, unsigned reg, u64 v);
+
 // How many harts the host "machine" has (hal::online_cpus()).
 void set_online_cpus(unsigned n);
 
 }  // namespace tine::hal::host
+
+#define KASSERT_HOST(cond, msg) \
+  do {                          \
+    if (!(cond)) __builtin_trap(); \
+  } while (0)

@@ -53,10 +53,11 @@ void init_physical_memory(const fdt::BootInfo& info) {
   PhysRange ram[fdt::kMaxMemRanges];
   for (unsigned i = 0; i < info.memory_count; i++)
     ram[i] = {info.memory[i].base, info.memory[i].size};
-  PhysRange holes[fdt::kMaxReserved + 2];
+  PhysRange holes[fdt::kMaxReserved + 3];
   unsigned n = 0;
   holes[n++] = {image_phys_start(), image_phys_end() - image_phys_start()};
   holes[n++] = {info.blob.base, info.blob.size};
+  if (info.initrd.size) holes[n++] = {info.initrd.base, info.initrd.size};
   for (unsigned i = 0; i < info.reserved_count; i++)
     holes[n++] = {info.reserved[i].base, info.reserved[i].size};
   Result<void> r = page_allocator().init(ram, info.memory_count, holes, n);

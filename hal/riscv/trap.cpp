@@ -6,6 +6,8 @@
 #include "core/console.h"
 #include "core/interrupts.h"
 #include "core/sched.h"
+#include "core/vm.h"
+#include "core/syscall.h"
 #include "hal/riscv/user_trap.h"
 #include "hal/riscv/csr.h"
 #include "hal/riscv/hart.h"
@@ -80,6 +82,14 @@ void handle_kernel_exception(TrapFrame& f) {
     sfence_vma_page(f.stval);
     return;
   }
+  // A user page that user_copy_in/out (SUM set) found missing, demand-zero
+  // or copy-on-write: the VM layer fills it and the copy retries. What it
+  // cannot resolve goes on to the copy's recovery point (EFAULT).
+  if ((cause == Exception::LoadPageFault ||
+       cause == Exception::StorePageFault) &&
+      (f.sstatus & kSstatusSUM) && f.stval < hal::kUserVaTop &&
+      tine::vm_fault_from_kernel(f.stval, cause == Exception::StorePageFault))
+    return;
   HartLocal& h = this_hart();
   bool recoverable = cause == Exception::LoadPageFault ||
                      cause == Exception::StorePageFault ||
@@ -144,17 +154,22 @@ void dump_frame(const TrapFrame& f) {
 using namespace tine::hal::riscv;
 
 extern "C" void trap_dispatch(TrapFrame* frame) {
+  const bool from_user = !(frame->sstatus & kSstatusSPP);
   if (frame->scause & kCauseInterrupt) {
     tine::interrupt_enter();
     handle_interrupt(*frame);
     tine::interrupt_exit();
-    tine::sched_trap_exit(frame->sstatus & kSstatusSPIE);
-    return;
-  }
-  if (frame->sstatus & kSstatusSPP) {
+  } else if (!from_user) {
     handle_kernel_exception(*frame);
     return;
+  } else {
+    user_exception(*frame);
   }
-  user_exception(*frame);
-  tine::sched_trap_exit(true);
+  if (from_user) {
+    // Pending signals act on the way out (a killed process never returns).
+    set_sstatus(kSstatusSIE);
+    tine::userret();
+    clear_sstatus(kSstatusSIE);
+  }
+  tine::sched_trap_exit(from_user || (frame->sstatus & kSstatusSPIE));
 }

@@ -9,9 +9,15 @@ UartConfig g_uart;
 constexpr unsigned kNsThr = 0;
 constexpr unsigned kNsLsr = 5;
 constexpr u32 kNsLsrThrEmpty = 1u << 5;
+constexpr unsigned kNsRbr = 0;  // receive buffer (reads; THR on writes)
+constexpr u32 kNsLsrDataReady = 1u << 0;
 // SiFive UART: txdata, whose bit 31 says the FIFO is full.
 constexpr unsigned kSifiveTxData = 0;
 constexpr u32 kSifiveTxFull = 1u << 31;
+// rxdata: reading pops a byte; bit 31 says there was none. Firmware has set
+// rxctrl.rxen, as it has set up the rest of the line.
+constexpr unsigned kSifiveRxData = 4;
+constexpr u32 kSifiveRxEmpty = 1u << 31;
 
 u32 ns_read(unsigned reg) {
   uptr a = g_uart.base + (uptr(reg) << g_uart.reg_shift);
@@ -49,6 +55,22 @@ void uart_putc(char c) {
     case UartConfig::Kind::None:
       break;
   }
+}
+
+int uart_getc() {
+  switch (g_uart.kind) {
+    case UartConfig::Kind::Ns16550:
+      if ((ns_read(kNsLsr) & kNsLsrDataReady) == 0) return -1;
+      return static_cast<int>(ns_read(kNsRbr) & 0xff);
+    case UartConfig::Kind::Sifive: {
+      u32 v = *reinterpret_cast<volatile u32*>(g_uart.base + kSifiveRxData);
+      if (v & kSifiveRxEmpty) return -1;
+      return static_cast<int>(v & 0xff);
+    }
+    case UartConfig::Kind::None:
+      break;
+  }
+  return -1;
 }
 
 }  // namespace tine::hal::riscv

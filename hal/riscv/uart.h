@@ -16,5 +16,7 @@ struct UartConfig {
 void uart_configure(const UartConfig& cfg);
 bool uart_ready();
 void uart_putc(char c);
+// The next received byte, or -1 if none is waiting (or no UART).
+int uart_getc();
 
 }  // namespace tine::hal::riscv

@@ -1,15 +1,45 @@
+// Traps taken from U-mode: syscalls (ecall), page faults (the address
+// space resolves them or the process gets SIGSEGV), other faults as
+// signals. Interrupts are on while the kernel serves the process.
 #include "hal/riscv/user_trap.h"
 
-#include "core/assert.h"
-#include "hal/riscv/trap.h"
+#include "core/sigacts.h"
+#include "core/syscall.h"
+#include "core/vm.h"
+#include "core/proc.h"
+#include "hal/riscv/csr.h"
 
 namespace tine::hal::riscv {
 
-// No process runs in U-mode before the fork core lands; a trap from U-mode
-// here is a kernel bug.
+namespace {
+void page_fault(TrapFrame& f, Access access) {
+  Proc* p = curproc();
+  if (!p || !p->p_vmspace || !vm_fault(p->p_vmspace, f.stval, access).ok())
+    user_fault_signal(kSigSegv);
+}
+}  // namespace
+
 void user_exception(TrapFrame& f) {
-  dump_frame(f);
-  unimplemented();
+  set_sstatus(kSstatusSIE);
+  switch (static_cast<Exception>(f.scause)) {
+    case Exception::EcallFromU: {
+      f.sepc += 4;  // past the ecall (exec may replace sepc altogether)
+      const SyscallArgs args{{f.x[kA0], f.x[kA1], f.x[kA2], f.x[kA3], f.x[kA4], f.x[kA5]}};
+      const i64 r = syscall_dispatch(f.x[kA7], args);
+      f.x[kA0] = static_cast<u64>(r);
+      break;
+    }
+    case Exception::LoadPageFault: page_fault(f, Access::Read); break;
+    case Exception::StorePageFault: page_fault(f, Access::Write); break;
+    case Exception::InstructionPageFault: page_fault(f, Access::Exec); break;
+    case Exception::IllegalInstruction: user_fault_signal(kSigIll); break;
+    case Exception::Breakpoint: user_fault_signal(kSigTrap); break;
+    case Exception::InstructionMisaligned:
+    case Exception::LoadMisaligned:
+    case Exception::StoreMisaligned: user_fault_signal(kSigBus); break;
+    default: user_fault_signal(kSigSegv); break;
+  }
+  clear_sstatus(kSstatusSIE);
 }
 
 }  // namespace tine::hal::riscv

@@ -1,0 +1,335 @@
+// fork1(): NetBSD kern_fork.c rev 1.217, step by step (DESIGN.md, "The
+// reference"). Steps 1-3 are the seed's fallible checks with their
+// roll-backs. Tine then acquires everything else that can fail (step 3b):
+// NetBSD allocates those with KM_SLEEP after its commit point and waits for
+// memory; Tine has no reclaim to wait for, so it takes them up front and
+// keeps the seed's rule that nothing after the commit point fails.
+#include "fork/fork.h"
+
+#include "core/console.h"
+#include "core/emul.h"
+#include "core/filedesc.h"
+#include "core/heap.h"
+#include "core/new.h"
+#include "core/sched.h"
+#include "core/sleepq.h"
+#include "core/string.h"
+#include "core/vm.h"
+#include "hal/user.h"
+
+namespace tine {
+
+u32 forkfsleep_ns = 0;
+u32 forkfsleep_tablefull_ns = 0;
+
+namespace {
+
+// "proc: table is full" at most once per 10 s (the seed's ratecheck).
+constexpr u64 kTableFullInterval = 10'000'000'000ull;
+u64 g_last_tablefull_ns = 0;
+u32 g_tablefull_reported = 0;
+
+void tablefull() {
+  const u64 now = hal::time_ns();
+  u64 last = __atomic_load_n(&g_last_tablefull_ns, __ATOMIC_RELAXED);
+  bool first = __atomic_exchange_n(&g_tablefull_reported, 1u, __ATOMIC_RELAXED) == 0;
+  if (first || now - last >= kTableFullInterval) {
+    __atomic_store_n(&g_last_tablefull_ns, now, __ATOMIC_RELAXED);
+    kprintf("proc: table is full - increase kern.maxproc or NPROC\n");
+  }
+}
+
+// What step 3b acquired, released again if a later acquisition fails.
+struct ForkResources {
+  Proc* p2 = nullptr;
+  Lwp* l2 = nullptr;
+  ProcLockObj* lockobj = nullptr;   // unless FORK_SHARESIGS
+  SigActs* sigacts = nullptr;
+  FileTable* fd = nullptr;
+  CwdInfo* cwdi = nullptr;
+  Plimit* limit = nullptr;          // a private copy, when the parent's is writeable
+  VmSpace* vm = nullptr;
+  Pid pid{};
+
+  void roll_back() {
+    if (vm) vmspace_release(vm);
+    if (limit) lim_free(limit);
+    if (cwdi) cwd_release(cwdi);
+    if (fd) filetable_release(fd);
+    if (sigacts) sigacts_release(sigacts);
+    if (lockobj) {
+      lockobj->~ProcLockObj();
+      kfree(lockobj);
+    }
+    if (pid.value) {
+      MutexGuard g(proc_lock);
+      proc_free_pid(pid);
+    }
+    if (l2) lwp_free(l2);
+    if (p2) proc_struct_free(p2);
+  }
+};
+
+Result<void> acquire(ForkResources& r, Proc* p1, int flags) {
+  r.p2 = TRY(proc_struct_alloc());
+  {
+    MutexGuard g(proc_lock);
+    r.pid = TRY(proc_alloc_pid(r.p2));  // EAGAIN: no pid (v1.234's proc_alloc)
+  }
+  if (!(flags & FORK_SHARESIGS)) {
+    void* m = kmalloc(sizeof(ProcLockObj));
+    if (!m) return Error::NoMem;
+    r.lockobj = new (m) ProcLockObj;
+  }
+  r.sigacts = TRY(sigactsinit(p1->p_sigacts, flags & FORK_SHARESIGS));
+  if (flags & FORK_SHAREFILES) {
+    filetable_hold(p1->p_fd);
+    r.fd = p1->p_fd;
+  } else if (flags & FORK_CLEANFILES) {
+    r.fd = TRY(filetable_create());
+  } else {
+    r.fd = TRY(filetable_copy(p1->p_fd));
+  }
+  r.cwdi = (flags & FORK_SHARECWD) ? cwdshare(p1->p_cwdi) : TRY(cwdinit(p1->p_cwdi));
+  {
+    MutexGuard g(p1->p_lock());
+    if (p1->p_limit->writeable) r.limit = TRY(lim_copy(p1->p_limit));
+  }
+  if (flags & FORK_SHAREVM) {
+    vmspace_hold(p1->p_vmspace);
+    r.vm = p1->p_vmspace;
+  } else if (p1->p_vmspace) {
+    r.vm = TRY(vmspace_fork(p1->p_vmspace));
+  }
+  return ok();
+}
+
+ForkHook g_fork_hooks[8];
+SpinLock g_fork_hooks_lock("forkhooks", LockRank::UidCount);
+
+}  // namespace
+
+Result<void> forkhook_establish(ForkHook fn) {
+  IrqSpinGuard g(g_fork_hooks_lock);
+  for (ForkHook& h : g_fork_hooks)
+    if (!h) {
+      h = fn;
+      return ok();
+    }
+  return Error::NoMem;
+}
+
+void forkhook_disestablish(ForkHook fn) {
+  IrqSpinGuard g(g_fork_hooks_lock);
+  for (ForkHook& h : g_fork_hooks)
+    if (h == fn) h = nullptr;
+}
+
+Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
+                   size_t stacksize, void (*func)(void*), void* arg,
+                   i64* retval, Proc** rnewprocp) {
+  (void)stacksize;
+  Proc* p1 = l1->proc;
+  KASSERT(p1 && p1->p_magic == Proc::kMagic);
+  Cred* cred = p1->p_cred;
+
+  // 1. nprocs, maxproc and the fork authorization. The last slot is kept
+  //    for root only when maxproc is reached (seed: atomic_inc >= maxproc).
+  u32 count = __atomic_add_fetch(&nprocs, 1u, __ATOMIC_RELAXED);
+  if (count > maxproc || !kauth_authorize(cred, KauthAction::ProcessFork)) {
+    __atomic_sub_fetch(&nprocs, 1u, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&fork_counters.table_full, 1u, __ATOMIC_RELAXED);
+    tablefull();
+    if (forkfsleep_ns) sleep_ns(forkfsleep_ns);  // kpause("forkmx")
+    return Error::Again;
+  }
+
+  // 2. The per-uid count against RLIMIT_NPROC, unless kauth lets the
+  //    credential exceed it (root does).
+  const Uid uid = cred->uid;
+  i64 uid_count = chgproccnt(uid, 1);
+  u64 nproc_limit;
+  {
+    MutexGuard g(p1->p_lock());
+    nproc_limit = p1->p_limit->limits[kRlimitNproc].cur;
+  }
+  if (u64(uid_count) > nproc_limit &&
+      !kauth_authorize(cred, KauthAction::ProcessRlimitBypass)) {
+    (void)chgproccnt(uid, -1);
+    __atomic_sub_fetch(&nprocs, 1u, __ATOMIC_RELAXED);
+    if (forkfsleep_ns) sleep_ns(forkfsleep_ns);  // kpause("forkulim")
+    return Error::Again;
+  }
+
+  // 3. The child's kernel stack and LWP (the "uarea"): ENOMEM rolls back.
+  ForkResources r;
+  {
+    LwpOptions o;
+    o.name = p1->p_comm[0] ? "user" : "kthread";
+    o.priority = l1->priority;
+    Result<Lwp*> l2 = lwp_alloc(o);
+    if (!l2.ok()) {
+      (void)chgproccnt(uid, -1);
+      __atomic_sub_fetch(&nprocs, 1u, __ATOMIC_RELAXED);
+      return Error::NoMem;
+    }
+    r.l2 = l2.value();
+  }
+
+  // 3b. Everything else that can fail (see the top of this file).
+  Result<void> got = acquire(r, p1, flags);
+  if (!got.ok()) {
+    r.roll_back();
+    (void)chgproccnt(uid, -1);
+    __atomic_sub_fetch(&nprocs, 1u, __ATOMIC_RELAXED);
+    return got.error();
+  }
+
+  // 4. Committed: nothing below fails.
+  Proc* p2 = r.p2;
+  Lwp* l2 = r.l2;
+  p2->p_pid = r.pid;
+  p2->p_stat = ProcStat::SIDL;
+  // Zeroed region: the constructor did it. Copied region:
+  memcpy(p2->p_comm, p1->p_comm, sizeof p2->p_comm);
+  p2->p_emul = p1->p_emul;
+
+  {
+    MutexGuard g(p1->p_lock());
+    // Inherited flags; FORK_SYSTEM marks a system process.
+    p2->p_flag = p1->p_flag & (PK_SUGID | PK_NOCLDWAIT | PK_CLDSIGIGN | PK_32);
+    if (flags & FORK_SYSTEM) p2->p_flag |= PK_SYSTEM | PK_NOCLDWAIT;
+    // FORK_SHARESIGS: the child uses the parent's p_lock.
+    if (flags & FORK_SHARESIGS) {
+      p1->p_lockobj->refs.hold();
+      p2->p_lockobj = p1->p_lockobj;
+    } else {
+      p2->p_lockobj = r.lockobj;
+      r.lockobj = nullptr;
+    }
+    // Credentials, executable path.
+    cred_hold(p1->p_cred);
+    p2->p_cred = p1->p_cred;
+    memcpy(p2->p_path, p1->p_path, sizeof p2->p_path);
+    // Limits: shared copy-on-write unless the parent's copy is writeable.
+    if (r.limit) {
+      p2->p_limit = r.limit;
+    } else {
+      lim_addref(p1->p_limit);
+      p2->p_limit = p1->p_limit;
+    }
+    // Inherited stop flags: PS_STOPFORK | PS_STOPEXEC | PS_NOCLDSTOP.
+    p2->p_sflag = p1->p_sflag & (PS_STOPFORK | PS_STOPEXEC | PS_NOCLDSTOP);
+    // Trace flags follow the tracer's wishes (ptrace(2) sets them).
+    p2->p_slflag = 0;
+  }
+  // Files: shared, fresh or copied (acquire() chose).
+  p2->p_fd = r.fd;
+  // The current directory: shared (FORK_SHARECWD) or copied.
+  p2->p_cwdi = r.cwdi;
+  // FORK_PPWAIT: the parent LWP will sleep until the child execs or exits.
+  if (flags & FORK_PPWAIT) {
+    MutexGuard g(proc_lock);
+    p2->p_lflag = PL_PPWAIT;
+    l1->l_vforkwaiting = true;
+    p2->p_vforklwp = l1;
+  } else {
+    l1->l_vforkwaiting = false;
+  }
+  // Signal actions: shared or copied (sigactsinit).
+  p2->p_sigacts = r.sigacts;
+  // Statistics start at zero.
+  p2->p_stats = ProcStats{};
+  p2->p_stats.start_ns = hal::time_ns();
+  // The address space: shared (FORK_SHAREVM) or copy-on-write (uvm_proc_fork).
+  p2->p_vmspace = r.vm;
+
+  // The first LWP: child_return, or func(arg) for kernel callers.
+  l2->proc = p2;
+  l2->priority = l1->priority;
+  l2->l_private = l1->l_private;  // the TLS pointer (no lwp_setprivate)
+  l2->l_sigmask = l1->l_sigmask;
+  p2->p_lwp = l2;
+  if (func) {
+    l2->entry = func;
+    l2->arg = arg;
+  } else {
+    hal::user_frame_fork(hal::user_frame_of(l2->stack), hal::user_frame_of(l1->stack),
+                         stack, false, 0);
+    hal::fp_save(l2->fp);  // the child starts with the parent's FP registers
+    l2->entry = child_return;
+    l2->arg = l2;
+  }
+  // The kernel stack starts under the user frame, also for func(arg)
+  // children: they may become user processes by exec (init does).
+  hal::context_init(l2->ctx, reinterpret_cast<uptr>(hal::user_frame_of(l2->stack)),
+                    sched_thread_start, l2);
+  // The emulation's fork hook, then the registered fork hooks.
+  if (p2->p_emul && p2->p_emul->proc_fork) p2->p_emul->proc_fork(p2, l2, l1, flags);
+  for (ForkHook h : g_fork_hooks)
+    if (h) h(p1, p2);
+
+  // 5. Publish under proc_lock.
+  const bool traced_fork = !(flags & FORK_PPWAIT) &&
+                           (p1->p_slflag & (PSL_TRACEFORK | PSL_TRACED)) ==
+                               (PSL_TRACEFORK | PSL_TRACED);
+  const bool traced_vfork = (flags & FORK_PPWAIT) &&
+                            (p1->p_slflag & (PSL_TRACEVFORK | PSL_TRACED)) ==
+                                (PSL_TRACEVFORK | PSL_TRACED);
+  {
+    MutexGuard g(proc_lock);
+    // Controlling terminal flag follows the session.
+    if (p1->p_pgrp && p1->p_pgrp->session && p1->p_pgrp->session->has_ctty)
+      p2->p_lflag |= PL_CONTROLT;
+    // Process group: the parent's.
+    p2->p_pgrp = p1->p_pgrp;
+    if (p2->p_pgrp) p2->p_pgrp->refs.hold();
+    // Parent: init under FORK_NOWAIT.
+    Proc* parent = (flags & FORK_NOWAIT) && initproc ? initproc : p1;
+    p2->p_pptr = parent;
+    p2->p_oppid = p1->p_pid;
+    parent->p_children.push_back(p2);
+    proc_list_insert_locked(p2);
+    p2->p_exitsig = exitsig;
+    // ptrace: a traced parent's child is reparented to the tracer.
+    if ((traced_fork || traced_vfork) && p1->p_pptr) {
+      p2->p_opptr = p2->p_pptr;
+      p2->p_pptr->p_children.remove(p2);
+      p2->p_pptr = p1->p_pptr;
+      p2->p_pptr->p_children.push_back(p2);
+      p2->p_slflag |= PSL_TRACED | PSL_TRACEDCHILD;
+    }
+    // Counters.
+    fork_counters.forks++;
+    if (flags & FORK_PPWAIT) fork_counters.vforks++;
+    if (flags & FORK_SHAREVM) fork_counters.sharedvm++;
+    p1->p_stats.forks++;
+    // kqueue NOTE_FORK, only when someone listens on the parent.
+    if (p1->p_klist) p1->p_knotes_fork++;
+    // The child runs, or starts stopped under PS_STOPFORK.
+    if (p2->p_sflag & PS_STOPFORK) {
+      p2->p_stat = ProcStat::SSTOP;
+      p2->p_waited = false;
+      p1->p_nstopchild++;
+      l2->state = LwpState::LSSTOP;
+    } else {
+      p2->p_stat = ProcStat::SACTIVE;
+    }
+  }
+  if (p2->p_stat == ProcStat::SACTIVE) sched_setrunnable(l2);
+
+  if (retval) {
+    retval[0] = p2->p_pid.value;
+    retval[1] = 0;
+  }
+  if (rnewprocp) *rnewprocp = p2;
+
+  // 6. A vfork parent sleeps until the child execs or exits.
+  if (flags & FORK_PPWAIT) {
+    MutexGuard g(proc_lock);
+    vfork_wait(l1);
+  }
+  return ok();
+}
+
+}  // namespace tine

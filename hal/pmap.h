@@ -1,0 +1,67 @@
+// The pmap: the machine-dependent half of virtual memory, as NetBSD splits
+// it (uvm above, pmap below). A Pmap is one address space's hardware page
+// table plus what the TLBs of the harts may cache of it. The machine-
+// independent layer (core/vm_*) owns the pages and decides what is mapped;
+// the pmap only caches translations and can be told to drop any of them.
+//
+// hal/riscv/pmap.cpp implements this over Sv39 (ASIDs where the hart has
+// them, SBI RFENCE shootdowns); hal/host/pmap.cpp implements it for the host
+// tests over the same generic walker, without TLBs.
+//
+// Contract for every call but pmap_activate and pmap_resident_count: the
+// caller serialises all use of one Pmap (the VmSpace lock). pmap_activate
+// may run on any hart at any time; it touches only atomic state.
+//
+// TLB coherence: a Pmap remembers every hart that has it loaded or had it
+// loaded since that hart last flushed it. pmap_remove, pmap_protect and a
+// pmap_enter that replaces or downgrades a mapping fence those harts before
+// they return, so the caller may free or reuse the old frames right after.
+// An added or widened mapping is fenced only on the calling hart: another
+// hart may take one spurious fault, which the fault handler resolves by
+// entering the same mapping again (that fences locally).
+#pragma once
+
+#include "core/result.h"
+#include "core/types.h"
+#include "core/vm_prot.h"
+
+namespace tine::hal {
+
+// User virtual addresses are [0, kUserVaTop): the lower half of Sv39. Every
+// pmap call that takes a user address KASSERTs it lies there.
+inline constexpr uptr kUserVaTop = uptr{1} << 38;  // 0x4000000000
+
+class Pmap;  // opaque: defined by each implementation
+
+// A new, empty address space whose kernel half is shared with the kernel map.
+// Error::NoMem.
+Result<Pmap*> pmap_create();
+// Frees every table page (not the mapped frames: those are the caller's) and
+// the pmap's ASID, after fencing every hart that may still cache it.
+// Contract: no hart has it active (each switched away: pmap_activate).
+void pmap_destroy(Pmap* pmap);
+
+// Maps the 4 KiB page at va to pa for user mode with `prot` (Read, Write,
+// Exec; User is implied, Global refused), replacing any mapping at va.
+// Error::NoMem when a table page cannot be had; the old mapping (if any)
+// stays. Contract: va page aligned and below kUserVaTop, pa page aligned.
+Result<void> pmap_enter(Pmap* pmap, uptr va, paddr_t pa, Prot prot);
+// Unmaps every page in [va, va+len) (holes fine) and fences every hart that
+// may cache one; tables left empty are freed after the fence.
+void pmap_remove(Pmap* pmap, uptr va, size_t len);
+// Sets the rights of every *mapped* page in [va, va+len) to prot (holes
+// skipped), then fences. prot must have an access right (to remove
+// access, pmap_remove).
+void pmap_protect(Pmap* pmap, uptr va, size_t len, Prot prot);
+// The frame and rights (Read/Write/Exec only) mapped at va's page; false if
+// none. pa is the page's address (va's offset within the page not added).
+bool pmap_extract(Pmap* pmap, uptr va, paddr_t* pa, Prot* prot);
+
+// Loads `pmap` on the calling hart (nullptr: the kernel map alone). The
+// caller keeps the thread on this hart across the call (interrupts or
+// preemption off, or pinned), as a context switch does.
+void pmap_activate(Pmap* pmap);
+// Pages mapped (leaf entries) in the pmap.
+u64 pmap_resident_count(Pmap* pmap);
+
+}  // namespace tine::hal

@@ -1,0 +1,354 @@
+// The Sv39 pmap (contract in hal/pmap.h): a root table per address space
+// whose kernel half (root entries 256..511) is copied from the kernel's
+// root, the generic walker (core/pagetable.h) for the user half, ASIDs, and
+// TLB shootdown through SBI RFENCE.
+//
+// ASIDs: ASIDLEN is found on first use by writing all-ones to satp's ASID
+// field (with the running root) and reading it back; harts are assumed
+// alike. Each pmap gets a unique non-zero ASID from a bitmap while they
+// last. ASID 0 is the kernel map's and the fallback: a pmap without an
+// ASID of its own (none implemented, or all taken) flushes the whole TLB on
+// every activation, and its shootdowns fence all address spaces.
+//
+// Who may cache a pmap: `cpus` holds every hart that has loaded it since
+// that hart last flushed it; bits are set by pmap_activate and never
+// cleared (a hart that switched away may still hold entries tagged with the
+// ASID). Shootdowns fence exactly those harts; pmap_destroy fences them all
+// before its ASID can be handed out again.
+//
+// Ordering against pmap_activate on another hart: the PTE stores, a full
+// fence, then the read of `cpus`; activate sets its bit (sequentially
+// consistent) before it writes satp. A hart whose bit the shootdown missed
+// therefore loaded satp after the stores and cannot see the old entry.
+//
+// Table pages freed by the walker are kept on a per-pmap list until the
+// shootdown that follows, so no hart's page-walk cache can point into a
+// page that has been reused (core/pagetable.h's TablePageSource contract).
+#include "hal/pmap.h"
+
+#include "core/assert.h"
+#include "core/heap.h"
+#include "core/list.h"
+#include "core/new.h"
+#include "core/pagetable.h"
+#include "core/spinlock.h"
+#include "core/vm_page.h"
+#include "hal/riscv/csr.h"
+#include "hal/riscv/hart.h"
+#include "hal/riscv/kmap.h"
+#include "hal/riscv/sbi.h"
+#include "hal/riscv/sv39.h"
+
+namespace tine::hal {
+
+using riscv::Sv39;
+
+namespace {
+
+// Beyond this many pages a shootdown flushes the whole address space:
+// cheaper than a long run of per-page fences.
+constexpr size_t kFlushAllPages = 64;
+constexpr unsigned kRootEntries = 512;
+constexpr unsigned kFirstKernelRoot = 256;  // kUserVaTop / 1 GiB
+
+struct PmapTablePages {
+  List<Page> deferred;  // freed by the walker, held until the next fence
+
+  Result<paddr_t> alloc_table() { return vm_page_allocator().alloc_zeroed(0); }
+  void free_table(paddr_t pa) {
+    Page* p = vm_page_allocator().page_of(pa);
+    KASSERT(p);
+    deferred.push_back(p);
+  }
+  void free_deferred() {
+    PageAllocator& pages = vm_page_allocator();
+    while (Page* p = deferred.pop_front()) pages.free(pages.address_of(p), 0);
+  }
+};
+
+using UserTable = PageTable<Sv39, PmapTablePages>;
+
+// ---- ASIDs --------------------------------------------------------------------
+
+constexpr unsigned kMaxAsids = 1u << riscv::satp::kAsidBits;
+u64 g_asid_used[kMaxAsids / 64];  // bit set: taken (atomic word updates)
+int g_asid_bits = -1;             // ASIDLEN, -1 until probed (atomic)
+
+unsigned asid_bits() {
+  int bits = __atomic_load_n(&g_asid_bits, __ATOMIC_ACQUIRE);
+  if (bits >= 0) return static_cast<unsigned>(bits);
+  // Unimplemented ASID bits read back as zero. The kernel half is global,
+  // so running a moment under another ASID changes nothing.
+  const IrqState s = irq_save();
+  const u64 old = riscv::read_satp();
+  riscv::write_satp(old | riscv::satp::kAsidMask);
+  const u64 probed = riscv::read_satp();
+  riscv::write_satp(old);
+  irq_restore(s);
+  // The implemented bits are the low ones (no libgcc: no popcount builtin).
+  bits = 0;
+  for (u16 a = riscv::satp_asid(probed); a & 1; a >>= 1) ++bits;
+  __atomic_store_n(&g_asid_bits, bits, __ATOMIC_RELEASE);
+  return static_cast<unsigned>(bits);
+}
+
+// A unique non-zero ASID, or 0 (the fallback) when none is free.
+u16 asid_alloc() {
+  const unsigned bits = asid_bits();
+  if (bits == 0) return 0;
+  const unsigned count = 1u << bits;
+  for (unsigned w = 0; w < (count + 63) / 64; ++w) {
+    u64 used = __atomic_load_n(&g_asid_used[w], __ATOMIC_RELAXED);
+    for (;;) {
+      u64 free_bits = ~used;
+      if (w == 0) free_bits &= ~u64{1};  // ASID 0 is the kernel's
+      if (count < 64) free_bits &= (u64{1} << count) - 1;
+      if (free_bits == 0) break;
+      unsigned b = 0;
+      while (!((free_bits >> b) & 1)) ++b;  // the kernel has no libgcc ctz
+      if (__atomic_compare_exchange_n(&g_asid_used[w], &used,
+                                      used | (u64{1} << b), false,
+                                      __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+        return static_cast<u16>(w * 64 + b);
+    }
+  }
+  return 0;
+}
+
+void asid_free(u16 asid) {
+  if (asid == 0) return;
+  __atomic_fetch_and(&g_asid_used[asid / 64], ~(u64{1} << (asid % 64)),
+                     __ATOMIC_RELEASE);
+}
+
+}  // namespace
+
+class Pmap {
+ public:
+  static constexpr u32 kMagic = 0x706d6170;  // "pmap"
+
+  u32 magic = kMagic;
+  u16 asid = 0;
+  u64 cpus = 0;      // atomic: harts that may cache it (see the top)
+  u64 resident = 0;  // atomic: leaf entries (pmap_resident_count reads it)
+  PmapTablePages pages;
+  UserTable table = UserTable::adopt(pages, 0);
+};
+
+namespace {
+
+Pmap* g_current[kMaxCpus];  // each hart's loaded pmap (own hart writes)
+
+void check(const Pmap* pm) { KASSERT(pm && pm->magic == Pmap::kMagic); }
+
+void check_user_range(uptr va, size_t len) {
+  KASSERT(is_aligned(va, kPageSize) && is_aligned(len, kPageSize));
+  KASSERT(va < kUserVaTop && len <= kUserVaTop - va);
+}
+
+// Fences this hart's TLB for pm: [va, va+len) or, with all, everything.
+void fence_local(const Pmap* pm, uptr va, size_t len, bool all) {
+  if (all) {
+    if (pm->asid)
+      asm volatile("sfence.vma zero, %0" ::"r"(u64{pm->asid}) : "memory");
+    else
+      riscv::sfence_vma_all();
+    return;
+  }
+  for (uptr a = va; a < va + len; a += kPageSize) {
+    if (pm->asid)
+      asm volatile("sfence.vma %0, %1" ::"r"(a), "r"(u64{pm->asid}) : "memory");
+    else
+      riscv::sfence_vma_page(a);
+  }
+}
+
+// The same on the harts in `cpus` (cpu indices), through SBI RFENCE, which
+// returns once they have fenced.
+void fence_remote(const Pmap* pm, u64 cpus, uptr va, size_t len, bool all) {
+  const uptr start = all ? 0 : va;
+  const u64 size = all ? ~u64{0} : len;  // SBI: size -1 is a full flush
+  auto fence = [&](unsigned long mask, unsigned long base) {
+    const riscv::sbi::Ret r =
+        pm->asid ? riscv::sbi::remote_sfence_vma_asid(mask, base, start, size,
+                                                      pm->asid)
+                 : riscv::sbi::remote_sfence_vma(mask, base, start, size);
+    if (!r.ok()) panic("pmap: SBI remote fence failed (%ld)", r.error);
+  };
+  unsigned long mask = 0;
+  bool fits = true;  // all hart ids below 64: one call does
+  for (unsigned i = 0; i < kMaxCpus; ++i)
+    if ((cpus >> i) & 1) {
+      const unsigned id = riscv::hartid_of(i);
+      if (id >= 64) fits = false;
+      else mask |= 1ul << id;
+    }
+  if (fits) {
+    fence(mask, 0);
+    return;
+  }
+  for (unsigned i = 0; i < kMaxCpus; ++i)
+    if ((cpus >> i) & 1) fence(1, riscv::hartid_of(i));
+}
+
+// Makes every hart that may cache pm forget [va, va+len) (or all of pm),
+// then frees the table pages the walker let go. Synchronous.
+void shootdown(Pmap* pm, uptr va, size_t len, bool all) {
+  if (len / kPageSize > kFlushAllPages) all = true;
+  // Freed tables may sit in page-walk caches, which a per-page fence need
+  // not reach (it covers leaf entries of that address).
+  if (!pm->pages.deferred.empty()) all = true;
+  preempt_disable();  // "this hart" must stay this hart
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  u64 cpus = __atomic_load_n(&pm->cpus, __ATOMIC_SEQ_CST);
+  const u64 self = u64{1} << cpu_index();
+  if (cpus & self) fence_local(pm, va, len, all);
+  cpus &= ~self;
+  if (cpus) fence_remote(pm, cpus, va, len, all);
+  preempt_enable();
+  pm->pages.free_deferred();
+}
+
+// This hart only: enough for a new or widened entry (others fault
+// spuriously and re-enter it, which lands here on their side).
+void fence_self_page(Pmap* pm, uptr va) {
+  preempt_disable();
+  if (__atomic_load_n(&pm->cpus, __ATOMIC_SEQ_CST) & (u64{1} << cpu_index()))
+    fence_local(pm, va, kPageSize, false);
+  preempt_enable();
+}
+
+Prot user_prot(Prot prot) {
+  KASSERT(!has(prot, Prot::Global) && has_any(prot, kProtAccess));
+  return (prot & kProtAccess) | Prot::User;
+}
+
+}  // namespace
+
+Result<Pmap*> pmap_create() {
+  void* mem = kmalloc(sizeof(Pmap));
+  if (!mem) return Error::NoMem;
+  Pmap* pm = new (mem) Pmap();
+  Result<UserTable> t = UserTable::create(pm->pages);
+  if (!t.ok()) {
+    pm->~Pmap();
+    kfree(pm);
+    return t.error();
+  }
+  pm->table = t.value();
+  // The kernel half is shared: the kernel's root entries point at the same
+  // lower-level tables, so later changes below them show here too. A root
+  // entry the kernel map gains after this copy would not: the kernel map
+  // must not grow new root entries once processes exist (today only the
+  // kernel stack area could, after 32768 live stacks fill its first GiB).
+  const u64* kroot = static_cast<const u64*>(
+      phys_to_virt(riscv::kernel_page_table().root()));
+  u64* root = static_cast<u64*>(phys_to_virt(pm->table.root()));
+  for (unsigned i = kFirstKernelRoot; i < kRootEntries; ++i)
+    root[i] = __atomic_load_n(&kroot[i], __ATOMIC_RELAXED);
+  pm->asid = asid_alloc();
+  return pm;
+}
+
+void pmap_destroy(Pmap* pm) {
+  check(pm);
+  for (unsigned i = 0; i < kMaxCpus; ++i)
+    KASSERT(__atomic_load_n(&g_current[i], __ATOMIC_RELAXED) != pm);
+  pm->table.teardown(0, kFirstKernelRoot - 1, true,
+                     [](uptr, paddr_t, u64) {});
+  // Every hart that ran it forgets it (its ASID may be reused next) and no
+  // walk cache points into its tables any more.
+  shootdown(pm, 0, 0, true);
+  asid_free(pm->asid);
+  pm->magic = 0;
+  pm->~Pmap();
+  kfree(pm);
+}
+
+Result<void> pmap_enter(Pmap* pm, uptr va, paddr_t pa, Prot prot) {
+  check(pm);
+  check_user_range(va, kPageSize);
+  KASSERT(is_aligned(pa, kPageSize));
+  const Prot want = user_prot(prot);
+  u64* slot = pm->table.leaf_pte(va);
+  if (!slot) {
+    TRY(pm->table.map(va, pa, kPageSize, want));
+    __atomic_fetch_add(&pm->resident, 1u, __ATOMIC_RELAXED);
+    fence_self_page(pm, va);
+    return ok();
+  }
+  // Replace in place: the leaf and its tables exist, so this cannot fail.
+  const u64 old = __atomic_load_n(slot, __ATOMIC_RELAXED);
+  KASSERT(Sv39::is_leaf(old));
+  const Prot had = Sv39::prot(old);
+  const u64 now = Sv39::make_leaf(pa, want);
+  __atomic_store_n(slot, now, __ATOMIC_RELAXED);
+  // A different frame or fewer rights: no hart may go on using the old.
+  if (Sv39::address(old) != pa || (had & ~Sv39::prot(now)) != Prot::None)
+    shootdown(pm, va, kPageSize, false);
+  else
+    fence_self_page(pm, va);
+  return ok();
+}
+
+void pmap_remove(Pmap* pm, uptr va, size_t len) {
+  check(pm);
+  check_user_range(va, len);
+  u64 removed = 0;
+  pm->table.unmap(va, len, [&](uptr, paddr_t, u64) { ++removed; });
+  if (removed == 0 && pm->pages.deferred.empty()) return;
+  __atomic_fetch_sub(&pm->resident, removed, __ATOMIC_RELAXED);
+  shootdown(pm, va, len, false);
+}
+
+void pmap_protect(Pmap* pm, uptr va, size_t len, Prot prot) {
+  check(pm);
+  check_user_range(va, len);
+  if (len == 0) return;
+  const Prot want = user_prot(prot);
+  bool changed = false;
+  pm->table.for_each_leaf(va, len, [&](uptr, u64& e, u64) {
+    const u64 now = Sv39::with_prot(e, want);
+    if (now != e) {
+      __atomic_store_n(&e, now, __ATOMIC_RELAXED);
+      changed = true;
+    }
+  });
+  if (changed) shootdown(pm, va, len, false);
+}
+
+bool pmap_extract(Pmap* pm, uptr va, paddr_t* pa, Prot* prot) {
+  check(pm);
+  if (va >= kUserVaTop) return false;
+  UserTable::Mapping m;
+  if (!pm->table.lookup(va, m)) return false;
+  if (pa) *pa = align_down(m.pa, kPageSize);
+  if (prot) *prot = m.prot & kProtAccess;
+  return true;
+}
+
+void pmap_activate(Pmap* pm) {
+  const IrqState s = irq_save();
+  const unsigned self = cpu_index();
+  if (!pm) {
+    riscv::write_satp(riscv::kernel_satp());
+  } else {
+    check(pm);
+    // Before satp: a shootdown that misses this bit must see the hart load
+    // the table only after its stores (see the top).
+    __atomic_fetch_or(&pm->cpus, u64{1} << self, __ATOMIC_SEQ_CST);
+    riscv::write_satp(riscv::make_satp(pm->table.root(), pm->asid));
+    // Without an ASID of its own, whatever the TLB holds under ASID 0 may
+    // be another space's.
+    if (pm->asid == 0) riscv::sfence_vma_all();
+  }
+  __atomic_store_n(&g_current[self], pm, __ATOMIC_RELAXED);
+  irq_restore(s);
+}
+
+u64 pmap_resident_count(Pmap* pm) {
+  check(pm);
+  return __atomic_load_n(&pm->resident, __ATOMIC_RELAXED);
+}
+
+}  // namespace tine::hal

@@ -1,0 +1,48 @@
+// User-mode context: the register frame a trap from user mode saved (at
+// the top of the LWP's kernel stack), the FPU state, and the way back to
+// user mode. ISA-neutral; hal/riscv/user.cpp and hal/host implement it.
+#pragma once
+
+#include "core/types.h"
+#include "hal/hal.h"
+
+namespace tine::hal {
+
+struct UserFrame;
+
+// Where a thread's user frame lives: just under its kernel stack top.
+UserFrame* user_frame_of(const KernelStack& stack);
+// The kernel stack top to switch to so that the frame stays intact.
+uptr user_frame_stack_top(const KernelStack& stack);
+
+// A forked child's frame: the parent's registers, returning 0; a new stack
+// pointer when new_sp != 0 (clone with a stack), a new TLS pointer when
+// set_tls.
+void user_frame_fork(UserFrame* child, const UserFrame* parent, uptr new_sp,
+                     bool set_tls, uptr tls);
+// A fresh frame for exec: every register zero, pc = entry, sp = sp.
+void user_frame_exec(UserFrame* f, uptr entry, uptr sp);
+void user_frame_set_return(UserFrame* f, i64 value);
+void user_frame_set_tls(UserFrame* f, uptr tls);
+uptr user_frame_tls(const UserFrame* f);
+uptr user_frame_pc(const UserFrame* f);
+
+// AT_HWCAP for user programs: the ISA letters the hart offers.
+u64 user_hwcap();
+
+// Leaves the kernel into user mode with the registers of `f`.
+[[noreturn]] void user_enter(UserFrame* f);
+
+// FPU state of a user thread. A forked child starts with its parent's.
+struct FpState {
+  u64 f[32] = {};
+  u64 fcsr = 0;
+};
+// Saves the live FPU registers of the hart into `s` if user code changed
+// them since the last save/restore (cheap when it did not).
+void fp_save_if_dirty(FpState& s);
+// Saves unconditionally (fork: the child must get the current values).
+void fp_save(FpState& s);
+void fp_restore(const FpState& s);
+
+}  // namespace tine::hal

@@ -1,0 +1,68 @@
+// A machine for the VM host tests: a fresh, poisoned page allocator that the
+// heap and the VM layer both use, and a thread with a process, so mutexes
+// have an owner and curvm() answers (copyin/copyout, vm_fault_from_kernel).
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "core/lwp.h"
+#include "core/page_alloc.h"
+#include "core/proc.h"
+#include "core/vm.h"
+
+namespace tine::test {
+
+class VmMachine {
+ public:
+  explicit VmMachine(size_t bytes = size_t{16} << 20);
+  ~VmMachine();
+  VmMachine(const VmMachine&) = delete;
+  VmMachine& operator=(const VmMachine&) = delete;
+
+  PageAllocator& pages() { return *pages_; }
+  // The space curvm() returns (nullptr: a kernel thread).
+  void set_curvm(VmSpace* vs);
+  // Free pages with the heap's cached slabs given back: equal to the value
+  // at construction once everything is released.
+  size_t free_pages();
+  size_t start_free() const { return start_free_; }
+  // Every page and heap object back where construction found it.
+  bool all_back();
+
+ private:
+  void* mem_ = nullptr;
+  std::unique_ptr<PageAllocator> pages_ = std::make_unique<PageAllocator>();
+  Lwp lwp_;
+  Proc proc_;
+  Lwp* saved_current_ = nullptr;
+  size_t start_free_ = 0;
+  size_t start_allocations_ = 0;
+};
+
+// Fills every heap size class's slabs, so that the next kmalloc of any
+// size needs a fresh page from the page allocator: allocation failure
+// injected there (fail_nth_alloc) then reaches heap allocations too. Holds
+// the filler objects until destroyed. Between attempts, VmMachine::
+// free_pages() trims the slabs a failed attempt emptied.
+class HeapSqueeze {
+ public:
+  HeapSqueeze();
+  ~HeapSqueeze();
+  HeapSqueeze(const HeapSqueeze&) = delete;
+  HeapSqueeze& operator=(const HeapSqueeze&) = delete;
+
+ private:
+  std::vector<void*> held_;
+};
+
+// The frame mapped at va's page (0 if none) and its rights, as the pmap has
+// them now.
+paddr_t frame_of(VmSpace* vs, uptr va);
+Prot rights_of(VmSpace* vs, uptr va);
+// Faults va in for the access, then reads / writes its byte through the
+// frame (as a user load or store would after the fault).
+u8 peek(VmSpace* vs, uptr va);
+void poke(VmSpace* vs, uptr va, u8 value);
+
+}  // namespace tine::test
