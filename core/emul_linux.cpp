@@ -25,7 +25,6 @@ namespace tine {
 namespace {
 
 // Linux clone flags beyond the seed's (fork/sys_fork.cpp has those).
-constexpr u64 CLONE_VM = 0x100;
 constexpr u64 CLONE_PARENT = 0x00008000;
 constexpr u64 CLONE_THREAD = 0x00010000;
 constexpr u64 CLONE_NEWNS = 0x00020000;
@@ -397,8 +396,9 @@ i64 sys_writev(const SyscallArgs& a) {
   return total;
 }
 i64 sys_openat(const SyscallArgs& a) {
-  return syscall_result(sys_openat(curproc()->p_fd, int(a.a[0]), a.a[1], int(a.a[2]),
-                                   int(a.a[3])));
+  Proc* p = curproc();
+  return syscall_result(sys_openat(p->p_fd, int(a.a[0]), a.a[1], int(a.a[2]), int(a.a[3]),
+                                   p->p_cwdi ? p->p_cwdi->path : nullptr));
 }
 i64 sys_close(const SyscallArgs& a) { return syscall_result(sys_close(curproc()->p_fd, int(a.a[0]))); }
 i64 sys_dup(const SyscallArgs& a) { return syscall_result(sys_dup(curproc()->p_fd, int(a.a[0]))); }

@@ -218,8 +218,23 @@ unsigned run_order(size_t size) {
 
 }  // namespace
 
+namespace {
+u32 g_fail_countdown = 0;  // strict-fake support: see heap_fail_nth_alloc
+}  // namespace
+
+void heap_fail_nth_alloc(unsigned n) {
+  __atomic_store_n(&g_fail_countdown, n, __ATOMIC_RELAXED);
+}
+
 void* kmalloc(size_t size) {
   KASSERT(g_pages);
+  for (u32 c = __atomic_load_n(&g_fail_countdown, __ATOMIC_RELAXED); c != 0;) {
+    if (__atomic_compare_exchange_n(&g_fail_countdown, &c, c - 1, false, __ATOMIC_RELAXED,
+                                    __ATOMIC_RELAXED)) {
+      if (c == 1) return nullptr;
+      break;
+    }
+  }
   if (size <= kMaxSlabSize) return slab_alloc(class_of(size));
   if (size > kHeapMaxAlloc) return nullptr;
   const unsigned order = run_order(size);

@@ -46,6 +46,10 @@ HeapStats heap_stats();
 // Contract: no kmalloc/kfree runs concurrently (boot; between host tests).
 void heap_init(PageAllocator& pages);
 
+// Strict-fake support (STYLE.md): the nth next kmalloc returns nullptr
+// (0 = off). Counts every call, whatever the size.
+void heap_fail_nth_alloc(unsigned n);
+
 // Gives the cached empty slabs back to the page allocator, so that with no
 // live allocations the heap holds no pages.
 void heap_trim();

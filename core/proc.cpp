@@ -88,6 +88,7 @@ i64 chgproccnt(Uid uid, int diff) {
     }
     if (!c.used && !free_slot) free_slot = &c;
   }
+  if (diff == 0) return 0;  // a query for a uid with no processes
   KASSERT(diff > 0);
   if (!free_slot) panic("chgproccnt: more than 64 uids with processes");
   *free_slot = {uid, diff, true};

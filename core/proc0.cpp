@@ -1,5 +1,6 @@
 #include "core/proc0.h"
 
+#include "core/condvar.h"
 #include "core/emul.h"
 #include "core/filedesc.h"
 #include "core/heap.h"
@@ -36,6 +37,10 @@ void proc0_init(Lwp* lwp0) {
   pg->pgid = Pid{1};
   pg->session = s;
   p->p_pgrp = pg;
+  // The boot thread was not made by lwp_alloc: give it the condition
+  // variable a vfork parent waits on.
+  if (!lwp0->l_waitcv) lwp0->l_waitcv = new (std::nothrow) CondVar("l_waitcv");
+  KASSERT(lwp0->l_waitcv);
   lwp0->proc = p;
   {
     MutexGuard g(proc_lock);

@@ -95,10 +95,12 @@ Result<void> acquire(ForkResources& r, Proc* p1, int flags) {
     MutexGuard g(p1->p_lock());
     if (p1->p_limit->writeable) r.limit = TRY(lim_copy(p1->p_limit));
   }
-  if (flags & FORK_SHAREVM) {
+  if (!p1->p_vmspace) {
+    r.vm = nullptr;  // a kernel process: the child gets its space at exec
+  } else if (flags & FORK_SHAREVM) {
     vmspace_hold(p1->p_vmspace);
     r.vm = p1->p_vmspace;
-  } else if (p1->p_vmspace) {
+  } else {
     r.vm = TRY(vmspace_fork(p1->p_vmspace));
   }
   return ok();

@@ -44,6 +44,15 @@ struct Baseline {
   }
 };
 
+// Takes a test's address space off proc0 again (and off the hart).
+void drop_vmspace(Proc* p, VmSpace* vm) {
+  p->p_vmspace = nullptr;
+  hal::IrqState s = hal::irq_save();
+  vmspace_activate(nullptr);
+  hal::irq_restore(s);
+  vmspace_release(vm);
+}
+
 // Child body for kernel-function forks: exit with the status in arg.
 void exit_with(void* arg) { exit1(curlwp(), int(reinterpret_cast<uptr>(arg)), 0); }
 
@@ -119,14 +128,15 @@ TEST_CASE("fork1: RLIMIT_NPROC gives EAGAIN unless kauth lets root bypass it",
   SECTION("root bypasses the limit") { REQUIRE(fork_and_wait(0, 3) == w_exitcode(3, 0)); }
   SECTION("another uid gets EAGAIN, with both counts rolled back") {
     Cred* root = p->p_cred;
-    Cred user;
-    user.uid = user.euid = Uid{1000};
-    p->p_cred = &user;
+    Cred* user = MUST(cred_create_root());
+    user->uid = user->euid = Uid{1000};
+    p->p_cred = user;
     Baseline b;
     const i64 user_before = chgproccnt(Uid{1000}, 0);
     i64 rv[2];
     Result<void> r = fork1(curlwp(), 0, kSigChld, 0, 0, exit_with, nullptr, rv, nullptr);
     p->p_cred = root;
+    cred_release(user);
     REQUIRE(r.error() == Error::Again);
     REQUIRE(chgproccnt(Uid{1000}, 0) == user_before);
     REQUIRE(__atomic_load_n(&nprocs, __ATOMIC_RELAXED) == b.procs);
@@ -148,29 +158,33 @@ TEST_CASE("fork1: allocation failure at every fallible step rolls everything bac
   p->p_vmspace = vm;
   Baseline b;
   unsigned failures = 0;
-  for (unsigned n = 1; n < 200; n++) {
-    page_allocator().fail_nth_alloc(n);
-    i64 rv[2];
-    Result<void> r = fork1(curlwp(), 0, kSigChld, 0, 0, exit_with, nullptr, rv, nullptr);
-    page_allocator().fail_nth_alloc(0);
-    if (r.ok()) {
-      int status;
-      REQUIRE(reap(p, rv[0], &status) == rv[0]);
-      break;
+  // Each fallible step allocates from the heap or the page allocator:
+  // inject a failure at every heap call in turn, then at every page call.
+  for (int source = 0; source < 2; source++) {
+    for (unsigned n = 1; n < 200; n++) {
+      if (source == 0) heap_fail_nth_alloc(n); else page_allocator().fail_nth_alloc(n);
+      i64 rv[2];
+      Result<void> r = fork1(curlwp(), 0, kSigChld, 0, 0, exit_with, nullptr, rv, nullptr);
+      heap_fail_nth_alloc(0);
+      page_allocator().fail_nth_alloc(0);
+      if (r.ok()) {
+        int status;
+        REQUIRE(reap(p, rv[0], &status) == rv[0]);
+        break;
+      }
+      failures++;
+      REQUIRE((r.error() == Error::NoMem || r.error() == Error::Again));
+      Baseline after;
+      INFO("failure injected at " << (source ? "page" : "heap") << " allocation " << n);
+      REQUIRE(after.procs == b.procs);
+      REQUIRE(after.root_count == b.root_count);
+      REQUIRE(after.lwps == b.lwps);
+      REQUIRE(after.heap_bytes == b.heap_bytes);
+      REQUIRE(after.pages == b.pages);
     }
-    failures++;
-    REQUIRE((r.error() == Error::NoMem || r.error() == Error::Again));
-    Baseline after;
-    INFO("failure injected at allocation " << n);
-    REQUIRE(after.procs == b.procs);
-    REQUIRE(after.root_count == b.root_count);
-    REQUIRE(after.lwps == b.lwps);
-    REQUIRE(after.heap_bytes == b.heap_bytes);
-    REQUIRE(after.pages == b.pages);
   }
-  REQUIRE(failures > 3);  // the lwp, the stack, the tables, the vmspace ...
-  p->p_vmspace = nullptr;
-  vmspace_release(vm);
+  REQUIRE(failures > 8);  // proc, lwp, cv, p_lock, sigacts, files, cwd, vmspace ...
+  drop_vmspace(p, vm);
 }
 
 TEST_CASE("clone flags map to fork1 flags, and the seed's refusals are EINVAL",
@@ -412,6 +426,8 @@ TEST_CASE("COW reference counts through fork, write and exit", "[fork][vm]") {
   Held h = fork_stopped(0);
   VmSpace* cvm = h.child->p_vmspace;
   REQUIRE(cvm != vm);
+  // The child maps the same frame when it first reads it.
+  REQUIRE(vm_fault(cvm, va, Access::Read).ok());
   paddr_t cpa;
   REQUIRE(hal::pmap_extract(vmspace_pmap(cvm), va, &cpa, &prot));
   REQUIRE(cpa == pa);
@@ -426,6 +442,5 @@ TEST_CASE("COW reference counts through fork, write and exit", "[fork][vm]") {
   REQUIRE(page_allocator().refcount(pa) == 1);
   // The child exits: its page goes.
   finish(h);
-  p->p_vmspace = nullptr;
-  vmspace_release(vm);
+  drop_vmspace(p, vm);
 }

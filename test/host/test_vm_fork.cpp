@@ -3,7 +3,6 @@
 // shortcut, MAP_SHARED, FORK_SHAREVM references, allocation failure.
 #include <catch2/catch.hpp>
 
-#include <optional>
 #include <vector>
 
 #include "core/vm.h"
@@ -234,34 +233,28 @@ TEST_CASE("fork: NoMem at every allocation step leaves the parent as it was") {
     return s;
   };
   const std::vector<PageState> before = snapshot();
-  std::optional<HeapSqueeze> squeeze(std::in_place);
   const size_t free_before = m.free_pages();
-  unsigned failures = 0;
-  for (unsigned n = 1;; ++n) {
-    m.free_pages();  // trims the heap: its refills hit the allocator too
-    pa.fail_nth_alloc(n);
-    Result<VmSpace*> r = vmspace_fork(parent);
-    pa.fail_nth_alloc(0);
-    if (r.ok()) {
-      vmspace_release(r.value());
-      break;
-    }
-    ++failures;
-    REQUIRE(r.error() == Error::NoMem);
-    const std::vector<PageState> after = snapshot();
-    for (size_t i = 0; i < before.size(); ++i) {
-      REQUIRE(after[i].frame == before[i].frame);
-      REQUIRE(after[i].rights == before[i].rights);
-      REQUIRE(after[i].refs == before[i].refs);
-    }
-    REQUIRE(m.free_pages() == free_before);
-    REQUIRE(n < 100);
-  }
+  const unsigned failures = fail_every_step(
+      pa,
+      [&](int) {
+        Result<VmSpace*> r = vmspace_fork(parent);
+        if (!r.ok()) return r.error();
+        vmspace_release(r.value());
+        return Error{};
+      },
+      [&] {
+        const std::vector<PageState> after = snapshot();
+        for (size_t i = 0; i < before.size(); ++i) {
+          REQUIRE(after[i].frame == before[i].frame);
+          REQUIRE(after[i].rights == before[i].rights);
+          REQUIRE(after[i].refs == before[i].refs);
+        }
+        REQUIRE(m.free_pages() == free_before);
+      });
   INFO("failures: " << failures);
-  // Each allocation of the fork: the pmap and its root table, the space,
-  // three entries, two private objects with their slot tables and chunks.
-  CHECK(failures >= 12);
-  squeeze.reset();
+  // Pages: the pmap's root, the objects' chunks. Heap: the pmap, the
+  // space, three entries, two objects and their slot tables and chunks.
+  CHECK(failures >= 3 + 11);
   CHECK(peek(parent, page(3)) == 4);
   vmspace_release(parent);
   CHECK(m.all_back());
@@ -273,22 +266,22 @@ TEST_CASE("fork: a copy-on-write fault under NoMem at every step leaks nothing")
   VmSpace* parent = filled_parent();
   VmSpace* child = fork_of(parent);
   const paddr_t shared = frame_of(parent, page(2));
-  // The child has never had a translation: its table pages are needed too.
-  HeapSqueeze squeeze;
-  unsigned failures = 0;
-  for (unsigned n = 1;; ++n) {
-    m.free_pages();
-    pa.fail_nth_alloc(n);
-    Result<void> r = vm_fault(child, page(2), Access::Write);
-    pa.fail_nth_alloc(0);
-    if (r.ok()) break;
-    ++failures;
-    REQUIRE(r.error() == Error::NoMem);
-    REQUIRE(pa.refcount(shared) == 2);
-    REQUIRE(n < 50);
-  }
-  // The object, its slot table and chunk, two table pages, the copy.
-  CHECK(failures >= 5);
+  const paddr_t shared3 = frame_of(parent, page(3));
+  // Pass 0 (pages) copies page 2: the copy and the child's first two table
+  // pages. Pass 1 (heap) copies page 3: no heap allocation is needed.
+  const unsigned failures = fail_every_step(
+      pa,
+      [&](int pass) {
+        const Result<void> r = vm_fault(child, page(2 + pass), Access::Write);
+        return r.ok() ? Error{} : r.error();
+      },
+      [&] {
+        REQUIRE(pa.refcount(shared) == 2);
+        REQUIRE(pa.refcount(shared3) == 2);
+        REQUIRE(hal::pmap_resident_count(vmspace_pmap(child)) <= 1);
+      });
+  CHECK(failures == 3);
+  CHECK(pa.refcount(shared3) == 1);
   CHECK(pa.refcount(shared) == 1);
   CHECK(frame_of(child, page(2)) != shared);
   CHECK(peek(child, page(2)) == 3);

@@ -50,26 +50,6 @@ bool VmMachine::all_back() {
          heap_stats().allocations == start_allocations_;
 }
 
-HeapSqueeze::HeapSqueeze() {
-  for (size_t size = 16; size <= 2048; size *= 2) {
-    for (;;) {
-      const size_t pages = heap_stats().pages;
-      void* p = kmalloc(size);
-      REQUIRE(p);
-      if (heap_stats().pages != pages) {
-        kfree(p);  // it opened a new slab; empty again, trimmed below
-        break;
-      }
-      held_.push_back(p);
-    }
-  }
-  heap_trim();
-}
-
-HeapSqueeze::~HeapSqueeze() {
-  for (void* p : held_) kfree(p);
-}
-
 paddr_t frame_of(VmSpace* vs, uptr va) {
   paddr_t pa = 0;
   return hal::pmap_extract(vmspace_pmap(vs), va, &pa, nullptr) ? pa : 0;

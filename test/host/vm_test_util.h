@@ -4,11 +4,11 @@
 #pragma once
 
 #include <memory>
-#include <vector>
 
 #include "core/lwp.h"
 #include "core/page_alloc.h"
 #include "core/proc.h"
+#include "core/heap.h"
 #include "core/vm.h"
 
 namespace tine::test {
@@ -40,21 +40,15 @@ class VmMachine {
   size_t start_allocations_ = 0;
 };
 
-// Fills every heap size class's slabs, so that the next kmalloc of any
-// size needs a fresh page from the page allocator: allocation failure
-// injected there (fail_nth_alloc) then reaches heap allocations too. Holds
-// the filler objects until destroyed. Between attempts, VmMachine::
-// free_pages() trims the slabs a failed attempt emptied.
-class HeapSqueeze {
- public:
-  HeapSqueeze();
-  ~HeapSqueeze();
-  HeapSqueeze(const HeapSqueeze&) = delete;
-  HeapSqueeze& operator=(const HeapSqueeze&) = delete;
-
- private:
-  std::vector<void*> held_;
-};
+// Strict-fake failure injection over every allocation an operation makes:
+// runs attempt(pass) with the n-th page allocation failing, n = 1, 2, ...
+// until it succeeds (pass 0), then likewise with the n-th kmalloc (pass 1).
+// attempt returns Error{} on success; a failure must be NoMem, and then
+// after_failure() checks that nothing changed or leaked. Returns how many
+// attempts failed.
+template <typename Attempt, typename Check>
+unsigned fail_every_step(PageAllocator& pages, Attempt&& attempt,
+                         Check&& after_failure);
 
 // The frame mapped at va's page (0 if none) and its rights, as the pmap has
 // them now.
@@ -64,5 +58,28 @@ Prot rights_of(VmSpace* vs, uptr va);
 // frame (as a user load or store would after the fault).
 u8 peek(VmSpace* vs, uptr va);
 void poke(VmSpace* vs, uptr va, u8 value);
+
+template <typename Attempt, typename Check>
+unsigned fail_every_step(PageAllocator& pages, Attempt&& attempt,
+                         Check&& after_failure) {
+  unsigned failures = 0;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (unsigned n = 1;; ++n) {
+      if (pass == 0)
+        pages.fail_nth_alloc(n);
+      else
+        heap_fail_nth_alloc(n);
+      const Error e = attempt(pass);
+      pages.fail_nth_alloc(0);
+      heap_fail_nth_alloc(0);
+      if (e == Error{}) break;
+      ++failures;
+      REQUIRE(e == Error::NoMem);
+      after_failure();
+      REQUIRE(n < 200);
+    }
+  }
+  return failures;
+}
 
 }  // namespace tine::test
