@@ -120,9 +120,7 @@ i64 sys_kill(const SyscallArgs& a) {
 i64 sys_getpid(const SyscallArgs&) { return curproc()->p_pid.value; }
 i64 sys_gettid(const SyscallArgs&) { return curproc()->p_pid.value; }
 i64 sys_getppid(const SyscallArgs&) {
-  MutexGuard g(proc_lock);
-  Proc* pp = curproc()->p_pptr;
-  return pp ? pp->p_pid.value : 0;
+  return __atomic_load_n(&curproc()->p_ppid, __ATOMIC_RELAXED);
 }
 i64 sys_getuid(const SyscallArgs&) { return curproc()->p_cred->uid.value; }
 i64 sys_geteuid(const SyscallArgs&) { return curproc()->p_cred->euid.value; }

@@ -52,6 +52,7 @@ void exit1(Lwp* l, int status, int sig) {
     // Children go to init; init reaps zombies among them.
     while (Proc* c = p->p_children.pop_front()) {
       c->p_pptr = initproc;
+      __atomic_store_n(&c->p_ppid, initproc->p_pid.value, __ATOMIC_RELAXED);
       initproc->p_children.push_back(c);
     }
     p->p_xexit = status;

@@ -94,6 +94,7 @@ struct Proc : ListLink<ChildTag>, ListLink<AllProcTag> {
   Pid p_pid;
   Proc* p_pptr = nullptr;
   Pid p_oppid;                    // original parent (for ptrace)
+  i32 p_ppid = 0;                 // p_pptr's pid, readable without proc_lock
   Proc* p_opptr = nullptr;        // tracer's view of the real parent
   List<Proc, ChildTag> p_children;
   Pgrp* p_pgrp = nullptr;

@@ -69,6 +69,8 @@ bool sigpending_fatal() {
 
 void userret_signals(Lwp* l) {
   Proc* p = l->proc;
+  // The common case, nothing pending, without the lock.
+  if (__atomic_load_n(&p->p_sigpend, __ATOMIC_ACQUIRE) == 0) return;
   int fatal = 0;
   {
     MutexGuard g(p->p_lock());

@@ -289,6 +289,7 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
     // Parent: init under FORK_NOWAIT.
     Proc* parent = (flags & FORK_NOWAIT) && initproc ? initproc : p1;
     p2->p_pptr = parent;
+    p2->p_ppid = parent->p_pid.value;
     p2->p_oppid = p1->p_pid;
     parent->p_children.push_back(p2);
     proc_list_insert_locked(p2);
@@ -298,6 +299,7 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
       p2->p_opptr = p2->p_pptr;
       p2->p_pptr->p_children.remove(p2);
       p2->p_pptr = p1->p_pptr;
+      p2->p_ppid = p2->p_pptr->p_pid.value;
       p2->p_pptr->p_children.push_back(p2);
       p2->p_slflag |= PSL_TRACED | PSL_TRACEDCHILD;
     }

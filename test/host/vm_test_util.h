@@ -3,6 +3,8 @@
 // have an owner and curvm() answers (copyin/copyout, vm_fault_from_kernel).
 #pragma once
 
+#include <catch2/catch.hpp>
+
 #include <memory>
 
 #include "core/lwp.h"
