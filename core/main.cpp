@@ -27,7 +27,8 @@ void print_boot_summary(const fdt::BootInfo& info) {
           harts == 1 ? "hart" : "harts", (unsigned long)(ram_bytes(info) / mib),
           (unsigned long)(page_allocator().free_pages() * kPageSize / mib));
   // Guest time since reset; under -icount shift=0 it counts instructions.
-  kprintf("tine: summary at %lu ns since reset\n", (unsigned long)hal::time_ns());
+  kprintf("tine: summary at %lu ns since reset (kernel entered at %lu ns)\n",
+          (unsigned long)hal::time_ns(), (unsigned long)hal::kernel_entry_ns());
 }
 
 // Each hart's boot context, as its first thread.

@@ -35,6 +35,10 @@ int console_getc();
 // Monotonic time since boot, in nanoseconds.
 u64 time_ns();
 
+// time_ns() when the firmware handed over to the kernel's first instruction
+// that can read the clock (for the boot summary).
+u64 kernel_entry_ns();
+
 // Ends the machine. exit_status 0 is a clean shutdown; anything else is a
 // failure, and where the board can say so (QEMU's test finisher) the
 // emulator exits with that status.

@@ -27,6 +27,7 @@ unsigned online_cpus() { return g_online_cpus; }
 void send_ipi(unsigned) {}
 
 void print_backtrace() {}
+u64 kernel_entry_ns() { return 0; }
 
 IrqState irq_save() {
   IrqState s = t_irq_enabled;

@@ -67,8 +67,15 @@ void init_physical_memory(const fdt::BootInfo& info) {
 
 }  // namespace
 
+namespace {
+u64 g_kernel_entry_ns = 0;
+}
+
+u64 tine::hal::kernel_entry_ns() { return g_kernel_entry_ns; }
+
 extern "C" [[noreturn]] void kernel_entry_boot_hart(u64 hartid, paddr_t fdt_pa,
                                                     paddr_t load_pa) {
+  g_kernel_entry_ns = hal::time_ns();
   HartLocal& self = g_harts[0];
   self.index = 0;
   self.hartid = static_cast<unsigned>(hartid);
