@@ -58,7 +58,6 @@ void exit1(Lwp* l, int status, int sig) {
     p->p_xexit = status;
     p->p_xsig = sig;
     p->p_stat = ProcStat::SZOMB;
-    p->p_lwp = nullptr;
     (void)chgproccnt(p->p_cred->uid, -1);
     __atomic_sub_fetch(&nprocs, 1u, __ATOMIC_RELAXED);
     // The exit signal to the parent (SIGCHLD by default), then wake waiters.
@@ -91,6 +90,15 @@ void proc_reap_locked(Proc* c) REQUIRES(proc_lock) {
 }
 
 void proc_free_zombie(Proc* c) {
+  // The zombie's LWP: once its hart has switched away from it, it goes too.
+  // It may still be on its way out of exit1 (even preempted there): wait
+  // until it is a zombie that no hart runs.
+  if (Lwp* l = c->p_lwp) {
+    while (__atomic_load_n(&l->state, __ATOMIC_ACQUIRE) != LwpState::LSZOMB ||
+           __atomic_load_n(&l->on_cpu, __ATOMIC_ACQUIRE))
+      yield();
+    lwp_free(l);
+  }
   cred_release(c->p_cred);
   lim_free(c->p_limit);
   sigacts_release(c->p_sigacts);

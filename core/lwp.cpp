@@ -114,10 +114,11 @@ void lwp_reap_after_switch(Lwp* l) {
     lwp_free(l);
     return;
   }
-  {
+  if (l->join_waiters) {
     SpinGuard guard(l->join_waiters->lock());
     l->join_waiters->wake_all_locked();
   }
+  // Joiners and process reapers wait for this before freeing it.
   __atomic_store_n(&l->on_cpu, 0u, __ATOMIC_RELEASE);
 }
 

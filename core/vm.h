@@ -10,8 +10,9 @@
 //   [kVmMmapTop, kUserVaTop)     the initial stack, mapped by exec
 // Placement without `fixed` is top-down (as Linux): the highest free range
 // that fits below kVmMmapTop and at or above the hint, so mmap stays far
-// from brk. A hint whose range is free is taken as is; a hint that leaves
-// no room is dropped (the whole area is searched), as Linux treats it.
+// from brk. A hint whose range is free is taken as is; otherwise the
+// highest free range at or above the hint, and failing that anywhere in
+// the area (a hint is only a hint, as on Linux).
 //
 // Sizes are rounded up to whole pages (as mmap, munmap and mprotect do);
 // addresses must be page aligned (Error::Inval otherwise). prot is any of
@@ -19,8 +20,9 @@
 // mappings are always user), anything else is Error::Inval.
 //
 // Locking: each VmSpace has a sleeping mutex (LockRank::VmMap), taken by
-// every function here; proc_lock and p_lock may be held when calling in,
-// no spin lock may. It guards the entry list, the brk state and every call
+// every function but vmspace_hold/activate (rank 50: proc_lock, p_lock
+// and the file locks held across copyin/copyout rank below it); no spin
+// lock may be held. It guards the entry list, the brk state and every call
 // into the pmap (hal/pmap.h wants them serialised). Shared VmAnons have a
 // spin lock of their own, taken under it. The reference count is atomic.
 #pragma once

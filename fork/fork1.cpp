@@ -176,6 +176,9 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
       return Error::NoMem;
     }
     r.l2 = l2.value();
+    // Reaped with its process by wait4 (NetBSD's proc_free), so that a
+    // parent that has waited for its child has all of its memory back.
+    r.l2->detached = false;
   }
 
   // 3b. Everything else that can fail (see the top of this file).

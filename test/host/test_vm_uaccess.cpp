@@ -8,6 +8,7 @@
 
 #include "core/uaccess.h"
 #include "core/vm.h"
+#include "core/vm_space.h"  // the lock, to hold it busy
 #include "hal/pmap.h"
 #include "test/host/vm_test_util.h"
 
@@ -153,6 +154,25 @@ TEST_CASE("uaccess: a fault the trap path could not resolve is retried in thread
     CHECK(peek(vs, va) == n);
   }
   m.set_curvm(nullptr);
+  vmspace_release(vs);
+  CHECK(m.all_back());
+}
+
+TEST_CASE("uaccess: the trap-path fault never sleeps: a busy space lock makes it give up") {
+  VmMachine m;
+  VmSpace* vs = make_space();
+  m.set_curvm(vs);
+  map(vs, kBase, 1);
+  vs->lock.lock();
+  CHECK(!vm_fault_from_kernel(kBase, true));
+  CHECK(frame_of(vs, kBase) == 0);
+  vs->lock.unlock();
+  CHECK(vm_fault_from_kernel(kBase, true));
+  CHECK(has(rights_of(vs, kBase), Prot::Write));
+  CHECK(!vm_fault_from_kernel(kBase + kPageSize, false));  // unmapped
+  CHECK(!vm_fault_from_kernel(hal::kUserVaTop, false));
+  m.set_curvm(nullptr);
+  CHECK(!vm_fault_from_kernel(kBase, false));  // a kernel thread
   vmspace_release(vs);
   CHECK(m.all_back());
 }
