@@ -11,15 +11,20 @@ KTEST(timer_ticks_on_every_hart) {
   const unsigned n = hal::online_cpus();
   u64 before[hal::kMaxCpus];
   for (unsigned i = 0; i < n; i++) before[i] = cpu_ticks(i);
-  // 100 ms of guest time is 10 ticks at 100 Hz; ask for at least 5.
-  const u64 until = hal::time_ns() + 100'000'000;
-  while (hal::time_ns() < until) hal::cpu_relax();
-  for (unsigned i = 0; i < n; i++) {
-    u64 got = cpu_ticks(i) - before[i];
-    if (got < 5) {
-      kt.fail("cpu %u took %lu ticks in 100 ms", i, (unsigned long)got);
+  // Every hart must take 5 ticks (50 ms at 100 Hz). Allow 2 s of guest
+  // time: a loaded host may run some vCPUs late, but none may stay silent.
+  const u64 deadline = hal::time_ns() + 2'000'000'000;
+  for (;;) {
+    unsigned slow = n;
+    for (unsigned i = 0; i < n; i++)
+      if (cpu_ticks(i) - before[i] < 5) slow = i;
+    if (slow == n) return;
+    if (hal::time_ns() > deadline) {
+      kt.fail("cpu %u took %lu ticks in 2 s", slow,
+              (unsigned long)(cpu_ticks(slow) - before[slow]));
       return;
     }
+    hal::cpu_relax();
   }
 }
 
