@@ -9,6 +9,7 @@
 #include "core/exec.h"
 #include "core/exit.h"
 #include "core/filedesc.h"
+#include "core/heap.h"
 #include "core/page_alloc.h"
 #include "core/sched.h"
 #include "core/sleepq.h"
@@ -231,7 +232,9 @@ i64 sys_sysinfo(const SyscallArgs& a) {
   LinuxSysinfo si{};
   si.uptime = i64(hal::time_ns() / 1000000000u);
   PageAllocator& pa = page_allocator();
-  pa.drain_caches();  // exact: pages parked in hart caches are free too
+  // Exact: pages parked in hart caches and empty heap slabs are free too.
+  heap_trim();
+  pa.drain_caches();
   si.totalram = pa.total_pages() * kPageSize;
   si.freeram = pa.free_pages() * kPageSize;
   si.procs = u16(__atomic_load_n(&nprocs, __ATOMIC_RELAXED));

@@ -31,7 +31,8 @@ Result<VmAnon*> VmAnon::create(size_t npages) {
   return a;
 }
 
-Result<VmAnon*> VmAnon::copy_of(VmAnon* src, size_t first, size_t n) {
+Result<VmAnon*> VmAnon::copy_of(VmAnon* src, size_t first, size_t n)
+    NO_THREAD_SAFETY_ANALYSIS {
   VmAnon* a = TRY(create(n));
   PageAllocator& pages = vm_page_allocator();
   for (size_t i = 0; i < n;) {
@@ -42,30 +43,30 @@ Result<VmAnon*> VmAnon::copy_of(VmAnon* src, size_t first, size_t n) {
       KASSERT(s < src->npages_);
       src_chunk = src->chunks_[s / kSlotsPerChunk];
     }
-    // Chunks are never freed while the object lives, so src_chunk stays
-    // valid; its slots are read under src's lock below.
-    const size_t in_chunk = kSlotsPerChunk - s % kSlotsPerChunk;
-    const size_t run = min(in_chunk, n - i);
+    // A run that stays inside one source chunk and one destination chunk.
+    const size_t run = min(min(kSlotsPerChunk - s % kSlotsPerChunk,
+                               kSlotsPerChunk - i % kSlotsPerChunk),
+                           n - i);
     if (!src_chunk) {
       i += run;  // nothing in this chunk was ever touched
       continue;
     }
-    for (size_t k = 0; k < run; ++k, ++i) {
-      paddr_t page;
-      {
-        SpinGuard g(src->lock_);
-        page = src_chunk[(first + i) % kSlotsPerChunk];
-      }
-      if (!page) continue;
-      paddr_t* chunk = a->chunk_for(i);
-      if (!chunk) {
-        a->release();  // drops the references taken so far
-        return Error::NoMem;
-      }
-      pages.ref(page);
-      SpinGuard g(a->lock_);
-      chunk[i % kSlotsPerChunk] = page;
+    paddr_t* chunk = a->chunk_for(i);  // allocates: before taking src's lock
+    if (!chunk) {
+      a->release();  // drops the references taken so far
+      return Error::NoMem;
     }
+    // Fork's hot loop: one lock round per run, not per page. The new object
+    // is not published yet, so its slots need no lock; chunks are never
+    // freed while src lives, so src_chunk stays valid.
+    SpinGuard g(src->lock_);
+    for (size_t k = 0; k < run; ++k) {
+      const paddr_t page = src_chunk[(s + k) % kSlotsPerChunk];
+      if (!page) continue;
+      pages.ref(page);
+      chunk[(i + k) % kSlotsPerChunk] = page;
+    }
+    i += run;
   }
   return a;
 }
