@@ -94,7 +94,7 @@ void proc_free_zombie(Proc* c) {
   // It may still be on its way out of exit1 (even preempted there): wait
   // until it is a zombie that no hart runs.
   if (Lwp* l = c->p_lwp) {
-    while (__atomic_load_n(&l->state, __ATOMIC_ACQUIRE) != LwpState::LSZOMB ||
+    while (lwp_state_load(l) != LwpState::LSZOMB ||
            __atomic_load_n(&l->on_cpu, __ATOMIC_ACQUIRE))
       yield();
     lwp_free(l);

@@ -72,6 +72,12 @@ struct Lwp : ListLink<RunQueueTag>, ListLink<SleepQueueTag> {
   SleepQueue* join_waiters = nullptr;  // joinable threads: who waits for exit
 };
 
+// Reads another thread's state without its lock (for polling loops).
+inline LwpState lwp_state_load(const Lwp* l) {
+  return static_cast<LwpState>(
+      __atomic_load_n(reinterpret_cast<const u8*>(&l->state), __ATOMIC_ACQUIRE));
+}
+
 struct LwpOptions {
   const char* name = "kthread";
   unsigned priority = kPriKernel;
