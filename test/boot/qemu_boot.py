@@ -30,11 +30,14 @@ def main():
                     help="a regular expression some output line must match")
     ap.add_argument("--exit-status", type=int, default=0)
     ap.add_argument("--icount", action="store_true")
+    ap.add_argument("--initrd", help="a second initrd for the loader to pass")
     args = ap.parse_args()
 
     cmd = ["qemu-system-riscv64", "-M", args.machine, "-smp", str(args.smp),
            "-m", args.mem, "-nographic", "-no-reboot", "-bios", OPENSBI,
            "-kernel", args.kernel]
+    if args.initrd:
+        cmd += ["-initrd", args.initrd]
     if args.append:
         cmd += ["-append", args.append]
     if args.icount:
