@@ -49,6 +49,10 @@ void Mutex::lock(const char* file, int line) {
       return;
     }
     waiters_.block_locked(0, {file, line});
+    // Woken: the next unlock may wake another waiter again.
+    waiters_.lock().lock(file, line);
+    wake_pending_ = false;
+    waiters_.lock().unlock();
     hal::irq_restore(s);
   }
 }
@@ -72,7 +76,9 @@ void Mutex::unlock(const char* file, int line) {
   // The woken waiter competes for the mutex again (no handoff: handing it
   // over forces a switch per contended unlock, a convoy).
   IrqSpinGuard guard(waiters_.lock(), file, line);
-  waiters_.wake_one_locked();
+  // One woken waiter at a time: while it has not run yet, waking more would
+  // only send IPIs to threads that lose the race again.
+  if (!wake_pending_ && waiters_.wake_one_locked()) wake_pending_ = true;
 }
 
 bool Mutex::held_by_me() const { return owner() == curlwp(); }

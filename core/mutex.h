@@ -37,6 +37,8 @@ class CAPABILITY("mutex") Mutex {
   Lwp* owner_ = nullptr;  // set by CAS; cleared by unlock before waking
   SrcLoc where_;          // where the owner locked it
   SleepQueue waiters_;
+  // A waiter was woken and has not retried yet (guarded by waiters_' lock).
+  bool wake_pending_ = false;
 };
 
 class SCOPED_CAPABILITY MutexGuard {
