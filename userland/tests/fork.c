@@ -16,9 +16,54 @@ enum {
 	C_PIPE = 8,             /* could not talk to the parent */
 };
 
+#if defined(__riscv)
+/*
+ * FPU state: the child starts with the parent's FP registers, and each
+ * process keeps its own across switches. fs1 is loaded and read inside the
+ * same asm statement as the syscall, so no compiler code runs in between.
+ */
+static void fp_checks(void)
+{
+	const unsigned long pi = 0x400921fb54442d18ul, e = 0x4005bf0a8b145769ul;
+	register long a0 asm("a0") = 17; /* clone(SIGCHLD) */
+	register long a1 asm("a1") = 0;
+	register long a7 asm("a7") = 220;
+	unsigned long after;
+	asm volatile("fmv.d.x fs1, %[v]\n\tecall\n\tfmv.x.d %[out], fs1"
+		     : "+r"(a0), [out] "=&r"(after)
+		     : [v] "r"(pi), "r"(a1), "r"(a7)
+		     : "fs1", "memory");
+	long pid = a0;
+	if (pid == 0) {
+		/* Child: scribble on fs1, then give the parent the verdict. */
+		asm volatile("fmv.d.x fs1, zero" ::: "fs1");
+		_exit(after == pi ? 0 : 1);
+	}
+	check("fp_clone", pid > 0, "clone: %ld", pid);
+	/* Parent: fs1 = e across a wait4 during which the child runs. */
+	int status = -1;
+	register long w0 asm("a0") = pid;
+	register long w1 asm("a1") = (long)&status;
+	register long w2 asm("a2") = 0;
+	register long w3 asm("a3") = 0;
+	register long w7 asm("a7") = 260;
+	asm volatile("fmv.d.x fs1, %[v]\n\tecall\n\tfmv.x.d %[out], fs1"
+		     : "+r"(w0), [out] "=&r"(after)
+		     : [v] "r"(e), "r"(w1), "r"(w2), "r"(w3), "r"(w7)
+		     : "fs1", "memory");
+	check("child_fp_registers", WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "the child saw fs1 different from the parent's (status 0x%x)", status);
+	check("parent_fp_registers_kept", after == e,
+	      "fs1 changed across the child's run: %lx", after);
+}
+#endif
+
 int main(void)
 {
 	t_begin("fork");
+#if defined(__riscv)
+	fp_checks();
+#endif
 
 	int *heap = malloc(sizeof(int));
 	volatile int stack = 3;
