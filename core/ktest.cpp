@@ -19,13 +19,24 @@ void KtestContext::fail(const char* fmt, ...) {
   va_end(ap);
 }
 
+void KtestContext::skip(const char* fmt, ...) {
+  skipped_ = true;
+  va_list ap;
+  va_start(ap, fmt);
+  format(why_, sizeof why_, fmt, ap);
+  va_end(ap);
+}
+
 unsigned ktest_run(const char* filter) {
-  unsigned passed = 0, failed = 0;
+  unsigned passed = 0, failed = 0, skipped = 0;
   for (const KtestEntry* t = __ktests_start; t < __ktests_end; t++) {
     if (filter && strcmp(filter, t->name) != 0) continue;
     KtestContext ctx;
     t->fn(ctx);
-    if (ctx.failed()) {
+    if (ctx.skipped() && !ctx.failed()) {
+      kprintf("skip %s: %s\n", t->name, ctx.why());
+      skipped++;
+    } else if (ctx.failed()) {
       kprintf("FAIL %s: %s\n", t->name, ctx.why());
       failed++;
     } else {
@@ -33,7 +44,7 @@ unsigned ktest_run(const char* filter) {
       passed++;
     }
   }
-  if (filter && passed + failed == 0) {
+  if (filter && passed + failed + skipped == 0) {
     kprintf("FAIL %s: no such test\n", filter);
     failed++;
   }

@@ -1,7 +1,7 @@
 // In-kernel self-tests. KTEST(name) registers a test in the .ktests section;
 // the kernel command line `ktest` runs them all, `ktest=NAME` one of them.
 // Each prints `ok NAME` or `FAIL NAME: why`, then one line
-// `N passed, M failed`, then the machine powers off with a failure reason
+// `N passed, M failed` (skipped tests say `skip NAME: why`), then the machine powers off with a failure reason
 // if anything failed.
 #pragma once
 
@@ -12,11 +12,16 @@ namespace tine {
 class KtestContext {
  public:
   [[gnu::format(printf, 2, 3)]] void fail(const char* fmt, ...);
+  // The test cannot run on this machine (e.g. it needs two harts): it is
+  // reported as `skip NAME: why` and counted neither passed nor failed.
+  [[gnu::format(printf, 2, 3)]] void skip(const char* fmt, ...);
   bool failed() const { return failed_; }
+  bool skipped() const { return skipped_; }
   const char* why() const { return why_; }
 
  private:
   bool failed_ = false;
+  bool skipped_ = false;
   char why_[200] = {};
 };
 

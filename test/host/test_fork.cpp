@@ -44,6 +44,22 @@ struct Baseline {
   }
 };
 
+// A bare process that can be a parent (it receives SIGCHLD) but runs
+// nothing: a stand-in init or tracer.
+Proc* stand_in_proc(i32 pid) {
+  Proc* p = MUST(proc_struct_alloc());
+  p->p_pid = Pid{pid};
+  p->p_lockobj = new ProcLockObj;
+  p->p_sigacts = MUST(sigacts_create());
+  return p;
+}
+
+void free_stand_in(Proc* p) {
+  sigacts_release(p->p_sigacts);
+  delete p->p_lockobj;
+  proc_struct_free(p);
+}
+
 // Takes a test's address space off proc0 again (and off the hart).
 void drop_vmspace(Proc* p, VmSpace* vm) {
   p->p_vmspace = nullptr;
@@ -323,12 +339,15 @@ TEST_CASE("fork1: flags, parent, exit signal, TLS, counters, hooks", "[fork]") {
   }
   SECTION("FORK_NOWAIT parents the child to init") {
     Proc* saved = initproc;
-    initproc = p->p_pptr ? p->p_pptr : p;  // any other process stands in
+    Proc* stand_in = stand_in_proc(kPidMax - 1);  // an init that is not us
+    initproc = stand_in;
     Held h = fork_stopped(FORK_NOWAIT);
-    REQUIRE(h.child->p_pptr == initproc);
+    REQUIRE(h.child->p_pptr == stand_in);
+    REQUIRE(h.child->p_ppid == kPidMax - 1);
     REQUIRE(h.child->p_oppid == p->p_pid);
     finish(h);
     initproc = saved;
+    free_stand_in(stand_in);
   }
   SECTION("a clone exit signal; wait4 sees it only with __WCLONE") {
     Held h = fork_stopped(0, 0);
@@ -378,12 +397,23 @@ TEST_CASE("fork1: flags, parent, exit signal, TLS, counters, hooks", "[fork]") {
     finish(b);
   }
   SECTION("a traced parent's child goes to the tracer") {
-    if (!p->p_pptr) return;  // proc0 has no tracer to stand in
+    // proc0 has no parent: a stand-in tracer is its parent for this test.
+    Proc* tracer = stand_in_proc(kPidMax - 2);
+    p->p_pptr = tracer;
     p->p_slflag |= PSL_TRACED | PSL_TRACEFORK;
     Held h = fork_stopped(0);
     p->p_slflag &= ~(PSL_TRACED | PSL_TRACEFORK);
-    REQUIRE(h.child->p_pptr == p->p_pptr);
+    p->p_pptr = nullptr;
+    REQUIRE(h.child->p_pptr == tracer);
+    REQUIRE(h.child->p_opptr == p);
     REQUIRE((h.child->p_slflag & PSL_TRACEDCHILD));
+    finish(h);
+    free_stand_in(tracer);
+  }
+  SECTION("an untraced parent keeps its child") {
+    Held h = fork_stopped(0);
+    REQUIRE(h.child->p_pptr == p);
+    REQUIRE_FALSE((h.child->p_slflag & PSL_TRACEDCHILD));
     finish(h);
   }
 }
