@@ -1,8 +1,8 @@
 // child_return(): a forked child's first instructions, on its own kernel
 // stack. The emulation finishes its part (Linux: CLONE_CHILD_SETTID), then
 // the child leaves for user mode with the parent's registers and 0 in a0.
-#include "core/emul.h"
-#include "core/vm.h"
+#include "core/proc/emul.h"
+#include "core/vm/vm.h"
 #include "fork/fork.h"
 #include "hal/user.h"
 

@@ -2,8 +2,8 @@
 // (rev 1.217; see DESIGN.md "The reference").
 #pragma once
 
-#include "core/proc.h"
-#include "core/result.h"
+#include "core/proc/proc.h"
+#include "core/lib/result.h"
 
 namespace tine {
 

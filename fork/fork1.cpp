@@ -6,15 +6,15 @@
 // keeps the seed's rule that nothing after the commit point fails.
 #include "fork/fork.h"
 
-#include "core/console.h"
-#include "core/emul.h"
-#include "core/filedesc.h"
-#include "core/heap.h"
-#include "core/new.h"
-#include "core/sched.h"
-#include "core/sleepq.h"
-#include "core/string.h"
-#include "core/vm.h"
+#include "core/lib/console.h"
+#include "core/proc/emul.h"
+#include "core/fs/filedesc.h"
+#include "core/vm/heap.h"
+#include "core/lib/new.h"
+#include "core/sched/sched.h"
+#include "core/sync/sleepq.h"
+#include "core/lib/string.h"
+#include "core/vm/vm.h"
 #include "hal/user.h"
 
 namespace tine {

@@ -1,6 +1,6 @@
 // The seed's entry points: thin shims over fork1() (kern_fork.c).
-#include "core/emul.h"
-#include "core/sched.h"
+#include "core/proc/emul.h"
+#include "core/sched/sched.h"
 #include "fork/fork.h"
 
 namespace tine {

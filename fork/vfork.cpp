@@ -2,7 +2,7 @@
 // forked with FORK_PPWAIT sleeps on its own LWP's condition variable under
 // proc_lock until the child's successful exec or its exit clears
 // l_vforkwaiting and wakes exactly that LWP. A failed exec does not.
-#include "core/condvar.h"
+#include "core/sync/condvar.h"
 #include "fork/fork.h"
 
 namespace tine {

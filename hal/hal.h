@@ -3,7 +3,7 @@
 // Catch2 host tests. Generic code includes only this header from hal/.
 #pragma once
 
-#include "core/types.h"
+#include "core/lib/types.h"
 
 namespace tine::hal {
 
@@ -29,7 +29,7 @@ paddr_t virt_to_phys(const void* va);
 void console_write(const char* s, size_t n);
 
 // Raw console input: the next byte typed (0..255), or -1 when none is
-// waiting. Never blocks. Callers serialise (core/file_console.cpp does).
+// waiting. Never blocks. Callers serialise (core/fs/file_console.cpp does).
 int console_getc();
 
 // Monotonic time since boot, in nanoseconds.
@@ -57,7 +57,7 @@ void print_backtrace();
 // Number of harts running the kernel; cpu indices are 0 .. online_cpus()-1.
 unsigned online_cpus();
 
-// Interrupts another hart; it runs ipi_interrupt() (core/interrupts.h).
+// Interrupts another hart; it runs ipi_interrupt() (core/sched/interrupts.h).
 void send_ipi(unsigned cpu);
 
 // Sleeps the calling hart until an interrupt arrives.

@@ -21,9 +21,9 @@
 // entering the same mapping again (that fences locally).
 #pragma once
 
-#include "core/result.h"
-#include "core/types.h"
-#include "core/vm_prot.h"
+#include "core/lib/result.h"
+#include "core/lib/types.h"
+#include "core/vm/vm_prot.h"
 
 namespace tine::hal {
 

@@ -1,10 +1,10 @@
-// The HAL's half of copyin/copyout (core/uaccess.cpp has the other): one
+// The HAL's half of copyin/copyout (core/vm/uaccess.cpp has the other): one
 // raw copy between kernel memory and the user half of the address space
 // loaded on this hart, which reports a fault instead of panicking.
 //
 // RISC-V (hal/riscv/uaccess.cpp): sets sstatus.SUM for the copy only and
 // arms the hart's fault-recovery point. A page fault on the user side first
-// goes to vm_fault_from_kernel (core/vm.h) through the kernel trap path,
+// goes to vm_fault_from_kernel (core/vm/vm.h) through the kernel trap path,
 // so demand-zero and copy-on-write pages fill in without a failure; what
 // that cannot resolve ends the copy with false.
 // Host (hal/host/uaccess.cpp): translates through the pmap of curvm() page
@@ -15,7 +15,7 @@
 // recovery point is per hart. Kernel-side memory must be mapped. n may be 0.
 #pragma once
 
-#include "core/types.h"
+#include "core/lib/types.h"
 
 namespace tine::hal {
 

@@ -3,7 +3,7 @@
 // user mode. ISA-neutral; hal/riscv/user.cpp and hal/host implement it.
 #pragma once
 
-#include "core/types.h"
+#include "core/lib/types.h"
 #include "hal/hal.h"
 
 namespace tine::hal {

@@ -6,7 +6,7 @@
 #include <semaphore>
 #include <thread>
 
-#include "core/interrupts.h"
+#include "core/sched/interrupts.h"
 #include "hal/hal.h"
 #include "hal/host/hal_host.h"
 

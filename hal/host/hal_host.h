@@ -3,7 +3,7 @@
 
 #include <stdexcept>
 
-#include "core/types.h"
+#include "core/lib/types.h"
 #include <string>
 
 namespace tine::hal::host {

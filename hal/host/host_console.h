@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "core/types.h"
+#include "core/lib/types.h"
 
 namespace tine::hal::host {
 

@@ -2,7 +2,7 @@
 #include <cstdarg>
 #include <cstdio>
 
-#include "core/assert.h"
+#include "core/lib/assert.h"
 #include "hal/host/hal_host.h"
 
 namespace tine {

@@ -6,11 +6,11 @@
 // Root entries 256..511 (the kernel half) stay empty: the host has none.
 #include "hal/pmap.h"
 
-#include "core/assert.h"
-#include "core/heap.h"
-#include "core/new.h"
-#include "core/pagetable.h"
-#include "core/vm_page.h"
+#include "core/lib/assert.h"
+#include "core/vm/heap.h"
+#include "core/lib/new.h"
+#include "core/vm/pagetable.h"
+#include "core/vm/vm_page.h"
 #include "hal/hal.h"
 #include "hal/riscv/sv39.h"
 

@@ -5,7 +5,7 @@
 // SUM and without MXR: reads need Read, writes need Write.
 #include <cstring>
 
-#include "core/vm.h"
+#include "core/vm/vm.h"
 #include "hal/hal.h"
 #include "hal/pmap.h"
 #include "hal/uaccess.h"

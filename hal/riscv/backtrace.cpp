@@ -1,7 +1,7 @@
 // Frame-pointer backtrace. With -fno-omit-frame-pointer each frame stores
 // the return address at fp-8 and the caller's fp at fp-16.
-#include "core/console.h"
-#include "core/format.h"
+#include "core/lib/console.h"
+#include "core/lib/format.h"
 #include "hal/hal.h"
 #include "hal/riscv/csr.h"
 #include "hal/riscv/memlayout.h"

@@ -1,6 +1,6 @@
 // hal::console_write: the UART from the FDT once it is known; before that
 // SBI DBCN where the firmware has it, else the legacy SBI putchar.
-#include "core/types.h"
+#include "core/lib/types.h"
 #include "hal/hal.h"
 #include "hal/riscv/console.h"
 #include "hal/riscv/sbi.h"

@@ -3,7 +3,7 @@
 // board without a supported UART) SBI DBCN's read where the firmware has it,
 // else the legacy SBI getchar (EID 0x02), which Debian's OpenSBI 1.1 still
 // provides.
-#include "core/types.h"
+#include "core/lib/types.h"
 #include "hal/hal.h"
 #include "hal/riscv/sbi.h"
 #include "hal/riscv/uart.h"

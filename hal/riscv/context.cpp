@@ -1,5 +1,5 @@
 // hal::Context on RISC-V: ra, sp, s0..s11 (switch.S).
-#include "core/assert.h"
+#include "core/lib/assert.h"
 #include "hal/hal.h"
 #include "hal/riscv/hart.h"
 

@@ -1,5 +1,5 @@
 // hal.h's per-hart primitives on RISC-V: interrupts, cpu index, power.
-#include "core/console.h"
+#include "core/lib/console.h"
 #include "hal/hal.h"
 #include "hal/riscv/csr.h"
 #include "hal/riscv/hart.h"

@@ -1,7 +1,7 @@
 // Supervisor CSRs by name, with typed accessors (STYLE.md: no magic numbers).
 #pragma once
 
-#include "core/types.h"
+#include "core/lib/types.h"
 
 namespace tine::hal::riscv {
 

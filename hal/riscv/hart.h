@@ -6,7 +6,7 @@
 #define HART_FAULT_RECOVER 16
 
 #ifndef __ASSEMBLER__
-#include "core/types.h"
+#include "core/lib/types.h"
 #include "hal/hal.h"
 
 namespace tine::hal::riscv {

@@ -3,9 +3,9 @@
 // console UART and the PLIC, the image W^X, a hole under every boot stack.
 #pragma once
 
-#include "core/fdt.h"
-#include "core/page_alloc.h"
-#include "core/pagetable.h"
+#include "core/boot/fdt.h"
+#include "core/vm/page_alloc.h"
+#include "core/vm/pagetable.h"
 #include "hal/riscv/sv39.h"
 
 namespace tine::hal::riscv {

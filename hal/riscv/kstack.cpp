@@ -2,8 +2,8 @@
 // bytes over an unmapped guard page. A freed stack stays mapped and goes on
 // a free list: reuse needs no TLB shootdown, and no other hart can hold a
 // stale translation for a slot that never changes.
-#include "core/page_alloc.h"
-#include "core/spinlock.h"
+#include "core/vm/page_alloc.h"
+#include "core/sync/spinlock.h"
 #include "hal/hal.h"
 #include "hal/riscv/kmap.h"
 #include "hal/riscv/memlayout.h"

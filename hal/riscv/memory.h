@@ -1,7 +1,7 @@
 // Where the image sits physically and the direct map.
 #pragma once
 
-#include "core/types.h"
+#include "core/lib/types.h"
 
 namespace tine::hal::riscv {
 

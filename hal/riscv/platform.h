@@ -1,7 +1,7 @@
 // Board devices outside the console: QEMU's test finisher, if present.
 #pragma once
 
-#include "core/fdt.h"
+#include "core/boot/fdt.h"
 
 namespace tine::hal::riscv {
 

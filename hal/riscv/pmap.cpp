@@ -1,6 +1,6 @@
 // The Sv39 pmap (contract in hal/pmap.h): a root table per address space
 // whose kernel half (root entries 256..511) is copied from the kernel's
-// root, the generic walker (core/pagetable.h) for the user half, ASIDs, and
+// root, the generic walker (core/vm/pagetable.h) for the user half, ASIDs, and
 // TLB shootdown through SBI RFENCE.
 //
 // ASIDs: ASIDLEN is found on first use by writing all-ones to satp's ASID
@@ -23,16 +23,16 @@
 //
 // Table pages freed by the walker are kept on a per-pmap list until the
 // shootdown that follows, so no hart's page-walk cache can point into a
-// page that has been reused (core/pagetable.h's TablePageSource contract).
+// page that has been reused (core/vm/pagetable.h's TablePageSource contract).
 #include "hal/pmap.h"
 
-#include "core/assert.h"
-#include "core/heap.h"
-#include "core/list.h"
-#include "core/new.h"
-#include "core/pagetable.h"
-#include "core/spinlock.h"
-#include "core/vm_page.h"
+#include "core/lib/assert.h"
+#include "core/vm/heap.h"
+#include "core/lib/list.h"
+#include "core/lib/new.h"
+#include "core/vm/pagetable.h"
+#include "core/sync/spinlock.h"
+#include "core/vm/vm_page.h"
 #include "hal/riscv/csr.h"
 #include "hal/riscv/hart.h"
 #include "hal/riscv/kmap.h"

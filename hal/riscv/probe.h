@@ -2,7 +2,7 @@
 // a fault resumes at a recovery point (HartLocal::fault_recover_pc).
 #pragma once
 
-#include "core/types.h"
+#include "core/lib/types.h"
 
 namespace tine::hal::riscv {
 

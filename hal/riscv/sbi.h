@@ -1,7 +1,7 @@
 // Typed SBI calls (SBI spec v1.0+), each returning {error, value}.
 #pragma once
 
-#include "core/types.h"
+#include "core/lib/types.h"
 
 namespace tine::hal::riscv::sbi {
 

@@ -1,6 +1,6 @@
 #include "hal/riscv/smp.h"
 
-#include "core/console.h"
+#include "core/lib/console.h"
 #include "hal/hal.h"
 #include "hal/riscv/csr.h"
 #include "hal/riscv/hart.h"

@@ -1,7 +1,7 @@
 // Bringing the other harts up through SBI HSM.
 #pragma once
 
-#include "core/fdt.h"
+#include "core/boot/fdt.h"
 
 namespace tine::hal::riscv {
 

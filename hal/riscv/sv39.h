@@ -3,11 +3,11 @@
 // Reference: RISC-V privileged spec, "Sv39: Page-Based 39-bit Virtual-Memory
 // System" and "Supervisor Address Translation and Protection (satp)".
 //
-// Sv39 is the PTE policy core/pagetable.h walks with: PageTable<Sv39, ...>.
+// Sv39 is the PTE policy core/vm/pagetable.h walks with: PageTable<Sv39, ...>.
 #pragma once
 
-#include "core/types.h"
-#include "core/vm_prot.h"
+#include "core/lib/types.h"
+#include "core/vm/vm_prot.h"
 #include "hal/riscv/pte_bits.h"  // the same bits, for boot/entry.S
 
 namespace tine::hal::riscv {
@@ -66,7 +66,7 @@ constexpr paddr_t satp_root(u64 satp) {
   return (satp & satp::kPpnMask) << kPageShift;
 }
 
-// The PtePolicy (core/pagetable.h) for Sv39.
+// The PtePolicy (core/vm/pagetable.h) for Sv39.
 struct Sv39 {
   using pte_t = u64;
   static constexpr unsigned kLevels = 3;     // 1 GiB, 2 MiB, 4 KiB pages

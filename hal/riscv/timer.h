@@ -2,11 +2,11 @@
 // else the SBI TIME extension.
 #pragma once
 
-#include "core/types.h"
+#include "core/lib/types.h"
 
 namespace tine::hal::riscv {
 
-inline constexpr unsigned kTickHz = 100;  // 10 ms slices; see core/clock.h
+inline constexpr unsigned kTickHz = 100;  // 10 ms slices; see core/sched/clock.h
 
 void timer_init(u64 timebase_hz, bool use_sstc);  // once, on the boot hart
 void timer_start_hart();     // arm this hart's first tick and enable STIE

@@ -2,12 +2,12 @@
 // point or a panic naming the faulting address and instruction.
 #include "hal/riscv/trap.h"
 
-#include "core/assert.h"
-#include "core/console.h"
-#include "core/interrupts.h"
-#include "core/sched.h"
-#include "core/vm.h"
-#include "core/syscall.h"
+#include "core/lib/assert.h"
+#include "core/lib/console.h"
+#include "core/sched/interrupts.h"
+#include "core/sched/sched.h"
+#include "core/vm/vm.h"
+#include "core/proc/syscall.h"
 #include "hal/riscv/user_trap.h"
 #include "hal/riscv/csr.h"
 #include "hal/riscv/hart.h"

@@ -10,7 +10,7 @@
 #define TRAP_FRAME_SIZE 288
 
 #ifndef __ASSEMBLER__
-#include "core/types.h"
+#include "core/lib/types.h"
 
 namespace tine::hal::riscv {
 

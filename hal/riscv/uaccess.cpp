@@ -6,7 +6,7 @@
 // are those of the faulting instruction, which only the asm knows.
 #include "hal/uaccess.h"
 
-#include "core/assert.h"
+#include "core/lib/assert.h"
 #include "hal/pmap.h"
 #include "hal/riscv/csr.h"
 #include "hal/riscv/hart.h"

@@ -2,7 +2,7 @@
 // the JH7110) and the SiFive UART. Firmware has set the line up already.
 #pragma once
 
-#include "core/types.h"
+#include "core/lib/types.h"
 
 namespace tine::hal::riscv {
 

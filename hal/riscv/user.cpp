@@ -2,7 +2,7 @@
 // the top of the LWP's kernel stack.
 #include "hal/user.h"
 
-#include "core/string.h"
+#include "core/lib/string.h"
 #include "hal/riscv/csr.h"
 #include "hal/riscv/trap.h"
 

@@ -3,10 +3,10 @@
 // signals. Interrupts are on while the kernel serves the process.
 #include "hal/riscv/user_trap.h"
 
-#include "core/sigacts.h"
-#include "core/syscall.h"
-#include "core/vm.h"
-#include "core/proc.h"
+#include "core/proc/sigacts.h"
+#include "core/proc/syscall.h"
+#include "core/vm/vm.h"
+#include "core/proc/proc.h"
 #include "hal/riscv/csr.h"
 
 namespace tine::hal::riscv {

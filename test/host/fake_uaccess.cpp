@@ -7,7 +7,7 @@
 #include <atomic>
 #include <cstring>
 
-#include "core/uaccess.h"
+#include "core/vm/uaccess.h"
 
 namespace tine::test {
 

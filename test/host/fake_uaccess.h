@@ -4,7 +4,7 @@
 // the second page of a two-page buffer to fault part way through a copy.
 #pragma once
 
-#include "core/types.h"
+#include "core/lib/types.h"
 
 namespace tine::test {
 

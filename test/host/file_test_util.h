@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "core/file.h"
-#include "core/filedesc.h"
-#include "core/result.h"
+#include "core/fs/file.h"
+#include "core/fs/filedesc.h"
+#include "core/lib/result.h"
 #include "test/host/fake_uaccess.h"
 #include "test/host/sched_machine.h"
 

@@ -3,9 +3,9 @@
 #include <cstdlib>
 #include <thread>
 
-#include "core/heap.h"
-#include "core/page_alloc.h"
-#include "core/sched.h"
+#include "core/vm/heap.h"
+#include "core/vm/page_alloc.h"
+#include "core/sched/sched.h"
 #include "hal/host/hal_host.h"
 
 namespace tine::test {

@@ -3,7 +3,7 @@
 // main thread becomes hart 0's first LWP. Started once per test binary.
 #pragma once
 
-#include "core/lwp.h"
+#include "core/sched/lwp.h"
 
 namespace tine::test {
 

@@ -4,9 +4,9 @@
 
 #include <cstdlib>
 
-#include "core/cpu.h"
-#include "core/heap.h"
-#include "core/vm_page.h"
+#include "core/sched/cpu.h"
+#include "core/vm/heap.h"
+#include "core/vm/vm_page.h"
 #include "hal/host/hal_host.h"
 #include "hal/pmap.h"
 

@@ -7,11 +7,11 @@
 
 #include <memory>
 
-#include "core/lwp.h"
-#include "core/page_alloc.h"
-#include "core/proc.h"
-#include "core/heap.h"
-#include "core/vm.h"
+#include "core/sched/lwp.h"
+#include "core/vm/page_alloc.h"
+#include "core/proc/proc.h"
+#include "core/vm/heap.h"
+#include "core/vm/vm.h"
 
 namespace tine::test {
 

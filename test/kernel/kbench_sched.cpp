@@ -1,11 +1,11 @@
 // Scheduler benchmarks: thread switch, condition-variable round trip, and
 // the latency of waking a thread on another hart.
-#include "core/condvar.h"
-#include "core/console.h"
-#include "core/kbench.h"
-#include "core/lwp.h"
-#include "core/mutex.h"
-#include "core/sched.h"
+#include "core/sync/condvar.h"
+#include "core/lib/console.h"
+#include "core/boot/kbench.h"
+#include "core/sched/lwp.h"
+#include "core/sync/mutex.h"
+#include "core/sched/sched.h"
 #include "hal/hal.h"
 
 using namespace tine;

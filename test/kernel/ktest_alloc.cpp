@@ -1,9 +1,9 @@
 // The page allocator and heap used from every hart at once.
-#include "core/heap.h"
-#include "core/ktest.h"
-#include "core/page_alloc.h"
-#include "core/smp_call.h"
-#include "core/string.h"
+#include "core/vm/heap.h"
+#include "core/boot/ktest.h"
+#include "core/vm/page_alloc.h"
+#include "core/sched/smp_call.h"
+#include "core/lib/string.h"
 #include "hal/hal.h"
 
 using namespace tine;

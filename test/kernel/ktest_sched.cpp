@@ -1,12 +1,12 @@
 // The scheduler and its locks on the real harts.
-#include "core/clock.h"
-#include "core/condvar.h"
-#include "core/cpu.h"
-#include "core/ktest.h"
-#include "core/lwp.h"
-#include "core/mutex.h"
-#include "core/sched.h"
-#include "core/sleepq.h"
+#include "core/sched/clock.h"
+#include "core/sync/condvar.h"
+#include "core/sched/cpu.h"
+#include "core/boot/ktest.h"
+#include "core/sched/lwp.h"
+#include "core/sync/mutex.h"
+#include "core/sched/sched.h"
+#include "core/sync/sleepq.h"
 #include "hal/hal.h"
 
 using namespace tine;

@@ -1,8 +1,8 @@
 // Timer interrupts tick on every hart; IPIs reach every hart.
-#include "core/clock.h"
-#include "core/cpu.h"
-#include "core/ktest.h"
-#include "core/smp_call.h"
+#include "core/sched/clock.h"
+#include "core/sched/cpu.h"
+#include "core/boot/ktest.h"
+#include "core/sched/smp_call.h"
 #include "hal/hal.h"
 
 using namespace tine;

@@ -1,6 +1,6 @@
 // Traps: breakpoints resume, kernel faults are recovered where a recovery
 // point is set, the kernel map is W^X with guard pages under boot stacks.
-#include "core/ktest.h"
+#include "core/boot/ktest.h"
 #include "hal/riscv/csr.h"
 #include "hal/riscv/kmap.h"
 #include "hal/riscv/memlayout.h"

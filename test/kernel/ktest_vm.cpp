@@ -6,15 +6,15 @@
 // The test thread borrows a process (a Proc with only p_vmspace set) so that
 // curvm() answers and the context switch (proc_switch) keeps the space
 // loaded wherever the thread runs; it gives it back before it ends.
-#include "core/heap.h"
-#include "core/ktest.h"
-#include "core/lwp.h"
-#include "core/page_alloc.h"
-#include "core/proc.h"
-#include "core/sched.h"
-#include "core/string.h"
-#include "core/uaccess.h"
-#include "core/vm.h"
+#include "core/vm/heap.h"
+#include "core/boot/ktest.h"
+#include "core/sched/lwp.h"
+#include "core/vm/page_alloc.h"
+#include "core/proc/proc.h"
+#include "core/sched/sched.h"
+#include "core/lib/string.h"
+#include "core/vm/uaccess.h"
+#include "core/vm/vm.h"
 #include "hal/hal.h"
 #include "hal/pmap.h"
 

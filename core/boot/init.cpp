@@ -1,0 +1,82 @@
+// Starting init (pid 1): the initrd, init's arguments from the kernel
+// command line, and the fork from proc0.
+#include "core/lib/cmdline.h"
+#include "core/proc/exec.h"
+#include "core/proc/exit.h"
+#include "core/fs/file.h"
+#include "core/fs/file_initrd.h"
+#include "core/proc/proc.h"
+#include "core/proc/proc0.h"
+#include "core/sched/sched.h"
+#include "core/lib/string.h"
+#include "core/proc/syscall.h"
+#include "fork/fork.h"
+#include "hal/user.h"
+
+extern "C" const char initrd_start[], initrd_end[];
+
+namespace tine {
+
+namespace {
+
+constexpr unsigned kMaxInitArgs = 32;
+char g_words[512];
+const char* g_argv[kMaxInitArgs + 2];
+const char* g_envp[kMaxInitArgs + 3];
+
+// Splits the command line into init's argv and envp (see proc0.h).
+void build_init_args() {
+  const char* text = kernel_cmdline().text();
+  size_t n = min(strlen(text), sizeof g_words - 1);
+  memcpy(g_words, text, n);
+  g_words[n] = '\0';
+  unsigned argc = 0, envc = 0;
+  g_argv[argc++] = "/bin/init";
+  g_envp[envc++] = "HOME=/";
+  g_envp[envc++] = "TERM=linux";
+  bool after_dashes = false;
+  for (char* p = g_words; *p;) {
+    while (*p == ' ') *p++ = '\0';
+    if (!*p) break;
+    char* word = p;
+    while (*p && *p != ' ') p++;
+    if (*p) *p++ = '\0';
+    if (!after_dashes && strcmp(word, "--") == 0) {
+      after_dashes = true;
+    } else if (after_dashes) {
+      if (argc < kMaxInitArgs) g_argv[argc++] = word;
+    } else if (strchr(word, '=') && envc < kMaxInitArgs) {
+      g_envp[envc++] = word;
+    }
+  }
+  g_argv[argc] = nullptr;
+  g_envp[envc] = nullptr;
+}
+
+void init_main(void*) {
+  Lwp* l = curlwp();
+  {
+    MutexGuard g(proc_lock);
+    initproc = l->proc;
+  }
+  Result<void> r = exec_kernel(l, "/bin/init", g_argv, g_envp);
+  if (!r.ok()) panic("cannot exec /bin/init: %s", error_name(r.error()));
+  hal::user_enter(hal::user_frame_of(l->stack));
+}
+}  // namespace
+
+
+void start_init(const void* loader_initrd, size_t loader_initrd_size) {
+  // Blocking file reads give up (EINTR) when the reader is being killed.
+  file_set_interrupt_check(sigpending_fatal);
+  initrd_set_archive(initrd_start, size_t(initrd_end - initrd_start));
+  if (loader_initrd && loader_initrd_size) initrd_add_archive(loader_initrd, loader_initrd_size);
+  build_init_args();
+  syscall_trace = kernel_cmdline().has("strace");
+  i64 retval[2];
+  // init's parent is proc0; it shares nothing but what fork copies.
+  Result<void> r = fork1(g_proc0->p_lwp, 0, kSigChld, 0, 0, init_main, nullptr, retval, nullptr);
+  if (!r.ok()) panic("cannot fork init: %s", error_name(r.error()));
+}
+
+}  // namespace tine

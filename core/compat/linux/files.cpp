@@ -1,0 +1,51 @@
+// Linux file syscalls: thin shims over core/fs/sys_file.
+#include "core/compat/linux/linux.h"
+
+#include "core/fs/filedesc.h"
+#include "core/fs/sys_file.h"
+#include "core/proc/proc.h"
+#include "core/sched/sched.h"
+#include "core/vm/uaccess.h"
+
+namespace tine {
+
+// File syscalls: thin shims over core/fs/sys_file.
+i64 linux_sys_read(const SyscallArgs& a) {
+  return syscall_result(sys_read(curproc()->p_fd, int(a.a[0]), a.a[1], a.a[2]));
+}
+i64 linux_sys_write(const SyscallArgs& a) {
+  return syscall_result(sys_write(curproc()->p_fd, int(a.a[0]), a.a[1], a.a[2]));
+}
+i64 linux_sys_writev(const SyscallArgs& a) {
+  struct Iov {
+    uptr base;
+    u64 len;
+  };
+  i64 total = 0;
+  for (u64 i = 0; i < a.a[2]; i++) {
+    Iov v;
+    Result<void> c = copyin(&v, a.a[1] + i * sizeof v, sizeof v);
+    if (!c.ok()) return total ? total : errno_of(c.error());
+    Result<size_t> w = sys_write(curproc()->p_fd, int(a.a[0]), v.base, v.len);
+    if (!w.ok()) return total ? total : errno_of(w.error());
+    total += i64(w.value());
+    if (w.value() < v.len) break;
+  }
+  return total;
+}
+i64 linux_sys_openat(const SyscallArgs& a) {
+  Proc* p = curproc();
+  return syscall_result(sys_openat(p->p_fd, int(a.a[0]), a.a[1], int(a.a[2]), int(a.a[3]),
+                                   p->p_cwdi ? p->p_cwdi->path : nullptr));
+}
+i64 linux_sys_close(const SyscallArgs& a) { return syscall_result(sys_close(curproc()->p_fd, int(a.a[0]))); }
+i64 linux_sys_dup(const SyscallArgs& a) { return syscall_result(sys_dup(curproc()->p_fd, int(a.a[0]))); }
+i64 linux_sys_dup3(const SyscallArgs& a) {
+  return syscall_result(sys_dup3(curproc()->p_fd, int(a.a[0]), int(a.a[1]), int(a.a[2])));
+}
+i64 linux_sys_pipe2(const SyscallArgs& a) {
+  return syscall_result(sys_pipe2(curproc()->p_fd, a.a[0], int(a.a[1])));
+}
+i64 linux_sys_ioctl(const SyscallArgs&) { return errno_of(Error::NotTty); }
+
+}  // namespace tine

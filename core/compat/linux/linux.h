@@ -1,0 +1,58 @@
+// The Linux riscv64 emulation's shims, one file per area (process, memory,
+// files, signals, system); table.cpp maps syscall numbers to them.
+#pragma once
+
+#include "core/proc/emul.h"
+#include "core/proc/syscall.h"
+
+namespace tine {
+
+struct Proc;
+struct Lwp;
+
+i64 linux_sys_brk(const SyscallArgs& args);
+i64 linux_sys_clock_gettime(const SyscallArgs& args);
+i64 linux_sys_close(const SyscallArgs& args);
+i64 linux_sys_dup(const SyscallArgs& args);
+i64 linux_sys_dup3(const SyscallArgs& args);
+i64 linux_sys_execve(const SyscallArgs& args);
+i64 linux_sys_exit_group(const SyscallArgs& args);
+i64 linux_sys_getegid(const SyscallArgs& args);
+i64 linux_sys_geteuid(const SyscallArgs& args);
+i64 linux_sys_getgid(const SyscallArgs& args);
+i64 linux_sys_getpid(const SyscallArgs& args);
+i64 linux_sys_getppid(const SyscallArgs& args);
+i64 linux_sys_getrandom(const SyscallArgs& args);
+i64 linux_sys_getrlimit(const SyscallArgs& args);
+i64 linux_sys_gettid(const SyscallArgs& args);
+i64 linux_sys_getuid(const SyscallArgs& args);
+i64 linux_sys_ioctl(const SyscallArgs& args);
+i64 linux_sys_kill(const SyscallArgs& args);
+i64 linux_sys_mmap(const SyscallArgs& args);
+i64 linux_sys_mprotect(const SyscallArgs& args);
+i64 linux_sys_munmap(const SyscallArgs& args);
+i64 linux_sys_nanosleep(const SyscallArgs& args);
+i64 linux_sys_openat(const SyscallArgs& args);
+i64 linux_sys_pipe2(const SyscallArgs& args);
+i64 linux_sys_prlimit64(const SyscallArgs& args);
+i64 linux_sys_read(const SyscallArgs& args);
+i64 linux_sys_rt_sigaction(const SyscallArgs& args);
+i64 linux_sys_rt_sigprocmask(const SyscallArgs& args);
+i64 linux_sys_sched_yield(const SyscallArgs& args);
+i64 linux_sys_set_tid_address(const SyscallArgs& args);
+i64 linux_sys_setrlimit(const SyscallArgs& args);
+i64 linux_sys_setuid(const SyscallArgs& args);
+i64 linux_sys_sysinfo(const SyscallArgs& args);
+i64 linux_sys_uname(const SyscallArgs& args);
+i64 linux_sys_wait4(const SyscallArgs& args);
+i64 linux_sys_write(const SyscallArgs& args);
+i64 linux_sys_writev(const SyscallArgs& args);
+i64 linux_sys_zero(const SyscallArgs& args);
+i64 linux_clone(const SyscallArgs& args);
+
+// The emulation's hooks (struct Emul).
+void linux_proc_fork(Proc* p2, Lwp* l2, Lwp* l1, int flags);
+void linux_child_return(Lwp* l2);
+void linux_lwp_exit(Lwp* l);
+
+}  // namespace tine

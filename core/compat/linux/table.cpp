@@ -1,0 +1,68 @@
+// The Linux riscv64 emulation: the generic syscall numbers
+// (asm-generic/unistd.h), each a thin shim (in this folder, one file per
+// area) that decodes registers and calls the semantics (STYLE.md:
+// sys_fork -> fork1).
+#include "core/compat/linux/linux.h"
+
+namespace tine {
+
+namespace {
+constexpr unsigned kLinuxSyscalls = 300;
+
+struct Table {
+  SyscallFn fns[kLinuxSyscalls] = {};
+  constexpr Table() {
+    fns[23] = linux_sys_dup;
+    fns[24] = linux_sys_dup3;
+    fns[29] = linux_sys_ioctl;
+    fns[56] = linux_sys_openat;
+    fns[57] = linux_sys_close;
+    fns[59] = linux_sys_pipe2;
+    fns[63] = linux_sys_read;
+    fns[64] = linux_sys_write;
+    fns[66] = linux_sys_writev;
+    fns[93] = linux_sys_exit_group;  // exit: one LWP per process, so the same
+    fns[94] = linux_sys_exit_group;
+    fns[96] = linux_sys_set_tid_address;
+    fns[99] = linux_sys_zero;        // set_robust_list
+    fns[101] = linux_sys_nanosleep;
+    fns[113] = linux_sys_clock_gettime;
+    fns[124] = linux_sys_sched_yield;
+    fns[129] = linux_sys_kill;
+    fns[134] = linux_sys_rt_sigaction;
+    fns[135] = linux_sys_rt_sigprocmask;
+    fns[146] = linux_sys_setuid;
+    fns[160] = linux_sys_uname;
+    fns[163] = linux_sys_getrlimit;
+    fns[164] = linux_sys_setrlimit;
+    fns[172] = linux_sys_getpid;
+    fns[173] = linux_sys_getppid;
+    fns[174] = linux_sys_getuid;
+    fns[175] = linux_sys_geteuid;
+    fns[176] = linux_sys_getgid;
+    fns[177] = linux_sys_getegid;
+    fns[178] = linux_sys_gettid;
+    fns[179] = linux_sys_sysinfo;
+    fns[214] = linux_sys_brk;
+    fns[215] = linux_sys_munmap;
+    fns[220] = linux_clone;
+    fns[221] = linux_sys_execve;
+    fns[222] = linux_sys_mmap;
+    fns[226] = linux_sys_mprotect;
+    fns[260] = linux_sys_wait4;
+    fns[261] = linux_sys_prlimit64;
+    fns[278] = linux_sys_getrandom;
+  }
+};
+
+constexpr Table kTable;
+
+
+}  // namespace
+
+const Emul emul_linux = {
+    "linux",        kTable.fns,         kLinuxSyscalls,  linux_proc_fork,
+    linux_child_return, nullptr,        linux_lwp_exit,
+};
+
+}  // namespace tine

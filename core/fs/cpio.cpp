@@ -1,0 +1,97 @@
+#include "core/fs/cpio.h"
+
+#include "core/lib/string.h"
+
+namespace tine {
+
+namespace {
+
+constexpr size_t kHeaderSize = 110;
+constexpr char kMagic[] = "070701";  // newc without checksums
+constexpr char kTrailer[] = "TRAILER!!!";
+
+// Field indices of the 13 hex fields that follow the magic.
+enum Field : unsigned { Ino, Mode, Uid, Gid, NLink, MTime, FileSize, DevMajor, DevMinor,
+                        RDevMajor, RDevMinor, NameSize, Check };
+
+// Decodes field `i` of the header at `h`; false if it is not 8 hex digits.
+bool hex_field(const u8* h, unsigned i, u32& out) {
+  const u8* p = h + 6 + 8 * i;
+  u32 v = 0;
+  for (unsigned k = 0; k < 8; ++k) {
+    u8 c = p[k];
+    u32 d;
+    if (c >= '0' && c <= '9') d = c - '0';
+    else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
+    else return false;
+    v = v << 4 | d;
+  }
+  out = v;
+  return true;
+}
+
+// Drops leading "/" and "./" so "/bin/sh", "./bin/sh" and "bin/sh" compare
+// equal; a lone "." (cpio's name for the root) becomes "".
+void strip_prefix(const char*& s, size_t& n) {
+  for (;;) {
+    if (n >= 1 && s[0] == '/') {
+      ++s, --n;
+    } else if (n >= 2 && s[0] == '.' && s[1] == '/') {
+      s += 2, n -= 2;
+    } else {
+      break;
+    }
+  }
+  if (n == 1 && s[0] == '.') ++s, --n;
+}
+
+}  // namespace
+
+Result<bool> CpioArchive::next(size_t& off, CpioFile& out) const {
+  // An archive of zero bytes is "no initrd", not a truncated one.
+  if (size_ == 0) return false;
+  // Every subtraction below is of a smaller bound from size_, so nothing
+  // overflows whatever the header says.
+  if (off > size_ || size_ - off < kHeaderSize) return Error::Inval;
+  const u8* h = base_ + off;
+  if (memcmp(h, kMagic, 6) != 0) return Error::Inval;
+  u32 fields[13];
+  for (unsigned i = 0; i < 13; ++i)
+    if (!hex_field(h, i, fields[i])) return Error::Inval;
+
+  size_t name_off = off + kHeaderSize;
+  size_t namesize = fields[NameSize];
+  // namesize counts the NUL, which must be there.
+  if (namesize < 1 || namesize > size_ - name_off) return Error::Inval;
+  const char* name = reinterpret_cast<const char*>(base_ + name_off);
+  if (name[namesize - 1] != '\0') return Error::Inval;
+  size_t name_len = namesize - 1;
+  if (name_len == sizeof kTrailer - 1 && memcmp(name, kTrailer, name_len) == 0) return false;
+  if (name_len == 0) return Error::Inval;
+
+  // Padding is relative to the start of the archive, not to memory.
+  size_t data_off = align_up(name_off + namesize, 4);
+  size_t filesize = fields[FileSize];
+  if (data_off > size_ || filesize > size_ - data_off) return Error::Inval;
+
+  strip_prefix(name, name_len);
+  out = CpioFile{name, name_len, base_ + data_off, filesize, fields[Mode]};
+  // May land past size_ by the padding; the next call reports that.
+  off = align_up(data_off + filesize, 4);
+  return true;
+}
+
+Result<CpioFile> CpioArchive::find(const char* path) const {
+  if (path == nullptr) return Error::Inval;
+  size_t want_len = strlen(path);
+  strip_prefix(path, want_len);
+  size_t off = 0;
+  for (;;) {
+    CpioFile file;
+    if (!TRY(next(off, file))) return Error::NoEnt;
+    if (file.name_len == want_len && memcmp(file.name, path, want_len) == 0) return file;
+  }
+}
+
+}  // namespace tine

@@ -1,0 +1,68 @@
+#include "core/fs/file.h"
+
+#include "core/lib/assert.h"
+#include "core/vm/heap.h"
+#include "core/lib/new.h"
+
+namespace tine {
+
+namespace {
+u64 g_live_files = 0;  // atomic
+FileInterruptCheck g_interrupt_check = nullptr;  // atomic; set once at boot
+}  // namespace
+
+Result<File*> file_create(const FileOps* ops, int flags, void* data) {
+  KASSERT(ops && ops->read && ops->write && ops->close);
+  void* mem = kmalloc(sizeof(File));
+  if (!mem) return Error::NoMem;
+  // O_CLOEXEC is a descriptor flag; keep it off the shared File.
+  File* f = new (mem) File(ops, flags & ~kOCloExec, data);
+  __atomic_add_fetch(&g_live_files, 1, __ATOMIC_RELAXED);
+  return f;
+}
+
+void file_hold(File* f) {
+  KASSERT(f->magic == File::kMagic);
+  f->refs.hold();
+}
+
+void file_release(File* f) {
+  KASSERT(f->magic == File::kMagic);
+  if (!f->refs.release()) return;
+  f->ops->close(*f);
+  f->magic = 0;
+  f->~File();
+  kfree(f);
+  __atomic_sub_fetch(&g_live_files, 1, __ATOMIC_RELAXED);
+}
+
+Result<size_t> file_read(File& f, uptr user_buf, size_t n) {
+  KASSERT(f.magic == File::kMagic);
+  if (!f.readable()) return Error::BadF;
+  if (n == 0) return size_t{0};
+  return f.ops->read(f, user_buf, n);
+}
+
+Result<size_t> file_write(File& f, uptr user_buf, size_t n) {
+  KASSERT(f.magic == File::kMagic);
+  if (!f.writable()) return Error::BadF;
+  if (n == 0) return size_t{0};
+  return f.ops->write(f, user_buf, n);
+}
+
+u64 file_live_count() { return __atomic_load_n(&g_live_files, __ATOMIC_RELAXED); }
+
+void file_set_interrupt_check(FileInterruptCheck fn) {
+  __atomic_store_n(&g_interrupt_check, fn, __ATOMIC_RELEASE);
+}
+
+bool file_interrupted() {
+  FileInterruptCheck fn = __atomic_load_n(&g_interrupt_check, __ATOMIC_ACQUIRE);
+  return fn && fn();
+}
+
+bool file_waits_poll() {
+  return __atomic_load_n(&g_interrupt_check, __ATOMIC_ACQUIRE) != nullptr;
+}
+
+}  // namespace tine

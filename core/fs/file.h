@@ -1,0 +1,129 @@
+// Open files, as NetBSD's `struct file`: what a descriptor points at. One
+// File is shared by every descriptor (dup), every table (fork copies the
+// table, not the Files) and every process that holds it, so they all share
+// one offset, as POSIX requires of an "open file description".
+//
+// A File is reference counted (atomically): each descriptor slot holds one
+// reference, and so does a syscall that is using it (fd_get). When the last
+// reference goes, the backend's close() runs, then the File is freed.
+//
+// Backends (core/fs/file_console.cpp, core/fs/file_pipe.cpp, core/fs/file_initrd.cpp)
+// give a FileOps table of plain function pointers: no virtual functions, no
+// RTTI.
+#pragma once
+
+#include "core/sync/mutex.h"
+#include "core/lib/refcount.h"
+#include "core/lib/result.h"
+#include "core/lib/types.h"
+
+namespace tine {
+
+// open(2) flags, with Linux's asm-generic values (the riscv64 user ABI).
+// Named kO* because the host tests see libc's O_* macros.
+inline constexpr int kOAccMode = 03;
+inline constexpr int kORdOnly = 00;
+inline constexpr int kOWrOnly = 01;
+inline constexpr int kORdWr = 02;
+inline constexpr int kOCreat = 0100;
+inline constexpr int kOExcl = 0200;
+inline constexpr int kONoCtty = 0400;
+inline constexpr int kOTrunc = 01000;
+inline constexpr int kOAppend = 02000;
+inline constexpr int kONonBlock = 04000;
+inline constexpr int kOLargeFile = 0100000;
+inline constexpr int kODirectory = 0200000;
+inline constexpr int kONoFollow = 0400000;
+inline constexpr int kOCloExec = 02000000;
+
+struct File;
+
+struct FileOps {
+  const char* name;  // for debugging: "console", "pipe", "initrd"
+  // Moves up to n (> 0) bytes; returns how many. The File's access mode has
+  // been checked already. A fault after some bytes moved returns the count
+  // (as Linux does); a fault on the first byte is Error::Fault.
+  Result<size_t> (*read)(File& f, uptr user_buf, size_t n);
+  Result<size_t> (*write)(File& f, uptr user_buf, size_t n);
+  // The last reference went: free the backend's state. Cannot fail.
+  void (*close)(File& f);
+};
+
+struct File {
+  static constexpr u32 kMagic = 0x46494c45;  // "FILE"
+  u32 magic = kMagic;
+  RefCount refs;  // descriptor slots and syscalls in flight
+  const FileOps* ops;
+  // The access mode and status flags it was opened with; never O_CLOEXEC,
+  // which belongs to the descriptor. Fixed after creation.
+  int flags;
+  void* data;  // the backend's, fixed after creation
+  // Guards offset, and serialises reads that use it, so two readers of one
+  // File never read the same bytes (Linux's f_pos_lock).
+  Mutex offset_lock{"file offset", LockRank::FileOffset};
+  u64 offset GUARDED_BY(offset_lock) = 0;
+
+  File(const FileOps* o, int fl, void* d) : ops(o), flags(fl), data(d) {}
+
+  bool readable() const {
+    int m = flags & kOAccMode;
+    return m == kORdOnly || m == kORdWr;
+  }
+  bool writable() const {
+    int m = flags & kOAccMode;
+    return m == kOWrOnly || m == kORdWr;
+  }
+};
+
+// A new File with one reference (the caller's). Error::NoMem.
+Result<File*> file_create(const FileOps* ops, int flags, void* data);
+// Another reference. Contract: the caller holds one already.
+void file_hold(File* f);
+// Drops a reference; the last one closes and frees the File.
+void file_release(File* f);
+
+// Access-checked I/O: Error::BadF if the File was not opened for it, 0 for
+// n == 0, else the backend's answer.
+Result<size_t> file_read(File& f, uptr user_buf, size_t n);
+Result<size_t> file_write(File& f, uptr user_buf, size_t n);
+
+// Files created and not yet freed (the host tests check it returns to 0).
+u64 file_live_count();
+
+// Blocking reads and writes (pipes, the console) ask this whether the
+// calling thread should stop waiting: a signal the process must act on. It
+// returns true to end the wait with Error::Intr (or the partial count).
+// Without a hook (the default, and the host tests) waits are not
+// interrupted. The signal layer installs it once at boot.
+using FileInterruptCheck = bool (*)();
+void file_set_interrupt_check(FileInterruptCheck fn);
+bool file_interrupted();  // calls the hook, false without one
+// Whether waits should wake up now and then to call the hook: true once one
+// is installed (a thread asleep on a condition variable cannot otherwise be
+// reached by a signal yet).
+bool file_waits_poll();
+inline constexpr u64 kFileWaitPollNs = 20'000'000;
+
+// User copies split at user page boundaries, so that a fault inside a later
+// page still reports the bytes before it (Linux's partial read/write).
+// Each calls fn(uptr user, size_t len, size_t done) for consecutive pieces
+// that never cross a page, until fn fails or all n are done; returns the
+// bytes done, or fn's error if it failed on the first piece.
+template <typename F>
+Result<size_t> for_each_user_piece(uptr user, size_t n, F&& fn) {
+  size_t done = 0;
+  while (done < n) {
+    uptr at = user + done;
+    size_t in_page = kPageSize - (at & (kPageSize - 1));
+    size_t len = min(n - done, in_page);
+    Result<void> r = fn(at, len, done);
+    if (!r.ok()) {
+      if (done == 0) return r.error();
+      break;
+    }
+    done += len;
+  }
+  return done;
+}
+
+}  // namespace tine

@@ -1,0 +1,94 @@
+#include "core/fs/file_console.h"
+
+#include "core/lib/console.h"
+#include "core/sync/mutex.h"
+#include "core/sync/sleepq.h"
+#include "core/vm/uaccess.h"
+#include "hal/hal.h"
+
+namespace tine {
+
+namespace {
+
+// Bytes moved per console_write / copyout. Small: it lives on the kernel
+// stack, and a copy never spans more than one user page anyway.
+constexpr size_t kChunk = 256;
+constexpr u64 kPollNs = 10'000'000;  // 10 ms between polls of an idle input
+
+// One reader at a time takes bytes from the input: the UART's data register
+// is read-destructive, and two harts polling it could each see "ready" for
+// one byte. Held across the polling sleeps, so other readers queue behind it
+// (they would find nothing to read anyway).
+Mutex g_input_lock("console input", LockRank::ConsoleInput);
+
+void echo(char c) {
+  if (c == 0x7f || c == '\b') {
+    console_write("\b \b", 3);
+    return;
+  }
+  console_write(&c, 1);
+}
+
+// Takes what is waiting, up to `max` bytes, into buf; echoes it. 0 if none.
+size_t drain_input_locked(char* buf, size_t max) REQUIRES(g_input_lock) {
+  size_t got = 0;
+  while (got < max) {
+    int c = hal::console_getc();
+    if (c < 0) break;
+    char ch = static_cast<char>(c);
+    if (ch == '\r') ch = '\n';
+    echo(ch);
+    buf[got++] = ch;
+  }
+  return got;
+}
+
+Result<size_t> console_read(File&, uptr user_buf, size_t n) {
+  char buf[kChunk];
+  size_t want = min(n, kChunk);
+  size_t got;
+  {
+    MutexGuard g(g_input_lock);
+    for (;;) {
+      got = drain_input_locked(buf, want);
+      if (got > 0) break;
+      if (file_interrupted()) return Error::Intr;
+      sleep_ns(kPollNs);
+    }
+  }
+  // The bytes are consumed even if this faults: a console has no way to
+  // put them back (a tty would lose them the same way).
+  TRY(copyout(user_buf, buf, got));
+  return got;
+}
+
+Result<size_t> console_write_op(File&, uptr user_buf, size_t n) {
+  char buf[kChunk];
+  return for_each_user_piece(user_buf, n, [&](uptr at, size_t len, size_t) -> Result<void> {
+    // A piece is at most a page; send it in stack-sized chunks.
+    for (size_t off = 0; off < len;) {
+      size_t c = min(len - off, kChunk);
+      TRY(copyin(buf, at + off, c));
+      console_write(buf, c);
+      off += c;
+    }
+    return ok();
+  });
+}
+
+void console_close(File&) {}  // nothing of its own to free
+
+const FileOps kConsoleOps = {
+    .name = "console",
+    .read = console_read,
+    .write = console_write_op,
+    .close = console_close,
+};
+
+}  // namespace
+
+Result<File*> console_file_open(int flags) {
+  return file_create(&kConsoleOps, flags, nullptr);
+}
+
+}  // namespace tine

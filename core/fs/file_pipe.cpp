@@ -1,0 +1,185 @@
+#include "core/fs/file_pipe.h"
+
+#include "core/lib/assert.h"
+#include "core/sync/condvar.h"
+#include "core/vm/heap.h"
+#include "core/sync/mutex.h"
+#include "core/lib/new.h"
+#include "core/vm/uaccess.h"
+
+namespace tine {
+
+namespace {
+
+static_assert(kPipeBuf <= kPipeSize);
+
+// Both ends' Files point at one Pipe. The lock is held across copyin and
+// copyout (as Linux's pipe->mutex), so bytes leave the ring only once they
+// reached the reader: a fault loses nothing.
+struct Pipe {
+  Mutex lock{"pipe", LockRank::Pipe};
+  CondVar can_read{"pipe can read"};    // data arrived, or the last writer left
+  CondVar can_write{"pipe can write"};  // room freed, or the last reader left
+  u8* ring;                             // kPipeSize bytes, fixed
+  size_t head GUARDED_BY(lock) = 0;     // index of the oldest byte
+  size_t count GUARDED_BY(lock) = 0;    // bytes in the ring
+  // Open ends: each end's File counts once, however many descriptors and
+  // processes share it (the File's own count covers those).
+  unsigned readers GUARDED_BY(lock) = 1;
+  unsigned writers GUARDED_BY(lock) = 1;
+  // Ends not yet done with the Pipe (atomic). Freed on the last drop, which
+  // comes after each end's unlock has returned: freeing at readers ==
+  // writers == 0 under the lock would free the Mutex while the other
+  // closer may still be inside its unlock().
+  RefCount refs{2};
+
+  explicit Pipe(u8* r) : ring(r) {}
+};
+
+Pipe& pipe_of(File& f) { return *static_cast<Pipe*>(f.data); }
+
+// Waits on cv; false if a signal should end the wait (file_interrupted).
+// With an interrupt hook installed the wait wakes now and then to ask it.
+bool pipe_wait(CondVar& cv, Mutex& m) REQUIRES(m) {
+  if (!file_waits_poll()) {
+    cv.wait(m);
+    return true;
+  }
+  cv.timed_wait(m, kFileWaitPollNs);
+  return !file_interrupted();
+}
+
+// Copies up to `len` ring bytes starting at ring index `at` out to user
+// memory, in at most two runs (the ring wraps).
+Result<void> ring_copyout(Pipe& p, size_t at, uptr user, size_t len) {
+  size_t first = min(len, kPipeSize - at);
+  TRY(copyout(user, p.ring + at, first));
+  if (first < len) TRY(copyout(user + first, p.ring, len - first));
+  return ok();
+}
+
+Result<void> ring_copyin(Pipe& p, size_t at, uptr user, size_t len) {
+  size_t first = min(len, kPipeSize - at);
+  TRY(copyin(p.ring + at, user, first));
+  if (first < len) TRY(copyin(p.ring, user + first, len - first));
+  return ok();
+}
+
+Result<size_t> pipe_read(File& f, uptr user_buf, size_t n) {
+  Pipe& p = pipe_of(f);
+  MutexGuard g(p.lock);
+  while (p.count == 0) {
+    if (p.writers == 0) return size_t{0};  // end of file
+    if (!pipe_wait(p.can_read, p.lock)) return Error::Intr;
+  }
+  size_t want = min(n, p.count);
+  Result<size_t> done = for_each_user_piece(
+      user_buf, want, [&](uptr at, size_t len, size_t) -> Result<void> {
+        p.lock.assert_held();  // called right here, under our guard
+        TRY(ring_copyout(p, p.head, at, len));
+        p.head = (p.head + len) % kPipeSize;
+        p.count -= len;
+        return ok();
+      });
+  if (done.ok() && done.value() > 0) p.can_write.broadcast();
+  return done;
+}
+
+Result<size_t> pipe_write(File& f, uptr user_buf, size_t n) {
+  Pipe& p = pipe_of(f);
+  MutexGuard g(p.lock);
+  size_t done = 0;
+  while (done < n) {
+    if (p.readers == 0) {
+      if (done > 0) return done;
+      return Error::Pipe;
+    }
+    size_t room = kPipeSize - p.count;
+    // A small write waits for room for all of it, so it lands in one piece.
+    size_t need = n <= kPipeBuf ? n - done : 1;
+    if (room < need) {
+      if (!pipe_wait(p.can_write, p.lock)) {
+        if (done > 0) return done;
+        return Error::Intr;
+      }
+      continue;
+    }
+    size_t chunk = min(n - done, room);
+    Result<size_t> moved = for_each_user_piece(
+        user_buf + done, chunk, [&](uptr at, size_t len, size_t) -> Result<void> {
+          p.lock.assert_held();
+          TRY(ring_copyin(p, (p.head + p.count) % kPipeSize, at, len));
+          p.count += len;
+          return ok();
+        });
+    if (!moved.ok()) {
+      if (done > 0) break;
+      return moved.error();
+    }
+    if (moved.value() > 0) p.can_read.broadcast();
+    done += moved.value();
+    if (moved.value() < chunk) break;  // a later page faulted
+  }
+  return done;
+}
+
+void free_pipe(Pipe* p) {
+  kfree(p->ring);
+  p->~Pipe();
+  kfree(p);
+}
+
+void pipe_drop(Pipe* p) {
+  if (p->refs.release()) free_pipe(p);
+}
+
+void pipe_close(File& f) {
+  Pipe& p = pipe_of(f);
+  {
+    MutexGuard g(p.lock);
+    if (f.readable()) {
+      KASSERT(p.readers > 0);
+      p.readers--;
+      p.can_write.broadcast();  // blocked writers see EPIPE
+    } else {
+      KASSERT(p.writers > 0);
+      p.writers--;
+      p.can_read.broadcast();  // blocked readers see end of file
+    }
+  }
+  pipe_drop(&p);
+}
+
+const FileOps kPipeOps = {
+    .name = "pipe",
+    .read = pipe_read,
+    .write = pipe_write,
+    .close = pipe_close,
+};
+
+}  // namespace
+
+Result<PipeEnds> pipe_create() {
+  u8* ring = static_cast<u8*>(kmalloc(kPipeSize));
+  if (!ring) return Error::NoMem;
+  void* mem = kmalloc(sizeof(Pipe));
+  if (!mem) {
+    kfree(ring);
+    return Error::NoMem;
+  }
+  Pipe* p = new (mem) Pipe(ring);
+  Result<File*> r = file_create(&kPipeOps, kORdOnly, p);
+  if (!r.ok()) {
+    free_pipe(p);
+    return r.error();
+  }
+  Result<File*> w = file_create(&kPipeOps, kOWrOnly, p);
+  if (!w.ok()) {
+    file_release(r.value());  // drops one of the Pipe's two references
+    pipe_drop(p);             // the write end's, never handed out
+    return w.error();
+  }
+  return PipeEnds{r.value(), w.value()};
+}
+
+}  // namespace tine

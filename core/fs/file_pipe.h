@@ -1,0 +1,29 @@
+// Pipes: a 4 KiB ring between a read-end File and a write-end File.
+#pragma once
+
+#include "core/fs/file.h"
+#include "core/lib/result.h"
+
+namespace tine {
+
+inline constexpr size_t kPipeSize = 4096;
+// Writes of at most this many bytes are atomic (never interleaved with
+// another writer's), as POSIX's PIPE_BUF.
+inline constexpr size_t kPipeBuf = 4096;
+
+struct PipeEnds {
+  File* read;   // O_RDONLY, one reference
+  File* write;  // O_WRONLY, one reference
+};
+
+// A new pipe. Error::NoMem (nothing is left allocated then).
+//
+// read blocks while the ring is empty and a writer remains, then returns
+// what is there (up to n); with no writer left it returns 0 (end of file).
+// write blocks until all n bytes are in (a write of up to kPipeBuf goes in
+// at once, waiting for room for all of it); with no reader left it fails
+// with Error::Pipe, or returns the count already written. Tine sends no
+// SIGPIPE: the writer just sees EPIPE, as with SIGPIPE ignored.
+Result<PipeEnds> pipe_create();
+
+}  // namespace tine

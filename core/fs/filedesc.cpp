@@ -1,0 +1,223 @@
+#include "core/fs/filedesc.h"
+
+#include "core/lib/assert.h"
+#include "core/fs/file_console.h"
+#include "core/vm/heap.h"
+#include "core/lib/new.h"
+
+namespace tine {
+
+namespace {
+
+constexpr u64 bit(int fd) { return u64{1} << fd; }
+
+bool valid_fd(int fd) { return fd >= 0 && fd < kMaxFds; }
+
+void check(FileTable* t) { KASSERT(t && t->magic == FileTable::kMagic); }
+
+// The lowest number neither open nor reserved, or -1.
+int lowest_free_locked(FileTable* t) REQUIRES(t->lock) {
+  for (int fd = 0; fd < kMaxFds; fd++)
+    if (!t->files[fd] && !(t->reserved & bit(fd))) return fd;
+  return -1;
+}
+
+// Empties slot fd and hands back its File (the slot's reference), or nullptr.
+File* take_locked(FileTable* t, int fd) REQUIRES(t->lock) {
+  File* f = t->files[fd];
+  t->files[fd] = nullptr;
+  t->cloexec &= ~bit(fd);
+  return f;
+}
+
+Result<FileTable*> alloc_table() {
+  void* mem = kmalloc(sizeof(FileTable));
+  if (!mem) return Error::NoMem;
+  return new (mem) FileTable();
+}
+
+void free_table(FileTable* t) {
+  t->magic = 0;
+  t->~FileTable();
+  kfree(t);
+}
+
+}  // namespace
+
+Result<FileTable*> filetable_create() { return alloc_table(); }
+
+Result<FileTable*> filetable_copy(FileTable* src) {
+  check(src);
+  FileTable* dst = TRY(alloc_table());
+  // Snapshot under src's lock only: two table locks share a rank, so they
+  // are never held together. The references taken here keep the Files alive
+  // until dst owns them.
+  File* files[kMaxFds];
+  u64 cloexec;
+  {
+    MutexGuard g(src->lock);
+    for (int fd = 0; fd < kMaxFds; fd++) {
+      files[fd] = src->files[fd];
+      if (files[fd]) file_hold(files[fd]);
+    }
+    cloexec = src->cloexec;
+  }
+  MutexGuard g(dst->lock);
+  for (int fd = 0; fd < kMaxFds; fd++) dst->files[fd] = files[fd];
+  dst->cloexec = cloexec;
+  return dst;
+}
+
+void filetable_hold(FileTable* t) {
+  check(t);
+  t->refs.hold();
+}
+
+void filetable_release(FileTable* t) {
+  check(t);
+  if (!t->refs.release()) return;
+  File* files[kMaxFds];
+  {
+    // No other holder is left, but the analysis (and lockdebug) want the
+    // slots read under their lock all the same.
+    MutexGuard g(t->lock);
+    KASSERT(t->reserved == 0);  // an fd_alloc outlived its table
+    for (int fd = 0; fd < kMaxFds; fd++) files[fd] = take_locked(t, fd);
+  }
+  for (File* f : files)
+    if (f) file_release(f);
+  free_table(t);
+}
+
+Result<int> fd_install(FileTable* t, File* f, bool cloexec) {
+  int fd = TRY(fd_alloc(t));
+  fd_affix(t, fd, f, cloexec);
+  return fd;
+}
+
+Result<int> fd_alloc(FileTable* t) {
+  check(t);
+  MutexGuard g(t->lock);
+  int fd = lowest_free_locked(t);
+  if (fd < 0) return Error::MFile;
+  t->reserved |= bit(fd);
+  return fd;
+}
+
+void fd_affix(FileTable* t, int fd, File* f, bool cloexec) {
+  check(t);
+  KASSERT(valid_fd(fd));
+  file_hold(f);
+  MutexGuard g(t->lock);
+  KASSERT((t->reserved & bit(fd)) && !t->files[fd]);
+  t->reserved &= ~bit(fd);
+  t->files[fd] = f;
+  if (cloexec) t->cloexec |= bit(fd);
+}
+
+void fd_abort(FileTable* t, int fd) {
+  check(t);
+  KASSERT(valid_fd(fd));
+  MutexGuard g(t->lock);
+  KASSERT((t->reserved & bit(fd)) && !t->files[fd]);
+  t->reserved &= ~bit(fd);
+}
+
+Result<File*> fd_get(FileTable* t, int fd) {
+  check(t);
+  if (!valid_fd(fd)) return Error::BadF;
+  MutexGuard g(t->lock);
+  File* f = t->files[fd];
+  if (!f) return Error::BadF;
+  file_hold(f);
+  return f;
+}
+
+Result<void> fd_close(FileTable* t, int fd) {
+  check(t);
+  if (!valid_fd(fd)) return Error::BadF;
+  File* f;
+  {
+    MutexGuard g(t->lock);
+    f = take_locked(t, fd);
+  }
+  if (!f) return Error::BadF;
+  file_release(f);  // outside the table lock: close may sleep on a pipe
+  return ok();
+}
+
+Result<int> fd_dup(FileTable* t, int oldfd) {
+  check(t);
+  if (!valid_fd(oldfd)) return Error::BadF;
+  MutexGuard g(t->lock);
+  File* f = t->files[oldfd];
+  if (!f) return Error::BadF;
+  int fd = lowest_free_locked(t);
+  if (fd < 0) return Error::MFile;
+  file_hold(f);
+  t->files[fd] = f;  // cloexec bit already clear: the slot was free
+  return fd;
+}
+
+Result<int> fd_dup3(FileTable* t, int oldfd, int newfd, int flags) {
+  check(t);
+  // Linux's order of checks (fs/file.c ksys_dup3).
+  if (flags & ~kOCloExec) return Error::Inval;
+  if (oldfd == newfd) return Error::Inval;
+  if (!valid_fd(newfd) || !valid_fd(oldfd)) return Error::BadF;
+  File* old;
+  {
+    MutexGuard g(t->lock);
+    File* f = t->files[oldfd];
+    if (!f) return Error::BadF;
+    if (t->reserved & bit(newfd)) return Error::Busy;
+    old = take_locked(t, newfd);
+    file_hold(f);
+    t->files[newfd] = f;
+    if (flags & kOCloExec) t->cloexec |= bit(newfd);
+  }
+  if (old) file_release(old);
+  return newfd;
+}
+
+void fd_close_on_exec(FileTable* t) {
+  check(t);
+  File* closing[kMaxFds] = {};
+  {
+    MutexGuard g(t->lock);
+    for (int fd = 0; fd < kMaxFds; fd++)
+      if (t->cloexec & bit(fd)) closing[fd] = take_locked(t, fd);
+  }
+  for (File* f : closing)
+    if (f) file_release(f);
+}
+
+unsigned fd_count(FileTable* t) {
+  check(t);
+  MutexGuard g(t->lock);
+  unsigned n = 0;
+  for (int fd = 0; fd < kMaxFds; fd++)
+    if (t->files[fd] || (t->reserved & bit(fd))) n++;
+  return n;
+}
+
+bool fd_is_cloexec(FileTable* t, int fd) {
+  check(t);
+  if (!valid_fd(fd)) return false;
+  MutexGuard g(t->lock);
+  return t->files[fd] && (t->cloexec & bit(fd));
+}
+
+Result<void> fd_open_console_stdio(FileTable* t) {
+  check(t);
+  File* con = TRY(console_file_open(kORdWr));
+  // Cannot fail: the table is empty, so 0, 1 and 2 are the lowest free.
+  for (int want = 0; want < 3; want++) {
+    Result<int> fd = fd_install(t, con, false);
+    KASSERT(fd.ok() && fd.value() == want);
+  }
+  file_release(con);  // the three slots hold it now
+  return ok();
+}
+
+}  // namespace tine

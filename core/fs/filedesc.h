@@ -1,0 +1,79 @@
+// File descriptor tables, as NetBSD's filedesc: a process's fd -> File map.
+//
+// A table is reference counted: fork without CLONE_FILES copies it
+// (filetable_copy: a new table whose slots hold the same Files, so offsets
+// stay shared), FORK_SHAREFILES / CLONE_FILES shares it (filetable_hold), and
+// FORK_CLEANFILES starts empty (filetable_create). The last
+// filetable_release closes every descriptor.
+//
+// Locking: FileTable::lock (LockRank::FileTable, after p_lock) guards the
+// slots. It is never held while a File is read, written or closed: a File
+// leaves its slot under the lock and is released after the lock is dropped,
+// so a backend's close (which may take a pipe lock) never nests inside it.
+//
+// Slots go through three states, as NetBSD's fd_alloc/fd_affix/fd_abort:
+// free, reserved (a number handed out for a File not yet visible: fd_get
+// says EBADF, dup2 onto it says EBUSY, as Linux), and open.
+#pragma once
+
+#include "core/fs/file.h"
+#include "core/sync/mutex.h"
+#include "core/lib/refcount.h"
+#include "core/lib/result.h"
+#include "core/lib/types.h"
+
+namespace tine {
+
+inline constexpr int kMaxFds = 64;  // descriptors 0 .. 63 (RLIMIT_NOFILE)
+
+class FileTable {
+ public:
+  static constexpr u32 kMagic = 0x46445442;  // "FDTB"
+  u32 magic = kMagic;
+  RefCount refs;  // processes sharing this table
+  Mutex lock{"file table", LockRank::FileTable};
+  File* files[kMaxFds] GUARDED_BY(lock) = {};  // each holds a reference
+  u64 reserved GUARDED_BY(lock) = 0;  // bit fd: number taken, no File yet
+  u64 cloexec GUARDED_BY(lock) = 0;   // bit fd: close on exec
+};
+
+Result<FileTable*> filetable_create();  // empty; Error::NoMem
+// A new table with the same open Files (each gains a reference) and the
+// same close-on-exec bits; reserved slots are not copied. Error::NoMem.
+Result<FileTable*> filetable_copy(FileTable* src);
+void filetable_hold(FileTable* t);
+// Drops a reference; the last one closes every descriptor and frees t.
+void filetable_release(FileTable* t);
+
+// Puts f at the lowest free descriptor; the slot takes a reference of its
+// own (the caller keeps its). Error::MFile when all 64 are in use.
+Result<int> fd_install(FileTable* t, File* f, bool cloexec);
+// The File at fd with a new reference for the caller (file_release it).
+// Error::BadF for a negative, too large, free or reserved fd.
+Result<File*> fd_get(FileTable* t, int fd);
+Result<void> fd_close(FileTable* t, int fd);  // Error::BadF
+// Lowest free descriptor on the same File, close-on-exec clear.
+// Error::BadF, Error::MFile.
+Result<int> fd_dup(FileTable* t, int oldfd);
+// Linux dup3: flags other than O_CLOEXEC or oldfd == newfd are Error::Inval;
+// newfd out of range or oldfd not open Error::BadF; newfd reserved by a
+// concurrent fd_alloc Error::Busy. An open newfd is closed first, silently.
+Result<int> fd_dup3(FileTable* t, int oldfd, int newfd, int flags);
+// exec: closes every descriptor marked close-on-exec.
+void fd_close_on_exec(FileTable* t);
+unsigned fd_count(FileTable* t);  // open descriptors (reserved ones too)
+bool fd_is_cloexec(FileTable* t, int fd);  // false for a free fd
+
+// Two-step install for calls that must copy the number out before the
+// descriptor exists (pipe2): fd_alloc reserves the lowest free number,
+// fd_affix publishes a File there (taking its own reference), fd_abort
+// frees the number unused. Error::MFile.
+Result<int> fd_alloc(FileTable* t);
+void fd_affix(FileTable* t, int fd, File* f, bool cloexec);
+void fd_abort(FileTable* t, int fd);
+
+// fds 0, 1 and 2 on one console File opened O_RDWR, for init. Contract: t
+// has no descriptors yet. Error::NoMem.
+Result<void> fd_open_console_stdio(FileTable* t);
+
+}  // namespace tine

@@ -1,0 +1,24 @@
+// The kernel command line (/chosen/bootargs): space-separated `key` or
+// `key=value` words.
+#pragma once
+
+#include "core/lib/types.h"
+
+namespace tine {
+
+class Cmdline {
+ public:
+  void set(const char* text);
+  const char* text() const { return text_; }
+  // True if `key` or `key=...` is present.
+  bool has(const char* key) const;
+  // Copies the value of `key=value` into buf; false if absent or no value.
+  bool value(const char* key, char* buf, size_t size) const;
+
+ private:
+  char text_[512] = {};
+};
+
+Cmdline& kernel_cmdline();
+
+}  // namespace tine

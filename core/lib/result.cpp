@@ -1,0 +1,40 @@
+#include "core/lib/result.h"
+
+namespace tine {
+
+const char* error_name(Error e) {
+  switch (e) {
+    case Error::Perm: return "EPERM";
+    case Error::NoEnt: return "ENOENT";
+    case Error::Srch: return "ESRCH";
+    case Error::Intr: return "EINTR";
+    case Error::Io: return "EIO";
+    case Error::TooBig: return "E2BIG";
+    case Error::NoExec: return "ENOEXEC";
+    case Error::BadF: return "EBADF";
+    case Error::Child: return "ECHILD";
+    case Error::Again: return "EAGAIN";
+    case Error::NoMem: return "ENOMEM";
+    case Error::Access: return "EACCES";
+    case Error::Fault: return "EFAULT";
+    case Error::Busy: return "EBUSY";
+    case Error::Exist: return "EEXIST";
+    case Error::NoDev: return "ENODEV";
+    case Error::NotDir: return "ENOTDIR";
+    case Error::IsDir: return "EISDIR";
+    case Error::Inval: return "EINVAL";
+    case Error::MFile: return "EMFILE";
+    case Error::NotTty: return "ENOTTY";
+    case Error::NoSpc: return "ENOSPC";
+    case Error::SPipe: return "ESPIPE";
+    case Error::RoFs: return "EROFS";
+    case Error::Pipe: return "EPIPE";
+    case Error::Range: return "ERANGE";
+    case Error::NameTooLong: return "ENAMETOOLONG";
+    case Error::NoSys: return "ENOSYS";
+    case Error::TimedOut: return "ETIMEDOUT";
+  }
+  return "E?";
+}
+
+}  // namespace tine

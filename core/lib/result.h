@@ -1,0 +1,96 @@
+// Result<T>: the return type of every fallible kernel path (see STYLE.md).
+// Errors become errno values only at the syscall boundary.
+#pragma once
+
+#include "core/lib/types.h"
+
+namespace tine {
+
+// Values match Linux errno numbers so the syscall layer negates them directly.
+enum class Error : int {
+  Perm = 1,         // EPERM
+  NoEnt = 2,        // ENOENT
+  Srch = 3,         // ESRCH
+  Intr = 4,         // EINTR
+  Io = 5,           // EIO
+  TooBig = 7,       // E2BIG
+  NoExec = 8,       // ENOEXEC
+  BadF = 9,         // EBADF
+  Child = 10,       // ECHILD
+  Again = 11,       // EAGAIN
+  NoMem = 12,       // ENOMEM
+  Access = 13,      // EACCES
+  Fault = 14,       // EFAULT
+  Busy = 16,        // EBUSY
+  Exist = 17,       // EEXIST
+  NoDev = 19,       // ENODEV
+  NotDir = 20,      // ENOTDIR
+  IsDir = 21,       // EISDIR
+  Inval = 22,       // EINVAL
+  MFile = 24,       // EMFILE
+  NotTty = 25,      // ENOTTY
+  NoSpc = 28,       // ENOSPC
+  SPipe = 29,       // ESPIPE
+  RoFs = 30,        // EROFS
+  Pipe = 32,        // EPIPE
+  Range = 34,       // ERANGE
+  NameTooLong = 36, // ENAMETOOLONG
+  NoSys = 38,       // ENOSYS
+  TimedOut = 110,   // ETIMEDOUT
+};
+
+const char* error_name(Error e);
+
+template <typename T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : value_(static_cast<T&&>(value)), ok_(true) {}
+  Result(Error e) : error_(e), ok_(false) {}
+
+  bool ok() const { return ok_; }
+  explicit operator bool() const { return ok_; }
+  Error error() const { return error_; }
+  T& value() { return value_; }
+  const T& value() const { return value_; }
+  T release_value() { return static_cast<T&&>(value_); }
+
+ private:
+  T value_{};
+  Error error_{};
+  bool ok_;
+};
+
+template <>
+class [[nodiscard]] Result<void> {
+ public:
+  Result() : ok_(true) {}
+  Result(Error e) : error_(e), ok_(false) {}
+  bool ok() const { return ok_; }
+  explicit operator bool() const { return ok_; }
+  Error error() const { return error_; }
+  void release_value() {}
+
+ private:
+  Error error_{};
+  bool ok_;
+};
+
+inline Result<void> ok() { return {}; }
+
+}  // namespace tine
+
+// Propagate an error to the caller; otherwise yield the value.
+#define TRY(expr)                                  \
+  ({                                               \
+    auto _try_r = (expr);                          \
+    if (!_try_r.ok()) return _try_r.error();       \
+    _try_r.release_value();                        \
+  })
+
+// For results that cannot fail by construction; a failure is a kernel bug.
+#define MUST(expr)                                                   \
+  ({                                                                 \
+    auto _must_r = (expr);                                           \
+    KASSERT(_must_r.ok());                                           \
+    _must_r.release_value();                                         \
+  })

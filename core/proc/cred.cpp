@@ -1,0 +1,50 @@
+#include "core/proc/cred.h"
+
+#include "core/vm/heap.h"
+#include "core/lib/new.h"
+
+namespace tine {
+
+Result<Cred*> cred_create_root() {
+  void* m = kmalloc(sizeof(Cred));
+  if (!m) return Error::NoMem;
+  return new (m) Cred;
+}
+
+void cred_hold(Cred* c) { c->refs.hold(); }
+
+void cred_release(Cred* c) {
+  if (c->refs.release()) {
+    c->~Cred();
+    kfree(c);
+  }
+}
+
+Result<Cred*> cred_copy_for_write(Cred* c) {
+  if (c->refs.count() == 1) return c;
+  void* m = kmalloc(sizeof(Cred));
+  if (!m) return Error::NoMem;
+  Cred* n = new (m) Cred;
+  n->uid = c->uid;
+  n->euid = c->euid;
+  n->gid = c->gid;
+  n->egid = c->egid;
+  cred_release(c);
+  return n;
+}
+
+bool kauth_authorize(const Cred* cred, KauthAction action, const Cred* target) {
+  const bool root = cred->euid == kRootUid;
+  switch (action) {
+    case KauthAction::ProcessFork:
+      return true;  // the table-size check is maxproc's, not a privilege
+    case KauthAction::ProcessRlimitBypass:
+    case KauthAction::ProcessSetuid:
+      return root;
+    case KauthAction::ProcessSignal:
+      return root || (target && (cred->uid == target->uid || cred->euid == target->uid));
+  }
+  return false;
+}
+
+}  // namespace tine

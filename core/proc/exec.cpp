@@ -1,0 +1,223 @@
+#include "core/proc/exec.h"
+
+#include "core/proc/elf.h"
+#include "core/proc/emul.h"
+#include "core/fs/filedesc.h"
+#include "core/fs/file_initrd.h"
+#include "core/vm/heap.h"
+#include "core/lib/string.h"
+#include "core/vm/uaccess.h"
+#include "core/vm/vm.h"
+#include "fork/fork.h"
+#include "hal/user.h"
+
+namespace tine {
+
+namespace {
+
+// Auxiliary vector keys (Linux <linux/auxvec.h>).
+enum : u64 {
+  AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6,
+  AT_BASE = 7, AT_FLAGS = 8, AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12,
+  AT_GID = 13, AT_EGID = 14, AT_HWCAP = 16, AT_CLKTCK = 17, AT_SECURE = 23,
+  AT_RANDOM = 25, AT_EXECFN = 31,
+};
+
+// argv and envp strings gathered in the kernel before the old image goes.
+struct Args {
+  char* buf = nullptr;  // all strings, NUL-separated
+  size_t used = 0;
+  unsigned argc = 0, envc = 0;
+  ~Args() { kfree(buf); }
+};
+
+Result<void> add_string(Args& a, const char* s, size_t n) {
+  if (a.used + n + 1 > kExecArgMax) return Error::TooBig;
+  memcpy(a.buf + a.used, s, n);
+  a.buf[a.used + n] = '\0';
+  a.used += n + 1;
+  return ok();
+}
+
+Result<void> gather_user(Args& a, uptr vec, unsigned& count) {
+  if (!vec) return ok();
+  for (;; count++) {
+    uptr p;
+    TRY(copyin(&p, vec + count * sizeof(uptr), sizeof p));
+    if (!p) return ok();
+    if (a.used >= kExecArgMax) return Error::TooBig;
+    size_t n = TRY(copyinstr(a.buf + a.used, p, kExecArgMax - a.used));
+    a.used += n + 1;
+  }
+}
+
+u64 random_word() {
+  // Not cryptographic: AT_RANDOM seeds glibc's stack guard; time-based.
+  static u64 state = 0x9e3779b97f4a7c15ull;
+  state ^= hal::time_ns() + (state << 7);
+  state ^= state >> 11;
+  state *= 0x2545f4914f6cdd1dull;
+  return state;
+}
+
+// Builds the initial stack image in `img` (the top `size` bytes of the
+// stack, ending at kUserStackTop) and returns the user sp.
+Result<uptr> build_stack(const Args& a, const char* execfn, const elf::Image& im,
+                         const Cred* cred, u8* img, size_t size) {
+  uptr top = kUserStackTop;
+  size_t off = size;  // grows down inside img
+  auto push_bytes = [&](const void* src, size_t n) -> uptr {
+    off -= n;
+    memcpy(img + off, src, n);
+    return top - (size - off);
+  };
+  u64 rnd[2] = {random_word(), random_word()};
+  const uptr at_random = push_bytes(rnd, 16);
+  const uptr at_execfn = push_bytes(execfn, strlen(execfn) + 1);
+  const uptr strings = push_bytes(a.buf, a.used);
+  // Pointer area: argc, argv[], NULL, envp[], NULL, auxv pairs.
+  const u64 aux[][2] = {
+      {AT_PHDR, im.phdr_vaddr}, {AT_PHENT, im.phentsize}, {AT_PHNUM, im.phnum},
+      {AT_PAGESZ, kPageSize}, {AT_BASE, 0}, {AT_FLAGS, 0}, {AT_ENTRY, im.entry},
+      {AT_UID, cred->uid.value}, {AT_EUID, cred->euid.value}, {AT_GID, cred->gid},
+      {AT_EGID, cred->egid}, {AT_HWCAP, hal::user_hwcap()}, {AT_CLKTCK, 100},
+      {AT_SECURE, 0}, {AT_RANDOM, at_random}, {AT_EXECFN, at_execfn}, {AT_NULL, 0}};
+  const size_t words = 1 + a.argc + 1 + a.envc + 1 + 2 * (sizeof aux / sizeof aux[0]);
+  size_t ptr_off = (off - words * 8) & ~size_t(15);  // sp 16-byte aligned
+  if (ptr_off > off) return Error::TooBig;
+  u64* w = reinterpret_cast<u64*>(img + ptr_off);
+  size_t i = 0;
+  w[i++] = a.argc;
+  uptr s = strings;
+  for (unsigned k = 0; k < a.argc + a.envc; k++) {
+    if (k == a.argc) w[i++] = 0;
+    w[i++] = s;
+    s += strlen(a.buf + (s - strings)) + 1;
+  }
+  if (a.argc + a.envc == a.argc) w[i++] = 0;  // no envp: argv's NULL
+  w[i++] = 0;
+  for (auto& pair : aux) {
+    w[i++] = pair[0];
+    w[i++] = pair[1];
+  }
+  return top - (size - ptr_off);
+}
+
+Prot segment_prot(const elf::Segment& s) {
+  Prot p = Prot::User;
+  if (s.read) p |= Prot::Read;
+  if (s.write) p |= Prot::Write;
+  if (s.exec) p |= Prot::Exec;
+  return p;
+}
+
+Result<void> do_exec(Lwp* l, const char* path, Args& args) {
+  Proc* p = l->proc;
+  const char* cwd = p->p_cwdi ? p->p_cwdi->path : nullptr;
+  CpioFile file = TRY(initrd_lookup(cwd, path));
+  if (file.is_dir()) return Error::Access;
+  elf::Image im = TRY(elf::parse(file.data, file.size));
+
+  VmSpace* vm = TRY(vmspace_create());
+  uptr brk = 0;
+  for (unsigned i = 0; i < im.segment_count; i++) {
+    const elf::Segment& s = im.segments[i];
+    const uptr start = align_down(s.vaddr, kPageSize);
+    const size_t lead = s.vaddr - start;
+    // Copy from the page start so the bytes before vaddr come along.
+    Result<void> r = vm_map_copy(vm, start, align_up(lead + s.memsz, kPageSize),
+                                 static_cast<const u8*>(file.data) + s.offset - lead,
+                                 lead + s.filesz, segment_prot(s));
+    if (!r.ok()) {
+      vmspace_release(vm);
+      return r.error();
+    }
+    brk = max(brk, align_up(s.vaddr + s.memsz, kPageSize));
+  }
+  // The stack: its top pages carry the initial image, the rest is demand-zero.
+  constexpr size_t kImage = kExecArgMax + 16 * 1024;
+  u8* img = static_cast<u8*>(kzalloc(kImage));
+  if (!img) {
+    vmspace_release(vm);
+    return Error::NoMem;
+  }
+  Result<uptr> sp = build_stack(args, path, im, p->p_cred, img, kImage);
+  Result<void> r = sp.ok() ? vm_map_copy(vm, kUserStackTop - kImage, kImage, img, kImage,
+                                         Prot::Read | Prot::Write | Prot::User)
+                           : Result<void>(sp.error());
+  kfree(img);
+  if (r.ok()) {
+    Result<uptr> low = vm_map_anon(vm, kUserStackTop - kUserStackSize,
+                                   kUserStackSize - kImage,
+                                   Prot::Read | Prot::Write | Prot::User,
+                                   MapShare::Private, true);
+    if (!low.ok()) r = low.error();
+  }
+  if (!r.ok()) {
+    vmspace_release(vm);
+    return r.error();
+  }
+
+  // Point of no return: the old image goes.
+  vm_set_brk_base(vm, brk);
+  VmSpace* old = p->p_vmspace;
+  {
+    hal::IrqState s = hal::irq_save();
+    p->p_vmspace = vm;
+    vmspace_activate(vm);
+    hal::irq_restore(s);
+  }
+  if (old) vmspace_release(old);  // a vfork child leaves its parent's intact
+  fd_close_on_exec(p->p_fd);
+  {
+    MutexGuard g(p->p_lock());
+    // Caught signals revert to the default action (POSIX).
+    for (SigAction& a : p->p_sigacts->actions)
+      if (a.handler != kSigIgn) a.handler = kSigDfl;
+    p->p_flag |= PK_EXEC;
+  }
+  const char* base = path;
+  for (const char* c = path; *c; c++)
+    if (*c == '/') base = c + 1;
+  size_t n = min(strlen(base), sizeof p->p_comm - 1);
+  memcpy(p->p_comm, base, n);
+  p->p_comm[n] = '\0';
+  n = min(strlen(path), sizeof p->p_path - 1);
+  memcpy(p->p_path, path, n);
+  p->p_path[n] = '\0';
+  {
+    MutexGuard g(proc_lock);
+    vfork_release(p);  // the vfork parent runs again
+  }
+  if (p->p_emul && p->p_emul->proc_exec) p->p_emul->proc_exec(p);
+  hal::user_frame_exec(hal::user_frame_of(l->stack), im.entry, sp.value());
+  hal::FpState zero;
+  hal::fp_restore(zero);
+  l->l_private = 0;
+  return ok();
+}
+
+}  // namespace
+
+Result<void> sys_execve_impl(Lwp* l, uptr upath, uptr argv, uptr envp) {
+  char path[256];
+  TRY(copyinstr(path, upath, sizeof path));
+  Args a;
+  a.buf = static_cast<char*>(kmalloc(kExecArgMax));
+  if (!a.buf) return Error::NoMem;
+  TRY(gather_user(a, argv, a.argc));
+  TRY(gather_user(a, envp, a.envc));
+  return do_exec(l, path, a);
+}
+
+Result<void> exec_kernel(Lwp* l, const char* path, const char* const* argv,
+                         const char* const* envp) {
+  Args a;
+  a.buf = static_cast<char*>(kmalloc(kExecArgMax));
+  if (!a.buf) return Error::NoMem;
+  for (; argv && *argv; argv++, a.argc++) TRY(add_string(a, *argv, strlen(*argv)));
+  for (; envp && *envp; envp++, a.envc++) TRY(add_string(a, *envp, strlen(*envp)));
+  return do_exec(l, path, a);
+}
+
+}  // namespace tine

@@ -1,0 +1,145 @@
+#include "core/proc/exit.h"
+
+#include "core/proc/emul.h"
+#include "core/fs/filedesc.h"
+#include "core/vm/heap.h"
+#include "core/sched/sched.h"
+#include "core/vm/vm.h"
+#include "fork/fork.h"
+#include "hal/hal.h"
+
+namespace tine {
+
+namespace {
+// Powers the machine off when init ends: its exit status becomes QEMU's.
+[[noreturn]] void init_exited(int status, int sig) {
+  int code = sig ? 128 + sig : status;
+  hal::power_off(code);
+}
+}  // namespace
+
+void exit1(Lwp* l, int status, int sig) {
+  Proc* p = l->proc;
+  KASSERT(p);
+  if (p->p_emul && p->p_emul->lwp_exit) p->p_emul->lwp_exit(l);
+  if (p == initproc) init_exited(status, sig);
+
+  // Resources that are the process's own go now; the kernel map is what
+  // this thread runs on from here.
+  {
+    hal::IrqState s = hal::irq_save();
+    vmspace_activate(nullptr);
+    hal::irq_restore(s);
+  }
+  VmSpace* vm = p->p_vmspace;
+  p->p_vmspace = nullptr;
+  FileTable* fd = p->p_fd;
+  p->p_fd = nullptr;
+
+  {
+    MutexGuard g(proc_lock);
+    p->p_stat = ProcStat::SDYING;
+    // The vfork parent runs again (after the address space is ours no more).
+    vfork_release(p);
+  }
+  if (vm) vmspace_release(vm);
+  if (fd) filetable_release(fd);
+  cwd_release(p->p_cwdi);
+  p->p_cwdi = nullptr;
+
+  {
+    MutexGuard g(proc_lock);
+    // Children go to init; init reaps zombies among them.
+    while (Proc* c = p->p_children.pop_front()) {
+      c->p_pptr = initproc;
+      __atomic_store_n(&c->p_ppid, initproc->p_pid.value, __ATOMIC_RELAXED);
+      initproc->p_children.push_back(c);
+    }
+    p->p_xexit = status;
+    p->p_xsig = sig;
+    p->p_stat = ProcStat::SZOMB;
+    (void)chgproccnt(p->p_cred->uid, -1);
+    __atomic_sub_fetch(&nprocs, 1u, __ATOMIC_RELAXED);
+    // The exit signal to the parent (SIGCHLD by default), then wake waiters.
+    if (p->p_pptr && p->p_exitsig) psignal(p->p_pptr, p->p_exitsig);
+    proc_waitcv.broadcast();
+  }
+  l->proc = nullptr;  // a kernel thread now, until it is gone
+  lwp_exit();
+}
+
+namespace {
+bool child_matches(const Proc* c, i32 pid, int options) {
+  if (pid > 0 && c->p_pid.value != pid) return false;
+  if (options & kWaitAll) return true;
+  // __WCLONE selects children whose exit signal is not SIGCHLD, and only them.
+  const bool clone_child = c->p_exitsig != kSigChld;
+  return (options & kWaitClone) ? clone_child : !clone_child;
+}
+
+// Frees a reaped zombie's remaining parts.
+void proc_reap_locked(Proc* c) REQUIRES(proc_lock) {
+  c->p_pptr->p_children.remove(c);
+  proc_list_remove_locked(c);
+  proc_free_pid(c->p_pid);
+  if (c->p_pgrp && c->p_pgrp->refs.release()) {
+    // Process groups are owned by their last member.
+    if (c->p_pgrp->session && c->p_pgrp->session->refs.release()) delete c->p_pgrp->session;
+    delete c->p_pgrp;
+  }
+}
+
+void proc_free_zombie(Proc* c) {
+  // The zombie's LWP: once its hart has switched away from it, it goes too.
+  // It may still be on its way out of exit1 (even preempted there): wait
+  // until it is a zombie that no hart runs.
+  if (Lwp* l = c->p_lwp) {
+    while (lwp_state_load(l) != LwpState::LSZOMB ||
+           __atomic_load_n(&l->on_cpu, __ATOMIC_ACQUIRE))
+      yield();
+    lwp_free(l);
+  }
+  cred_release(c->p_cred);
+  lim_free(c->p_limit);
+  sigacts_release(c->p_sigacts);
+  if (c->p_lockobj->refs.release()) {
+    c->p_lockobj->~ProcLockObj();
+    kfree(c->p_lockobj);
+  }
+  proc_struct_free(c);
+}
+}  // namespace
+
+Result<i64> do_wait4(Proc* p, i32 pid, int options, int* status) {
+  if (pid < -1 || pid == 0) pid = -1;  // process groups: any child (simplified)
+  for (;;) {
+    Proc* reaped = nullptr;
+    i64 cpid = 0;
+    {
+      MutexGuard g(proc_lock);
+      bool any = false;
+      for (Proc* c : p->p_children) {
+        if (!child_matches(c, pid, options)) continue;
+        any = true;
+        if (c->p_stat != ProcStat::SZOMB) continue;
+        *status = w_exitcode(c->p_xexit, c->p_xsig);
+        cpid = c->p_pid.value;
+        proc_reap_locked(c);
+        reaped = c;
+        break;
+      }
+      if (!reaped) {
+        if (!any) return Error::Child;
+        if (options & kWaitNoHang) return i64(0);
+        // Interruptible: a fatal signal ends the wait.
+        if (sigpending_fatal()) return Error::Intr;
+        (void)proc_waitcv.timed_wait(proc_lock, 20'000'000);
+        continue;
+      }
+    }
+    proc_free_zombie(reaped);
+    return cpid;
+  }
+}
+
+}  // namespace tine

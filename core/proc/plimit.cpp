@@ -1,0 +1,46 @@
+#include "core/proc/plimit.h"
+
+#include "core/vm/heap.h"
+#include "core/lib/new.h"
+
+namespace tine {
+
+Result<Plimit*> lim_create_default() {
+  void* m = kmalloc(sizeof(Plimit));
+  if (!m) return Error::NoMem;
+  Plimit* l = new (m) Plimit;
+  for (Rlimit& r : l->limits) r = {kRlimInfinity, kRlimInfinity};
+  return l;
+}
+
+void lim_addref(Plimit* l) { l->refs.hold(); }
+
+void lim_free(Plimit* l) {
+  if (l->refs.release()) {
+    l->~Plimit();
+    kfree(l);
+  }
+}
+
+Result<Plimit*> lim_copy(const Plimit* l) {
+  void* m = kmalloc(sizeof(Plimit));
+  if (!m) return Error::NoMem;
+  Plimit* n = new (m) Plimit;
+  for (unsigned i = 0; i < kRlimitCount; i++) n->limits[i] = l->limits[i];
+  return n;
+}
+
+Result<void> lim_privatize(Plimit** slot) {
+  Plimit* l = *slot;
+  if (l->refs.count() == 1) {
+    l->writeable = true;
+    return ok();
+  }
+  Plimit* n = TRY(lim_copy(l));
+  n->writeable = true;
+  *slot = n;
+  lim_free(l);
+  return ok();
+}
+
+}  // namespace tine

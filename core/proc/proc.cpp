@@ -1,0 +1,121 @@
+#include "core/proc/proc.h"
+
+#include "core/vm/heap.h"
+#include "core/lib/new.h"
+#include "core/sched/sched.h"
+#include "core/lib/string.h"
+#include "core/vm/vm.h"
+
+namespace tine {
+
+Mutex proc_lock("proc_lock", LockRank::ProcLock);
+CondVar proc_waitcv("proc_wait");
+List<Proc, AllProcTag> allproc;
+u32 nprocs = 0;
+u32 maxproc = 256;
+ForkCounters fork_counters;
+Proc* initproc = nullptr;
+
+namespace {
+
+// One bit per pid; the cursor makes pids grow before they wrap, so a pid is
+// not reused right after it was freed (helps both humans and tests).
+u64 g_pid_used[(kPidMax + 63) / 64] GUARDED_BY(proc_lock);
+i32 g_last_pid GUARDED_BY(proc_lock) = 0;
+
+bool pid_used(i32 pid) REQUIRES(proc_lock) {
+  return g_pid_used[pid / 64] & (u64(1) << (pid % 64));
+}
+
+struct UidCount {
+  Uid uid;
+  i64 count;
+  bool used;
+};
+SpinLock g_uid_lock("uidcount", LockRank::UidCount);
+UidCount g_uid_counts[64] GUARDED_BY(g_uid_lock);
+
+}  // namespace
+
+Result<Pid> proc_alloc_pid(Proc* p) {
+  proc_lock.assert_held();
+  (void)p;
+  for (i32 tries = 0; tries < kPidMax; tries++) {
+    i32 pid = g_last_pid + 1;
+    if (pid >= kPidMax) pid = 1;
+    g_last_pid = pid;
+    if (!pid_used(pid)) {
+      g_pid_used[pid / 64] |= u64(1) << (pid % 64);
+      return Pid{pid};
+    }
+  }
+  return Error::Again;
+}
+
+void proc_free_pid(Pid pid) {
+  proc_lock.assert_held();
+  KASSERT(pid.value > 0 && pid.value < kPidMax && pid_used(pid.value));
+  g_pid_used[pid.value / 64] &= ~(u64(1) << (pid.value % 64));
+}
+
+Proc* proc_find_locked(Pid pid) {
+  proc_lock.assert_held();
+  for (Proc* p : allproc)
+    if (p->p_pid == pid) return p;
+  return nullptr;
+}
+
+void proc_list_insert_locked(Proc* p) {
+  proc_lock.assert_held();
+  allproc.push_back(p);
+}
+
+void proc_list_remove_locked(Proc* p) {
+  proc_lock.assert_held();
+  allproc.remove(p);
+}
+
+i64 chgproccnt(Uid uid, int diff) {
+  IrqSpinGuard guard(g_uid_lock);
+  UidCount* free_slot = nullptr;
+  for (UidCount& c : g_uid_counts) {
+    if (c.used && c.uid == uid) {
+      c.count += diff;
+      KASSERT(c.count >= 0);
+      i64 n = c.count;
+      if (n == 0) c.used = false;
+      return n;
+    }
+    if (!c.used && !free_slot) free_slot = &c;
+  }
+  if (diff == 0) return 0;  // a query for a uid with no processes
+  KASSERT(diff > 0);
+  if (!free_slot) panic("chgproccnt: more than 64 uids with processes");
+  *free_slot = {uid, diff, true};
+  return diff;
+}
+
+VmSpace* curvm() {
+  Proc* p = curproc();
+  return p ? p->p_vmspace : nullptr;
+}
+
+Proc* curproc() {
+  Lwp* l = curlwp();
+  return l ? l->proc : nullptr;
+}
+
+Result<Proc*> proc_struct_alloc() {
+  void* m = kmalloc(sizeof(Proc));
+  if (!m) return Error::NoMem;
+  return new (m) Proc;
+}
+
+void proc_struct_free(Proc* p) {
+  KASSERT(p->p_magic == Proc::kMagic);
+  p->p_magic = 0;
+  p->~Proc();
+  kfree(p);
+}
+
+}  // namespace tine

@@ -1,0 +1,169 @@
+// Processes, shaped as NetBSD's struct proc (sys/proc.h), and the process
+// table: pids, the all-process list, nprocs/maxproc, per-uid counts.
+//
+// Locking (see core/sync/lock_order.h):
+//   proc_lock  (sleeping mutex) guards the tree (parent, children, siblings),
+//              the all-process list, pid allocation, p_stat transitions to
+//              SZOMB/SDEAD, p_vforklwp/l_vforkwaiting, and the wait cv.
+//   p->p_lock  (sleeping mutex, shared under FORK_SHARESIGS) guards the
+//              process's flags, limits pointer, credentials pointer,
+//              pending signals.
+// Fields set at creation and never changed are unlocked.
+#pragma once
+
+#include "core/sync/condvar.h"
+#include "core/proc/cred.h"
+#include "core/fs/cwd.h"
+#include "core/lib/list.h"
+#include "core/sched/lwp.h"
+#include "core/sync/mutex.h"
+#include "core/proc/plimit.h"
+#include "core/lib/refcount.h"
+#include "core/proc/sigacts.h"
+#include "core/lib/types.h"
+
+namespace tine {
+
+class FileTable;
+class VmSpace;
+struct Emul;
+
+struct Pid {
+  i32 value = 0;
+  friend bool operator==(Pid a, Pid b) { return a.value == b.value; }
+};
+
+// p_stat, numbered as NetBSD.
+enum class ProcStat : u8 { SIDL = 1, SACTIVE = 2, SDYING = 3, SSTOP = 4, SZOMB = 5, SDEAD = 6 };
+
+// p_flag bits (PK_*), as NetBSD.
+inline constexpr u32 PK_ADVLOCK = 0x00000001;
+inline constexpr u32 PK_SYSTEM = 0x00000002;
+inline constexpr u32 PK_SUGID = 0x00000100;
+inline constexpr u32 PK_EXEC = 0x00004000;
+inline constexpr u32 PK_NOCLDWAIT = 0x00020000;
+inline constexpr u32 PK_32 = 0x00040000;
+inline constexpr u32 PK_CLDSIGIGN = 0x00080000;
+// p_sflag bits (PS_*).
+inline constexpr u32 PS_NOCLDSTOP = 0x00000008;
+inline constexpr u32 PS_STOPFORK = 0x00800000;
+inline constexpr u32 PS_STOPEXEC = 0x01000000;
+inline constexpr u32 PS_STOPEXIT = 0x02000000;
+// p_lflag bits (PL_*).
+inline constexpr u32 PL_CONTROLT = 0x00000002;
+inline constexpr u32 PL_PPWAIT = 0x00000010;
+inline constexpr u32 PL_ORPHANPG = 0x00000040;
+// p_slflag bits (PSL_*): tracing.
+inline constexpr u32 PSL_TRACEFORK = 0x00000001;
+inline constexpr u32 PSL_TRACEVFORK = 0x00000002;
+inline constexpr u32 PSL_TRACEVFORK_DONE = 0x00000004;
+inline constexpr u32 PSL_TRACED = 0x00000800;
+inline constexpr u32 PSL_TRACEDCHILD = 0x00001000;
+
+struct Session {
+  RefCount refs;
+  Pid sid;
+  bool has_ctty = false;
+};
+struct Pgrp {
+  RefCount refs;
+  Pid pgid;
+  Session* session;
+};
+
+// Shared p_lock object (mutex_obj in NetBSD).
+struct ProcLockObj {
+  RefCount refs;
+  Mutex mutex{"p_lock", LockRank::PLock};
+};
+
+struct ProcStats {
+  u64 forks = 0;         // children created
+  u64 start_ns = 0;
+  u64 user_ns = 0, sys_ns = 0;
+};
+
+struct ChildTag {};
+struct AllProcTag {};
+
+struct Proc : ListLink<ChildTag>, ListLink<AllProcTag> {
+  static constexpr u32 kMagic = 0x50524f43;
+  u32 p_magic = kMagic;
+
+  // Identity and tree (proc_lock).
+  Pid p_pid;
+  Proc* p_pptr = nullptr;
+  Pid p_oppid;                    // original parent (for ptrace)
+  i32 p_ppid = 0;                 // p_pptr's pid, readable without proc_lock
+  Proc* p_opptr = nullptr;        // tracer's view of the real parent
+  List<Proc, ChildTag> p_children;
+  Pgrp* p_pgrp = nullptr;
+  ProcStat p_stat = ProcStat::SIDL;
+  int p_exitsig = 0;              // signal sent to the parent at exit
+  int p_xsig = 0;                 // exit: signal that killed it, or 0
+  int p_xexit = 0;                // exit: status
+  bool p_waited = false;
+  u32 p_nstopchild = 0;
+  Lwp* p_vforklwp = nullptr;      // the parent LWP waiting on our exec/exit
+
+  // State (p_lock).
+  ProcLockObj* p_lockobj = nullptr;
+  u32 p_flag = 0, p_sflag = 0, p_lflag = 0, p_slflag = 0;
+  Cred* p_cred = nullptr;
+  Plimit* p_limit = nullptr;
+  SigActs* p_sigacts = nullptr;
+  u64 p_sigpend = 0;              // pending signals (bit n-1 for signal n)
+  u64 p_klist = 0;                // kqueue notes attached (NOTE_FORK)
+  u32 p_knotes_fork = 0;          // NOTE_FORK events posted (for tests)
+
+  // Resources.
+  FileTable* p_fd = nullptr;
+  CwdInfo* p_cwdi = nullptr;
+  VmSpace* p_vmspace = nullptr;
+  const Emul* p_emul = nullptr;
+  char p_comm[32] = "";
+  char p_path[128] = "";          // executable path (NetBSD p_path)
+  ProcStats p_stats;
+
+  Lwp* p_lwp = nullptr;           // the one LWP (CLONE_THREAD is refused)
+
+  Mutex& p_lock() const { return p_lockobj->mutex; }
+};
+
+// The process tree lock and its condition variable (wait4, vfork).
+extern Mutex proc_lock;
+extern CondVar proc_waitcv;
+
+// Counters: nprocs (atomic), maxproc (tunable), fork statistics.
+struct ForkCounters {
+  u64 forks = 0;
+  u64 vforks = 0;        // fork with FORK_PPWAIT (parent waits)
+  u64 sharedvm = 0;      // fork with FORK_SHAREVM
+  u64 table_full = 0;    // EAGAIN from maxproc
+};
+extern u32 nprocs;
+extern u32 maxproc;
+extern ForkCounters fork_counters;
+extern Proc* initproc;
+
+// Pid allocation: never hands out a pid in use by a live or zombie process
+// or as a process group id. PID_MAX as NetBSD's default range.
+inline constexpr i32 kPidMax = 30000;
+Result<Pid> proc_alloc_pid(Proc* p);   // under proc_lock
+void proc_free_pid(Pid pid);           // under proc_lock
+Proc* proc_find_locked(Pid pid);       // under proc_lock; live or zombie
+void proc_list_insert_locked(Proc* p);
+void proc_list_remove_locked(Proc* p);
+extern List<Proc, AllProcTag> allproc GUARDED_BY(proc_lock);
+
+// Per-uid process counts (NetBSD chgproccnt): adds diff, returns the new count.
+i64 chgproccnt(Uid uid, int diff);
+
+// The process the calling thread belongs to (nullptr for kernel threads).
+Proc* curproc();
+
+// Allocation of the structure itself (zeroed, magic set).
+Result<Proc*> proc_struct_alloc();
+void proc_struct_free(Proc* p);
+
+}  // namespace tine

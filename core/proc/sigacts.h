@@ -1,0 +1,37 @@
+// Signal actions, shared between processes under FORK_SHARESIGS
+// (CLONE_SIGHAND) or copied at fork, as NetBSD's sigacts.
+#pragma once
+
+#include "core/lib/refcount.h"
+#include "core/lib/result.h"
+#include "core/lib/types.h"
+
+namespace tine {
+
+inline constexpr unsigned kNsig = 65;  // signals 1..64, as Linux's _NSIG
+inline constexpr int kSigHup = 1, kSigInt = 2, kSigQuit = 3, kSigIll = 4,
+                     kSigTrap = 5, kSigAbrt = 6, kSigBus = 7, kSigFpe = 8,
+                     kSigKill = 9, kSigUsr1 = 10, kSigSegv = 11, kSigUsr2 = 12,
+                     kSigPipe = 13, kSigAlrm = 14, kSigTerm = 15, kSigChld = 17,
+                     kSigCont = 18, kSigStop = 19;
+
+inline constexpr uptr kSigDfl = 0;
+inline constexpr uptr kSigIgn = 1;
+
+struct SigAction {
+  uptr handler = kSigDfl;
+  u64 flags = 0;
+  u64 mask = 0;
+};
+
+struct SigActs {
+  RefCount refs;
+  SigAction actions[kNsig];
+};
+
+Result<SigActs*> sigacts_create();
+// kern_fork.c's sigactsinit: share (reference) or copy the parent's.
+Result<SigActs*> sigactsinit(SigActs* parent, bool share);
+void sigacts_release(SigActs* s);
+
+}  // namespace tine

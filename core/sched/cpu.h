@@ -1,0 +1,46 @@
+// Generic per-hart state, indexed by hal::cpu_index(). Fields are touched
+// only by their own hart with interrupts off, unless marked otherwise.
+#pragma once
+
+#include "core/sched/callout.h"
+#include "core/sync/lockdebug.h"
+#include "core/sched/runqueue.h"
+#include "core/lib/types.h"
+#include "hal/hal.h"
+
+namespace tine {
+
+struct Lwp;
+
+struct SmpCall {
+  void (*fn)(void*) = nullptr;
+  void* arg = nullptr;
+  u32 pending = 0;  // set by the caller, cleared by the target when fn ran
+};
+
+struct alignas(64) Cpu {
+  unsigned index = 0;
+  u64 ticks = 0;              // timer interrupts taken (read racily by tests)
+  u64 ipis = 0;               // IPIs taken
+  u64 switches = 0;           // context switches done here
+  u64 steals = 0;             // threads taken from other harts' queues
+  u32 preempt_off = 0;        // spin locks held + explicit disables
+  u32 intr_depth = 0;         // inside an interrupt handler
+  LockSet intr_locks;         // locks taken by interrupt handlers
+  bool need_resched = false;  // set by tick, wakeup or IPI; read at trap exit
+  bool sched_running = false; // this hart's scheduler is initialised
+  Lwp* current = nullptr;     // the thread running here
+  Lwp* idle = nullptr;        // runs when the queue is empty
+  Lwp* switching_from = nullptr;  // the thread being switched out (switch_finish)
+  RunQueue rq;                // other harts lock it to enqueue or steal
+  CalloutList callouts;       // this hart's timers
+  SmpCall call;               // core/sched/smp_call.cpp
+};
+
+extern Cpu g_cpus[hal::kMaxCpus];
+
+// Only meaningful while the caller cannot migrate (interrupts or preemption
+// off); otherwise the answer may be stale by the time it is used.
+inline Cpu& this_cpu() { return g_cpus[hal::cpu_index()]; }
+
+}  // namespace tine

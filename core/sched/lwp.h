@@ -1,0 +1,108 @@
+// The LWP: the unit of scheduling. Kernel-only threads for now; the fork
+// core gives them a process and a user context.
+#pragma once
+
+#include "core/sched/callout.h"
+#include "core/lib/list.h"
+#include "core/sync/lockdebug.h"
+#include "core/lib/result.h"
+#include "core/sched/runqueue.h"
+#include "core/lib/types.h"
+#include "hal/hal.h"
+#include "hal/user.h"
+
+namespace tine {
+
+struct Proc;
+class SleepQueue;
+class CondVar;
+struct SleepQueueTag {};
+
+// States and their numbers as NetBSD's <sys/lwp.h>.
+enum class LwpState : u8 {
+  LSIDL = 1,     // being created
+  LSRUN = 2,     // runnable, on a run queue
+  LSSLEEP = 3,   // asleep on a sleep queue
+  LSSTOP = 4,    // stopped
+  LSZOMB = 5,    // exited, not yet reaped
+  LSONPROC = 7,  // running on a hart
+};
+
+const char* lwp_state_name(LwpState s);
+
+// Field protection: `state`, the queue links and `cpu` change under the run
+// queue lock of the hart it is queued on, or the sleep queue lock it sleeps
+// on; the running thread alone changes its own state from LSONPROC.
+struct Lwp : ListLink<RunQueueTag>, ListLink<SleepQueueTag> {
+  static constexpr u32 kMagic = 0x4c57501a;
+  u32 magic = kMagic;
+  const char* name = "?";
+  LwpState state = LwpState::LSIDL;
+  u8 priority = kPriKernel;
+  int pinned = -1;         // hart index it must run on, or -1
+  int place_on = -1;       // first queue for a new thread, or -1
+  unsigned cpu = 0;        // hart it runs on or last ran on
+  u32 on_cpu = 0;          // its context is live on a hart (not yet saved)
+  int slice = 0;           // ticks left in its time slice
+  bool detached = true;    // freed at exit; else kept as a zombie for join
+  bool static_storage = false;  // a hart's boot context: never freed
+  bool timed_out = false;  // the last timed sleep ended by timeout
+  SleepQueue* sleepq = nullptr;  // what it sleeps on (LSSLEEP)
+  Callout timeout;               // a timed sleep's alarm
+  hal::Context ctx;
+  hal::KernelStack stack;
+  void (*entry)(void*) = nullptr;
+  void* arg = nullptr;
+  LockSet locks;           // debug: locks held, for order checks
+  u64 runs = 0;            // times switched to
+  Proc* proc = nullptr;    // its process (the fork core)
+  // User threads (NetBSD's names):
+  uptr l_private = 0;            // TLS pointer
+  u64 l_sigmask = 0;             // blocked signals
+  bool l_vforkwaiting = false;   // parent of a vfork child (proc_lock)
+  CondVar* l_waitcv = nullptr;   // where it waits for that child
+  hal::FpState fp;               // user FPU registers while switched out
+  // Linux emulation: clone's CHILD_SETTID / CHILD_CLEARTID addresses.
+  uptr emul_set_child_tid = 0;
+  uptr emul_clear_child_tid = 0;
+  // Fork hand-over: clone arguments the emulation's fork hook reads.
+  u64 emul_clone_flags = 0;
+  uptr emul_clone_child_tid = 0;
+  uptr emul_clone_tls = 0;
+  SleepQueue* join_waiters = nullptr;  // joinable threads: who waits for exit
+};
+
+// Reads another thread's state without its lock (for polling loops).
+inline LwpState lwp_state_load(const Lwp* l) {
+  return static_cast<LwpState>(
+      __atomic_load_n(reinterpret_cast<const u8*>(&l->state), __ATOMIC_ACQUIRE));
+}
+
+struct LwpOptions {
+  const char* name = "kthread";
+  unsigned priority = kPriKernel;
+  int pinned = -1;        // hart index, or -1 to run anywhere
+  int place_on = -1;      // first queue (a hint; others may steal it)
+  bool joinable = false;  // lwp_join() reaps it; else freed at exit
+};
+
+// Creates a kernel thread running entry(arg) and makes it runnable.
+// Error::NoMem when no memory for the thread or its stack.
+Result<Lwp*> lwp_create(void (*entry)(void*), void* arg,
+                        const LwpOptions& opts);
+// Ends the calling thread.
+[[noreturn]] void lwp_exit();
+// Waits until a joinable thread has exited, then frees it.
+void lwp_join(Lwp* l);
+
+// Scheduler internals (core/sched/sched.cpp): a thread with its stack, not yet
+// runnable; and the end of a zombie once its hart has switched away.
+Result<Lwp*> lwp_alloc(const LwpOptions& opts);
+void lwp_reap_after_switch(Lwp* l);
+// Frees a thread that never ran (fork's roll-back) or has been reaped.
+void lwp_free(Lwp* l);
+
+// Number of live (created, not yet freed) kernel threads.
+u64 lwp_live_count();
+
+}  // namespace tine

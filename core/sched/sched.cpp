@@ -1,0 +1,209 @@
+#include "core/sched/sched.h"
+
+#include "core/sched/cpu.h"
+#include "core/vm/heap.h"
+#include "core/proc/proc_switch.h"
+#include "core/sync/sleepq.h"
+
+namespace tine {
+
+namespace {
+
+unsigned g_next_placement = 0;  // round robin for new threads (racy is fine)
+
+unsigned choose_cpu_for(Lwp* l, bool is_new) {
+  if (l->pinned >= 0) return unsigned(l->pinned);
+  const unsigned n = hal::online_cpus();
+  if (is_new && l->place_on >= 0 && unsigned(l->place_on) < n)
+    return unsigned(l->place_on);
+  if (is_new) {
+    unsigned c = __atomic_fetch_add(&g_next_placement, 1u, __ATOMIC_RELAXED);
+    return c % n;
+  }
+  return l->cpu < n ? l->cpu : 0;
+}
+
+// Tries to take a thread from the busiest other queue. Interrupts off.
+Lwp* steal_work(Cpu& self) {
+  const unsigned n = hal::online_cpus();
+  unsigned counts[hal::kMaxCpus];
+  for (unsigned i = 0; i < n; i++)
+    counts[i] = g_cpus[i].sched_running ? g_cpus[i].rq.count() : 0;
+  int victim = choose_steal_victim(counts, n, self.index);
+  if (victim < 0) return nullptr;
+  RunQueue& rq = g_cpus[victim].rq;
+  Lwp* l;
+  {
+    SpinGuard guard(rq.lock);
+    l = rq.steal_for(self.index);
+  }
+  if (l) self.steals++;
+  return l;
+}
+
+}  // namespace
+
+void sched_thread_start(void* arg) {
+  sched_switch_finish();
+  hal::irq_restore(~0ul);  // threads start with interrupts on
+  Lwp* l = static_cast<Lwp*>(arg);
+  l->entry(l->arg);
+  lwp_exit();
+}
+
+Lwp* curlwp() {
+  hal::IrqState s = hal::irq_save();
+  Lwp* l = this_cpu().current;
+  hal::irq_restore(s);
+  return l;
+}
+
+void sched_init_cpu(Lwp* boot, bool boot_is_idle) {
+  Cpu& c = this_cpu();
+  c.index = hal::cpu_index();
+  boot->static_storage = true;
+  boot->state = LwpState::LSONPROC;
+  boot->cpu = c.index;
+  boot->on_cpu = 1;
+  boot->slice = kSliceTicks;
+  c.current = boot;
+  if (boot_is_idle) {
+    boot->pinned = int(c.index);
+    boot->priority = 0;
+    c.idle = boot;
+  } else {
+    LwpOptions o;
+    o.name = "idle";
+    o.priority = 0;
+    o.pinned = int(c.index);
+    // The idle thread is never queued: make it here, not through create.
+    Lwp* idle = MUST(lwp_alloc(o));
+    hal::context_init(idle->ctx, idle->stack.top, sched_thread_start, idle);
+    idle->entry = [](void*) { sched_idle_loop(); };
+    idle->cpu = c.index;
+    idle->state = LwpState::LSRUN;
+    c.idle = idle;
+  }
+  __atomic_store_n(&c.sched_running, true, __ATOMIC_RELEASE);
+}
+
+void sched_setrunnable(Lwp* l) {
+  KASSERT(l->magic == Lwp::kMagic);
+  const bool is_new = l->state == LwpState::LSIDL;
+  const unsigned target = choose_cpu_for(l, is_new);
+  Cpu& tc = g_cpus[target];
+  {
+    IrqSpinGuard guard(tc.rq.lock);
+    l->state = LwpState::LSRUN;
+    l->cpu = target;
+    tc.rq.enqueue(l);
+  }
+  hal::IrqState s = hal::irq_save();
+  Cpu& me = this_cpu();
+  if (target != me.index) {
+    hal::send_ipi(target);
+  } else if (me.current == me.idle || l->priority > me.current->priority) {
+    me.need_resched = true;
+  }
+  hal::irq_restore(s);
+}
+
+void sched_switch() {
+  KASSERT(!hal::irq_enabled());
+  Cpu& c = this_cpu();
+  Lwp* cur = c.current;
+  KASSERT(c.preempt_off == 0);
+  c.need_resched = false;
+  Lwp* next;
+  {
+    SpinGuard guard(c.rq.lock);
+    if (cur->state == LwpState::LSONPROC && cur != c.idle) {
+      cur->state = LwpState::LSRUN;
+      c.rq.enqueue(cur);
+    }
+    next = c.rq.dequeue_best();
+  }
+  if (!next && (cur == c.idle || cur->state != LwpState::LSONPROC))
+    next = steal_work(c);
+  // Nothing to run: the idle thread. A yielding thread never gets here (it
+  // queued itself above). cur's state is not read again outside the queue
+  // lock: a woken cur may already sit on a queue another hart steals from.
+  if (!next) next = c.idle;
+  if (next == cur) {
+    cur->state = LwpState::LSONPROC;
+    return;
+  }
+  // A thread queued while still switching out elsewhere: wait until that
+  // hart has saved its context.
+  while (__atomic_load_n(&next->on_cpu, __ATOMIC_ACQUIRE)) hal::cpu_relax();
+  next->on_cpu = 1;
+  next->state = LwpState::LSONPROC;
+  next->cpu = c.index;
+  next->slice = kSliceTicks;
+  next->runs++;
+  c.switching_from = cur;
+  c.current = next;
+  c.switches++;
+  hal::set_trap_stack(next->stack.top);
+  proc_switch(cur, next);
+  hal::context_switch(cur->ctx, next->ctx);
+  sched_switch_finish();
+}
+
+void sched_switch_finish() {
+  Cpu& c = this_cpu();
+  Lwp* prev = c.switching_from;
+  c.switching_from = nullptr;
+  if (!prev) return;
+  if (prev->state == LwpState::LSZOMB) {
+    lwp_reap_after_switch(prev);
+    return;
+  }
+  __atomic_store_n(&prev->on_cpu, 0u, __ATOMIC_RELEASE);
+}
+
+void yield() {
+  hal::IrqState s = hal::irq_save();
+  sched_switch();
+  hal::irq_restore(s);
+}
+
+void sched_tick() {
+  Cpu& c = this_cpu();
+  if (!c.sched_running) return;
+  callout_run_expired();
+  Lwp* cur = c.current;
+  if (cur == c.idle) {
+    // An idle hart looks for work queued elsewhere on every tick.
+    if (c.rq.count() > 0) {
+      c.need_resched = true;
+    } else {
+      for (unsigned i = 0; i < hal::online_cpus(); i++)
+        if (i != c.index && g_cpus[i].rq.count() > 0) c.need_resched = true;
+    }
+    return;
+  }
+  if (--cur->slice <= 0) c.need_resched = true;
+}
+
+void sched_trap_exit(bool interrupted_with_irqs_on) {
+  Cpu& c = this_cpu();
+  if (!c.sched_running || !c.need_resched) return;
+  if (!interrupted_with_irqs_on || c.preempt_off != 0) return;
+  sched_switch();
+}
+
+void sched_idle_loop() {
+  for (;;) {
+    hal::IrqState s = hal::irq_save();
+    Cpu& c = this_cpu();
+    sched_switch();  // runs anything queued here or stealable
+    // Back on the idle thread: sleep until an interrupt. WFI wakes on a
+    // pending interrupt even with interrupts off, so nothing is missed
+    // between the check above and here.
+    if (!c.need_resched && c.rq.count() == 0) hal::wait_for_interrupt();
+    hal::irq_restore(s);
+  }
+}
+
+}  // namespace tine

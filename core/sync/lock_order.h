@@ -1,0 +1,67 @@
+// The kernel's lock order, in one place. A thread may take a lock only if
+// every lock it already holds has a lower rank; debug builds check this on
+// every acquisition and panic naming both locks (core/sync/lockdebug.cpp).
+//
+//   smp_call             serialises smp_call_all, whose function may lock
+//   proc_lock            the process tree, pid table (sleeping mutex)
+//   p_lock               one process's state (sleeping mutex)
+//   file table           a FileTable's slots (sleeping mutex; never held
+//                        while a File is closed or read: Files are taken
+//                        out under it and released after)
+//   file offset          one File's offset, held across the copyout of a
+//                        read (so user page faults nest inside it)
+//   pipe                 one pipe's ring, held across copyin/copyout
+//   console input        serialises console readers (held across sleeps)
+//   vm map               one address space (VmSpace, sleeping mutex); user
+//                        page faults take it, also inside copyin/copyout,
+//                        so it ranks above every lock held across those
+//   vm anon              an anonymous memory object's page slots (spin,
+//                        under vm map; a shared object spans spaces)
+//   test locks           ktests' own mutexes and spin locks
+//   uid counts, fork hooks  small tables (spin, leaves)
+//   sleep queue locks    a condition variable's waiters (spin)
+//   mutex queue locks    a mutex's waiters (spin; cv wait releases a mutex
+//                        while holding its sleep queue lock)
+//   callout lock         one hart's timer list (spin, irq off; a timed
+//                        sleep arms its alarm under the sleep queue lock)
+//   run queue locks      one hart's run queue (spin, irq off)
+//   kernel map lock      changes to the shared kernel page table (spin)
+//   kernel stacks        the free-stack list (spin, a leaf)
+//   heap size classes    one class's slabs (spin, irq off; never nested)
+//   page cache, buddy    a hart's page cache, then the buddy lists
+//   console              a leaf (spin)
+#pragma once
+
+namespace tine {
+
+enum class LockRank : unsigned {
+  Unranked = 0,  // not order-checked (locks no other lock nests inside)
+  SmpCall = 5,
+  ProcLock = 10,
+  PLock = 20,
+  // Files (core/fs/filedesc.h, core/fs/file.h). Copyin/copyout run under the
+  // three below, so whatever a user page fault takes must rank above 49.
+  FileTable = 45,
+  FileOffset = 47,
+  Pipe = 48,
+  ConsoleInput = 49,
+  // Address spaces (core/vm/vm.h, core/vm/vm_anon.h).
+  VmMap = 50,
+  VmAnon = 51,
+  TestOuter = 30,
+  TestInner = 31,
+  Test = 32,
+  UidCount = 52,
+  SleepQueue = 70,
+  MutexQueue = 75,
+  Callout = 78,
+  RunQueue = 80,
+  KernelMap = 85,
+  KernelStacks = 86,
+  HeapClass = 88,
+  PageCache = 90,
+  PageBuddy = 91,
+  Console = 100,
+};
+
+}  // namespace tine

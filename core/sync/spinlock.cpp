@@ -1,0 +1,65 @@
+#include "core/sync/spinlock.h"
+
+#include "core/sched/cpu.h"
+#include "core/sync/lockdebug.h"
+
+namespace tine {
+
+void preempt_disable() {
+  hal::IrqState s = hal::irq_save();
+  this_cpu().preempt_off++;
+  hal::irq_restore(s);
+}
+
+void preempt_enable() {
+  hal::IrqState s = hal::irq_save();
+  Cpu& c = this_cpu();
+  KASSERT(c.preempt_off > 0);
+  c.preempt_off--;
+  hal::irq_restore(s);
+}
+
+void SpinLock::lock(const char* file, int line) {
+  preempt_disable();
+  const u32 me = hal::cpu_index() + 1;
+  if (__atomic_load_n(&owner_, __ATOMIC_RELAXED) == me)
+    panic("spinlock %s: cpu %u spins on a lock it holds (taken at %s:%d, "
+          "again at %s:%d)",
+          name(), me - 1, where_.file, where_.line, file, line);
+  lockdebug_check_order(this, name(), rank_, {file, line});
+  while (__atomic_exchange_n(&locked_, 1u, __ATOMIC_ACQUIRE) != 0) {
+    while (__atomic_load_n(&locked_, __ATOMIC_RELAXED) != 0) hal::cpu_relax();
+  }
+  __atomic_store_n(&owner_, me, __ATOMIC_RELAXED);
+  where_ = {file, line};
+  lockdebug_acquired(this, name(), rank_, {file, line}, true);
+}
+
+bool SpinLock::try_lock(const char* file, int line) {
+  preempt_disable();
+  if (__atomic_exchange_n(&locked_, 1u, __ATOMIC_ACQUIRE) != 0) {
+    preempt_enable();
+    return false;
+  }
+  __atomic_store_n(&owner_, hal::cpu_index() + 1, __ATOMIC_RELAXED);
+  where_ = {file, line};
+  lockdebug_acquired(this, name(), rank_, {file, line}, true);
+  return true;
+}
+
+void SpinLock::unlock() {
+  if (!held_by_me())
+    panic("spinlock %s: released by cpu %u, which does not hold it",
+          name(), hal::cpu_index());
+  lockdebug_released(this);
+  __atomic_store_n(&owner_, 0u, __ATOMIC_RELAXED);
+  __atomic_store_n(&locked_, 0u, __ATOMIC_RELEASE);
+  preempt_enable();
+}
+
+bool SpinLock::held_by_me() const {
+  return __atomic_load_n(&locked_, __ATOMIC_RELAXED) != 0 &&
+         __atomic_load_n(&owner_, __ATOMIC_RELAXED) == hal::cpu_index() + 1;
+}
+
+}  // namespace tine

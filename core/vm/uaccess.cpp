@@ -1,0 +1,98 @@
+// copyin/copyout/copyinstr (contract in uaccess.h) for the current process's
+// address space, over the HAL's raw user copy (hal/uaccess.h).
+//
+// The copy goes a page at a time with preemption off (the HAL's recovery
+// point is per hart). A page that is not there yet is usually filled by
+// the kernel trap path calling vm_fault_from_kernel; when that cannot (the
+// space lock is busy; it never sleeps in the trap), the copy fails, and
+// here, back in thread context with preemption on, vm_fault resolves the
+// page for real and the copy is retried. vm_fault's Fault means a bad
+// pointer: Error::Fault. It may also report NoMem.
+#include "core/vm/uaccess.h"
+
+#include "core/sync/spinlock.h"
+#include "core/vm/vm.h"
+#include "hal/pmap.h"
+#include "hal/uaccess.h"
+
+namespace tine {
+
+namespace {
+
+// A copy that failed after vm_fault said the page is fine has raced with
+// another thread changing the space (unmap, fork's write-protect); a few
+// retries absorb that, and a space that keeps changing under us for that
+// long gets EFAULT rather than a livelock.
+constexpr unsigned kMaxRetries = 8;
+
+bool user_range_ok(uptr u, size_t n) {
+  return u < hal::kUserVaTop && n <= hal::kUserVaTop - u;
+}
+
+// Copies [u, u+n) (within one page) with `copy`, resolving faults.
+template <typename F>
+Result<void> copy_page(uptr u, Access access, F&& copy) {
+  for (unsigned attempt = 0;; ++attempt) {
+    preempt_disable();
+    const bool done = copy();
+    preempt_enable();
+    if (done) return ok();
+    VmSpace* vs = curvm();
+    if (!vs || attempt == kMaxRetries) return Error::Fault;
+    TRY(vm_fault(vs, u, access));
+  }
+}
+
+size_t chunk_len(uptr u, size_t n) {
+  return min(n, kPageSize - (u & (kPageSize - 1)));
+}
+
+}  // namespace
+
+Result<void> copyin(void* kdst, uptr usrc, size_t n) {
+  if (n == 0) return ok();
+  if (!user_range_ok(usrc, n)) return Error::Fault;
+  u8* dst = static_cast<u8*>(kdst);
+  while (n > 0) {
+    const size_t len = chunk_len(usrc, n);
+    TRY(copy_page(usrc, Access::Read,
+                  [&] { return hal::user_copy_in(dst, usrc, len); }));
+    dst += len;
+    usrc += len;
+    n -= len;
+  }
+  return ok();
+}
+
+Result<void> copyout(uptr udst, const void* ksrc, size_t n) {
+  if (n == 0) return ok();
+  if (!user_range_ok(udst, n)) return Error::Fault;
+  const u8* src = static_cast<const u8*>(ksrc);
+  while (n > 0) {
+    const size_t len = chunk_len(udst, n);
+    TRY(copy_page(udst, Access::Write,
+                  [&] { return hal::user_copy_out(udst, src, len); }));
+    src += len;
+    udst += len;
+    n -= len;
+  }
+  return ok();
+}
+
+Result<size_t> copyinstr(char* kdst, uptr usrc, size_t max) {
+  size_t done = 0;
+  while (done < max) {
+    // The string may end well before max: check only the pages it reaches.
+    if (usrc >= hal::kUserVaTop) return Error::Fault;
+    const size_t len = min(chunk_len(usrc, max - done), hal::kUserVaTop - usrc);
+    TRY(copy_page(usrc, Access::Read,
+                  [&] { return hal::user_copy_in(kdst + done, usrc, len); }));
+    for (size_t i = 0; i < len; ++i)
+      if (kdst[done + i] == '\0') return done + i;
+    done += len;
+    usrc += len;
+  }
+  return Error::NameTooLong;
+}
+
+}  // namespace tine

@@ -1,0 +1,136 @@
+// Address spaces: the machine-independent half of virtual memory (NetBSD's
+// uvm_map and uvm_fault, small). A VmSpace is a sorted list of map entries,
+// each a window onto a VmAnon (core/vm/vm_anon.h) that owns the pages, plus a
+// hal::Pmap (hal/pmap.h) that caches their translations for the hardware.
+//
+// User layout (Sv39 lower half, [0, hal::kUserVaTop = 0x4000000000)):
+//   [0, kVmMinAddr)              never mapped (null-pointer guard)
+//   program, brk heap            placed by exec; the heap grows upwards
+//   ... mmap area ...            [kVmMinAddr, kVmMmapTop), filled top-down
+//   [kVmMmapTop, kUserVaTop)     the initial stack, mapped by exec
+// Placement without `fixed` is top-down (as Linux): the highest free range
+// that fits below kVmMmapTop and at or above the hint, so mmap stays far
+// from brk. A hint whose range is free is taken as is; otherwise the
+// highest free range at or above the hint, and failing that anywhere in
+// the area (a hint is only a hint, as on Linux).
+//
+// Sizes are rounded up to whole pages (as mmap, munmap and mprotect do);
+// addresses must be page aligned (Error::Inval otherwise). prot is any of
+// Read, Write, Exec; Prot::User may be passed and is implied (user
+// mappings are always user), anything else is Error::Inval.
+//
+// Locking: each VmSpace has a sleeping mutex (LockRank::VmMap), taken by
+// every function but vmspace_hold/activate (rank 50: proc_lock, p_lock
+// and the file locks held across copyin/copyout rank below it); no spin
+// lock may be held. It guards the entry list, the brk state and every call
+// into the pmap (hal/pmap.h wants them serialised). Shared VmAnons have a
+// spin lock of their own, taken under it. The reference count is atomic.
+#pragma once
+
+#include "core/lib/result.h"
+#include "core/lib/types.h"
+#include "core/vm/vm_prot.h"
+#include "hal/pmap.h"
+
+namespace tine {
+
+enum class MapShare : u8 { Private, Shared };
+// What the faulting instruction tried to do.
+enum class Access : u8 { Read, Write, Exec };
+
+class VmSpace;
+
+inline constexpr uptr kVmMinAddr = 0x1000;
+inline constexpr uptr kVmMmapTop = 0x3f00000000;
+
+// An empty address space, one reference. Error::NoMem.
+Result<VmSpace*> vmspace_create();
+// Another reference (FORK_SHAREVM: the child shares the parent's space).
+void vmspace_hold(VmSpace* vs);
+// Drops a reference. The last one unmaps everything, gives back every page
+// no other space references and destroys the pmap. Contract for the last
+// reference: no hart has the space active any more (each switched to
+// another space or to vmspace_activate(nullptr)).
+void vmspace_release(VmSpace* vs);
+
+// The child's copy of `parent` for fork. Private entries become
+// copy-on-write in both spaces: every page is referenced once more and the
+// parent's translations lose write permission (with TLB shootdown), so the
+// next write on either side copies (or takes the page back when it is the
+// last reference). Shared entries (MAP_SHARED) keep sharing their VmAnon.
+// The brk state is inherited. Error::NoMem leaves the parent unchanged and
+// frees everything the partial child had.
+Result<VmSpace*> vmspace_fork(VmSpace* parent);
+
+// Maps anonymous zero-fill memory: exactly at va when `fixed` (replacing
+// whatever is mapped there), else where the placement policy above puts it,
+// with va as the hint (0: none). Pages are filled on first touch. prot is
+// any of Read, Write, Exec (Prot::None reserves the range). Returns the
+// address. Errors: Inval (va unaligned, len 0, prot with other bits, fixed
+// range beyond the user half), Perm (fixed below kVmMinAddr, as Linux's
+// mmap_min_addr), NoMem (no room, or memory).
+Result<uptr> vm_map_anon(VmSpace* vs, uptr va, size_t len, Prot prot,
+                         MapShare share, bool fixed);
+// Unmaps [va, va+len): entries partly inside are split, holes are fine.
+// Errors: Inval (va unaligned, len 0, range beyond the user half), NoMem (an
+// entry had to be split and no memory: nothing changed).
+Result<void> vm_unmap(VmSpace* vs, uptr va, size_t len);
+// Changes the rights of [va, va+len), splitting entries at the ends. All or
+// nothing; len 0 does nothing (as mprotect). Errors: Inval (as vm_unmap, or
+// bad prot), NoMem (part of the range is not mapped, as Linux's ENOMEM; or
+// no memory for a split).
+Result<void> vm_protect(VmSpace* vs, uptr va, size_t len, Prot prot);
+
+// The brk heap. exec sets its base (rounded up to a page; the break starts
+// there). vm_brk moves the break: growing maps private read/write memory up
+// to the new break's page, shrinking unmaps the pages above it. It returns
+// the new break, or the current one when the break cannot move there
+// (below the base, the range is taken, no memory) — Linux's brk semantics;
+// vm_brk(vs, 0) just reports the break.
+void vm_set_brk_base(VmSpace* vs, uptr base);
+uptr vm_brk(VmSpace* vs, uptr new_brk);
+
+// For exec: maps [align_down(va), align_up(va+memsz)) private with prot
+// (fixed, replacing what is there) whose bytes at va are src[0 .. filesz)
+// and zero elsewhere (ELF segments, the initial stack). Pages wholly past
+// filesz are left to demand zero. va need not be aligned. Errors: Inval
+// (filesz > memsz, memsz 0, bad prot, range outside [kVmMinAddr,
+// kUserVaTop)), NoMem (nothing of the region stays mapped).
+Result<void> vm_map_copy(VmSpace* vs, uptr va, size_t memsz, const void* src,
+                         size_t filesz, Prot prot);
+
+// Resolves a page fault at va (any address in the page) for `access`:
+// demand-zero on first touch, copy-on-write on a write to a private page
+// another space still references (a copy; or, when this space holds the
+// last reference, the page itself made writable), and a re-entered
+// translation when the pmap merely lacked one (a spurious fault after
+// another hart changed the table). Errors: Fault (no entry at va, or the
+// entry does not permit `access`: the caller sends SIGSEGV), NoMem.
+Result<void> vm_fault(VmSpace* vs, uptr va, Access access);
+
+// Pages the space's entries hold (filled slots in their windows).
+u64 vm_resident_pages(VmSpace* vs);
+
+// Loads vs's pmap on the calling hart; nullptr loads the kernel map alone.
+// For the context switch (the next thread's process's space) and for exit
+// (nullptr before the last vmspace_release). The caller stays on this hart.
+void vmspace_activate(VmSpace* vs);
+
+// The pmap under vs (for the HAL's and tests' inspection; the VmSpace lock
+// serialises changes to it).
+hal::Pmap* vmspace_pmap(VmSpace* vs);
+
+// The current process's address space (curproc()->p_vmspace), or nullptr
+// on a kernel thread. core/vm/vm_fault.cpp has a weak definition, so the
+// process layer may define it too (core/proc/proc.cpp) without a clash; the host
+// tests make it answer by giving their thread a process.
+VmSpace* curvm();
+
+// For the HAL's kernel trap path (and the host user_copy): a page fault at
+// user address va inside user_copy_in/out. Tries vm_fault on curvm()
+// without sleeping (it runs in the trap, with the copy's preemption off):
+// if the space lock is contended it gives up, the copy fails, and copyin
+// retries vm_fault from thread context. True when the fault is resolved.
+bool vm_fault_from_kernel(uptr va, bool write);
+
+}  // namespace tine

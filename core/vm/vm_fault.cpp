@@ -1,0 +1,99 @@
+// Page faults on user addresses (uvm_fault's job, small): demand zero and
+// copy-on-write over the VmAnon that owns the page. How pages and their
+// reference counts represent sharing is in vm_anon.h.
+#include "core/proc/proc.h"
+#include "core/lib/string.h"
+#include "core/vm/vm_page.h"
+#include "core/vm/vm_space.h"
+
+namespace tine {
+
+namespace {
+
+// Write implies read: Sv39 has no write-only pages, and Linux lets a
+// PROT_WRITE mapping be read too.
+bool permits(Prot prot, Access access) {
+  switch (access) {
+    case Access::Read: return has_any(prot, Prot::Read | Prot::Write);
+    case Access::Write: return has(prot, Prot::Write);
+    case Access::Exec: return has(prot, Prot::Exec);
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<void> vm_fault_locked(VmSpace* vs, uptr va, Access access) {
+  VmEntry* e = vm_find_entry_locked(vs, va);
+  if (!e || !permits(e->prot, access)) return Error::Fault;
+  const uptr page = align_down(va, kPageSize);
+  if (!e->anon) {
+    // A private entry's object is made on its first fault (a shared one has
+    // had it since mmap); only this entry uses the new object.
+    KASSERT(e->share == MapShare::Private);
+    e->anon = TRY(VmAnon::create(e->pages()));
+    e->anon_off = 0;
+  }
+  VmAnon* anon = e->anon;
+  const size_t slot = e->slot_of(page);
+  // Demand zero: an empty slot gets a zeroed page. A translation that was
+  // merely missing (never entered, removed by mprotect(PROT_NONE), or
+  // stale in this hart's TLB) is entered again from the slot. A page just
+  // filled stays in its slot if pmap_enter fails: the object frees it.
+  const paddr_t pa = TRY(anon->fill_zero(slot));
+  if (e->share == MapShare::Shared)
+    return hal::pmap_enter(vs->pmap, page, pa, vm_pte_prot(*e, true));
+
+  // Private. A page no other space references is this space's to write;
+  // one with other references is shared copy-on-write and mapped
+  // read-only until a write copies it. The count cannot rise under us:
+  // only a fork of this space adds references, and that needs our lock.
+  PageAllocator& pages = vm_page_allocator();
+  if (pages.refcount(pa) == 1)
+    return hal::pmap_enter(vs->pmap, page, pa, vm_pte_prot(*e, true));
+  if (access != Access::Write)
+    return hal::pmap_enter(vs->pmap, page, pa, vm_pte_prot(*e, false));
+
+  const paddr_t copy = TRY(pages.alloc(0));
+  memcpy(hal::phys_to_virt(copy), hal::phys_to_virt(pa), kPageSize);
+  // Replacing the translation fences every hart that ran this space, so
+  // once pmap_enter returns no TLB maps the old page for us and our
+  // reference may go.
+  const Result<void> r =
+      hal::pmap_enter(vs->pmap, page, copy, vm_pte_prot(*e, true));
+  if (!r.ok()) {
+    pages.free(copy, 0);
+    return r.error();
+  }
+  anon->replace(slot, pa, copy);
+  pages.unref(pa);
+  return ok();
+}
+
+Result<void> vm_fault(VmSpace* vs, uptr va, Access access) {
+  vm_check(vs);
+  if (va >= hal::kUserVaTop) return Error::Fault;
+  MutexGuard g(vs->lock);
+  return vm_fault_locked(vs, va, access);
+}
+
+// Weak: the process layer may own this definition (see vm.h).
+[[gnu::weak]] VmSpace* curvm() {
+  Proc* p = curproc();
+  return p ? p->p_vmspace : nullptr;
+}
+
+bool vm_fault_from_kernel(uptr va, bool write) {
+  VmSpace* vs = curvm();
+  if (!vs || va >= hal::kUserVaTop) return false;
+  vm_check(vs);
+  // Never sleep here (see vm.h): a contended lock sends the copy back
+  // to copyin, which calls vm_fault from thread context.
+  if (!vs->lock.try_lock()) return false;
+  const Result<void> r =
+      vm_fault_locked(vs, va, write ? Access::Write : Access::Read);
+  vs->lock.unlock();
+  return r.ok();
+}
+
+}  // namespace tine

@@ -1,0 +1,74 @@
+// The insides of a VmSpace, shared by core/vm/vm_map.cpp (mapping), vm_fork.cpp
+// and vm_fault.cpp. Everything else sees VmSpace through core/vm/vm.h.
+#pragma once
+
+#include "core/lib/assert.h"
+#include "core/sync/lock_order.h"
+#include "core/sync/mutex.h"
+#include "core/sync/thread_safety.h"
+#include "core/vm/vm_anon.h"
+#include "core/vm/vm.h"
+
+namespace tine {
+
+// One mapping: [start, end) onto slots anon_off .. of `anon`.
+struct VmEntry {
+  VmEntry* prev = nullptr;  // the VmSpace's list, sorted by start
+  VmEntry* next = nullptr;
+  uptr start = 0;  // page aligned, start < end
+  uptr end = 0;
+  Prot prot = Prot::None;  // Read, Write, Exec (None: reserved, no access)
+  MapShare share = MapShare::Private;
+  // One reference. nullptr only for a private entry nothing has touched yet
+  // (created on first fault); a shared entry gets its object at map time,
+  // so a fork before the first touch still shares it.
+  VmAnon* anon = nullptr;
+  size_t anon_off = 0;  // anon's slot for start
+
+  size_t pages() const { return (end - start) / kPageSize; }
+  size_t slot_of(uptr va) const { return anon_off + (va - start) / kPageSize; }
+};
+
+class VmSpace {
+ public:
+  static constexpr u32 kMagic = 0x766d7370;  // "vmsp"
+
+  u32 magic = kMagic;
+  u32 refs = 1;  // atomic
+  Mutex lock{"vmspace", LockRank::VmMap};
+  // Set at creation, destroyed with the last reference. Calls into it that
+  // change or read its tables are made with `lock` held.
+  hal::Pmap* pmap = nullptr;
+  // Sorted by start, never overlapping.
+  VmEntry* first GUARDED_BY(lock) = nullptr;
+  uptr brk_base GUARDED_BY(lock) = 0;  // 0 until exec sets it
+  uptr brk GUARDED_BY(lock) = 0;
+};
+
+inline void vm_check(const VmSpace* vs) {
+  KASSERT(vs && vs->magic == VmSpace::kMagic);
+}
+
+// The rights a translation of e's pages gets. A private page that may be
+// shared copy-on-write is never mapped writable: may_write says the page is
+// known to be this space's alone. Write alone still needs a readable PTE
+// (Sv39 has no write-only encoding), so it becomes Read when Write is held
+// back.
+inline Prot vm_pte_prot(const VmEntry& e, bool may_write) {
+  if (e.share == MapShare::Shared || may_write) return e.prot;
+  const Prot p = e.prot & ~Prot::Write;
+  return has_any(p, kProtAccess) ? p : Prot::Read;
+}
+
+// The entry containing va, or nullptr.
+VmEntry* vm_find_entry_locked(VmSpace* vs, uptr va) REQUIRES(vs->lock);
+
+// vm_fault with the space lock held.
+Result<void> vm_fault_locked(VmSpace* vs, uptr va, Access access)
+    REQUIRES(vs->lock);
+
+// An entry for the list (zeroed) and its disposal, which releases its anon.
+VmEntry* vm_entry_alloc();
+void vm_entry_free(VmEntry* e);
+
+}  // namespace tine

@@ -1,0 +1,476 @@
+// fork1() against the real core/ objects (processes, credentials, limits,
+// signal actions, file tables, address spaces) on simulated harts: one test
+// per branch and roll-back of kern_fork.c as DESIGN.md lists them.
+#include <catch2/catch.hpp>
+
+#include "core/proc/exit.h"
+#include "core/fs/filedesc.h"
+#include "core/vm/heap.h"
+#include "core/vm/page_alloc.h"
+#include "core/proc/proc0.h"
+#include "core/sched/sched.h"
+#include "core/vm/vm.h"
+#include "fork/fork.h"
+#include "hal/host/hal_host.h"
+#include "hal/pmap.h"
+#include "test/host/sched_machine.h"
+
+using namespace tine;
+
+namespace {
+
+// The Catch2 main thread becomes proc0's LWP, once; each test then forks a
+// "parent" process from proc0 to work with, so state never leaks between
+// tests through proc0.
+void setup() {
+  test::start_sched_machine();
+  static bool done = [] {
+    proc0_init(curlwp());
+    return true;
+  }();
+  (void)done;
+}
+
+struct Baseline {
+  u32 procs = __atomic_load_n(&nprocs, __ATOMIC_RELAXED);
+  i64 root_count = chgproccnt(kRootUid, 0);
+  u64 lwps = lwp_live_count();
+  size_t pages;
+  size_t heap_bytes;
+  Baseline() {
+    page_allocator().drain_caches();
+    pages = page_allocator().free_pages();
+    heap_bytes = heap_stats().bytes_in_use;
+  }
+};
+
+// A bare process that can be a parent (it receives SIGCHLD) but runs
+// nothing: a stand-in init or tracer.
+Proc* stand_in_proc(i32 pid) {
+  Proc* p = MUST(proc_struct_alloc());
+  p->p_pid = Pid{pid};
+  p->p_lockobj = new ProcLockObj;
+  p->p_sigacts = MUST(sigacts_create());
+  return p;
+}
+
+void free_stand_in(Proc* p) {
+  sigacts_release(p->p_sigacts);
+  delete p->p_lockobj;
+  proc_struct_free(p);
+}
+
+// Takes a test's address space off proc0 again (and off the hart).
+void drop_vmspace(Proc* p, VmSpace* vm) {
+  p->p_vmspace = nullptr;
+  hal::IrqState s = hal::irq_save();
+  vmspace_activate(nullptr);
+  hal::irq_restore(s);
+  vmspace_release(vm);
+}
+
+// Child body for kernel-function forks: exit with the status in arg.
+void exit_with(void* arg) { exit1(curlwp(), int(reinterpret_cast<uptr>(arg)), 0); }
+
+i64 reap(Proc* parent, i64 pid, int* status, int options = 0) {
+  Result<i64> r = do_wait4(parent, i32(pid), options, status);
+  REQUIRE(r.ok());
+  return r.value();
+}
+
+// Forks from proc0 with a kernel function child and waits for it.
+int fork_and_wait(int flags, uptr status_arg) {
+  i64 rv[2];
+  REQUIRE(fork1(curlwp(), flags, kSigChld, 0, 0, exit_with,
+                reinterpret_cast<void*>(status_arg), rv, nullptr)
+              .ok());
+  int status = -1;
+  REQUIRE(reap(curproc(), rv[0], &status) == rv[0]);
+  return status;
+}
+
+}  // namespace
+
+TEST_CASE("fork1: returns the child's pid and 0, the child's exit reaches wait4",
+          "[fork]") {
+  setup();
+  Baseline b;
+  i64 rv[2] = {-1, -1};
+  Proc* child = nullptr;
+  REQUIRE(fork1(curlwp(), 0, kSigChld, 0, 0, exit_with, reinterpret_cast<void*>(42), rv,
+                &child)
+              .ok());
+  REQUIRE(rv[0] > 0);
+  REQUIRE(rv[1] == 0);
+  REQUIRE(child->p_pid.value == rv[0]);
+  REQUIRE(child->p_pptr == curproc());
+  REQUIRE(child->p_exitsig == kSigChld);
+  int status = 0;
+  REQUIRE(reap(curproc(), rv[0], &status) == rv[0]);
+  REQUIRE(status == w_exitcode(42, 0));
+  Baseline after;
+  REQUIRE(after.procs == b.procs);
+  REQUIRE(after.root_count == b.root_count);
+}
+
+TEST_CASE("fork1: at maxproc it fails with EAGAIN and rolls the count back",
+          "[fork]") {
+  setup();
+  Baseline b;
+  const u32 saved = maxproc;
+  maxproc = __atomic_load_n(&nprocs, __ATOMIC_RELAXED);  // table full now
+  const u64 full_before = fork_counters.table_full;
+  i64 rv[2];
+  Result<void> r = fork1(curlwp(), 0, kSigChld, 0, 0, exit_with, nullptr, rv, nullptr);
+  maxproc = saved;
+  REQUIRE_FALSE(r.ok());
+  REQUIRE(r.error() == Error::Again);
+  REQUIRE(fork_counters.table_full == full_before + 1);
+  Baseline after;
+  REQUIRE(after.procs == b.procs);
+  REQUIRE(after.root_count == b.root_count);
+  REQUIRE(after.lwps == b.lwps);
+  // And the system recovers.
+  REQUIRE(fork_and_wait(0, 0) == 0);
+}
+
+TEST_CASE("fork1: RLIMIT_NPROC gives EAGAIN unless kauth lets root bypass it",
+          "[fork]") {
+  setup();
+  Proc* p = curproc();
+  Plimit* saved_limit = p->p_limit;
+  REQUIRE(lim_privatize(&p->p_limit).ok());
+  p->p_limit->limits[kRlimitNproc].cur = 0;  // already over for any uid
+  SECTION("root bypasses the limit") { REQUIRE(fork_and_wait(0, 3) == w_exitcode(3, 0)); }
+  SECTION("another uid gets EAGAIN, with both counts rolled back") {
+    Cred* root = p->p_cred;
+    Cred* user = MUST(cred_create_root());
+    user->uid = user->euid = Uid{1000};
+    p->p_cred = user;
+    Baseline b;
+    const i64 user_before = chgproccnt(Uid{1000}, 0);
+    i64 rv[2];
+    Result<void> r = fork1(curlwp(), 0, kSigChld, 0, 0, exit_with, nullptr, rv, nullptr);
+    p->p_cred = root;
+    cred_release(user);
+    REQUIRE(r.error() == Error::Again);
+    REQUIRE(chgproccnt(Uid{1000}, 0) == user_before);
+    REQUIRE(__atomic_load_n(&nprocs, __ATOMIC_RELAXED) == b.procs);
+  }
+  if (p->p_limit != saved_limit) lim_free(p->p_limit);
+  p->p_limit = saved_limit;
+  lim_addref(saved_limit);
+}
+
+TEST_CASE("fork1: allocation failure at every fallible step rolls everything back",
+          "[fork]") {
+  setup();
+  Proc* p = curproc();
+  // Give the parent an address space with touched memory to copy.
+  VmSpace* vm = MUST(vmspace_create());
+  uptr va = MUST(vm_map_anon(vm, 0x100000, 8 * kPageSize, Prot::Read | Prot::Write | Prot::User,
+                             MapShare::Private, true));
+  for (unsigned i = 0; i < 8; i++) REQUIRE(vm_fault(vm, va + i * kPageSize, Access::Write).ok());
+  p->p_vmspace = vm;
+  Baseline b;
+  unsigned failures = 0;
+  // Each fallible step allocates from the heap or the page allocator:
+  // inject a failure at every heap call in turn, then at every page call.
+  for (int source = 0; source < 2; source++) {
+    for (unsigned n = 1; n < 200; n++) {
+      if (source == 0) heap_fail_nth_alloc(n); else page_allocator().fail_nth_alloc(n);
+      i64 rv[2];
+      Result<void> r = fork1(curlwp(), 0, kSigChld, 0, 0, exit_with, nullptr, rv, nullptr);
+      heap_fail_nth_alloc(0);
+      page_allocator().fail_nth_alloc(0);
+      if (r.ok()) {
+        int status;
+        REQUIRE(reap(p, rv[0], &status) == rv[0]);
+        break;
+      }
+      failures++;
+      REQUIRE((r.error() == Error::NoMem || r.error() == Error::Again));
+      Baseline after;
+      INFO("failure injected at " << (source ? "page" : "heap") << " allocation " << n);
+      REQUIRE(after.procs == b.procs);
+      REQUIRE(after.root_count == b.root_count);
+      REQUIRE(after.lwps == b.lwps);
+      REQUIRE(after.heap_bytes == b.heap_bytes);
+      REQUIRE(after.pages == b.pages);
+    }
+  }
+  REQUIRE(failures > 8);  // proc, lwp, cv, p_lock, sigacts, files, cwd, vmspace ...
+  drop_vmspace(p, vm);
+}
+
+TEST_CASE("clone flags map to fork1 flags, and the seed's refusals are EINVAL",
+          "[fork][clone]") {
+  auto map = [](u64 f) { return clone_flags_to_fork(f); };
+  REQUIRE(map(17).value().fork_flags == 0);
+  REQUIRE(map(17).value().exitsig == 17);
+  REQUIRE(map(0x4111).value().fork_flags == (FORK_SHAREVM | FORK_PPWAIT));
+  REQUIRE(map(0x4011).value().fork_flags == FORK_PPWAIT);
+  REQUIRE(map(0x200 | 0x400 | 0x800 | 0x100).value().fork_flags ==
+          (FORK_SHARECWD | FORK_SHAREFILES | FORK_SHARESIGS | FORK_SHAREVM));
+  REQUIRE(map(0).value().exitsig == 0);
+  REQUIRE(map(0x1000 | 17).error() == Error::Inval);  // CLONE_PID
+  REQUIRE(map(0x2000 | 17).error() == Error::Inval);  // CLONE_PTRACE
+  REQUIRE(map(0x800 | 17).error() == Error::Inval);   // SIGHAND without VM
+  REQUIRE(map(65).error() == Error::Inval);           // exit signal >= NSIG
+  REQUIRE(map(64).value().exitsig == 64);
+}
+
+namespace {
+struct Held {
+  Proc* child = nullptr;
+  i64 pid = 0;
+};
+// Forks a child that starts stopped (PS_STOPFORK), so the test can look at
+// it before it runs, then lets the parent reap it by making it exit.
+Held fork_stopped(int flags, int exitsig = kSigChld) {
+  Proc* p = curproc();
+  p->p_sflag |= PS_STOPFORK;
+  Held h;
+  i64 rv[2];
+  Result<void> r = fork1(curlwp(), flags, exitsig, 0, 0, exit_with, nullptr, rv, &h.child);
+  p->p_sflag &= ~PS_STOPFORK;
+  REQUIRE(r.ok());
+  h.pid = rv[0];
+  return h;
+}
+void finish(Held& h, int options = 0) {
+  {
+    MutexGuard g(proc_lock);
+    h.child->p_stat = ProcStat::SACTIVE;
+    h.child->p_pptr->p_nstopchild--;
+  }
+  h.child->p_lwp->state = LwpState::LSIDL;
+  sched_setrunnable(h.child->p_lwp);
+  int status;
+  REQUIRE(reap(h.child->p_pptr, h.pid, &status, options) == h.pid);
+}
+}  // namespace
+
+TEST_CASE("fork1: PS_STOPFORK starts the child stopped and counts it", "[fork]") {
+  setup();
+  const u32 stopped_before = curproc()->p_nstopchild;
+  Held h = fork_stopped(0);
+  REQUIRE(h.child->p_stat == ProcStat::SSTOP);
+  REQUIRE(h.child->p_lwp->state == LwpState::LSSTOP);
+  REQUIRE(curproc()->p_nstopchild == stopped_before + 1);
+  REQUIRE((h.child->p_sflag & PS_STOPFORK));  // inherited
+  finish(h);
+}
+
+TEST_CASE("fork1: files shared, copied with shared open files, or fresh", "[fork][files]") {
+  setup();
+  Proc* p = curproc();
+  SECTION("FORK_SHAREFILES shares the table") {
+    Held h = fork_stopped(FORK_SHAREFILES);
+    REQUIRE(h.child->p_fd == p->p_fd);
+    finish(h);
+  }
+  SECTION("a copy holds the same File objects (shared offsets)") {
+    Held h = fork_stopped(0);
+    REQUIRE(h.child->p_fd != p->p_fd);
+    File* a = MUST(fd_get(p->p_fd, 1));
+    File* b = MUST(fd_get(h.child->p_fd, 1));
+    REQUIRE(a == b);
+    file_release(a);
+    file_release(b);
+    finish(h);
+  }
+  SECTION("FORK_CLEANFILES gives an empty table") {
+    Held h = fork_stopped(FORK_CLEANFILES);
+    REQUIRE(fd_count(h.child->p_fd) == 0);
+    REQUIRE(fd_count(p->p_fd) == 3);
+    finish(h);
+  }
+}
+
+TEST_CASE("fork1: cwd, limits, signal actions and p_lock: shared or copied", "[fork]") {
+  setup();
+  Proc* p = curproc();
+  SECTION("cwd") {
+    Held shared = fork_stopped(FORK_SHARECWD);
+    REQUIRE(shared.child->p_cwdi == p->p_cwdi);
+    Held copied = fork_stopped(0);
+    REQUIRE(copied.child->p_cwdi != p->p_cwdi);
+    REQUIRE(std::string(copied.child->p_cwdi->path) == p->p_cwdi->path);
+    finish(shared);
+    finish(copied);
+  }
+  SECTION("limits: shared copy-on-write unless the parent's are writeable") {
+    p->p_limit->writeable = false;
+    Held shared = fork_stopped(0);
+    REQUIRE(shared.child->p_limit == p->p_limit);
+    p->p_limit->writeable = true;
+    Held copied = fork_stopped(0);
+    REQUIRE(copied.child->p_limit != p->p_limit);
+    REQUIRE(copied.child->p_limit->limits[kRlimitNproc].cur ==
+            p->p_limit->limits[kRlimitNproc].cur);
+    p->p_limit->writeable = false;
+    finish(shared);
+    finish(copied);
+  }
+  SECTION("signal actions and p_lock under FORK_SHARESIGS") {
+    Held shared = fork_stopped(FORK_SHARESIGS);
+    REQUIRE(shared.child->p_sigacts == p->p_sigacts);
+    REQUIRE(shared.child->p_lockobj == p->p_lockobj);
+    Held copied = fork_stopped(0);
+    REQUIRE(copied.child->p_sigacts != p->p_sigacts);
+    REQUIRE(copied.child->p_lockobj != p->p_lockobj);
+    finish(shared);
+    finish(copied);
+  }
+}
+
+TEST_CASE("fork1: flags, parent, exit signal, TLS, counters, hooks", "[fork]") {
+  setup();
+  Proc* p = curproc();
+  SECTION("inherited p_flag bits and FORK_SYSTEM") {
+    p->p_flag |= PK_SUGID | PK_EXEC;
+    Held h = fork_stopped(FORK_SYSTEM);
+    REQUIRE((h.child->p_flag & PK_SUGID));
+    REQUIRE_FALSE((h.child->p_flag & PK_EXEC));  // not inherited
+    REQUIRE((h.child->p_flag & (PK_SYSTEM | PK_NOCLDWAIT)) == (PK_SYSTEM | PK_NOCLDWAIT));
+    p->p_flag &= ~(PK_SUGID | PK_EXEC);
+    finish(h);
+  }
+  SECTION("FORK_NOWAIT parents the child to init") {
+    Proc* saved = initproc;
+    Proc* stand_in = stand_in_proc(kPidMax - 1);  // an init that is not us
+    initproc = stand_in;
+    Held h = fork_stopped(FORK_NOWAIT);
+    REQUIRE(h.child->p_pptr == stand_in);
+    REQUIRE(h.child->p_ppid == kPidMax - 1);
+    REQUIRE(h.child->p_oppid == p->p_pid);
+    finish(h);
+    initproc = saved;
+    free_stand_in(stand_in);
+  }
+  SECTION("a clone exit signal; wait4 sees it only with __WCLONE") {
+    Held h = fork_stopped(0, 0);
+    REQUIRE(h.child->p_exitsig == 0);
+    int status;
+    REQUIRE(do_wait4(p, i32(h.pid), kWaitNoHang, &status).error() == Error::Child);
+    finish(h, kWaitClone);
+  }
+  SECTION("the TLS pointer is inherited") {
+    curlwp()->l_private = 0x1234000;
+    Held h = fork_stopped(0);
+    REQUIRE(h.child->p_lwp->l_private == 0x1234000);
+    curlwp()->l_private = 0;
+    finish(h);
+  }
+  SECTION("counters: forks, vfork waits, shared-VM forks") {
+    const ForkCounters before = fork_counters;
+    Held h = fork_stopped(FORK_SHAREVM);
+    REQUIRE(fork_counters.forks == before.forks + 1);
+    REQUIRE(fork_counters.sharedvm == before.sharedvm + 1);
+    REQUIRE(fork_counters.vforks == before.vforks);
+    finish(h);
+  }
+  SECTION("registered fork hooks run with parent and child") {
+    static Proc* seen_parent;
+    static Proc* seen_child;
+    ForkHook hook = [](Proc* p1, Proc* p2) {
+      seen_parent = p1;
+      seen_child = p2;
+    };
+    REQUIRE(forkhook_establish(hook).ok());
+    Held h = fork_stopped(0);
+    forkhook_disestablish(hook);
+    REQUIRE(seen_parent == p);
+    REQUIRE(seen_child == h.child);
+    finish(h);
+  }
+  SECTION("kqueue NOTE_FORK only when the parent has listeners") {
+    const u32 before = p->p_knotes_fork;
+    Held a = fork_stopped(0);
+    REQUIRE(p->p_knotes_fork == before);
+    p->p_klist = 1;
+    Held b = fork_stopped(0);
+    p->p_klist = 0;
+    REQUIRE(p->p_knotes_fork == before + 1);
+    finish(a);
+    finish(b);
+  }
+  SECTION("a traced parent's child goes to the tracer") {
+    // proc0 has no parent: a stand-in tracer is its parent for this test.
+    Proc* tracer = stand_in_proc(kPidMax - 2);
+    p->p_pptr = tracer;
+    p->p_slflag |= PSL_TRACED | PSL_TRACEFORK;
+    Held h = fork_stopped(0);
+    p->p_slflag &= ~(PSL_TRACED | PSL_TRACEFORK);
+    p->p_pptr = nullptr;
+    REQUIRE(h.child->p_pptr == tracer);
+    REQUIRE(h.child->p_opptr == p);
+    REQUIRE((h.child->p_slflag & PSL_TRACEDCHILD));
+    finish(h);
+    free_stand_in(tracer);
+  }
+  SECTION("an untraced parent keeps its child") {
+    Held h = fork_stopped(0);
+    REQUIRE(h.child->p_pptr == p);
+    REQUIRE_FALSE((h.child->p_slflag & PSL_TRACEDCHILD));
+    finish(h);
+  }
+}
+
+namespace {
+struct VforkProbe {
+  bool child_done = false;
+};
+void vfork_child(void* arg) {
+  sleep_ns(20'000'000);  // the parent must still be waiting after this
+  __atomic_store_n(&static_cast<VforkProbe*>(arg)->child_done, true, __ATOMIC_RELEASE);
+  exit1(curlwp(), 0, 0);
+}
+}  // namespace
+
+TEST_CASE("fork1: FORK_PPWAIT keeps the parent asleep until the child exits",
+          "[fork][vfork]") {
+  setup();
+  VforkProbe probe;
+  i64 rv[2];
+  REQUIRE(fork1(curlwp(), FORK_PPWAIT, kSigChld, 0, 0, vfork_child, &probe, rv, nullptr).ok());
+  REQUIRE(__atomic_load_n(&probe.child_done, __ATOMIC_ACQUIRE));
+  REQUIRE_FALSE(curlwp()->l_vforkwaiting);
+  int status;
+  REQUIRE(reap(curproc(), rv[0], &status) == rv[0]);
+}
+
+TEST_CASE("COW reference counts through fork, write and exit", "[fork][vm]") {
+  setup();
+  Proc* p = curproc();
+  VmSpace* vm = MUST(vmspace_create());
+  const uptr va = MUST(vm_map_anon(vm, 0x200000, kPageSize, Prot::Read | Prot::Write | Prot::User,
+                                   MapShare::Private, true));
+  REQUIRE(vm_fault(vm, va, Access::Write).ok());
+  paddr_t pa;
+  Prot prot;
+  REQUIRE(hal::pmap_extract(vmspace_pmap(vm), va, &pa, &prot));
+  REQUIRE(page_allocator().refcount(pa) == 1);
+  p->p_vmspace = vm;
+  Held h = fork_stopped(0);
+  VmSpace* cvm = h.child->p_vmspace;
+  REQUIRE(cvm != vm);
+  // The child maps the same frame when it first reads it.
+  REQUIRE(vm_fault(cvm, va, Access::Read).ok());
+  paddr_t cpa;
+  REQUIRE(hal::pmap_extract(vmspace_pmap(cvm), va, &cpa, &prot));
+  REQUIRE(cpa == pa);
+  REQUIRE(page_allocator().refcount(pa) == 2);
+  REQUIRE(hal::pmap_extract(vmspace_pmap(vm), va, &pa, &prot));
+  REQUIRE_FALSE(has(prot, Prot::Write));  // read-only in the parent too
+  // The parent writes: it gets a copy, the child keeps the original.
+  REQUIRE(vm_fault(vm, va, Access::Write).ok());
+  paddr_t npa;
+  REQUIRE(hal::pmap_extract(vmspace_pmap(vm), va, &npa, &prot));
+  REQUIRE(npa != pa);
+  REQUIRE(page_allocator().refcount(pa) == 1);
+  // The child exits: its page goes.
+  finish(h);
+  drop_vmspace(p, vm);
+}
