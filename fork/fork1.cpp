@@ -135,10 +135,11 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
   KASSERT(p1 && p1->p_magic == Proc::kMagic);
   Cred* cred = p1->p_cred;
 
-  // 1. nprocs, maxproc and the fork authorization. The last slot is kept
-  //    for root only when maxproc is reached (seed: atomic_inc >= maxproc).
+  // 1. nprocs, maxproc and the fork authorization. As the seed, the count
+  //    with the new process must stay below maxproc (tnprocs >= maxproc is
+  //    refused). Zombies count until they are reaped (exit.cpp).
   u32 count = __atomic_add_fetch(&nprocs, 1u, __ATOMIC_RELAXED);
-  if (count > maxproc || !kauth_authorize(cred, KauthAction::ProcessFork)) {
+  if (count >= maxproc || !kauth_authorize(cred, KauthAction::ProcessFork)) {
     __atomic_sub_fetch(&nprocs, 1u, __ATOMIC_RELAXED);
     __atomic_fetch_add(&fork_counters.table_full, 1u, __ATOMIC_RELAXED);
     tablefull();
@@ -148,14 +149,20 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
 
   // 2. The per-uid count against RLIMIT_NPROC, unless kauth lets the
   //    credential exceed it (root does).
+  //    The uid owns the parent, so its slot in the count table exists;
+  //    should it not, the answer is EAGAIN too.
   const Uid uid = cred->uid;
-  i64 uid_count = chgproccnt(uid, 1);
+  Result<i64> uid_count = chgproccnt_inc(uid);
+  if (!uid_count.ok()) {
+    __atomic_sub_fetch(&nprocs, 1u, __ATOMIC_RELAXED);
+    return Error::Again;
+  }
   u64 nproc_limit;
   {
     MutexGuard g(p1->p_lock());
     nproc_limit = p1->p_limit->limits[kRlimitNproc].cur;
   }
-  if (u64(uid_count) > nproc_limit &&
+  if (u64(uid_count.value()) > nproc_limit &&
       !kauth_authorize(cred, KauthAction::ProcessRlimitBypass)) {
     (void)chgproccnt(uid, -1);
     __atomic_sub_fetch(&nprocs, 1u, __ATOMIC_RELAXED);
@@ -165,10 +172,14 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
 
   // 3. The child's kernel stack and LWP (the "uarea"): ENOMEM rolls back.
   ForkResources r;
+  // A child that returns to user mode runs at the user priority (README:
+  // kernel threads 16, user 8), whatever its parent runs at; a kernel
+  // function child keeps its creator's until it execs (exec lowers it: init).
+  const unsigned child_priority = func ? l1->priority : kPriUser;
   {
     LwpOptions o;
     o.name = p1->p_comm[0] ? "user" : "kthread";
-    o.priority = l1->priority;
+    o.priority = child_priority;
     Result<Lwp*> l2 = lwp_alloc(o);
     if (!l2.ok()) {
       (void)chgproccnt(uid, -1);
@@ -251,7 +262,7 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
 
   // The first LWP: child_return, or func(arg) for kernel callers.
   l2->proc = p2;
-  l2->priority = l1->priority;
+  l2->priority = u8(child_priority);
   l2->l_private = l1->l_private;  // the TLS pointer (no lwp_setprivate)
   l2->l_sigmask = l1->l_sigmask;
   p2->p_lwp = l2;

@@ -194,6 +194,7 @@ Result<void> do_exec(Lwp* l, const char* path, Args& args) {
   hal::FpState zero;
   hal::fp_restore(zero);
   l->l_private = 0;
+  l->priority = kPriUser;  // a user program now (init was a kernel function)
   return ok();
 }
 

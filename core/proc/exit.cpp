@@ -16,6 +16,17 @@ namespace {
   int code = sig ? 128 + sig : status;
   hal::power_off(code);
 }
+
+void proc_reparent_to_init_locked(Proc* c) REQUIRES(proc_lock) {
+  c->p_pptr = initproc;
+  __atomic_store_n(&c->p_ppid, initproc->p_pid.value, __ATOMIC_RELAXED);
+  // As NetBSD's proc_reparent (and Linux): init hears of its adopted
+  // children by SIGCHLD, whatever exit signal clone gave them. Otherwise
+  // init's wait4(-1, .., 0) never matches a clone child (it stays a zombie),
+  // and an exit signal such as SIGUSR1 would kill init.
+  c->p_exitsig = kSigChld;
+  initproc->p_children.push_back(c);
+}
 }  // namespace
 
 void exit1(Lwp* l, int status, int sig) {
@@ -25,14 +36,18 @@ void exit1(Lwp* l, int status, int sig) {
   if (p == initproc) init_exited(status, sig);
 
   // Resources that are the process's own go now; the kernel map is what
-  // this thread runs on from here.
+  // this thread runs on from here. The space is detached and the kernel map
+  // loaded with interrupts off, in one step: a tick or IPI between the two
+  // would switch this thread out and, on the way back in, reload the space
+  // that vmspace_release is about to destroy (proc_switch loads p_vmspace).
+  VmSpace* vm;
   {
     hal::IrqState s = hal::irq_save();
+    vm = p->p_vmspace;
+    p->p_vmspace = nullptr;
     vmspace_activate(nullptr);
     hal::irq_restore(s);
   }
-  VmSpace* vm = p->p_vmspace;
-  p->p_vmspace = nullptr;
   FileTable* fd = p->p_fd;
   p->p_fd = nullptr;
 
@@ -50,16 +65,13 @@ void exit1(Lwp* l, int status, int sig) {
   {
     MutexGuard g(proc_lock);
     // Children go to init; init reaps zombies among them.
-    while (Proc* c = p->p_children.pop_front()) {
-      c->p_pptr = initproc;
-      __atomic_store_n(&c->p_ppid, initproc->p_pid.value, __ATOMIC_RELAXED);
-      initproc->p_children.push_back(c);
-    }
+    while (Proc* c = p->p_children.pop_front()) proc_reparent_to_init_locked(c);
     p->p_xexit = status;
     p->p_xsig = sig;
     p->p_stat = ProcStat::SZOMB;
-    (void)chgproccnt(p->p_cred->uid, -1);
-    __atomic_sub_fetch(&nprocs, 1u, __ATOMIC_RELAXED);
+    // nprocs and the per-uid count stay raised until the parent reaps us
+    // (proc_free_zombie, as NetBSD's proc_free): a zombie still holds its
+    // LWP and kernel stack, so it counts against maxproc and RLIMIT_NPROC.
     // The exit signal to the parent (SIGCHLD by default), then wake waiters.
     if (p->p_pptr && p->p_exitsig) psignal(p->p_pptr, p->p_exitsig);
     proc_waitcv.broadcast();
@@ -99,6 +111,9 @@ void proc_free_zombie(Proc* c) {
       yield();
     lwp_free(l);
   }
+  // The counts fork1 raised drop only now (NetBSD's proc_free).
+  (void)chgproccnt(c->p_cred->uid, -1);
+  __atomic_sub_fetch(&nprocs, 1u, __ATOMIC_RELAXED);
   cred_release(c->p_cred);
   lim_free(c->p_limit);
   sigacts_release(c->p_sigacts);

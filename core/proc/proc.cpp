@@ -33,7 +33,7 @@ struct UidCount {
   bool used;
 };
 SpinLock g_uid_lock("uidcount", LockRank::UidCount);
-UidCount g_uid_counts[64] GUARDED_BY(g_uid_lock);
+UidCount g_uid_counts[kUidSlots] GUARDED_BY(g_uid_lock);
 
 }  // namespace
 
@@ -75,9 +75,23 @@ void proc_list_remove_locked(Proc* p) {
   allproc.remove(p);
 }
 
-i64 chgproccnt(Uid uid, int diff) {
+Result<i64> chgproccnt_inc(Uid uid) {
   IrqSpinGuard guard(g_uid_lock);
   UidCount* free_slot = nullptr;
+  for (UidCount& c : g_uid_counts) {
+    if (c.used && c.uid == uid) return ++c.count;
+    if (!c.used && !free_slot) free_slot = &c;
+  }
+  // One more uid than the table holds: setuid or fork answers EAGAIN, as
+  // for a full process table. What a user controls never panics.
+  if (!free_slot) return Error::Again;
+  *free_slot = {uid, 1, true};
+  return i64(1);
+}
+
+i64 chgproccnt(Uid uid, int diff) {
+  KASSERT(diff <= 0);
+  IrqSpinGuard guard(g_uid_lock);
   for (UidCount& c : g_uid_counts) {
     if (c.used && c.uid == uid) {
       c.count += diff;
@@ -86,13 +100,9 @@ i64 chgproccnt(Uid uid, int diff) {
       if (n == 0) c.used = false;
       return n;
     }
-    if (!c.used && !free_slot) free_slot = &c;
   }
-  if (diff == 0) return 0;  // a query for a uid with no processes
-  KASSERT(diff > 0);
-  if (!free_slot) panic("chgproccnt: more than 64 uids with processes");
-  *free_slot = {uid, diff, true};
-  return diff;
+  KASSERT(diff == 0);  // a decrement for a uid that owns no process
+  return 0;            // a query for a uid with no processes
 }
 
 VmSpace* curvm() {

@@ -156,7 +156,14 @@ void proc_list_insert_locked(Proc* p);
 void proc_list_remove_locked(Proc* p);
 extern List<Proc, AllProcTag> allproc GUARDED_BY(proc_lock);
 
-// Per-uid process counts (NetBSD chgproccnt): adds diff, returns the new count.
+// Per-uid process counts (NetBSD chgproccnt). A process counts against its
+// real uid from fork (or setuid) until its parent reaps it. The table holds
+// kUidSlots uids that own processes.
+inline constexpr unsigned kUidSlots = 64;
+// One more process for uid: the new count, or Error::Again when kUidSlots
+// other uids own processes already.
+[[nodiscard]] Result<i64> chgproccnt_inc(Uid uid);
+// Adds diff <= 0 (0 is a query), returns the new count.
 i64 chgproccnt(Uid uid, int diff);
 
 // The process the calling thread belongs to (nullptr for kernel threads).

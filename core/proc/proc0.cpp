@@ -47,7 +47,7 @@ void proc0_init(Lwp* lwp0) {
     proc_list_insert_locked(p);
   }
   __atomic_add_fetch(&nprocs, 1u, __ATOMIC_RELAXED);
-  (void)chgproccnt(kRootUid, 1);
+  MUST(chgproccnt_inc(kRootUid));
   g_proc0 = p;
 }
 

@@ -1,6 +1,7 @@
 // Host implementation of hal/hal.h for the Catch2 tests.
 #include "hal/host/hal_host.h"
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -29,12 +30,22 @@ void send_ipi(unsigned) {}
 void print_backtrace() {}
 u64 kernel_entry_ns() { return 0; }
 
+namespace {
+std::atomic<host::IrqEnableHook> g_irq_enable_hook{nullptr};
+}
+void host::set_irq_enable_hook(IrqEnableHook hook) { g_irq_enable_hook.store(hook); }
+
 IrqState irq_save() {
   IrqState s = t_irq_enabled;
   t_irq_enabled = false;
   return s;
 }
-void irq_restore(IrqState s) { t_irq_enabled = s != 0; }
+void irq_restore(IrqState s) {
+  const bool enabling = s != 0 && !t_irq_enabled;
+  t_irq_enabled = s != 0;
+  if (enabling)
+    if (host::IrqEnableHook hook = g_irq_enable_hook.load()) hook();
+}
 bool irq_enabled() { return t_irq_enabled; }
 unsigned cpu_index() { return t_cpu_index; }
 void cpu_relax() { std::this_thread::yield(); }

@@ -23,6 +23,7 @@ namespace tine::hal::host {
 
 namespace tine::hal {
 struct UserFrame;
+struct Pmap;
 }
 
 namespace tine::hal::host {
@@ -37,6 +38,15 @@ void user_frame_set_reg(UserFrame* f, unsigned reg, u64 v);
 
 // How many harts the host "machine" has (hal::online_cpus()).
 void set_online_cpus(unsigned n);
+
+// A test's stand-in for a pending interrupt: called on the calling thread
+// whenever irq_restore turns interrupts back on, the moment a real hart
+// would take it. nullptr: none.
+using IrqEnableHook = void (*)();
+void set_irq_enable_hook(IrqEnableHook hook);
+
+// The user pmap loaded on the calling hart (nullptr: the kernel map alone).
+Pmap* loaded_pmap();
 
 }  // namespace tine::hal::host
 

@@ -12,6 +12,7 @@
 #include "core/vm/pagetable.h"
 #include "core/vm/vm_page.h"
 #include "hal/hal.h"
+#include "hal/host/hal_host.h"
 #include "hal/riscv/sv39.h"
 
 namespace tine::hal {
@@ -122,6 +123,8 @@ void pmap_activate(Pmap* pm) {
   if (pm) check(pm);
   g_current[cpu_index()] = pm;
 }
+
+Pmap* host::loaded_pmap() { return g_current[cpu_index()]; }
 
 u64 pmap_resident_count(Pmap* pm) {
   check(pm);

@@ -21,6 +21,7 @@ static const char *const tests[] = {
 	"mmap",
 	"badptr",
 	"limits",
+	"lifecycle",
 	"bigfork",
 	"forkloop",
 };

@@ -123,13 +123,21 @@ i64 linux_sys_setuid(const SyscallArgs& a) {
   MutexGuard g(p->p_lock());
   if (!(p->p_cred->uid == uid) && !kauth_authorize(p->p_cred, KauthAction::ProcessSetuid))
     return errno_of(Error::Perm);
-  Result<Cred*> c = cred_copy_for_write(p->p_cred);
-  if (!c.ok()) return errno_of(c.error());
-  // The process now counts against the new uid (chgproccnt moves it).
-  if (!(c.value()->uid == uid)) {
-    (void)chgproccnt(c.value()->uid, -1);
-    (void)chgproccnt(uid, 1);
+  // The process now counts against the new uid (chgproccnt moves it). The
+  // new uid's count is raised first: it fails (EAGAIN) when the per-uid
+  // table is full, and then nothing has changed.
+  const Uid old_uid = p->p_cred->uid;
+  const bool moves = !(old_uid == uid);
+  if (moves) {
+    Result<i64> n = chgproccnt_inc(uid);
+    if (!n.ok()) return errno_of(n.error());
   }
+  Result<Cred*> c = cred_copy_for_write(p->p_cred);
+  if (!c.ok()) {
+    if (moves) (void)chgproccnt(uid, -1);
+    return errno_of(c.error());
+  }
+  if (moves) (void)chgproccnt(old_uid, -1);
   c.value()->uid = c.value()->euid = uid;
   p->p_cred = c.value();
   p->p_flag |= PK_SUGID;

@@ -3,11 +3,14 @@
 // per branch and roll-back of kern_fork.c as DESIGN.md lists them.
 #include <catch2/catch.hpp>
 
+#include <atomic>
+
 #include "core/proc/exit.h"
 #include "core/fs/filedesc.h"
 #include "core/vm/heap.h"
 #include "core/vm/page_alloc.h"
 #include "core/proc/proc0.h"
+#include "core/proc/proc_switch.h"
 #include "core/sched/sched.h"
 #include "core/vm/vm.h"
 #include "fork/fork.h"
@@ -118,11 +121,20 @@ TEST_CASE("fork1: at maxproc it fails with EAGAIN and rolls the count back",
   setup();
   Baseline b;
   const u32 saved = maxproc;
-  maxproc = __atomic_load_n(&nprocs, __ATOMIC_RELAXED);  // table full now
-  const u64 full_before = fork_counters.table_full;
+  // The seed refuses when the count with the new process reaches maxproc
+  // (tnprocs >= maxproc): one below it, one fork fits and the next does not.
+  maxproc = b.procs + 2;
   i64 rv[2];
+  Result<void> first = fork1(curlwp(), 0, kSigChld, 0, 0, exit_with, nullptr, rv, nullptr);
+  const i64 first_pid = first.ok() ? rv[0] : 0;
+  const u64 full_before = fork_counters.table_full;
   Result<void> r = fork1(curlwp(), 0, kSigChld, 0, 0, exit_with, nullptr, rv, nullptr);
+  const i64 second_pid = r.ok() ? rv[0] : 0;
   maxproc = saved;
+  int status;
+  if (first_pid) REQUIRE(reap(curproc(), first_pid, &status) == first_pid);
+  if (second_pid) REQUIRE(reap(curproc(), second_pid, &status) == second_pid);
+  REQUIRE(first.ok());
   REQUIRE_FALSE(r.ok());
   REQUIRE(r.error() == Error::Again);
   REQUIRE(fork_counters.table_full == full_before + 1);
@@ -473,4 +485,254 @@ TEST_CASE("COW reference counts through fork, write and exit", "[fork][vm]") {
   // The child exits: its page goes.
   finish(h);
   drop_vmspace(p, vm);
+}
+
+// ---- process lifecycle: counts until reaped, orphans, exit's teardown ----
+
+namespace {
+bool is_zombie(Proc* c) {
+  MutexGuard g(proc_lock);
+  return c->p_stat == ProcStat::SZOMB;
+}
+
+// Forks children that exit at once and are not waited for, each left to
+// become a zombie before the next fork, until fork fails or `cap` children.
+// Returns how many were forked; their pids in pids; *eagain: fork said EAGAIN.
+unsigned fork_zombies(unsigned cap, i64* pids, bool* eagain) {
+  *eagain = false;
+  unsigned n = 0;
+  while (n < cap) {
+    i64 rv[2];
+    Proc* c = nullptr;
+    Result<void> r = fork1(curlwp(), 0, kSigChld, 0, 0, exit_with, nullptr, rv, &c);
+    if (!r.ok()) {
+      *eagain = r.error() == Error::Again;
+      break;
+    }
+    pids[n++] = rv[0];
+    while (!is_zombie(c)) sleep_ns(1'000'000);
+  }
+  return n;
+}
+
+void reap_all(const i64* pids, unsigned n) {
+  for (unsigned i = 0; i < n; i++) {
+    int status;
+    REQUIRE(reap(curproc(), pids[i], &status) == pids[i]);
+  }
+}
+}  // namespace
+
+TEST_CASE("zombies count against maxproc until they are reaped (NetBSD proc_free)",
+          "[fork][exit]") {
+  setup();
+  Baseline b;
+  const u32 saved = maxproc;
+  constexpr unsigned kRoom = 5;
+  maxproc = b.procs + 1 + kRoom;  // room for kRoom more processes
+  i64 pids[4 * kRoom];
+  bool eagain;
+  const unsigned n = fork_zombies(4 * kRoom, pids, &eagain);
+  const u32 procs_with_zombies = __atomic_load_n(&nprocs, __ATOMIC_RELAXED);
+  maxproc = saved;
+  reap_all(pids, n);
+  REQUIRE(n == kRoom);
+  REQUIRE(eagain);
+  REQUIRE(procs_with_zombies == b.procs + kRoom);
+  Baseline after;
+  REQUIRE(after.procs == b.procs);
+  REQUIRE(after.root_count == b.root_count);
+  REQUIRE(after.lwps == b.lwps);
+  REQUIRE(fork_and_wait(0, 0) == 0);  // reaped: forks succeed again
+}
+
+TEST_CASE("zombies count against RLIMIT_NPROC of their uid until they are reaped",
+          "[fork][exit]") {
+  setup();
+  Proc* p = curproc();
+  Plimit* saved_limit = p->p_limit;
+  REQUIRE(lim_privatize(&p->p_limit).ok());
+  constexpr unsigned kLimit = 3;
+  p->p_limit->limits[kRlimitNproc].cur = kLimit;
+  // The parent forks as uid 1001 (not counted itself: it is proc0): kLimit
+  // children of that uid fit, then EAGAIN, zombies or not.
+  Cred* root = p->p_cred;
+  Cred* user = MUST(cred_create_root());
+  user->uid = user->euid = Uid{1001};
+  p->p_cred = user;
+  i64 pids[4 * kLimit];
+  bool eagain;
+  const unsigned n = fork_zombies(4 * kLimit, pids, &eagain);
+  const i64 user_count = chgproccnt(Uid{1001}, 0);
+  p->p_cred = root;
+  reap_all(pids, n);
+  const i64 user_after = chgproccnt(Uid{1001}, 0);
+  p->p_cred = user;
+  i64 more[1];
+  bool eagain2;
+  const unsigned again = fork_zombies(1, more, &eagain2);
+  p->p_cred = root;
+  reap_all(more, again);
+  cred_release(user);
+  lim_free(p->p_limit);
+  p->p_limit = saved_limit;
+  REQUIRE(n == kLimit);
+  REQUIRE(eagain);
+  REQUIRE(user_count == kLimit);
+  REQUIRE(user_after == 0);
+  REQUIRE(again == 1);  // reaped: the uid may fork again
+}
+
+namespace {
+std::atomic<Proc*> g_tick_parent{nullptr};
+std::atomic<unsigned> g_ticks{0}, g_stale_reloads{0};
+thread_local bool t_in_tick = false;
+
+// A timer tick taken the moment interrupts come back on, in a child of
+// g_tick_parent: the scheduler switches the thread out and back in
+// (proc_switch, the real switch-in path). Loading a user space onto a hart
+// that had already left it for the kernel map is the bug: exit1 is about to
+// destroy that space. The test counts it and takes the space off again, so
+// it reports instead of tripping pmap_destroy's assertion.
+void tick_on_irq_enable() {
+  if (t_in_tick) return;  // curlwp() itself turns interrupts off and on
+  t_in_tick = true;
+  Lwp* l = curlwp();
+  Proc* parent = g_tick_parent.load();
+  if (parent && l && l->proc && l->proc->p_pptr == parent) {
+    g_ticks++;
+    hal::Pmap* before = hal::host::loaded_pmap();
+    proc_switch(l, l);
+    if (!before && hal::host::loaded_pmap()) {
+      g_stale_reloads++;
+      vmspace_activate(nullptr);
+    }
+  }
+  t_in_tick = false;
+}
+}  // namespace
+
+TEST_CASE("exit_preempted_between_kernel_map_and_vmspace_release: a tick in exit's "
+          "teardown does not reload the dying address space", "[fork][exit]") {
+  setup();
+  Proc* p = curproc();
+  VmSpace* vm = MUST(vmspace_create());
+  const uptr va = MUST(vm_map_anon(vm, 0x300000, kPageSize, Prot::Read | Prot::Write | Prot::User,
+                                   MapShare::Private, true));
+  REQUIRE(vm_fault(vm, va, Access::Write).ok());
+  p->p_vmspace = vm;  // the children get copies: each exit tears one down
+  g_ticks = 0;
+  g_stale_reloads = 0;
+  g_tick_parent = p;
+  hal::host::set_irq_enable_hook(tick_on_irq_enable);
+  for (int i = 0; i < 20; i++) REQUIRE(fork_and_wait(0, 0) == 0);
+  hal::host::set_irq_enable_hook(nullptr);
+  g_tick_parent = nullptr;
+  drop_vmspace(p, vm);
+  REQUIRE(g_ticks > 20);  // the ticks did happen, in the children
+  REQUIRE(g_stale_reloads == 0);
+}
+
+namespace {
+void orphan_body(void* arg) {
+  // Lives until told to go, then exits (after its parent has exited).
+  auto* go = static_cast<std::atomic<bool>*>(arg);
+  while (!go->load()) sleep_ns(1'000'000);
+  exit1(curlwp(), 7, 0);
+}
+struct OrphanMaker {
+  std::atomic<bool>* go;
+  Proc* orphan = nullptr;
+  i64 orphan_pid = 0;
+};
+void orphan_parent(void* arg) {
+  auto* m = static_cast<OrphanMaker*>(arg);
+  i64 rv[2];
+  // A clone child whose exit signal is SIGUSR1, not SIGCHLD.
+  MUST(fork1(curlwp(), 0, kSigUsr1, 0, 0, orphan_body, m->go, rv, &m->orphan));
+  m->orphan_pid = rv[0];
+  exit1(curlwp(), 0, 0);
+}
+}  // namespace
+
+TEST_CASE("an orphan goes to init with SIGCHLD as its exit signal (NetBSD proc_reparent)",
+          "[fork][exit]") {
+  setup();
+  Proc* p = curproc();
+  Proc* saved_init = initproc;
+  initproc = p;  // the test is init: the orphan comes to it
+  std::atomic<bool> go{false};
+  OrphanMaker m{&go};
+  i64 rv[2];
+  REQUIRE(fork1(curlwp(), 0, kSigChld, 0, 0, orphan_parent, &m, rv, nullptr).ok());
+  int status;
+  REQUIRE(reap(p, rv[0], &status) == rv[0]);  // the parent is gone
+  REQUIRE(m.orphan != nullptr);
+  Proc* pptr;
+  int exitsig;
+  {
+    MutexGuard g(proc_lock);
+    pptr = m.orphan->p_pptr;
+    exitsig = m.orphan->p_exitsig;
+  }
+  const u64 pending_before = p->p_sigpend;
+  go = true;
+  while (!is_zombie(m.orphan)) sleep_ns(1'000'000);
+  const u64 posted = p->p_sigpend & ~pending_before;
+  p->p_sigpend = pending_before;  // a SIGUSR1 here would end our waits
+  // init's wait4(-1, .., 0) reaps it (a SIGUSR1 child needs __WCLONE).
+  Result<i64> w = do_wait4(p, -1, kWaitNoHang, &status);
+  if (!(w.ok() && w.value() == m.orphan_pid))
+    (void)do_wait4(p, i32(m.orphan_pid), kWaitAll, &status);  // clean up
+  initproc = saved_init;
+  REQUIRE(pptr == p);
+  REQUIRE(exitsig == kSigChld);
+  REQUIRE(w.ok());
+  REQUIRE(w.value() == m.orphan_pid);
+  REQUIRE(status == w_exitcode(7, 0));
+  // init heard SIGCHLD, not SIGUSR1 (which would have killed it).
+  REQUIRE_FALSE((posted & (u64(1) << (kSigUsr1 - 1))));
+}
+
+namespace {
+struct PriorityProbe {
+  unsigned parent = 0, child = 0;
+};
+void user_mode_exits(hal::UserFrame*) { exit1(curlwp(), 0, 0); }
+void fork_user_child(void* arg) {
+  auto* probe = static_cast<PriorityProbe*>(arg);
+  probe->parent = curlwp()->priority;
+  Proc* p = curproc();
+  p->p_sflag |= PS_STOPFORK;  // look at the child before it runs
+  i64 rv[2];
+  Proc* c = nullptr;
+  MUST(fork1(curlwp(), 0, kSigChld, 0, 0, nullptr, nullptr, rv, &c));
+  p->p_sflag &= ~PS_STOPFORK;
+  probe->child = c->p_lwp->priority;
+  {
+    MutexGuard g(proc_lock);
+    c->p_stat = ProcStat::SACTIVE;
+    p->p_nstopchild--;
+  }
+  c->p_lwp->state = LwpState::LSIDL;
+  sched_setrunnable(c->p_lwp);
+  int status;
+  MUST(do_wait4(p, i32(rv[0]), 0, &status));
+  exit1(curlwp(), 0, 0);
+}
+}  // namespace
+
+TEST_CASE("user_lwps_at_kernel_priority: a child returning to user mode runs at kPriUser",
+          "[fork][sched]") {
+  setup();
+  hal::host::set_user_mode_hook(user_mode_exits);
+  PriorityProbe probe;
+  // A kernel-function process (kernel priority) forks a user child.
+  i64 rv[2];
+  REQUIRE(fork1(curlwp(), 0, kSigChld, 0, 0, fork_user_child, &probe, rv, nullptr).ok());
+  int status;
+  REQUIRE(reap(curproc(), rv[0], &status) == rv[0]);
+  hal::host::set_user_mode_hook(nullptr);
+  REQUIRE(probe.parent == kPriKernel);  // kernel function children keep theirs
+  REQUIRE(probe.child == kPriUser);
 }
