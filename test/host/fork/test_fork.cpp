@@ -5,7 +5,9 @@
 
 #include <atomic>
 
+#include "core/proc/exec.h"
 #include "core/proc/exit.h"
+#include "core/fs/file_initrd.h"
 #include "core/fs/filedesc.h"
 #include "core/vm/heap.h"
 #include "core/vm/page_alloc.h"
@@ -16,6 +18,7 @@
 #include "fork/fork.h"
 #include "hal/host/hal_host.h"
 #include "hal/pmap.h"
+#include "test/host/file_test_util.h"
 #include "test/host/sched_machine.h"
 
 using namespace tine;
@@ -735,4 +738,51 @@ TEST_CASE("user_lwps_at_kernel_priority: a child returning to user mode runs at 
   hal::host::set_user_mode_hook(nullptr);
   REQUIRE(probe.parent == kPriKernel);  // kernel function children keep theirs
   REQUIRE(probe.child == kPriUser);
+}
+
+namespace {
+struct ExecProbe {
+  bool ok = false;
+  unsigned before = 0, after = 0;
+};
+void exec_then_exit(void* arg) {
+  auto* probe = static_cast<ExecProbe*>(arg);
+  probe->before = curlwp()->priority;
+  const char* argv[] = {"/bin/exit-static", nullptr};
+  probe->ok = exec_kernel(curlwp(), "/bin/exit-static", argv, nullptr).ok();
+  probe->after = curlwp()->priority;
+  exit1(curlwp(), 0, 0);
+}
+std::vector<u8> read_file(const char* name) {
+  std::vector<u8> bytes;
+  FILE* f = std::fopen(name, "rb");
+  if (!f) return bytes;
+  u8 chunk[4096];
+  size_t n;
+  while ((n = std::fread(chunk, 1, sizeof chunk, f)) > 0) bytes.insert(bytes.end(), chunk, chunk + n);
+  std::fclose(f);
+  return bytes;
+}
+}  // namespace
+
+TEST_CASE("user_lwps_at_kernel_priority: exec makes a kernel-function process (init) "
+          "run at kPriUser", "[fork][exec][sched]") {
+  setup();
+  const std::vector<u8> elf = read_file("elf/exit-static");  // the tests run in test/data
+  REQUIRE(!elf.empty());
+  const std::vector<u8> cpio =
+      test::CpioBuilder()
+          .dir("bin")
+          .file("bin/exit-static", std::string(elf.begin(), elf.end()))
+          .finish();
+  initrd_set_archive(cpio.data(), cpio.size());
+  ExecProbe probe;
+  i64 rv[2];
+  REQUIRE(fork1(curlwp(), 0, kSigChld, 0, 0, exec_then_exit, &probe, rv, nullptr).ok());
+  int status;
+  REQUIRE(reap(curproc(), rv[0], &status) == rv[0]);
+  initrd_set_archive(nullptr, 0);
+  REQUIRE(probe.ok);
+  REQUIRE(probe.before == kPriKernel);
+  REQUIRE(probe.after == kPriUser);
 }
