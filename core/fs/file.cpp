@@ -12,7 +12,7 @@ FileInterruptCheck g_interrupt_check = nullptr;  // atomic; set once at boot
 }  // namespace
 
 Result<File*> file_create(const FileOps* ops, int flags, void* data) {
-  KASSERT(ops && ops->read && ops->write && ops->close);
+  KASSERT(ops && ops->read && ops->write && ops->close && ops->stat);
   void* mem = kmalloc(sizeof(File));
   if (!mem) return Error::NoMem;
   // O_CLOEXEC is a descriptor flag; keep it off the shared File.
@@ -34,6 +34,28 @@ void file_release(File* f) {
   f->~File();
   kfree(f);
   __atomic_sub_fetch(&g_live_files, 1, __ATOMIC_RELAXED);
+}
+
+int file_flags(const File& f) {
+  KASSERT(f.magic == File::kMagic);
+  return __atomic_load_n(&f.flags, __ATOMIC_RELAXED);
+}
+
+Result<void> file_set_flags(File& f, int flags) {
+  KASSERT(f.magic == File::kMagic);
+  // Linux's SETFL_MASK bits beyond what Tine implements: O_DIRECT,
+  // O_NOATIME, FASYNC (asm-generic 040000, 01000000, 020000).
+  constexpr int kUnsupported = 040000 | 01000000 | 020000;
+  if (flags & kUnsupported) return Error::Inval;
+  int old = __atomic_load_n(&f.flags, __ATOMIC_RELAXED);
+  int want;
+  // Linux serialises F_SETFL under f_lock; a compare-and-swap does the
+  // same here: the last F_SETFL wins whole, the access mode never moves.
+  do {
+    want = (old & ~kOSetFlMask) | (flags & kOSetFlMask);
+  } while (!__atomic_compare_exchange_n(&f.flags, &old, want, true, __ATOMIC_RELAXED,
+                                        __ATOMIC_RELAXED));
+  return ok();
 }
 
 Result<size_t> file_read(File& f, uptr user_buf, size_t n) {

@@ -35,6 +35,28 @@ inline constexpr int kOLargeFile = 0100000;
 inline constexpr int kODirectory = 0200000;
 inline constexpr int kONoFollow = 0400000;
 inline constexpr int kOCloExec = 02000000;
+// The status flags fcntl(F_SETFL) may change (Linux's SETFL_MASK, less
+// O_DIRECT, O_NOATIME and FASYNC, which Tine does not implement).
+inline constexpr int kOSetFlMask = kOAppend | kONonBlock;
+
+// What fstat reports of a File: the fields of Linux's struct stat that
+// mean something here (core/fs/stat.h lays them out for user space).
+struct FileStat {
+  u64 dev = 0;
+  u64 ino = 0;
+  u32 mode = 0;  // type and permission bits, the st_mode encoding
+  u32 nlink = 1;
+  u64 rdev = 0;
+  i64 size = 0;
+  i32 blksize = 4096;
+};
+
+// File type bits of FileStat::mode (Linux's S_IF*).
+inline constexpr u32 kSIfMt = 0170000;
+inline constexpr u32 kSIfIfo = 0010000;
+inline constexpr u32 kSIfChr = 0020000;
+inline constexpr u32 kSIfDir = 0040000;
+inline constexpr u32 kSIfReg = 0100000;
 
 struct File;
 
@@ -47,6 +69,11 @@ struct FileOps {
   Result<size_t> (*write)(File& f, uptr user_buf, size_t n);
   // The last reference went: free the backend's state. Cannot fail.
   void (*close)(File& f);
+  // Fills what fstat reports. Cannot fail.
+  void (*stat)(File& f, FileStat& st);
+  // Whether the File has an offset lseek may move (a regular file or
+  // directory); pipes and ttys have none, and lseek says ESPIPE.
+  bool seekable;
 };
 
 struct File {
@@ -54,8 +81,9 @@ struct File {
   u32 magic = kMagic;
   RefCount refs;  // descriptor slots and syscalls in flight
   const FileOps* ops;
-  // The access mode and status flags it was opened with; never O_CLOEXEC,
-  // which belongs to the descriptor. Fixed after creation.
+  // The access mode and status flags (atomic: read with file_flags). The
+  // access mode is fixed at creation; fcntl(F_SETFL) changes the
+  // kOSetFlMask bits. Never O_CLOEXEC, which belongs to the descriptor.
   int flags;
   void* data;  // the backend's, fixed after creation
   // Guards offset, and serialises reads that use it, so two readers of one
@@ -66,12 +94,16 @@ struct File {
   File(const FileOps* o, int fl, void* d) : ops(o), flags(fl), data(d) {}
 
   bool readable() const {
-    int m = flags & kOAccMode;
+    int m = __atomic_load_n(&flags, __ATOMIC_RELAXED) & kOAccMode;
     return m == kORdOnly || m == kORdWr;
   }
   bool writable() const {
-    int m = flags & kOAccMode;
+    int m = __atomic_load_n(&flags, __ATOMIC_RELAXED) & kOAccMode;
     return m == kOWrOnly || m == kORdWr;
+  }
+  // O_NONBLOCK as of now: another process sharing the File may change it.
+  bool nonblocking() const {
+    return (__atomic_load_n(&flags, __ATOMIC_RELAXED) & kONonBlock) != 0;
   }
 };
 
@@ -81,6 +113,14 @@ Result<File*> file_create(const FileOps* ops, int flags, void* data);
 void file_hold(File* f);
 // Drops a reference; the last one closes and frees the File.
 void file_release(File* f);
+
+// The access mode and status flags (fcntl F_GETFL).
+int file_flags(const File& f);
+// fcntl(F_SETFL): the kOSetFlMask bits of f's flags become those of
+// `flags`; other bits of `flags` are ignored, as Linux ignores them, except
+// status flags Tine does not implement (O_DIRECT, O_NOATIME, FASYNC):
+// asking for one is Error::Inval rather than silently not done.
+Result<void> file_set_flags(File& f, int flags);
 
 // Access-checked I/O: Error::BadF if the File was not opened for it, 0 for
 // n == 0, else the backend's answer.

@@ -14,6 +14,8 @@ namespace {
 // stack, and a copy never spans more than one user page anyway.
 constexpr size_t kChunk = 256;
 constexpr u64 kPollNs = 10'000'000;  // 10 ms between polls of an idle input
+constexpr u64 kConsoleDev = 0x6;     // fstat's st_dev and st_ino: a "devtmpfs"
+constexpr u64 kConsoleIno = 5;       // node of its own
 
 // One reader at a time takes bytes from the input: the UART's data register
 // is read-destructive, and two harts polling it could each see "ready" for
@@ -43,7 +45,7 @@ size_t drain_input_locked(char* buf, size_t max) REQUIRES(g_input_lock) {
   return got;
 }
 
-Result<size_t> console_read(File&, uptr user_buf, size_t n) {
+Result<size_t> console_read(File& f, uptr user_buf, size_t n) {
   char buf[kChunk];
   size_t want = min(n, kChunk);
   size_t got;
@@ -52,6 +54,7 @@ Result<size_t> console_read(File&, uptr user_buf, size_t n) {
     for (;;) {
       got = drain_input_locked(buf, want);
       if (got > 0) break;
+      if (f.nonblocking()) return Error::Again;  // a tty's O_NONBLOCK read
       if (file_interrupted()) return Error::Intr;
       sleep_ns(kPollNs);
     }
@@ -78,11 +81,25 @@ Result<size_t> console_write_op(File&, uptr user_buf, size_t n) {
 
 void console_close(File&) {}  // nothing of its own to free
 
+// As Linux's /dev/console: a character device 5:1 (st_rdev in the kernel's
+// encoding, major << 8 | minor), mode 0620, size 0, a 1 KiB block.
+void console_stat(File&, FileStat& st) {
+  st.dev = kConsoleDev;
+  st.ino = kConsoleIno;
+  st.mode = kSIfChr | 0620;
+  st.nlink = 1;
+  st.rdev = (5 << 8) | 1;
+  st.size = 0;
+  st.blksize = 1024;
+}
+
 const FileOps kConsoleOps = {
     .name = "console",
     .read = console_read,
     .write = console_write_op,
     .close = console_close,
+    .stat = console_stat,
+    .seekable = false,  // a tty: lseek is ESPIPE
 };
 
 }  // namespace

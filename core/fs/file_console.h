@@ -14,7 +14,9 @@ namespace tine {
 // read: like a tty in raw mode with echo: waits (polling hal::console_getc
 // every 10 ms) until at least one byte is there, then returns what is
 // waiting, up to n. '\r' reads as '\n'; typed bytes are echoed, and DEL or
-// backspace echo as "\b \b" so a line can be edited on a terminal.
+// backspace echo as "\b \b" so a line can be edited on a terminal. With
+// O_NONBLOCK (fcntl F_SETFL) a read with nothing typed is Error::Again.
+// Not seekable (lseek: ESPIPE); fstat says S_IFCHR.
 Result<File*> console_file_open(int flags);
 
 }  // namespace tine

@@ -100,10 +100,37 @@ Result<CpioFile> walk(const char* base, const char* path, char* out, bool* paren
 // allocation (for openat relative to a directory).
 struct InitrdNode {
   bool dir;
+  u32 mode;  // as stored in the archive, type bits included
   const u8* data;
   size_t size;
   char* path;
 };
+
+constexpr u64 kInitrdDev = 0x1;  // fstat's st_dev of every initrd node
+
+// An inode number for a normalised path: the archive's own numbers are not
+// unique across two archives, and a directory implied by its entries has
+// none. FNV-1a, so two opens of one path agree, as two opens of one file
+// do on Linux.
+u64 path_ino(const char* path) {
+  u64 h = 0xcbf29ce484222325ull;
+  for (const char* c = path; *c; c++) {
+    h ^= u8(*c);
+    h *= 0x100000001b3ull;
+  }
+  return (h >> 1) | 1;  // positive as an ino_t, never 0
+}
+
+void fill_stat(FileStat& st, const char* norm_path, u32 mode, size_t size) {
+  bool dir = (mode & kSIfMt) == kSIfDir;
+  st.dev = kInitrdDev;
+  st.ino = path_ino(norm_path);
+  st.mode = mode;
+  st.nlink = dir ? 2 : 1;
+  st.rdev = 0;
+  st.size = dir ? 0 : i64(size);
+  st.blksize = i32(kPageSize);
+}
 
 InitrdNode& node_of(File& f) { return *static_cast<InitrdNode*>(f.data); }
 
@@ -127,11 +154,18 @@ Result<size_t> initrd_write(File&, uptr, size_t) { return Error::BadF; }
 
 void initrd_close(File& f) { kfree(f.data); }
 
+void initrd_stat(File& f, FileStat& st) {
+  InitrdNode& node = node_of(f);
+  fill_stat(st, node.path + 1, node.mode, node.size);  // path without its '/'
+}
+
 const FileOps kInitrdOps = {
     .name = "initrd",
     .read = initrd_read,
     .write = initrd_write,
     .close = initrd_close,
+    .stat = initrd_stat,
+    .seekable = true,
 };
 
 // Buffers a kernel stack should not carry.
@@ -184,14 +218,28 @@ Result<File*> initrd_open(const char* base, const char* path, int flags) {
   auto* node = static_cast<InitrdNode*>(kmalloc(sizeof(InitrdNode) + plen + 2));
   if (!node) return Error::NoMem;
   node->dir = e.is_dir();
+  node->mode = e.mode;
   node->data = e.data;
   node->size = e.size;
   node->path = reinterpret_cast<char*>(node + 1);
   node->path[0] = '/';
   memcpy(node->path + 1, norm.p, plen + 1);
-  Result<File*> f = file_create(&kInitrdOps, flags & ~(kOCreat | kOExcl | kOTrunc), node);
+  // What F_GETFL reports: as Linux's do_dentry_open, without the flags that
+  // only acted at open; with O_LARGEFILE, which a 64-bit Linux forces on
+  // (force_o_largefile).
+  int kept = (flags & ~(kOCreat | kOExcl | kONoCtty | kOTrunc)) | kOLargeFile;
+  Result<File*> f = file_create(&kInitrdOps, kept, node);
   if (!f.ok()) kfree(node);
   return f;
+}
+
+Result<void> initrd_stat_path(const char* base, const char* path, FileStat& st) {
+  PathBuf norm;
+  if (!norm.p) return Error::NoMem;
+  bool parent_ok;
+  CpioFile e = TRY(walk(base, path, norm.p, &parent_ok));
+  fill_stat(st, norm.p, e.mode, e.size);
+  return ok();
 }
 
 const char* initrd_dir_path(File* f) {

@@ -43,6 +43,14 @@ Result<CpioFile> initrd_lookup(const char* base, const char* path);
 // Error::NotDir. Reading a directory is Error::IsDir. One reference.
 Result<File*> initrd_open(const char* base, const char* path, int flags);
 
+// An open initrd File is seekable (lseek) and reports through fstat the
+// archive's mode, the file's size, one link (two for a directory), and an
+// inode number derived from its path, so it is the same for every open of
+// one path and for initrd_stat_path below.
+
+// stat(2) of a path, resolved as initrd_lookup does (errors alike), into st.
+Result<void> initrd_stat_path(const char* base, const char* path, FileStat& st);
+
 // The absolute path of an initrd directory File (for openat's dirfd), or
 // nullptr if f is something else. Valid while f is held.
 const char* initrd_dir_path(File* f);

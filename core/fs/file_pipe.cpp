@@ -13,6 +13,8 @@ namespace {
 
 static_assert(kPipeBuf <= kPipeSize);
 
+constexpr u64 kPipeDev = 0xc;  // fstat's st_dev of every pipe (one "pipefs")
+
 // Both ends' Files point at one Pipe. The lock is held across copyin and
 // copyout (as Linux's pipe->mutex), so bytes leave the ring only once they
 // reached the reader: a fault loses nothing.
@@ -32,9 +34,13 @@ struct Pipe {
   // writers == 0 under the lock would free the Mutex while the other
   // closer may still be inside its unlock().
   RefCount refs{2};
+  u64 ino;  // fstat's st_ino, the same for both ends; fixed
 
-  explicit Pipe(u8* r) : ring(r) {}
+  Pipe(u8* r, u64 i) : ring(r), ino(i) {}
 };
+
+// Pipe inode numbers, one per pipe (atomic), as Linux's pipefs hands out.
+u64 g_next_pipe_ino = 1;
 
 Pipe& pipe_of(File& f) { return *static_cast<Pipe*>(f.data); }
 
@@ -70,6 +76,7 @@ Result<size_t> pipe_read(File& f, uptr user_buf, size_t n) {
   MutexGuard g(p.lock);
   while (p.count == 0) {
     if (p.writers == 0) return size_t{0};  // end of file
+    if (f.nonblocking()) return Error::Again;
     if (!pipe_wait(p.can_read, p.lock)) return Error::Intr;
   }
   size_t want = min(n, p.count);
@@ -98,6 +105,12 @@ Result<size_t> pipe_write(File& f, uptr user_buf, size_t n) {
     // A small write waits for room for all of it, so it lands in one piece.
     size_t need = n <= kPipeBuf ? n - done : 1;
     if (room < need) {
+      // O_NONBLOCK: what went in so far, or EAGAIN; a small write still
+      // goes in whole or not at all (Linux pipe_write).
+      if (f.nonblocking()) {
+        if (done > 0) return done;
+        return Error::Again;
+      }
       if (!pipe_wait(p.can_write, p.lock)) {
         if (done > 0) return done;
         return Error::Intr;
@@ -150,11 +163,24 @@ void pipe_close(File& f) {
   pipe_drop(&p);
 }
 
+// As Linux's pipefs: a FIFO owned by its creator with mode 0600, size 0
+// (the bytes in the ring are not a size), a page as the preferred block.
+void pipe_stat(File& f, FileStat& st) {
+  st.dev = kPipeDev;
+  st.ino = pipe_of(f).ino;
+  st.mode = kSIfIfo | 0600;
+  st.nlink = 1;
+  st.size = 0;
+  st.blksize = i32(kPageSize);
+}
+
 const FileOps kPipeOps = {
     .name = "pipe",
     .read = pipe_read,
     .write = pipe_write,
     .close = pipe_close,
+    .stat = pipe_stat,
+    .seekable = false,
 };
 
 }  // namespace
@@ -167,7 +193,7 @@ Result<PipeEnds> pipe_create() {
     kfree(ring);
     return Error::NoMem;
   }
-  Pipe* p = new (mem) Pipe(ring);
+  Pipe* p = new (mem) Pipe(ring, __atomic_fetch_add(&g_next_pipe_ino, 1, __ATOMIC_RELAXED));
   Result<File*> r = file_create(&kPipeOps, kORdOnly, p);
   if (!r.ok()) {
     free_pipe(p);

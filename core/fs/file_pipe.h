@@ -24,6 +24,11 @@ struct PipeEnds {
 // at once, waiting for room for all of it); with no reader left it fails
 // with Error::Pipe, or returns the count already written. Tine sends no
 // SIGPIPE: the writer just sees EPIPE, as with SIGPIPE ignored.
+// With O_NONBLOCK on the end (pipe2 or fcntl F_SETFL, checked at each
+// call): a read of an empty pipe that still has a writer, and a write that
+// would wait for room, fail with Error::Again instead (or return the count
+// already written).
+// Neither end is seekable (lseek: ESPIPE); fstat says S_IFIFO.
 Result<PipeEnds> pipe_create();
 
 }  // namespace tine

@@ -15,9 +15,9 @@ bool valid_fd(int fd) { return fd >= 0 && fd < kMaxFds; }
 
 void check(FileTable* t) { KASSERT(t && t->magic == FileTable::kMagic); }
 
-// The lowest number neither open nor reserved, or -1.
-int lowest_free_locked(FileTable* t) REQUIRES(t->lock) {
-  for (int fd = 0; fd < kMaxFds; fd++)
+// The lowest number >= from neither open nor reserved, or -1.
+int lowest_free_from_locked(FileTable* t, int from) REQUIRES(t->lock) {
+  for (int fd = from; fd < kMaxFds; fd++)
     if (!t->files[fd] && !(t->reserved & bit(fd))) return fd;
   return -1;
 }
@@ -98,7 +98,7 @@ Result<int> fd_install(FileTable* t, File* f, bool cloexec) {
 Result<int> fd_alloc(FileTable* t) {
   check(t);
   MutexGuard g(t->lock);
-  int fd = lowest_free_locked(t);
+  int fd = lowest_free_from_locked(t, 0);
   if (fd < 0) return Error::MFile;
   t->reserved |= bit(fd);
   return fd;
@@ -146,17 +146,43 @@ Result<void> fd_close(FileTable* t, int fd) {
   return ok();
 }
 
-Result<int> fd_dup(FileTable* t, int oldfd) {
+Result<int> fd_dup(FileTable* t, int oldfd) { return fd_dup_min(t, oldfd, 0, false); }
+
+Result<int> fd_dup_min(FileTable* t, int oldfd, unsigned minfd, bool cloexec) {
   check(t);
   if (!valid_fd(oldfd)) return Error::BadF;
   MutexGuard g(t->lock);
   File* f = t->files[oldfd];
   if (!f) return Error::BadF;
-  int fd = lowest_free_locked(t);
+  // Linux's f_dupfd: a start at or past RLIMIT_NOFILE (here the table's
+  // size) is EINVAL, a full range EMFILE.
+  if (minfd >= unsigned(kMaxFds)) return Error::Inval;
+  int fd = lowest_free_from_locked(t, int(minfd));
   if (fd < 0) return Error::MFile;
   file_hold(f);
-  t->files[fd] = f;  // cloexec bit already clear: the slot was free
+  t->files[fd] = f;
+  if (cloexec) t->cloexec |= bit(fd);
   return fd;
+}
+
+Result<bool> fd_get_cloexec(FileTable* t, int fd) {
+  check(t);
+  if (!valid_fd(fd)) return Error::BadF;
+  MutexGuard g(t->lock);
+  if (!t->files[fd]) return Error::BadF;
+  return (t->cloexec & bit(fd)) != 0;
+}
+
+Result<void> fd_set_cloexec(FileTable* t, int fd, bool cloexec) {
+  check(t);
+  if (!valid_fd(fd)) return Error::BadF;
+  MutexGuard g(t->lock);
+  if (!t->files[fd]) return Error::BadF;
+  if (cloexec)
+    t->cloexec |= bit(fd);
+  else
+    t->cloexec &= ~bit(fd);
+  return ok();
 }
 
 Result<int> fd_dup3(FileTable* t, int oldfd, int newfd, int flags) {

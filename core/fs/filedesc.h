@@ -55,6 +55,15 @@ Result<void> fd_close(FileTable* t, int fd);  // Error::BadF
 // Lowest free descriptor on the same File, close-on-exec clear.
 // Error::BadF, Error::MFile.
 Result<int> fd_dup(FileTable* t, int oldfd);
+// fcntl F_DUPFD / F_DUPFD_CLOEXEC: the lowest free descriptor >= minfd on
+// the same File. Error::BadF if oldfd is not open, then Error::Inval if
+// minfd is not a descriptor number (minfd is unsigned, as Linux's), then
+// Error::MFile if every number from minfd up is taken.
+Result<int> fd_dup_min(FileTable* t, int oldfd, unsigned minfd, bool cloexec);
+// fcntl F_GETFD / F_SETFD: the descriptor's close-on-exec bit.
+// Error::BadF for an fd that is not open.
+Result<bool> fd_get_cloexec(FileTable* t, int fd);
+Result<void> fd_set_cloexec(FileTable* t, int fd, bool cloexec);
 // Linux dup3: flags other than O_CLOEXEC or oldfd == newfd are Error::Inval;
 // newfd out of range or oldfd not open Error::BadF; newfd reserved by a
 // concurrent fd_alloc Error::Busy. An open newfd is closed first, silently.

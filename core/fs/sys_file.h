@@ -34,9 +34,49 @@ Result<void> sys_close(FileTable* t, int fd);
 Result<int> sys_dup(FileTable* t, int oldfd);
 Result<int> sys_dup3(FileTable* t, int oldfd, int newfd, int flags);
 
-// pipe2(2): flags 0 or O_CLOEXEC (others EINVAL; O_NONBLOCK and O_DIRECT
-// are not supported and say so with EINVAL). fds[0] reads, fds[1] writes.
-// EFAULT if the two ints cannot be copied out; then no descriptor exists.
+// pipe2(2): flags O_CLOEXEC and O_NONBLOCK (others EINVAL; O_DIRECT, which
+// Linux takes for packet mode, is not supported and says so with EINVAL).
+// fds[0] reads, fds[1] writes. EFAULT if the two ints cannot be copied out;
+// then no descriptor exists.
 Result<void> sys_pipe2(FileTable* t, uptr fds, int flags);
+
+// lseek(2) whence values. SEEK_DATA and SEEK_HOLE are not implemented
+// (EINVAL, as Linux answers for a whence it does not know).
+inline constexpr int kSeekSet = 0, kSeekCur = 1, kSeekEnd = 2;
+
+// lseek(2), in Linux's order: EBADF for a bad fd, EINVAL for a whence
+// other than SET/CUR/END, ESPIPE on a pipe or the console, EINVAL if the
+// new offset would be negative or overflows. Moves the offset of the open
+// File, which dup'ed descriptors and forked tables share.
+Result<i64> sys_lseek(FileTable* t, int fd, i64 offset, int whence);
+
+// fcntl(2) commands (asm-generic values) and the one descriptor flag.
+inline constexpr int kFDupFd = 0, kFGetFd = 1, kFSetFd = 2, kFGetFl = 3, kFSetFl = 4,
+                     kFDupFdCloExec = 1030;
+inline constexpr int kFdCloExec = 1;
+
+// fcntl(2): F_DUPFD/F_DUPFD_CLOEXEC (lowest free >= arg, see fd_dup_min),
+// F_GETFD/F_SETFD (FD_CLOEXEC, per descriptor), F_GETFL/F_SETFL (per open
+// File, so shared through dup and fork; see file_set_flags). EBADF for a
+// bad fd before anything else, EINVAL for any other command.
+Result<i64> sys_fcntl(FileTable* t, int fd, int cmd, u64 arg);
+
+// fstat(2): the File's FileStat as a Linux struct stat (core/fs/stat.h)
+// at buf. EBADF, EFAULT.
+Result<void> sys_fstat(FileTable* t, int fd, uptr buf);
+
+// newfstatat(2) flags.
+inline constexpr int kAtSymlinkNoFollow = 0x100, kAtNoAutomount = 0x800,
+                     kAtEmptyPath = 0x1000, kAtStatxSyncType = 0x6000;
+
+// newfstatat(2): a path resolved as sys_openat resolves it, or with
+// AT_EMPTY_PATH and "" the File at dirfd itself (glibc's fstat is this),
+// or the cwd for AT_FDCWD. EINVAL for other flags; ENOENT for "" without
+// AT_EMPTY_PATH; lookup errors as open(2); EFAULT for path or buf.
+// AT_SYMLINK_NOFOLLOW, AT_NO_AUTOMOUNT and the statx sync bits (which
+// Linux accepts here too) change nothing: the initrd
+// has neither symlinks Tine follows nor mount points.
+Result<void> sys_newfstatat(FileTable* t, int dirfd, uptr path, uptr buf, int flags,
+                            const char* cwd = nullptr);
 
 }  // namespace tine

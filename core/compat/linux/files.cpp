@@ -46,6 +46,20 @@ i64 linux_sys_dup3(const SyscallArgs& a) {
 i64 linux_sys_pipe2(const SyscallArgs& a) {
   return syscall_result(sys_pipe2(curproc()->p_fd, a.a[0], int(a.a[1])));
 }
+i64 linux_sys_lseek(const SyscallArgs& a) {
+  return syscall_result(sys_lseek(curproc()->p_fd, int(a.a[0]), i64(a.a[1]), int(a.a[2])));
+}
+i64 linux_sys_fcntl(const SyscallArgs& a) {
+  return syscall_result(sys_fcntl(curproc()->p_fd, int(a.a[0]), int(a.a[1]), a.a[2]));
+}
+i64 linux_sys_fstat(const SyscallArgs& a) {
+  return syscall_result(sys_fstat(curproc()->p_fd, int(a.a[0]), a.a[1]));
+}
+i64 linux_sys_newfstatat(const SyscallArgs& a) {
+  Proc* p = curproc();
+  return syscall_result(sys_newfstatat(p->p_fd, int(a.a[0]), a.a[1], a.a[2], int(a.a[3]),
+                                       p->p_cwdi ? p->p_cwdi->path : nullptr));
+}
 i64 linux_sys_ioctl(const SyscallArgs&) { return errno_of(Error::NotTty); }
 
 }  // namespace tine

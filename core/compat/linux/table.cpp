@@ -14,13 +14,17 @@ struct Table {
   constexpr Table() {
     fns[23] = linux_sys_dup;
     fns[24] = linux_sys_dup3;
+    fns[25] = linux_sys_fcntl;
     fns[29] = linux_sys_ioctl;
     fns[56] = linux_sys_openat;
     fns[57] = linux_sys_close;
     fns[59] = linux_sys_pipe2;
+    fns[62] = linux_sys_lseek;
     fns[63] = linux_sys_read;
     fns[64] = linux_sys_write;
     fns[66] = linux_sys_writev;
+    fns[79] = linux_sys_newfstatat;
+    fns[80] = linux_sys_fstat;
     fns[93] = linux_sys_exit_group;  // exit: one LWP per process, so the same
     fns[94] = linux_sys_exit_group;
     fns[96] = linux_sys_set_tid_address;

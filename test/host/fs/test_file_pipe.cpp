@@ -101,8 +101,9 @@ TEST_CASE("pipe2 flags", "[file][pipe]") {
   {
     Table t;
     int fds[2] = {-1, -1};
-    REQUIRE(sys_pipe2(t, U(fds), kONonBlock).error() == Error::Inval);
     REQUIRE(sys_pipe2(t, U(fds), 1).error() == Error::Inval);
+    REQUIRE(sys_pipe2(t, U(fds), kOAppend).error() == Error::Inval);
+    REQUIRE(sys_pipe2(t, U(fds), 040000).error() == Error::Inval);  // O_DIRECT: not done
     REQUIRE(fds[0] == -1);
     REQUIRE(fd_count(t) == 0);
     REQUIRE(sys_pipe2(t, U(fds), kOCloExec).ok());
