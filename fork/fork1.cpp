@@ -272,7 +272,12 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
   } else {
     hal::user_frame_fork(hal::user_frame_of(l2->stack), hal::user_frame_of(l1->stack),
                          stack, false, 0);
-    hal::fp_save(l2->fp);  // the child starts with the parent's FP registers
+    // The child starts with the parent's FP registers. Saved into the
+    // parent's own copy first: the save marks the live registers clean,
+    // and clean means "l1->fp is current", so the parent's next switch-out
+    // skips the save (saving straight into l2->fp lost the parent's).
+    hal::fp_save(l1->fp);
+    l2->fp = l1->fp;
     l2->entry = child_return;
     l2->arg = l2;
   }

@@ -38,6 +38,13 @@ struct FpState {
   u64 f[32] = {};
   u64 fcsr = 0;
 };
+// Contract: `s` is always the current LWP's own state (curlwp()->fp).
+// Save and restore leave the live registers marked clean, and clean means
+// "the LWP's saved copy equals the live registers", so the next switch-out
+// skips the save. Saving into or restoring from any other buffer breaks
+// that and loses registers (fork copies the parent's saved copy to the
+// child afterwards; exec zeroes the LWP's copy and restores it).
+//
 // Saves the live FPU registers of the hart into `s` if user code changed
 // them since the last save/restore (cheap when it did not).
 void fp_save_if_dirty(FpState& s);

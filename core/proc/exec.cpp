@@ -191,8 +191,18 @@ Result<void> do_exec(Lwp* l, const char* path, Args& args) {
   }
   if (p->p_emul && p->p_emul->proc_exec) p->p_emul->proc_exec(p);
   hal::user_frame_exec(hal::user_frame_of(l->stack), im.entry, sp.value());
-  hal::FpState zero;
-  hal::fp_restore(zero);
+  {
+    // The new image starts with zeroed FP registers and fcsr, and keeps
+    // them: the restore marks them clean, which says the LWP's saved copy
+    // is current, so that copy must be the zeros too (not the old image's
+    // values, which a switch-in would otherwise bring back). Interrupts
+    // off so that a switch-out between the two cannot save the old
+    // registers over the zeros.
+    hal::IrqState s = hal::irq_save();
+    l->fp = hal::FpState{};
+    hal::fp_restore(l->fp);
+    hal::irq_restore(s);
+  }
   l->l_private = 0;
   l->priority = kPriUser;  // a user program now (init was a kernel function)
   return ok();

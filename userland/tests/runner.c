@@ -24,6 +24,7 @@ static const char *const tests[] = {
 	"lifecycle",
 	"bigfork",
 	"forkloop",
+	"fpregs",
 };
 #define NTESTS (int)(sizeof(tests) / sizeof(tests[0]))
 
