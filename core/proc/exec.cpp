@@ -158,6 +158,36 @@ Result<void> do_exec(Lwp* l, const char* path, Args& args) {
     return r.error();
   }
 
+  // Tables this process shares with another (CLONE_FILES, CLONE_SIGHAND)
+  // are unshared first, so that closing the close-on-exec descriptors and
+  // resetting the caught signals below reach this process alone (NetBSD's
+  // execve: fd_unshare, sigactsunshare). Taken before the point of no
+  // return: a failed copy fails the exec and changes nothing.
+  FileTable* own_fd = nullptr;
+  if (p->p_fd && p->p_fd->refs.count() > 1) {
+    Result<FileTable*> c = filetable_copy(p->p_fd);
+    if (!c.ok()) {
+      vmspace_release(vm);
+      return c.error();
+    }
+    own_fd = c.value();
+  }
+  SigActs* own_sigacts = nullptr;
+  bool shares_sigacts;
+  {
+    MutexGuard g(p->p_lock());
+    shares_sigacts = p->p_sigacts->refs.count() > 1;
+  }
+  if (shares_sigacts) {
+    Result<SigActs*> c = sigacts_create();
+    if (!c.ok()) {
+      if (own_fd) filetable_release(own_fd);
+      vmspace_release(vm);
+      return c.error();
+    }
+    own_sigacts = c.value();
+  }
+
   // Point of no return: the old image goes.
   vm_set_brk_base(vm, brk);
   VmSpace* old = p->p_vmspace;
@@ -168,14 +198,27 @@ Result<void> do_exec(Lwp* l, const char* path, Args& args) {
     hal::irq_restore(s);
   }
   if (old) vmspace_release(old);  // a vfork child leaves its parent's intact
+  if (own_fd) {
+    FileTable* shared = p->p_fd;
+    p->p_fd = own_fd;
+    filetable_release(shared);
+  }
   fd_close_on_exec(p->p_fd);
+  SigActs* shared_sigacts = nullptr;
   {
     MutexGuard g(p->p_lock());
+    if (own_sigacts) {
+      // Copied under p_lock, which a CLONE_SIGHAND sharer shares too.
+      for (unsigned i = 0; i < kNsig; i++) own_sigacts->actions[i] = p->p_sigacts->actions[i];
+      shared_sigacts = p->p_sigacts;
+      p->p_sigacts = own_sigacts;
+    }
     // Caught signals revert to the default action (POSIX).
     for (SigAction& a : p->p_sigacts->actions)
       if (a.handler != kSigIgn) a.handler = kSigDfl;
     p->p_flag |= PK_EXEC;
   }
+  if (shared_sigacts) sigacts_release(shared_sigacts);
   const char* base = path;
   for (const char* c = path; *c; c++)
     if (*c == '/') base = c + 1;

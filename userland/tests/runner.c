@@ -25,6 +25,7 @@ static const char *const tests[] = {
 	"bigfork",
 	"forkloop",
 	"fpregs",
+	"exec_shared",
 };
 #define NTESTS (int)(sizeof(tests) / sizeof(tests[0]))
 

@@ -57,6 +57,7 @@ i64 linux_clone(const SyscallArgs& args);
 // The emulation's hooks (struct Emul).
 void linux_proc_fork(Proc* p2, Lwp* l2, Lwp* l1, int flags);
 void linux_child_return(Lwp* l2);
+void linux_proc_exec(Proc* p);
 void linux_lwp_exit(Lwp* l);
 
 }  // namespace tine

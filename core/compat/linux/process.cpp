@@ -75,6 +75,18 @@ void linux_child_return(Lwp* l2) {
   }
 }
 
+// The tid addresses belong to the old image: exec forgets them, as Linux's
+// exec does (mm_release clears clear_child_tid), so that the new image's
+// exit writes no zero at a stale address. (Linux also zeroes the old word
+// when the old address space lives on, shared with CLONE_VM, and wakes its
+// futex; Tine has no futex, and its exec hook runs in the new space.)
+void linux_proc_exec(Proc* p) {
+  if (Lwp* l = p->p_lwp) {
+    l->emul_set_child_tid = 0;
+    l->emul_clear_child_tid = 0;
+  }
+}
+
 void linux_lwp_exit(Lwp* l) {
   // CLONE_CHILD_CLEARTID: zero the word (no futex wake: Tine has no futex).
   if (l->emul_clear_child_tid && l->proc && l->proc->p_vmspace) {

@@ -66,7 +66,7 @@ constexpr Table kTable;
 
 const Emul emul_linux = {
     "linux",        kTable.fns,         kLinuxSyscalls,  linux_proc_fork,
-    linux_child_return, nullptr,        linux_lwp_exit,
+    linux_child_return, linux_proc_exec, linux_lwp_exit,
 };
 
 }  // namespace tine
