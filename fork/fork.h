@@ -32,24 +32,21 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
 // The child's first instructions (fork/child_return.cpp).
 void child_return(void* arg);
 
-// Entry points (fork/sys_fork.cpp).
+// Entry points (fork/sys_fork.cpp), the only doors into fork1 from user
+// space; core/ reaches them through core/proc/fork_doors.h.
 i64 sys_fork(const struct SyscallArgs& args);
 i64 sys_vfork(const struct SyscallArgs& args);      // 4.4BSD: copied VM, parent waits
 i64 sys___vfork14(const struct SyscallArgs& args);  // 3BSD: shared VM, parent waits
 i64 sys___clone(const struct SyscallArgs& args);    // flags, stack
 
-// Maps Linux clone flags to fork1 flags and exit signal, with the seed's
-// refusals. Error::Inval for a refused combination.
+// Maps clone flags (core/proc/clone.h) to fork1 flags and exit signal, with
+// the seed's refusals: sys___clone's one mapping. Error::Inval for a refused
+// combination.
 struct CloneMapping {
   int fork_flags;
   int exitsig;
 };
 Result<CloneMapping> clone_flags_to_fork(u64 clone_flags);
-
-// The vfork hand-off (fork/vfork.cpp): exec or exit of a child started with
-// FORK_PPWAIT wakes exactly the parent LWP waiting for it.
-void vfork_release(Proc* p) REQUIRES(proc_lock);
-void vfork_wait(Lwp* l1) REQUIRES(proc_lock);
 
 // Registered fork hooks (forkhook_establish in NetBSD's kern_fork.c).
 using ForkHook = void (*)(Proc* p1, Proc* p2);

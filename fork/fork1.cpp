@@ -8,6 +8,7 @@
 
 #include "core/lib/console.h"
 #include "core/proc/emul.h"
+#include "core/proc/vfork.h"
 #include "core/fs/filedesc.h"
 #include "core/vm/heap.h"
 #include "core/lib/new.h"

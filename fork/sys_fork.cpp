@@ -1,24 +1,30 @@
-// The seed's entry points: thin shims over fork1() (kern_fork.c).
+// The seed's entry points: thin shims over fork1() (kern_fork.c), and the
+// door table that hands them to core/ (core/proc/fork_doors.h). These four
+// are the only ways from a user program into fork1: the Linux emulation's
+// clone calls them.
+#include "core/proc/clone.h"
 #include "core/proc/emul.h"
+#include "core/proc/fork_doors.h"
 #include "core/sched/sched.h"
 #include "fork/fork.h"
 
 namespace tine {
 
-// Linux clone flag bits (and the seed's CLONE_PID at 0x1000).
-inline constexpr u64 CLONE_CSIGNAL = 0x000000ff;
-inline constexpr u64 CLONE_VM = 0x00000100;
-inline constexpr u64 CLONE_FS = 0x00000200;
-inline constexpr u64 CLONE_FILES = 0x00000400;
-inline constexpr u64 CLONE_SIGHAND = 0x00000800;
-inline constexpr u64 CLONE_PID = 0x00001000;  // Linux: CLONE_PIDFD; the seed wins
-inline constexpr u64 CLONE_PTRACE = 0x00002000;
-inline constexpr u64 CLONE_VFORK = 0x00004000;
-
 namespace {
 i64 fork_result(Result<void> r, const i64* retval) {
   return r.ok() ? retval[0] : -i64(r.error());
 }
+
+// The one clone -> fork1 flag mapping (the seed's sys___clone).
+struct CloneToFork {
+  u64 clone;
+  int fork;
+};
+constexpr CloneToFork kCloneToFork[] = {
+    {kCloneVm, FORK_SHAREVM},        {kCloneFs, FORK_SHARECWD},
+    {kCloneFiles, FORK_SHAREFILES},  {kCloneSighand, FORK_SHARESIGS},
+    {kCloneVfork, FORK_PPWAIT},
+};
 }  // namespace
 
 i64 sys_fork(const SyscallArgs&) {
@@ -44,17 +50,14 @@ i64 sys___vfork14(const SyscallArgs&) {
 Result<CloneMapping> clone_flags_to_fork(u64 clone_flags) {
   // The seed refuses CLONE_PID and CLONE_PTRACE, and (v1.234)
   // CLONE_SIGHAND without CLONE_VM.
-  if (clone_flags & (CLONE_PID | CLONE_PTRACE)) return Error::Inval;
-  if ((clone_flags & CLONE_SIGHAND) && !(clone_flags & CLONE_VM)) return Error::Inval;
+  if (clone_flags & (kClonePid | kClonePtrace)) return Error::Inval;
+  if ((clone_flags & kCloneSighand) && !(clone_flags & kCloneVm)) return Error::Inval;
   CloneMapping m{0, 0};
-  if (clone_flags & CLONE_VM) m.fork_flags |= FORK_SHAREVM;
-  if (clone_flags & CLONE_FS) m.fork_flags |= FORK_SHARECWD;
-  if (clone_flags & CLONE_FILES) m.fork_flags |= FORK_SHAREFILES;
-  if (clone_flags & CLONE_SIGHAND) m.fork_flags |= FORK_SHARESIGS;
-  if (clone_flags & CLONE_VFORK) m.fork_flags |= FORK_PPWAIT;
+  for (const CloneToFork& e : kCloneToFork)
+    if (clone_flags & e.clone) m.fork_flags |= e.fork;
   // The exit signal must be a signal number (0 means none). Linux ignores a
   // bad one; the seed refuses it, and the seed wins.
-  const int sig = int(clone_flags & CLONE_CSIGNAL);
+  const int sig = int(clone_flags & kCloneCsignal);
   if (sig < 0 || sig >= int(kNsig)) return Error::Inval;
   m.exitsig = sig;
   return m;
@@ -68,5 +71,18 @@ i64 sys___clone(const SyscallArgs& args) {
                            nullptr, nullptr, retval, nullptr),
                      retval);
 }
+
+namespace {
+Result<i64> fork_kernel(Lwp* l1, void (*func)(void*), void* arg) {
+  i64 retval[2];
+  TRY(fork1(l1, 0, kSigChld, 0, 0, func, arg, retval, nullptr));
+  return retval[0];
+}
+
+constexpr ForkDoors kDoors = {sys_fork, sys_vfork, sys___vfork14, sys___clone, fork_kernel};
+
+// Installed before kmain (see core/proc/fork_doors.h).
+[[gnu::constructor]] void install_fork_doors() { fork_doors_install(&kDoors); }
+}  // namespace
 
 }  // namespace tine

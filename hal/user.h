@@ -26,6 +26,7 @@ void user_frame_set_return(UserFrame* f, i64 value);
 void user_frame_set_tls(UserFrame* f, uptr tls);
 uptr user_frame_tls(const UserFrame* f);
 uptr user_frame_pc(const UserFrame* f);
+uptr user_frame_sp(const UserFrame* f);
 
 // AT_HWCAP for user programs: the ISA letters the hart offers.
 u64 user_hwcap();

@@ -3,6 +3,7 @@
 #include "core/lib/cmdline.h"
 #include "core/proc/exec.h"
 #include "core/proc/exit.h"
+#include "core/proc/fork_doors.h"
 #include "core/fs/file.h"
 #include "core/fs/file_initrd.h"
 #include "core/proc/proc.h"
@@ -10,7 +11,6 @@
 #include "core/sched/sched.h"
 #include "core/lib/string.h"
 #include "core/proc/syscall.h"
-#include "fork/fork.h"
 #include "hal/user.h"
 
 extern "C" const char initrd_start[], initrd_end[];
@@ -73,9 +73,9 @@ void start_init(const void* loader_initrd, size_t loader_initrd_size) {
   if (loader_initrd && loader_initrd_size) initrd_add_archive(loader_initrd, loader_initrd_size);
   build_init_args();
   syscall_trace = kernel_cmdline().has("strace");
-  i64 retval[2];
-  // init's parent is proc0; it shares nothing but what fork copies.
-  Result<void> r = fork1(g_proc0->p_lwp, 0, kSigChld, 0, 0, init_main, nullptr, retval, nullptr);
+  // init's parent is proc0; it shares nothing but what fork copies. fork/
+  // is above core/: its kernel door (core/proc/fork_doors.h) forks.
+  Result<i64> r = fork_doors().kernel(g_proc0->p_lwp, init_main, nullptr);
   if (!r.ok()) panic("cannot fork init: %s", error_name(r.error()));
 }
 

@@ -2,13 +2,13 @@
 
 #include "core/proc/elf.h"
 #include "core/proc/emul.h"
+#include "core/proc/vfork.h"
 #include "core/fs/filedesc.h"
 #include "core/fs/file_initrd.h"
 #include "core/vm/heap.h"
 #include "core/lib/string.h"
 #include "core/vm/uaccess.h"
 #include "core/vm/vm.h"
-#include "fork/fork.h"
 #include "hal/user.h"
 
 namespace tine {

@@ -1,11 +1,11 @@
 #include "core/proc/exit.h"
 
 #include "core/proc/emul.h"
+#include "core/proc/vfork.h"
 #include "core/fs/filedesc.h"
 #include "core/vm/heap.h"
 #include "core/sched/sched.h"
 #include "core/vm/vm.h"
-#include "fork/fork.h"
 #include "hal/hal.h"
 
 namespace tine {

@@ -68,6 +68,7 @@ struct Lwp : ListLink<RunQueueTag>, ListLink<SleepQueueTag> {
   // Fork hand-over: clone arguments the emulation's fork hook reads.
   u64 emul_clone_flags = 0;
   uptr emul_clone_child_tid = 0;
+  uptr emul_clone_parent_tid = 0;
   uptr emul_clone_tls = 0;
   SleepQueue* join_waiters = nullptr;  // joinable threads: who waits for exit
 };

@@ -44,6 +44,7 @@ void user_frame_set_return(UserFrame* f, i64 v) { f->regs[10] = u64(v); }
 void user_frame_set_tls(UserFrame* f, uptr tls) { f->regs[4] = tls; }
 uptr user_frame_tls(const UserFrame* f) { return f->regs[4]; }
 uptr user_frame_pc(const UserFrame* f) { return f->pc; }
+uptr user_frame_sp(const UserFrame* f) { return f->regs[2]; }
 u64 user_hwcap() { return 0; }
 
 void user_enter(UserFrame* f) {

@@ -52,6 +52,7 @@ void user_frame_set_tls(UserFrame* f, uptr tls) { f->x[riscv::kTp] = tls; }
 
 uptr user_frame_tls(const UserFrame* f) { return f->x[riscv::kTp]; }
 uptr user_frame_pc(const UserFrame* f) { return f->sepc; }
+uptr user_frame_sp(const UserFrame* f) { return f->x[riscv::kSp]; }
 
 u64 user_hwcap() {
   // Linux's riscv hwcap: one bit per single-letter extension (IMAFDC).

@@ -26,6 +26,7 @@ static const char *const tests[] = {
 	"forkloop",
 	"fpregs",
 	"exec_shared",
+	"clone_settid",
 };
 #define NTESTS (int)(sizeof(tests) / sizeof(tests[0]))
 

@@ -1,71 +1,89 @@
-// Linux process syscalls: clone (as NetBSD's linux_sys_clone: it maps
-// flags, refuses what the seed refuses, and does what glibc needs --
-// CHILD_SETTID, CHILD_CLEARTID, PARENT_SETTID, SETTLS -- in the emulation's
-// fork hook and child return), exit, exec, wait, kill, ids and limits.
+// Linux process syscalls: clone (as NetBSD's linux_sys_clone: it decodes
+// clone(2) and goes through the seed's doors; what glibc needs beyond them
+// -- CHILD_SETTID, CHILD_CLEARTID, PARENT_SETTID, SETTLS -- happens in the
+// emulation's fork hook and child return), exit, exec, wait, kill, ids and
+// limits.
 #include "core/compat/linux/linux.h"
 
+#include "core/proc/clone.h"
 #include "core/proc/exec.h"
 #include "core/proc/exit.h"
+#include "core/proc/fork_doors.h"
 #include "core/sched/sched.h"
 #include "core/vm/uaccess.h"
 #include "core/vm/vm.h"
-#include "fork/fork.h"
 #include "hal/user.h"
 
 namespace tine {
 
-// Linux clone flags beyond the seed's (fork/sys_fork.cpp has those).
-constexpr u64 CLONE_PARENT = 0x00008000;
-constexpr u64 CLONE_THREAD = 0x00010000;
-constexpr u64 CLONE_NEWNS = 0x00020000;
-constexpr u64 CLONE_SYSVSEM = 0x00040000;
-constexpr u64 CLONE_SETTLS = 0x00080000;
-constexpr u64 CLONE_PARENT_SETTID = 0x00100000;
-constexpr u64 CLONE_CHILD_CLEARTID = 0x00200000;
-constexpr u64 CLONE_DETACHED = 0x00400000;
-constexpr u64 CLONE_UNTRACED = 0x00800000;
-constexpr u64 CLONE_CHILD_SETTID = 0x01000000;
-// Namespaces and the rest: refused (EINVAL), Tine has none of them.
-constexpr u64 kCloneKnown = 0xff | 0x100 | 0x200 | 0x400 | 0x800 | 0x1000 | 0x2000 |
-                            0x4000 | CLONE_PARENT | CLONE_THREAD | CLONE_SYSVSEM |
-                            CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID |
-                            CLONE_DETACHED | CLONE_UNTRACED | CLONE_CHILD_SETTID;
+namespace {
+// What the emulation handles itself, on top of the seed's flags.
+constexpr u64 kCloneEmulFlags = kCloneSettls | kCloneParentSettid | kCloneChildCleartid |
+                                kCloneChildSettid | kCloneDetached | kCloneUntraced |
+                                kCloneSysvsem;
+// Threads are not supported yet: CLONE_THREAD is refused, as are flags
+// Tine has no notion of (namespaces, CLONE_PARENT).
+constexpr u64 kCloneKnown = kCloneSeedFlags | kCloneEmulFlags;
+}  // namespace
 
+// Picks the seed's door for clone's flags (those of kCloneSeedFlags) and
+// calls it:
+//   SIGCHLD and nothing else            -> sys_fork       (glibc's fork)
+//   CLONE_VFORK|SIGCHLD                 -> sys_vfork      (4.4BSD vfork)
+//   CLONE_VM|CLONE_VFORK|SIGCHLD        -> sys___vfork14  (glibc's vfork)
+//   anything else, or a stack of its own -> sys___clone   (the one mapping)
+// A new stack equal to the caller's own sp is no new stack (glibc's vfork
+// passes sp). The emulation's flags ride along on the parent LWP
+// (emul_clone_*), where its fork hook, which fork1 calls before the child
+// can run, finds them; they are cleared again when the door returns.
 i64 linux_clone(const SyscallArgs& a) {
   const u64 flags = a.a[0];
   const uptr newsp = a.a[1], parent_tid = a.a[2], tls = a.a[3], child_tid = a.a[4];
-  // Threads are not supported yet: CLONE_THREAD is refused, as are clone
-  // flags Tine has no notion of (namespaces, CLONE_PARENT).
-  if ((flags & CLONE_THREAD) || (flags & CLONE_PARENT) || (flags & ~kCloneKnown))
+  if ((flags & ~kCloneKnown) || (flags & (kCloneThread | kCloneParent)))
     return errno_of(Error::Inval);
-  (void)CLONE_NEWNS;
-  Result<CloneMapping> m = clone_flags_to_fork(flags);
-  if (!m.ok()) return errno_of(m.error());
   Lwp* l1 = curlwp();
-  // Handed to the emulation's fork hook through the parent LWP.
+  const u64 seed = flags & kCloneSeedFlags;
+  const bool own_stack =
+      newsp == 0 || newsp == hal::user_frame_sp(hal::user_frame_of(l1->stack));
+  const ForkDoors& doors = fork_doors();
+  SyscallFn door = doors.clone;
+  if (own_stack && seed == u64(kSigChld)) {
+    door = doors.fork;
+  } else if (own_stack && seed == (kCloneVfork | kSigChld)) {
+    door = doors.vfork;
+  } else if (own_stack && seed == (kCloneVm | kCloneVfork | kSigChld)) {
+    door = doors.vfork14;
+  }
   l1->emul_clone_flags = flags;
   l1->emul_clone_child_tid = child_tid;
+  l1->emul_clone_parent_tid = parent_tid;
   l1->emul_clone_tls = tls;
-  i64 retval[2];
-  Result<void> r = fork1(l1, m.value().fork_flags, m.value().exitsig, newsp, 0, nullptr,
-                         nullptr, retval, nullptr);
+  const SyscallArgs door_args{{seed, own_stack ? 0 : newsp, 0, 0, 0, 0}};
+  const i64 r = door(door_args);
   l1->emul_clone_flags = 0;
-  if (!r.ok()) return errno_of(r.error());
-  if (flags & CLONE_PARENT_SETTID) {
-    i32 tid = i32(retval[0]);
-    (void)copyout(parent_tid, &tid, sizeof tid);
-  }
-  return retval[0];
+  return r;
 }
 
-void linux_proc_fork(Proc*, Lwp* l2, Lwp* l1, int) {
+// fork1's emulation hook: the child exists, has its copy (or share) of the
+// parent's memory, and has not run yet.
+void linux_proc_fork(Proc* p2, Lwp* l2, Lwp* l1, int) {
   const u64 flags = l1->emul_clone_flags;
-  if (flags & CLONE_SETTLS) {
+  if (flags & kCloneSettls) {
     hal::user_frame_set_tls(hal::user_frame_of(l2->stack), l1->emul_clone_tls);
     l2->l_private = l1->emul_clone_tls;
   }
-  if (flags & CLONE_CHILD_SETTID) l2->emul_set_child_tid = l1->emul_clone_child_tid;
-  if (flags & CLONE_CHILD_CLEARTID) l2->emul_clear_child_tid = l1->emul_clone_child_tid;
+  if (flags & kCloneChildSettid) l2->emul_set_child_tid = l1->emul_clone_child_tid;
+  if (flags & kCloneChildCleartid) l2->emul_clear_child_tid = l1->emul_clone_child_tid;
+  // CLONE_PARENT_SETTID: the child's id goes into the parent's memory
+  // before the child can run (a vfork child may exec or exit before the
+  // parent returns). The hook runs in the parent's address space, after
+  // the child's was made, as Linux's kernel_clone writes it after
+  // copy_process: with CLONE_VM the child sees it too, a copied child
+  // does not (checked on Linux). A fault is ignored, as Linux ignores it.
+  if (flags & kCloneParentSettid) {
+    const i32 tid = p2->p_pid.value;
+    (void)copyout(l1->emul_clone_parent_tid, &tid, sizeof tid);
+  }
 }
 
 void linux_child_return(Lwp* l2) {

@@ -786,3 +786,218 @@ TEST_CASE("user_lwps_at_kernel_priority: exec makes a kernel-function process (i
   REQUIRE(probe.before == kPriKernel);
   REQUIRE(probe.after == kPriUser);
 }
+
+// ---- The seed's doors (fork/sys_fork.cpp) and the Linux clone shim ----
+//
+// A door test forks a stand-in user process from proc0 (a kernel-function
+// child with an address space of its own and a user frame), which calls a
+// door, or linux_clone, as its own syscall. Its child returns to "user
+// mode" through child_return, where the user-mode hook notes what the
+// child sees and exits.
+
+#include "core/compat/linux/linux.h"
+#include "core/proc/clone.h"
+#include "core/proc/fork_doors.h"
+#include "hal/user.h"
+
+namespace {
+
+struct DoorCall {
+  // In: the door to call directly, or nullptr for linux_clone.
+  SyscallFn door = nullptr;
+  u64 a0 = 0;     // flags
+  uptr a1 = 0;    // new stack
+  // Out, from the parent:
+  i64 pid = 0;
+  bool child_done_at_return = false;
+  VmSpace* parent_vm = nullptr;
+  FileTable* parent_fd = nullptr;
+  int status = -1;
+  // Out, from the child (read after wait4, which orders them):
+  bool child_done = false;
+  bool parent_was_waiting = false;
+  VmSpace* child_vm = nullptr;
+  FileTable* child_fd = nullptr;
+  int child_exitsig = -1;
+  uptr child_sp = 0;
+  u64 child_a0 = ~0ull;
+  Lwp* parent_lwp = nullptr;
+};
+DoorCall* g_door_call;
+constexpr uptr kParentSp = 0x7fff0000;
+
+[[noreturn]] void door_child_user(hal::UserFrame* f) {
+  DoorCall* c = g_door_call;
+  Proc* p = curproc();
+  c->child_vm = p->p_vmspace;
+  c->child_fd = p->p_fd;
+  c->child_exitsig = p->p_exitsig;
+  c->child_sp = hal::user_frame_sp(f);
+  c->child_a0 = hal::host::user_frame_reg(f, 10);
+  {
+    MutexGuard g(proc_lock);
+    c->parent_was_waiting = c->parent_lwp->l_vforkwaiting;
+  }
+  sleep_ns(10'000'000);  // a vfork parent must still be waiting after this
+  __atomic_store_n(&c->child_done, true, __ATOMIC_RELEASE);
+  exit1(curlwp(), 0, 0);
+}
+
+void door_parent(void* arg) {
+  DoorCall* c = static_cast<DoorCall*>(arg);
+  Lwp* l = curlwp();
+  Proc* p = l->proc;
+  VmSpace* vm = MUST(vmspace_create());
+  {
+    hal::IrqState s = hal::irq_save();
+    p->p_vmspace = vm;
+    vmspace_activate(vm);
+    hal::irq_restore(s);
+  }
+  hal::UserFrame* f = hal::user_frame_of(l->stack);
+  for (unsigned r = 0; r < 32; r++) hal::host::user_frame_set_reg(f, r, 0);
+  hal::host::user_frame_set_reg(f, 2, kParentSp);
+  c->parent_lwp = l;
+  c->parent_vm = vm;
+  c->parent_fd = p->p_fd;
+  const SyscallArgs args{{c->a0, c->a1, 0, 0, 0, 0}};
+  c->pid = c->door ? c->door(args) : linux_clone(args);
+  c->child_done_at_return = __atomic_load_n(&c->child_done, __ATOMIC_ACQUIRE);
+  if (c->pid > 0) {
+    Result<i64> w = do_wait4(p, i32(c->pid), kWaitAll, &c->status);
+    if (!w.ok() || w.value() != c->pid) c->status = -2;
+  }
+  exit1(l, 0, 0);
+}
+
+// Runs one door call from a fresh stand-in user process.
+void call_door(DoorCall& c) {
+  g_door_call = &c;
+  hal::host::set_user_mode_hook(door_child_user);
+  i64 rv[2];
+  REQUIRE(fork1(curlwp(), 0, kSigChld, 0, 0, door_parent, &c, rv, nullptr).ok());
+  int status = -1;
+  REQUIRE(reap(curproc(), rv[0], &status) == rv[0]);
+  hal::host::set_user_mode_hook(nullptr);
+  REQUIRE(status == 0);
+}
+
+}  // namespace
+
+TEST_CASE("door sys_fork: a copied child, the parent goes on, SIGCHLD", "[fork][doors]") {
+  setup();
+  DoorCall c;
+  c.door = sys_fork;
+  call_door(c);
+  REQUIRE(c.pid > 0);
+  REQUIRE(c.status == 0);
+  REQUIRE(c.child_a0 == 0);
+  REQUIRE(c.child_vm != nullptr);
+  REQUIRE(c.child_vm != c.parent_vm);
+  REQUIRE(c.child_fd != c.parent_fd);
+  REQUIRE(c.child_exitsig == kSigChld);
+  REQUIRE_FALSE(c.parent_was_waiting);
+  REQUIRE(c.child_sp == kParentSp);
+}
+
+TEST_CASE("door sys_vfork (4.4BSD): copied memory, the parent waits for the child",
+          "[fork][doors]") {
+  setup();
+  DoorCall c;
+  c.door = sys_vfork;
+  call_door(c);
+  REQUIRE(c.pid > 0);
+  REQUIRE(c.child_done_at_return);
+  REQUIRE(c.parent_was_waiting);
+  REQUIRE(c.child_vm != c.parent_vm);
+  REQUIRE(c.child_exitsig == kSigChld);
+}
+
+TEST_CASE("door sys___vfork14 (3BSD): shared memory, the parent waits for the child",
+          "[fork][doors]") {
+  setup();
+  DoorCall c;
+  c.door = sys___vfork14;
+  call_door(c);
+  REQUIRE(c.pid > 0);
+  REQUIRE(c.child_done_at_return);
+  REQUIRE(c.parent_was_waiting);
+  REQUIRE(c.child_vm == c.parent_vm);
+  REQUIRE(c.child_exitsig == kSigChld);
+}
+
+TEST_CASE("door sys___clone: flags mapped, exit signal and stack taken", "[fork][doors]") {
+  setup();
+  DoorCall c;
+  c.door = sys___clone;
+  c.a0 = kCloneFiles;  // exit signal 0: none (wait4 with __WALL)
+  c.a1 = 0x5000;
+  call_door(c);
+  REQUIRE(c.pid > 0);
+  REQUIRE(c.child_fd == c.parent_fd);
+  REQUIRE(c.child_vm != c.parent_vm);
+  REQUIRE(c.child_exitsig == 0);
+  REQUIRE(c.child_sp == 0x5000);
+  REQUIRE_FALSE(c.parent_was_waiting);
+  DoorCall bad;
+  bad.door = sys___clone;
+  bad.a0 = kCloneSighand | kSigChld;  // without CLONE_VM: the seed refuses
+  call_door(bad);
+  REQUIRE(bad.pid == -i64(Error::Inval));
+}
+
+namespace {
+int g_door_used;
+const ForkDoors* g_real_doors;
+i64 rec_fork(const SyscallArgs& a) { g_door_used = 1; return g_real_doors->fork(a); }
+i64 rec_vfork(const SyscallArgs& a) { g_door_used = 2; return g_real_doors->vfork(a); }
+i64 rec_vfork14(const SyscallArgs& a) { g_door_used = 3; return g_real_doors->vfork14(a); }
+i64 rec_clone(const SyscallArgs& a) { g_door_used = 4; return g_real_doors->clone(a); }
+
+// Which door linux_clone(flags, newsp) went through (0: none).
+int door_of(u64 flags, uptr newsp, DoorCall* out = nullptr) {
+  DoorCall c;
+  c.a0 = flags;
+  c.a1 = newsp;
+  g_door_used = 0;
+  call_door(c);
+  if (out) *out = c;
+  return g_door_used;
+}
+}  // namespace
+
+TEST_CASE("linux clone goes through the seed's door its flags name", "[fork][doors]") {
+  setup();
+  g_real_doors = &fork_doors();
+  const ForkDoors recording = {rec_fork, rec_vfork, rec_vfork14, rec_clone,
+                               g_real_doors->kernel};
+  fork_doors_install(&recording);
+  // glibc's fork: the emulation's own flags ride along, the door is fork.
+  DoorCall glibc_fork;
+  const int fork_door =
+      door_of(kCloneChildSettid | kCloneChildCleartid | kSigChld, 0, &glibc_fork);
+  const int plain_fork = door_of(kSigChld, 0);
+  const int vfork44 = door_of(kCloneVfork | kSigChld, 0);
+  DoorCall glibc_vfork;  // passes its own sp as the new stack
+  const int vfork14 = door_of(kCloneVm | kCloneVfork | kSigChld, kParentSp, &glibc_vfork);
+  const int vfork14_nosp = door_of(kCloneVm | kCloneVfork | kSigChld, 0);
+  DoorCall on_stack;
+  const int vfork_new_stack = door_of(kCloneVm | kCloneVfork | kSigChld, 0x6000, &on_stack);
+  const int files = door_of(kCloneFiles | kSigChld, 0);
+  const int no_signal = door_of(0, 0);
+  const int refused = door_of(kCloneThread | kCloneVm | kCloneSighand | kSigChld, 0);
+  fork_doors_install(g_real_doors);
+  REQUIRE(fork_door == 1);
+  REQUIRE(glibc_fork.child_vm != glibc_fork.parent_vm);
+  REQUIRE(plain_fork == 1);
+  REQUIRE(vfork44 == 2);
+  REQUIRE(vfork14 == 3);
+  REQUIRE(glibc_vfork.child_vm == glibc_vfork.parent_vm);
+  REQUIRE(glibc_vfork.child_done_at_return);
+  REQUIRE(vfork14_nosp == 3);
+  REQUIRE(vfork_new_stack == 4);
+  REQUIRE(on_stack.child_sp == 0x6000);
+  REQUIRE(files == 4);
+  REQUIRE(no_signal == 4);
+  REQUIRE(refused == 0);  // EINVAL before any door
+}

@@ -1,9 +1,7 @@
-// The vfork hand-off (kern_fork.c / kern_exit.c / kern_exec.c): a parent
-// forked with FORK_PPWAIT sleeps on its own LWP's condition variable under
-// proc_lock until the child's successful exec or its exit clears
-// l_vforkwaiting and wakes exactly that LWP. A failed exec does not.
+// The vfork hand-off: see vfork.h.
+#include "core/proc/vfork.h"
+
 #include "core/sync/condvar.h"
-#include "fork/fork.h"
 
 namespace tine {
 
