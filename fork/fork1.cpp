@@ -58,10 +58,7 @@ struct ForkResources {
     if (cwdi) cwd_release(cwdi);
     if (fd) filetable_release(fd);
     if (sigacts) sigacts_release(sigacts);
-    if (lockobj) {
-      lockobj->~ProcLockObj();
-      kfree(lockobj);
-    }
+    if (lockobj) proc_lockobj_release(lockobj);
     if (pid.value) {
       MutexGuard g(proc_lock);
       proc_free_pid(pid);
@@ -77,11 +74,7 @@ Result<void> acquire(ForkResources& r, Proc* p1, int flags) {
     MutexGuard g(proc_lock);
     r.pid = TRY(proc_alloc_pid(r.p2));  // EAGAIN: no pid (v1.234's proc_alloc)
   }
-  if (!(flags & FORK_SHARESIGS)) {
-    void* m = kmalloc(sizeof(ProcLockObj));
-    if (!m) return Error::NoMem;
-    r.lockobj = new (m) ProcLockObj;
-  }
+  if (!(flags & FORK_SHARESIGS)) r.lockobj = TRY(proc_lockobj_alloc());
   r.sigacts = TRY(sigactsinit(p1->p_sigacts, flags & FORK_SHARESIGS));
   if (flags & FORK_SHAREFILES) {
     filetable_hold(p1->p_fd);
@@ -134,7 +127,7 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
   (void)stacksize;
   Proc* p1 = l1->proc;
   KASSERT(p1 && p1->p_magic == Proc::kMagic);
-  Cred* cred = p1->p_cred;
+  Cred* cred = proc_own_cred(p1);
 
   // 1. nprocs, maxproc and the fork authorization. As the seed, the count
   //    with the new process must stay below maxproc (tnprocs >= maxproc is
@@ -204,9 +197,9 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
 
   // 4. Committed: nothing below fails.
   Proc* p2 = r.p2;
+  proc_assert_private(p2);  // not published until step 5: no one else sees it
   Lwp* l2 = r.l2;
-  p2->p_pid = r.pid;
-  p2->p_stat = ProcStat::SIDL;
+  p2->p_pid = r.pid;  // p_stat is SIDL from proc_struct_alloc
   // Zeroed region: the constructor did it. Copied region:
   memcpy(p2->p_comm, p1->p_comm, sizeof p2->p_comm);
   p2->p_emul = p1->p_emul;
@@ -237,8 +230,8 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
     }
     // Inherited stop flags: PS_STOPFORK | PS_STOPEXEC | PS_NOCLDSTOP.
     p2->p_sflag = p1->p_sflag & (PS_STOPFORK | PS_STOPEXEC | PS_NOCLDSTOP);
-    // Trace flags follow the tracer's wishes (ptrace(2) sets them).
-    p2->p_slflag = 0;
+    // Trace flags (p_slflag) start at 0 from proc_struct_alloc: they
+    // follow the tracer's wishes (ptrace(2) sets them).
   }
   // Files: shared, fresh or copied (acquire() chose).
   p2->p_fd = r.fd;
@@ -250,9 +243,7 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
     p2->p_lflag = PL_PPWAIT;
     l1->l_vforkwaiting = true;
     p2->p_vforklwp = l1;
-  } else {
-    l1->l_vforkwaiting = false;
-  }
+  }  // else l_vforkwaiting is false: vfork_wait() returns only then
   // Signal actions: shared or copied (sigactsinit).
   p2->p_sigacts = r.sigacts;
   // Statistics start at zero.
@@ -291,15 +282,16 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
   for (ForkHook h : g_fork_hooks)
     if (h) h(p1, p2);
 
-  // 5. Publish under proc_lock.
-  const bool traced_fork = !(flags & FORK_PPWAIT) &&
-                           (p1->p_slflag & (PSL_TRACEFORK | PSL_TRACED)) ==
-                               (PSL_TRACEFORK | PSL_TRACED);
-  const bool traced_vfork = (flags & FORK_PPWAIT) &&
-                            (p1->p_slflag & (PSL_TRACEVFORK | PSL_TRACED)) ==
-                                (PSL_TRACEVFORK | PSL_TRACED);
+  // 5. Publish under proc_lock (which also guards the ptrace flags).
+  bool started;
   {
     MutexGuard g(proc_lock);
+    const bool traced_fork = !(flags & FORK_PPWAIT) &&
+                             (p1->p_slflag & (PSL_TRACEFORK | PSL_TRACED)) ==
+                                 (PSL_TRACEFORK | PSL_TRACED);
+    const bool traced_vfork = (flags & FORK_PPWAIT) &&
+                              (p1->p_slflag & (PSL_TRACEVFORK | PSL_TRACED)) ==
+                                  (PSL_TRACEVFORK | PSL_TRACED);
     // Controlling terminal flag follows the session.
     if (p1->p_pgrp && p1->p_pgrp->session && p1->p_pgrp->session->has_ctty)
       p2->p_lflag |= PL_CONTROLT;
@@ -339,8 +331,9 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
     } else {
       p2->p_stat = ProcStat::SACTIVE;
     }
+    started = p2->p_stat == ProcStat::SACTIVE;
   }
-  if (p2->p_stat == ProcStat::SACTIVE) sched_setrunnable(l2);
+  if (started) sched_setrunnable(l2);
 
   if (retval) {
     retval[0] = p2->p_pid.value;

@@ -141,7 +141,7 @@ Result<void> do_exec(Lwp* l, const char* path, Args& args) {
     vmspace_release(vm);
     return Error::NoMem;
   }
-  Result<uptr> sp = build_stack(args, path, im, p->p_cred, img, kImage);
+  Result<uptr> sp = build_stack(args, path, im, proc_own_cred(p), img, kImage);
   Result<void> r = sp.ok() ? vm_map_copy(vm, kUserStackTop - kImage, kImage, img, kImage,
                                          Prot::Read | Prot::Write | Prot::User)
                            : Result<void>(sp.error());

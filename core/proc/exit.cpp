@@ -81,7 +81,7 @@ void exit1(Lwp* l, int status, int sig) {
 }
 
 namespace {
-bool child_matches(const Proc* c, i32 pid, int options) {
+bool child_matches(const Proc* c, i32 pid, int options) REQUIRES(proc_lock) {
   if (pid > 0 && c->p_pid.value != pid) return false;
   if (options & kWaitAll) return true;
   // __WCLONE selects children whose exit signal is not SIGCHLD, and only them.
@@ -111,16 +111,14 @@ void proc_free_zombie(Proc* c) {
       yield();
     lwp_free(l);
   }
+  proc_assert_private(c);  // unlinked by proc_reap_locked
   // The counts fork1 raised drop only now (NetBSD's proc_free).
   (void)chgproccnt(c->p_cred->uid, -1);
   __atomic_sub_fetch(&nprocs, 1u, __ATOMIC_RELAXED);
   cred_release(c->p_cred);
   lim_free(c->p_limit);
   sigacts_release(c->p_sigacts);
-  if (c->p_lockobj->refs.release()) {
-    c->p_lockobj->~ProcLockObj();
-    kfree(c->p_lockobj);
-  }
+  proc_lockobj_release(c->p_lockobj);
   proc_struct_free(c);
 }
 }  // namespace

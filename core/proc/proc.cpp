@@ -121,6 +121,18 @@ Result<Proc*> proc_struct_alloc() {
   return new (m) Proc;
 }
 
+Result<ProcLockObj*> proc_lockobj_alloc() {
+  void* m = kmalloc(sizeof(ProcLockObj));
+  if (!m) return Error::NoMem;
+  return new (m) ProcLockObj;
+}
+
+void proc_lockobj_release(ProcLockObj* lo) {
+  if (!lo->refs.release()) return;
+  lo->~ProcLockObj();
+  kfree(lo);
+}
+
 void proc_struct_free(Proc* p) {
   KASSERT(p->p_magic == Proc::kMagic);
   p->p_magic = 0;

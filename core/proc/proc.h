@@ -1,14 +1,19 @@
 // Processes, shaped as NetBSD's struct proc (sys/proc.h), and the process
 // table: pids, the all-process list, nprocs/maxproc, per-uid counts.
 //
-// Locking (see core/sync/lock_order.h):
+// Locking (see core/sync/lock_order.h), checked by the GUARDED_BY and
+// REQUIRES annotations (scripts/check-thread-safety):
 //   proc_lock  (sleeping mutex) guards the tree (parent, children, siblings),
-//              the all-process list, pid allocation, p_stat transitions to
-//              SZOMB/SDEAD, p_vforklwp/l_vforkwaiting, and the wait cv.
+//              the all-process list, pid allocation, p_stat, the exit
+//              status, p_lflag and p_slflag (as NetBSD's "l:" fields),
+//              p_vforklwp/l_vforkwaiting, and the wait cv.
 //   p->p_lock  (sleeping mutex, shared under FORK_SHARESIGS) guards the
-//              process's flags, limits pointer, credentials pointer,
-//              pending signals.
-// Fields set at creation and never changed are unlocked.
+//              process's p_flag and p_sflag, limits pointer, credentials
+//              pointer, pending signals (p_sigpend is also read and set
+//              with atomics, lock-free, to poll it).
+// Fields set at creation and never changed are unlocked. A process that
+// no other thread can reach yet (or any more) is touched without locks:
+// proc_assert_private() says so to the analysis.
 #pragma once
 
 #include "core/sync/condvar.h"
@@ -27,6 +32,9 @@ namespace tine {
 class FileTable;
 class VmSpace;
 struct Emul;
+
+// The process tree lock (proc.cpp); declared here for the annotations below.
+extern Mutex proc_lock;
 
 struct Pid {
   i32 value = 0;
@@ -92,27 +100,30 @@ struct Proc : ListLink<ChildTag>, ListLink<AllProcTag> {
 
   // Identity and tree (proc_lock).
   Pid p_pid;
-  Proc* p_pptr = nullptr;
-  Pid p_oppid;                    // original parent (for ptrace)
+  Proc* p_pptr GUARDED_BY(proc_lock) = nullptr;
+  Pid p_oppid GUARDED_BY(proc_lock);  // original parent (for ptrace)
   i32 p_ppid = 0;                 // p_pptr's pid, readable without proc_lock
-  Proc* p_opptr = nullptr;        // tracer's view of the real parent
-  List<Proc, ChildTag> p_children;
+  Proc* p_opptr GUARDED_BY(proc_lock) = nullptr;  // tracer's view of the real parent
+  List<Proc, ChildTag> p_children GUARDED_BY(proc_lock);
   Pgrp* p_pgrp = nullptr;
-  ProcStat p_stat = ProcStat::SIDL;
-  int p_exitsig = 0;              // signal sent to the parent at exit
-  int p_xsig = 0;                 // exit: signal that killed it, or 0
-  int p_xexit = 0;                // exit: status
-  bool p_waited = false;
-  u32 p_nstopchild = 0;
-  Lwp* p_vforklwp = nullptr;      // the parent LWP waiting on our exec/exit
+  ProcStat p_stat GUARDED_BY(proc_lock) = ProcStat::SIDL;
+  int p_exitsig GUARDED_BY(proc_lock) = 0;  // signal sent to the parent at exit
+  int p_xsig GUARDED_BY(proc_lock) = 0;     // exit: signal that killed it, or 0
+  int p_xexit GUARDED_BY(proc_lock) = 0;    // exit: status
+  bool p_waited GUARDED_BY(proc_lock) = false;
+  u32 p_nstopchild GUARDED_BY(proc_lock) = 0;
+  Lwp* p_vforklwp GUARDED_BY(proc_lock) = nullptr;  // the parent LWP waiting on our exec/exit
 
   // State (p_lock).
   ProcLockObj* p_lockobj = nullptr;
-  u32 p_flag = 0, p_sflag = 0, p_lflag = 0, p_slflag = 0;
-  Cred* p_cred = nullptr;
-  Plimit* p_limit = nullptr;
+  u32 p_flag GUARDED_BY(p_lockobj->mutex) = 0;
+  u32 p_sflag GUARDED_BY(p_lockobj->mutex) = 0;
+  u32 p_lflag GUARDED_BY(proc_lock) = 0;
+  u32 p_slflag GUARDED_BY(proc_lock) = 0;
+  Cred* p_cred GUARDED_BY(p_lockobj->mutex) = nullptr;
+  Plimit* p_limit GUARDED_BY(p_lockobj->mutex) = nullptr;
   SigActs* p_sigacts = nullptr;
-  u64 p_sigpend = 0;              // pending signals (bit n-1 for signal n)
+  u64 p_sigpend GUARDED_BY(p_lockobj->mutex) = 0;  // pending signals (bit n-1 for signal n)
   u64 p_klist = 0;                // kqueue notes attached (NOTE_FORK)
   u32 p_knotes_fork = 0;          // NOTE_FORK events posted (for tests)
 
@@ -127,11 +138,12 @@ struct Proc : ListLink<ChildTag>, ListLink<AllProcTag> {
 
   Lwp* p_lwp = nullptr;           // the one LWP (CLONE_THREAD is refused)
 
-  Mutex& p_lock() const { return p_lockobj->mutex; }
+  Mutex& p_lock() const RETURN_CAPABILITY(p_lockobj->mutex) {
+    return p_lockobj->mutex;
+  }
 };
 
-// The process tree lock and its condition variable (wait4, vfork).
-extern Mutex proc_lock;
+// The process tree lock's condition variable (wait4, vfork).
 extern CondVar proc_waitcv;
 
 // Counters: nprocs (atomic), maxproc (tunable), fork statistics.
@@ -146,14 +158,30 @@ extern u32 maxproc;
 extern ForkCounters fork_counters;
 extern Proc* initproc;
 
+// The shared p_lock object: a new one (one reference), and the release of
+// a reference, which frees it with the last.
+Result<ProcLockObj*> proc_lockobj_alloc();
+void proc_lockobj_release(ProcLockObj* lo);
+
+// Escapes for what the analysis cannot see, each narrow:
+// p is reachable by no other thread (built by proc0_init or fork1 before it
+// is published, or unlinked by wait4), so its p_lock fields need no lock.
+inline void proc_assert_private(const Proc* p) ASSERT_CAPABILITY(p->p_lockobj->mutex)
+    NO_THREAD_SAFETY_ANALYSIS {
+  (void)p;
+}
+// p_cred is replaced only by its own process (setuid), under p_lock, so
+// the process itself reads it without the lock. p: the caller's process.
+inline Cred* proc_own_cred(const Proc* p) NO_THREAD_SAFETY_ANALYSIS { return p->p_cred; }
+
 // Pid allocation: never hands out a pid in use by a live or zombie process
 // or as a process group id. PID_MAX as NetBSD's default range.
 inline constexpr i32 kPidMax = 30000;
-Result<Pid> proc_alloc_pid(Proc* p);   // under proc_lock
-void proc_free_pid(Pid pid);           // under proc_lock
-Proc* proc_find_locked(Pid pid);       // under proc_lock; live or zombie
-void proc_list_insert_locked(Proc* p);
-void proc_list_remove_locked(Proc* p);
+Result<Pid> proc_alloc_pid(Proc* p) REQUIRES(proc_lock);
+void proc_free_pid(Pid pid) REQUIRES(proc_lock);
+Proc* proc_find_locked(Pid pid) REQUIRES(proc_lock);  // live or zombie
+void proc_list_insert_locked(Proc* p) REQUIRES(proc_lock);
+void proc_list_remove_locked(Proc* p) REQUIRES(proc_lock);
 extern List<Proc, AllProcTag> allproc GUARDED_BY(proc_lock);
 
 // Per-uid process counts (NetBSD chgproccnt). A process counts against its

@@ -16,9 +16,8 @@ void proc0_init(Lwp* lwp0) {
   Proc* p = MUST(proc_struct_alloc());
   p->p_pid = Pid{0};
   memcpy(p->p_comm, "swapper", 8);
-  void* m = kmalloc(sizeof(ProcLockObj));
-  KASSERT(m);
-  p->p_lockobj = new (m) ProcLockObj;
+  p->p_lockobj = MUST(proc_lockobj_alloc());
+  proc_assert_private(p);  // published at the end
   p->p_cred = MUST(cred_create_root());
   p->p_limit = MUST(lim_create_default());
   p->p_sigacts = MUST(sigacts_create());
@@ -27,7 +26,6 @@ void proc0_init(Lwp* lwp0) {
   p->p_cwdi = MUST(cwd_create());
   p->p_emul = &emul_linux;
   p->p_flag = PK_SYSTEM;
-  p->p_stat = ProcStat::SACTIVE;
   p->p_lwp = lwp0;
   // A session and process group for everyone forked from here.
   Session* s = new (std::nothrow) Session;
@@ -44,6 +42,7 @@ void proc0_init(Lwp* lwp0) {
   lwp0->proc = p;
   {
     MutexGuard g(proc_lock);
+    p->p_stat = ProcStat::SACTIVE;
     proc_list_insert_locked(p);
   }
   __atomic_add_fetch(&nprocs, 1u, __ATOMIC_RELAXED);

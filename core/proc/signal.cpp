@@ -52,8 +52,13 @@ Result<void> kill1(Proc* sender, i32 pid, int sig) {
   if (pid <= 0) return Error::Srch;  // process groups are not supported
   Proc* target = proc_find_locked(Pid{pid});
   if (!target || target->p_stat == ProcStat::SDEAD) return Error::Srch;
-  if (!kauth_authorize(sender->p_cred, KauthAction::ProcessSignal, target->p_cred))
-    return Error::Perm;
+  {
+    // The target's credentials only under its p_lock: a setuid there
+    // replaces and frees them.
+    MutexGuard tg(target->p_lock());
+    if (!kauth_authorize(proc_own_cred(sender), KauthAction::ProcessSignal, target->p_cred))
+      return Error::Perm;
+  }
   if (sig == 0 || target->p_stat == ProcStat::SZOMB) return ok();
   psignal(target, sig);
   return ok();

@@ -5,6 +5,7 @@
 #include "core/sched/callout.h"
 #include "core/lib/list.h"
 #include "core/sync/lockdebug.h"
+#include "core/sync/thread_safety.h"
 #include "core/lib/result.h"
 #include "core/sched/runqueue.h"
 #include "core/lib/types.h"
@@ -15,6 +16,8 @@ namespace tine {
 
 struct Proc;
 class SleepQueue;
+class CAPABILITY("mutex") Mutex;
+extern Mutex proc_lock;  // core/proc/proc.h
 class CondVar;
 struct SleepQueueTag {};
 
@@ -59,7 +62,7 @@ struct Lwp : ListLink<RunQueueTag>, ListLink<SleepQueueTag> {
   // User threads (NetBSD's names):
   uptr l_private = 0;            // TLS pointer
   u64 l_sigmask = 0;             // blocked signals
-  bool l_vforkwaiting = false;   // parent of a vfork child (proc_lock)
+  bool l_vforkwaiting GUARDED_BY(proc_lock) = false;  // parent of a vfork child
   CondVar* l_waitcv = nullptr;   // where it waits for that child
   hal::FpState fp;               // user FPU registers while switched out
   // Linux emulation: clone's CHILD_SETTID / CHILD_CLEARTID addresses.

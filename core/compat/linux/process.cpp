@@ -142,10 +142,10 @@ i64 linux_sys_gettid(const SyscallArgs&) { return curproc()->p_pid.value; }
 i64 linux_sys_getppid(const SyscallArgs&) {
   return __atomic_load_n(&curproc()->p_ppid, __ATOMIC_RELAXED);
 }
-i64 linux_sys_getuid(const SyscallArgs&) { return curproc()->p_cred->uid.value; }
-i64 linux_sys_geteuid(const SyscallArgs&) { return curproc()->p_cred->euid.value; }
-i64 linux_sys_getgid(const SyscallArgs&) { return curproc()->p_cred->gid; }
-i64 linux_sys_getegid(const SyscallArgs&) { return curproc()->p_cred->egid; }
+i64 linux_sys_getuid(const SyscallArgs&) { return proc_own_cred(curproc())->uid.value; }
+i64 linux_sys_geteuid(const SyscallArgs&) { return proc_own_cred(curproc())->euid.value; }
+i64 linux_sys_getgid(const SyscallArgs&) { return proc_own_cred(curproc())->gid; }
+i64 linux_sys_getegid(const SyscallArgs&) { return proc_own_cred(curproc())->egid; }
 
 i64 linux_sys_setuid(const SyscallArgs& a) {
   Proc* p = curproc();
