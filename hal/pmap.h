@@ -31,6 +31,12 @@ namespace tine::hal {
 // pmap call that takes a user address KASSERTs it lies there.
 inline constexpr uptr kUserVaTop = uptr{1} << 38;  // 0x4000000000
 
+// [va, va + len) lies in the user half, without overflow: the one user-range
+// check (pmap contracts, user_copy_in/out, core/vm's maps and copyin, ELF).
+inline constexpr bool user_va_range(uptr va, size_t len) {
+  return va < kUserVaTop && len <= kUserVaTop - va;
+}
+
 class Pmap;  // opaque: defined by each implementation
 
 // A new, empty address space whose kernel half is shared with the kernel map.

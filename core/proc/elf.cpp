@@ -1,6 +1,7 @@
 #include "core/proc/elf.h"
 
 #include "core/lib/string.h"
+#include "hal/pmap.h"
 
 namespace tine::elf {
 
@@ -55,7 +56,8 @@ constexpr u32 PF_X = 1, PF_W = 2, PF_R = 4;
 
 // [addr, addr + len) lies in the user range; false on overflow.
 bool user_range(u64 addr, u64 len) {
-  return addr >= kUserMin && addr < kUserEnd && len <= kUserEnd - addr;
+  static_assert(kUserEnd == hal::kUserVaTop);
+  return addr >= kUserMin && hal::user_va_range(addr, len);
 }
 
 // [off, off + len) lies in the file; false on overflow.

@@ -25,10 +25,6 @@ namespace {
 // long gets EFAULT rather than a livelock.
 constexpr unsigned kMaxRetries = 8;
 
-bool user_range_ok(uptr u, size_t n) {
-  return u < hal::kUserVaTop && n <= hal::kUserVaTop - u;
-}
-
 // Copies [u, u+n) (within one page) with `copy`, resolving faults.
 template <typename F>
 Result<void> copy_page(uptr u, Access access, F&& copy) {
@@ -51,7 +47,7 @@ size_t chunk_len(uptr u, size_t n) {
 
 Result<void> copyin(void* kdst, uptr usrc, size_t n) {
   if (n == 0) return ok();
-  if (!user_range_ok(usrc, n)) return Error::Fault;
+  if (!hal::user_va_range(usrc, n)) return Error::Fault;
   u8* dst = static_cast<u8*>(kdst);
   while (n > 0) {
     const size_t len = chunk_len(usrc, n);
@@ -66,7 +62,7 @@ Result<void> copyin(void* kdst, uptr usrc, size_t n) {
 
 Result<void> copyout(uptr udst, const void* ksrc, size_t n) {
   if (n == 0) return ok();
-  if (!user_range_ok(udst, n)) return Error::Fault;
+  if (!hal::user_va_range(udst, n)) return Error::Fault;
   const u8* src = static_cast<const u8*>(ksrc);
   while (n > 0) {
     const size_t len = chunk_len(udst, n);

@@ -22,7 +22,7 @@ Prot access_of(Prot prot) { return prot & kProtAccess; }
 bool user_range(uptr va, size_t len, uptr* end) {
   if (len == 0 || len > hal::kUserVaTop) return false;
   const uptr rounded = align_up(len, kPageSize);
-  if (va >= hal::kUserVaTop || rounded > hal::kUserVaTop - va) return false;
+  if (!hal::user_va_range(va, rounded)) return false;
   *end = va + rounded;
   return true;
 }

@@ -47,7 +47,7 @@ void check(const Pmap* pm) { KASSERT(pm && pm->magic == Pmap::kMagic); }
 
 void check_user_range(uptr va, size_t len) {
   KASSERT(is_aligned(va, kPageSize) && is_aligned(len, kPageSize));
-  KASSERT(va < kUserVaTop && len <= kUserVaTop - va);
+  KASSERT(user_va_range(va, len));
 }
 
 Prot user_prot(Prot prot) {

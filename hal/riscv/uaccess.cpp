@@ -15,10 +15,6 @@ namespace tine::hal {
 
 namespace {
 
-bool user_range(uptr u, size_t n) {
-  return u < kUserVaTop && n <= kUserVaTop - u;
-}
-
 // Doublewords while both sides are 8-aligned, then bytes. The recovery
 // point is reached through tp (this hart's HartLocal): the caller keeps
 // preemption off, so tp stays this hart's for the whole copy.
@@ -64,12 +60,12 @@ bool copy_recoverable(void* dst, const void* src, size_t n) {
 }  // namespace
 
 bool user_copy_in(void* kdst, uptr usrc, size_t n) {
-  KASSERT(user_range(usrc, n));
+  KASSERT(user_va_range(usrc, n));
   return copy_recoverable(kdst, reinterpret_cast<const void*>(usrc), n);
 }
 
 bool user_copy_out(uptr udst, const void* ksrc, size_t n) {
-  KASSERT(user_range(udst, n));
+  KASSERT(user_va_range(udst, n));
   return copy_recoverable(reinterpret_cast<void*>(udst), ksrc, n);
 }
 
