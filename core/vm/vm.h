@@ -39,6 +39,7 @@ enum class MapShare : u8 { Private, Shared };
 enum class Access : u8 { Read, Write, Exec };
 
 class VmSpace;
+struct Lwp;
 
 inline constexpr uptr kVmMinAddr = 0x1000;
 inline constexpr uptr kVmMmapTop = 0x3f00000000;
@@ -121,10 +122,15 @@ void vmspace_activate(VmSpace* vs);
 hal::Pmap* vmspace_pmap(VmSpace* vs);
 
 // The current process's address space (curproc()->p_vmspace), or nullptr
-// on a kernel thread. core/vm/vm_fault.cpp has a weak definition, so the
-// process layer may define it too (core/proc/proc.cpp) without a clash; the host
-// tests make it answer by giving their thread a process.
+// on a kernel thread (core/proc/proc.cpp); the host tests make it answer by
+// giving their thread a process.
 VmSpace* curvm();
+
+// For the HAL's user trap path: a page fault at user address addr taken by
+// l in user mode, resolved in l's process's address space. Returns 0 when
+// it is resolved, else the signal to send the process (SIGSEGV: a kernel
+// thread, no mapping there, no permission, or no memory for the page).
+int vm_user_fault(Lwp* l, uptr addr, Access access);
 
 // For the HAL's kernel trap path (and the host user_copy): a page fault at
 // user address va inside user_copy_in/out. Tries vm_fault on curvm()

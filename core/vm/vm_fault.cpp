@@ -2,6 +2,7 @@
 // copy-on-write over the VmAnon that owns the page. How pages and their
 // reference counts represent sharing is in vm_anon.h.
 #include "core/proc/proc.h"
+#include "core/proc/sigacts.h"
 #include "core/lib/string.h"
 #include "core/vm/vm_page.h"
 #include "core/vm/vm_space.h"
@@ -77,10 +78,11 @@ Result<void> vm_fault(VmSpace* vs, uptr va, Access access) {
   return vm_fault_locked(vs, va, access);
 }
 
-// Weak: the process layer may own this definition (see vm.h).
-[[gnu::weak]] VmSpace* curvm() {
-  Proc* p = curproc();
-  return p ? p->p_vmspace : nullptr;
+int vm_user_fault(Lwp* l, uptr addr, Access access) {
+  Proc* p = l ? l->proc : nullptr;
+  VmSpace* vs = p ? p->p_vmspace : nullptr;
+  if (!vs || !vm_fault(vs, addr, access).ok()) return kSigSegv;
+  return 0;
 }
 
 bool vm_fault_from_kernel(uptr va, bool write) {

@@ -5,17 +5,15 @@
 
 #include "core/proc/sigacts.h"
 #include "core/proc/syscall.h"
+#include "core/sched/sched.h"
 #include "core/vm/vm.h"
-#include "core/proc/proc.h"
 #include "hal/riscv/csr.h"
 
 namespace tine::hal::riscv {
 
 namespace {
 void page_fault(TrapFrame& f, Access access) {
-  Proc* p = curproc();
-  if (!p || !p->p_vmspace || !vm_fault(p->p_vmspace, f.stval, access).ok())
-    user_fault_signal(kSigSegv);
+  if (const int sig = vm_user_fault(curlwp(), f.stval, access)) user_fault_signal(sig);
 }
 }  // namespace
 
