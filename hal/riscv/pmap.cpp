@@ -27,6 +27,7 @@
 #include "hal/pmap.h"
 
 #include "core/lib/assert.h"
+#include "core/lib/bits.h"
 #include "core/vm/heap.h"
 #include "core/lib/list.h"
 #include "core/lib/new.h"
@@ -104,8 +105,7 @@ u16 asid_alloc() {
       if (w == 0) free_bits &= ~u64{1};  // ASID 0 is the kernel's
       if (count < 64) free_bits &= (u64{1} << count) - 1;
       if (free_bits == 0) break;
-      unsigned b = 0;
-      while (!((free_bits >> b) & 1)) ++b;  // the kernel has no libgcc ctz
+      const unsigned b = lowest_set_bit(free_bits);
       if (__atomic_compare_exchange_n(&g_asid_used[w], &used,
                                       used | (u64{1} << b), false,
                                       __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
@@ -143,7 +143,7 @@ void check(const Pmap* pm) { KASSERT(pm && pm->magic == Pmap::kMagic); }
 
 void check_user_range(uptr va, size_t len) {
   KASSERT(is_aligned(va, kPageSize) && is_aligned(len, kPageSize));
-  KASSERT(va < kUserVaTop && len <= kUserVaTop - va);
+  KASSERT(user_va_range(va, len));
 }
 
 // Fences this hart's TLB for pm: [va, va+len) or, with all, everything.
