@@ -5,6 +5,7 @@
 // (resident count, which hart has which pmap loaded) is kept and checked.
 // Root entries 256..511 (the kernel half) stay empty: the host has none.
 #include "hal/pmap.h"
+#include "hal/pmap_checks.h"
 
 #include "core/lib/assert.h"
 #include "core/vm/heap.h"
@@ -45,16 +46,6 @@ Pmap* g_current[kMaxCpus];
 
 void check(const Pmap* pm) { KASSERT(pm && pm->magic == Pmap::kMagic); }
 
-void check_user_range(uptr va, size_t len) {
-  KASSERT(is_aligned(va, kPageSize) && is_aligned(len, kPageSize));
-  KASSERT(user_va_range(va, len));
-}
-
-Prot user_prot(Prot prot) {
-  KASSERT(!has(prot, Prot::Global) && has_any(prot, kProtAccess));
-  return (prot & kProtAccess) | Prot::User;
-}
-
 }  // namespace
 
 Result<Pmap*> pmap_create() {
@@ -82,9 +73,9 @@ void pmap_destroy(Pmap* pm) {
 
 Result<void> pmap_enter(Pmap* pm, uptr va, paddr_t pa, Prot prot) {
   check(pm);
-  check_user_range(va, kPageSize);
+  pmap_check_user_range(va, kPageSize);
   KASSERT(is_aligned(pa, kPageSize));
-  const Prot want = user_prot(prot);
+  const Prot want = pmap_user_prot(prot);
   if (u64* slot = pm->table.leaf_pte(va)) {
     *slot = riscv::Sv39::make_leaf(pa, want);
     return ok();
@@ -96,14 +87,14 @@ Result<void> pmap_enter(Pmap* pm, uptr va, paddr_t pa, Prot prot) {
 
 void pmap_remove(Pmap* pm, uptr va, size_t len) {
   check(pm);
-  check_user_range(va, len);
+  pmap_check_user_range(va, len);
   pm->table.unmap(va, len, [pm](uptr, paddr_t, u64) { --pm->resident; });
 }
 
 void pmap_protect(Pmap* pm, uptr va, size_t len, Prot prot) {
   check(pm);
-  check_user_range(va, len);
-  const Prot want = user_prot(prot);
+  pmap_check_user_range(va, len);
+  const Prot want = pmap_user_prot(prot);
   pm->table.for_each_leaf(va, len, [want](uptr, u64& e, u64) {
     e = riscv::Sv39::with_prot(e, want);
   });

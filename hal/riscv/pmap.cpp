@@ -25,6 +25,7 @@
 // shootdown that follows, so no hart's page-walk cache can point into a
 // page that has been reused (core/vm/pagetable.h's TablePageSource contract).
 #include "hal/pmap.h"
+#include "hal/pmap_checks.h"
 
 #include "core/lib/assert.h"
 #include "core/lib/bits.h"
@@ -141,11 +142,6 @@ Pmap* g_current[kMaxCpus];  // each hart's loaded pmap (own hart writes)
 
 void check(const Pmap* pm) { KASSERT(pm && pm->magic == Pmap::kMagic); }
 
-void check_user_range(uptr va, size_t len) {
-  KASSERT(is_aligned(va, kPageSize) && is_aligned(len, kPageSize));
-  KASSERT(user_va_range(va, len));
-}
-
 // Fences this hart's TLB for pm: [va, va+len) or, with all, everything.
 void fence_local(const Pmap* pm, uptr va, size_t len, bool all) {
   if (all) {
@@ -218,11 +214,6 @@ void fence_self_page(Pmap* pm, uptr va) {
   preempt_enable();
 }
 
-Prot user_prot(Prot prot) {
-  KASSERT(!has(prot, Prot::Global) && has_any(prot, kProtAccess));
-  return (prot & kProtAccess) | Prot::User;
-}
-
 }  // namespace
 
 Result<Pmap*> pmap_create() {
@@ -267,9 +258,9 @@ void pmap_destroy(Pmap* pm) {
 
 Result<void> pmap_enter(Pmap* pm, uptr va, paddr_t pa, Prot prot) {
   check(pm);
-  check_user_range(va, kPageSize);
+  pmap_check_user_range(va, kPageSize);
   KASSERT(is_aligned(pa, kPageSize));
-  const Prot want = user_prot(prot);
+  const Prot want = pmap_user_prot(prot);
   u64* slot = pm->table.leaf_pte(va);
   if (!slot) {
     TRY(pm->table.map(va, pa, kPageSize, want));
@@ -293,7 +284,7 @@ Result<void> pmap_enter(Pmap* pm, uptr va, paddr_t pa, Prot prot) {
 
 void pmap_remove(Pmap* pm, uptr va, size_t len) {
   check(pm);
-  check_user_range(va, len);
+  pmap_check_user_range(va, len);
   u64 removed = 0;
   pm->table.unmap(va, len, [&](uptr, paddr_t, u64) { ++removed; });
   if (removed == 0 && pm->pages.deferred.empty()) return;
@@ -303,9 +294,9 @@ void pmap_remove(Pmap* pm, uptr va, size_t len) {
 
 void pmap_protect(Pmap* pm, uptr va, size_t len, Prot prot) {
   check(pm);
-  check_user_range(va, len);
+  pmap_check_user_range(va, len);
   if (len == 0) return;
-  const Prot want = user_prot(prot);
+  const Prot want = pmap_user_prot(prot);
   bool changed = false;
   pm->table.for_each_leaf(va, len, [&](uptr, u64& e, u64) {
     const u64 now = Sv39::with_prot(e, want);
