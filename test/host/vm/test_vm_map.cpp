@@ -6,6 +6,7 @@
 #include <cstring>
 #include <vector>
 
+#include "core/proc/sigacts.h"
 #include "core/vm/vm.h"
 #include "hal/pmap.h"
 #include "test/host/vm_test_util.h"
@@ -72,6 +73,28 @@ TEST_CASE("vm: a fault outside any mapping or against its rights is Fault") {
   CHECK(vm_fault(vs, page(2), Access::Exec).ok());
   CHECK(vm_fault(vs, page(2), Access::Read).error() == Error::Fault);
   CHECK(rights_of(vs, page(2)) == Prot::Exec);
+  vmspace_release(vs);
+  CHECK(m.all_back());
+}
+
+TEST_CASE("vm: vm_user_fault resolves in the thread's process's space, else SIGSEGV") {
+  VmMachine m;
+  VmSpace* vs = make_space();
+  map_fixed(vs, kBase, 1, Prot::Read);
+  Proc p;
+  Lwp l;
+  l.proc = &p;
+  p.p_vmspace = vs;
+  CHECK(vm_user_fault(&l, kBase + 8, Access::Read) == 0);
+  CHECK(frame_of(vs, kBase) != 0);
+  CHECK(vm_user_fault(&l, kBase, Access::Write) == kSigSegv);
+  CHECK(vm_user_fault(&l, page(1), Access::Read) == kSigSegv);
+  CHECK(vm_user_fault(&l, hal::kUserVaTop, Access::Read) == kSigSegv);
+  p.p_vmspace = nullptr;  // a process between exit's teardown and its end
+  CHECK(vm_user_fault(&l, kBase, Access::Read) == kSigSegv);
+  l.proc = nullptr;  // a kernel thread
+  CHECK(vm_user_fault(&l, kBase, Access::Read) == kSigSegv);
+  CHECK(vm_user_fault(nullptr, kBase, Access::Read) == kSigSegv);
   vmspace_release(vs);
   CHECK(m.all_back());
 }
