@@ -105,7 +105,7 @@ struct Proc : ListLink<ChildTag>, ListLink<AllProcTag> {
   i32 p_ppid = 0;                 // p_pptr's pid, readable without proc_lock
   Proc* p_opptr GUARDED_BY(proc_lock) = nullptr;  // tracer's view of the real parent
   List<Proc, ChildTag> p_children GUARDED_BY(proc_lock);
-  Pgrp* p_pgrp = nullptr;
+  Pgrp* p_pgrp GUARDED_BY(proc_lock) = nullptr;
   ProcStat p_stat GUARDED_BY(proc_lock) = ProcStat::SIDL;
   int p_exitsig GUARDED_BY(proc_lock) = 0;  // signal sent to the parent at exit
   int p_xsig GUARDED_BY(proc_lock) = 0;     // exit: signal that killed it, or 0
@@ -114,7 +114,7 @@ struct Proc : ListLink<ChildTag>, ListLink<AllProcTag> {
   u32 p_nstopchild GUARDED_BY(proc_lock) = 0;
   Lwp* p_vforklwp GUARDED_BY(proc_lock) = nullptr;  // the parent LWP waiting on our exec/exit
 
-  // State (p_lock).
+  // State (p_lock, except p_lflag, p_slflag and the kqueue fields: proc_lock).
   ProcLockObj* p_lockobj = nullptr;
   u32 p_flag GUARDED_BY(p_lockobj->mutex) = 0;
   u32 p_sflag GUARDED_BY(p_lockobj->mutex) = 0;
@@ -124,8 +124,8 @@ struct Proc : ListLink<ChildTag>, ListLink<AllProcTag> {
   Plimit* p_limit GUARDED_BY(p_lockobj->mutex) = nullptr;
   SigActs* p_sigacts = nullptr;
   u64 p_sigpend GUARDED_BY(p_lockobj->mutex) = 0;  // pending signals (bit n-1 for signal n)
-  u64 p_klist = 0;                // kqueue notes attached (NOTE_FORK)
-  u32 p_knotes_fork = 0;          // NOTE_FORK events posted (for tests)
+  u64 p_klist GUARDED_BY(proc_lock) = 0;        // kqueue notes attached (NOTE_FORK)
+  u32 p_knotes_fork GUARDED_BY(proc_lock) = 0;  // NOTE_FORK events posted (for tests)
 
   // Resources.
   FileTable* p_fd = nullptr;

@@ -34,7 +34,6 @@ void proc0_init(Lwp* lwp0) {
   s->sid = Pid{1};
   pg->pgid = Pid{1};
   pg->session = s;
-  p->p_pgrp = pg;
   // The boot thread was not made by lwp_alloc: give it the condition
   // variable a vfork parent waits on.
   if (!lwp0->l_waitcv) lwp0->l_waitcv = new (std::nothrow) CondVar("l_waitcv");
@@ -43,6 +42,7 @@ void proc0_init(Lwp* lwp0) {
   {
     MutexGuard g(proc_lock);
     p->p_stat = ProcStat::SACTIVE;
+    p->p_pgrp = pg;
     proc_list_insert_locked(p);
   }
   __atomic_add_fetch(&nprocs, 1u, __ATOMIC_RELAXED);
