@@ -1,7 +1,8 @@
 // Address spaces on the real MMU: copyout/copyin through sstatus.SUM and the
 // kernel trap path (demand zero and copy-on-write resolved inside the copy),
-// fork isolation seen through the pmaps' frames, a TLB shootdown to another
-// hart, and every page back afterwards.
+// fork isolation seen through the pmaps' frames, and every page back
+// afterwards; then TLB shootdowns to a hart that keeps the space loaded
+// while another hart changes it (vm_remote_shootdown, two harts or more).
 //
 // The test thread borrows a process (a Proc with only p_vmspace set) so that
 // curvm() answers and the context switch (proc_switch) keeps the space
@@ -12,11 +13,14 @@
 #include "core/vm/page_alloc.h"
 #include "core/proc/proc.h"
 #include "core/sched/sched.h"
+#include "core/sync/spinlock.h"
 #include "core/lib/string.h"
 #include "core/vm/uaccess.h"
 #include "core/vm/vm.h"
 #include "hal/hal.h"
 #include "hal/pmap.h"
+#include "hal/riscv/csr.h"
+#include "hal/riscv/hart.h"
 
 using namespace tine;
 
@@ -116,7 +120,9 @@ void copy_fork_cow(KtestContext& kt, Spaces& sp) {
   KT_CHECK(copyin(&b, va + 3 * kPageSize, 1).ok());
   KT_CHECK_EQ(b, 0);
 
-  // Another hart runs the parent, so it may cache its translations.
+  // Another hart runs the parent for a while. (It switches away again
+  // before the parent changes: vm_remote_shootdown below keeps a space
+  // loaded on the remote hart across the change.)
   const unsigned other = hal::online_cpus() > 1 ? 1u : 0u;
   Remote r1{parent, va, 1, false};
   KT_CHECK(run_on(other, r1));
@@ -135,7 +141,7 @@ void copy_fork_cow(KtestContext& kt, Spaces& sp) {
   KT_CHECK(!has(prot, Prot::Write));
 
   // The parent writes: copy-on-write inside copyout; the old frame is the
-  // child's alone now, and the other hart was fenced.
+  // child's alone now.
   KT_CHECK(write_pattern(va, 2));
   KT_CHECK(frame(parent, va) != shared0);
   KT_CHECK(frame(child, va) == shared0);
@@ -175,4 +181,152 @@ KTEST(vm_copy_fork_cow) {
   if (kt.failed()) return;
   heap_trim();
   KT_CHECK_EQ(page_allocator().free_pages(), free_before);
+}
+
+namespace {
+
+// Two pinned threads: the resident keeps a space loaded on hart 1 with a
+// translation in its TLB, the changer on hart 0 write-protects and then
+// unmaps the page, and the resident must see each change at once. Without
+// the shootdown's remote fence its TLB would still allow the store and the
+// load.
+//
+// QEMU drops a hart's TLB when sstatus.SUM changes, and copyin/copyout set
+// and clear SUM around every copy: through them a stale entry never shows.
+// So the resident makes its accesses in one window with SUM set and
+// interrupts off (no trap, no switch, nothing else flushes), in assembly,
+// with the hart's fault-recovery point armed as user_copy_in/out do.
+enum Phase : u32 { kStart, kCached, kChanged, kDone, kAbort };
+
+struct Shootdown {
+  VmSpace* vs = nullptr;
+  uptr va = 0;
+  bool protect = true;  // else unmap
+  u32 phase = kStart;   // atomic
+  long outcome = -9;    // the resident's window (below)
+  unsigned resident_cpu = ~0u;
+};
+
+// One SUM window: store to va (this hart's TLB now has it writable),
+// publish kCached, spin until kChanged, then store (or, if !store, load)
+// again. Returns 1 if the second access went through, 0 if it faulted, -1
+// if the first did, -2 if the changer never came.
+long sum_window(uptr va, u32* phase, bool store) {
+  long outcome;
+  u64 budget = 400'000'000;
+  asm volatile(
+      "lla t0, 3f\n"
+      "sd t0, %[rec](tp)\n"
+      "li %[out], -1\n"
+      "li t1, %[sum]\n"
+      "csrs sstatus, t1\n"
+      "li t3, 0x5a\n"
+      "sb t3, 0(%[va])\n"
+      "lbu t3, 0(%[va])\n"
+      "li %[out], -2\n"
+      "li t2, %[cached]\n"
+      "fence rw, rw\n"
+      "sw t2, 0(%[ph])\n"
+      "li t2, %[changed]\n"
+      "1:\n"
+      "lw t4, 0(%[ph])\n"
+      "beq t4, t2, 2f\n"
+      "addi %[budget], %[budget], -1\n"
+      "bnez %[budget], 1b\n"
+      "j 3f\n"
+      "2:\n"
+      "fence rw, rw\n"
+      "li %[out], 0\n"
+      "beqz %[store], 5f\n"
+      "sb t3, 0(%[va])\n"
+      "j 6f\n"
+      "5:\n"
+      "lbu t3, 0(%[va])\n"
+      "6:\n"
+      "li %[out], 1\n"
+      "3:\n"
+      "csrc sstatus, t1\n"
+      "sd zero, %[rec](tp)\n"
+      : [out] "=&r"(outcome), [budget] "+r"(budget)
+      : [va] "r"(va), [ph] "r"(phase), [store] "r"(long{store}),
+        [rec] "i"(HART_FAULT_RECOVER), [sum] "i"(hal::riscv::kSstatusSUM),
+        [cached] "i"(kCached), [changed] "i"(kChanged)
+      : "t0", "t1", "t2", "t3", "t4", "memory");
+  return outcome;
+}
+
+void resident(void* arg) {
+  Shootdown& s = *static_cast<Shootdown*>(arg);
+  enter_space(g_remote_proc, s.vs);
+  // The page exists before the window (no fault to resolve in it).
+  u8 b = 1;
+  if (copyout(s.va, &b, 1).ok()) {
+    preempt_disable();
+    const hal::IrqState irq = hal::irq_save();
+    s.resident_cpu = hal::cpu_index();
+    s.outcome = sum_window(s.va, &s.phase, s.protect);
+    hal::irq_restore(irq);
+    preempt_enable();
+  }
+  __atomic_store_n(&s.phase, u32(kDone), __ATOMIC_RELEASE);
+  enter_space(g_remote_proc, nullptr);
+}
+
+void changer(void* arg) {
+  Shootdown& s = *static_cast<Shootdown*>(arg);
+  const u64 until = hal::time_ns() + 5'000'000'000ull;
+  u32 ph;
+  while ((ph = __atomic_load_n(&s.phase, __ATOMIC_ACQUIRE)) != kCached) {
+    if (ph == kDone || hal::time_ns() > until) return;
+    hal::cpu_relax();
+  }
+  const bool changed = s.protect ? vm_protect(s.vs, s.va, kPageSize, Prot::Read).ok()
+                                 : vm_unmap(s.vs, s.va, kPageSize).ok();
+  __atomic_store_n(&s.phase, u32(changed ? kChanged : kAbort), __ATOMIC_RELEASE);
+}
+
+Result<Lwp*> start_pinned(void (*fn)(void*), Shootdown& s, unsigned cpu, const char* name) {
+  LwpOptions o;
+  o.name = name;
+  o.pinned = int(cpu);
+  o.joinable = true;
+  return lwp_create(fn, &s, o);
+}
+
+// One round: returns the resident's outcome (1: it still had the old
+// translation, 0: it faulted as it must).
+void shootdown_round(KtestContext& kt, bool protect) {
+  Shootdown s;
+  s.protect = protect;
+  s.vs = MUST(vmspace_create());
+  Result<uptr> m = vm_map_anon(s.vs, 0, kPageSize, kRW, MapShare::Private, false);
+  if (!m.ok()) {
+    vmspace_release(s.vs);
+    kt.fail("vm_map_anon failed");
+    return;
+  }
+  s.va = m.value();
+  Result<Lwp*> r = start_pinned(resident, s, 1, "ktest-resident");
+  Result<Lwp*> c = start_pinned(changer, s, 0, "ktest-changer");
+  if (r.ok()) lwp_join(r.value());
+  if (c.ok()) lwp_join(c.value());
+  vmspace_release(s.vs);
+  KT_CHECK(r.ok() && c.ok());
+  KT_CHECK_EQ(s.resident_cpu, 1u);
+  KT_CHECK(s.outcome >= 0);  // the window ran: first access fine, changer came
+  if (s.outcome != 0)
+    kt.fail("hart 1 still %s the page after hart 0 %s it: no remote shootdown",
+            protect ? "wrote" : "read", protect ? "write-protected" : "unmapped");
+}
+
+}  // namespace
+
+KTEST(vm_remote_shootdown) {
+  if (hal::online_cpus() < 2) {
+    kt.skip("needs two harts (boot-ktest-smp4 runs it)");
+    return;
+  }
+  shootdown_round(kt, true);
+  if (kt.failed()) return;
+  shootdown_round(kt, false);
 }
