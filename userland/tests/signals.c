@@ -3,7 +3,8 @@
  *   a store to address 0 kills the child with SIGSEGV;
  *   SIGKILL and SIGTERM (default action) end a child asleep in nanosleep;
  *   kill(pid, 0) probes a live child, and a zombie (research 5.5: 0, not
- *   ESRCH);
+ *   ESRCH); that the child was a zombie is shown by SIGKILL changing nothing:
+ *   wait4 then reports its own exit status, not the signal;
  *   kill of a pid that does not exist is ESRCH, a bad signal number EINVAL.
  */
 #include "t.h"
@@ -82,19 +83,46 @@ int main(void)
 	kill(pid, SIGKILL);
 	wait_for(pid);
 
+	/* The child exits at once; the pipe's EOF says it is on its way out. */
+	int zp[2];
+	char c;
+	if (pipe(zp) < 0) {
+		fail("kill0_zombie", "pipe: %s", strerror(errno));
+		return t_end();
+	}
 	pid = fork();
 	if (pid == 0)
-		_exit(0);
-	sleep_ms(200);          /* it has exited by now: a zombie */
+		_exit(7);
+	close(zp[1]);
+	read(zp[0], &c, 1);
+	close(zp[0]);
+	sleep_ms(100);          /* past exit's last step: a zombie */
 	r = kill(pid, 0);
-	check("kill0_zombie", r == 0, "kill(zombie, 0): %d (%s)", r, strerror(errno));
-	wait_for(pid);
+	int rk = kill(pid, SIGKILL);
+	int ek = errno;
+	pid_t w = wait4(pid, &st, WNOHANG, NULL);
+	/* A live child would die of the SIGKILL, and WNOHANG could find it
+	 * still running: exit 7 now means it was a zombie for both kills. */
+	check("kill0_zombie", r == 0 && rk == 0 && w == pid && WIFEXITED(st) &&
+	      WEXITSTATUS(st) == 7,
+	      "kill(zombie, 0) = %d, kill(zombie, SIGKILL) = %d (%s), wait4 WNOHANG = %d "
+	      "with %s; want 0, 0, the pid with exit 7", r, rk, strerror(ek), (int)w,
+	      w == pid ? wstr(st) : "nothing");
 	r = kill(pid, SIGTERM);
 	check("esrch_reaped", r < 0 && errno == ESRCH, "kill(reaped child): %d (%s)", r,
 	      strerror(errno));
 	r = kill(0x3ffffff0, SIGTERM);
 	check("esrch_huge", r < 0 && errno == ESRCH, "kill(0x3ffffff0): %d (%s)", r,
 	      strerror(errno));
-	ok("survived");
+	/* None of the kills above reached the sender, and it can still probe
+	 * itself and fork and reap a child normally. */
+	r = kill(getpid(), 0);
+	pid = fork();
+	if (pid == 0)
+		_exit(3);
+	st = wait_for(pid);
+	check("sender_unaffected", r == 0 && pid > 0 && st == (3 << 8),
+	      "kill(self, 0) = %d; child ended with %s, want exit 3", r,
+	      st < 0 ? strerror(errno) : wstr(st));
 	return t_end();
 }
