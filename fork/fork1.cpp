@@ -320,8 +320,8 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
     if (flags & FORK_PPWAIT) fork_counters.vforks++;
     if (flags & FORK_SHAREVM) fork_counters.sharedvm++;
     p1->p_stats.forks++;
-    // kqueue NOTE_FORK, only when someone listens on the parent.
-    if (p1->p_klist) p1->p_knotes_fork++;
+    // NOTE_FORK with the child's pid to the parent's listeners.
+    knote_post_locked(p1, NOTE_FORK, p2->p_pid.value);
     // The child runs, or starts stopped under PS_STOPFORK.
     if (p2->p_sflag & PS_STOPFORK) {
       p2->p_stat = ProcStat::SSTOP;

@@ -27,6 +27,12 @@ Result<i64> do_wait4(Proc* p, i32 pid, int options, int* status);
 // sleep).
 void psignal(Proc* p, int sig);
 Result<void> kill1(Proc* sender, i32 pid, int sig);
+// kill(-1, sig) (core/proc/kill_all.cpp): ESRCH if nothing could be signalled.
+Result<void> kill_all_locked(Proc* sender, int sig) REQUIRES(proc_lock);
+// Resumes a stopped process and its LWP, as SIGCONT does (core/proc/
+// proc_stop.cpp). False if it was not stopped.
+bool proc_continue_locked(Proc* p) REQUIRES(proc_lock);
+bool proc_continue(Proc* p);
 // Called on the way back to user mode: acts on pending signals.
 void userret_signals(Lwp* l);
 // True when the current thread should abandon an interruptible sleep.

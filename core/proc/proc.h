@@ -18,6 +18,7 @@
 
 #include "core/sync/condvar.h"
 #include "core/proc/cred.h"
+#include "core/proc/knote.h"
 #include "core/fs/cwd.h"
 #include "core/lib/list.h"
 #include "core/sched/lwp.h"
@@ -124,8 +125,7 @@ struct Proc : ListLink<ChildTag>, ListLink<AllProcTag> {
   Plimit* p_limit GUARDED_BY(p_lockobj->mutex) = nullptr;
   SigActs* p_sigacts = nullptr;
   u64 p_sigpend GUARDED_BY(p_lockobj->mutex) = 0;  // pending signals (bit n-1 for signal n)
-  u64 p_klist GUARDED_BY(proc_lock) = 0;        // kqueue notes attached (NOTE_FORK)
-  u32 p_knotes_fork GUARDED_BY(proc_lock) = 0;  // NOTE_FORK events posted (for tests)
+  List<Knote, KnoteTag> p_klist GUARDED_BY(proc_lock);  // event listeners (core/proc/knote.h)
 
   // Resources.
   FileTable* p_fd = nullptr;

@@ -49,6 +49,7 @@ void psignal(Proc* p, int sig) {
 Result<void> kill1(Proc* sender, i32 pid, int sig) {
   if (sig < 0 || sig >= int(kNsig)) return Error::Inval;
   MutexGuard g(proc_lock);
+  if (pid == -1) return kill_all_locked(sender, sig);
   if (pid <= 0) return Error::Srch;  // process groups are not supported
   Proc* target = proc_find_locked(Pid{pid});
   if (!target || target->p_stat == ProcStat::SDEAD) return Error::Srch;
@@ -60,6 +61,8 @@ Result<void> kill1(Proc* sender, i32 pid, int sig) {
       return Error::Perm;
   }
   if (sig == 0 || target->p_stat == ProcStat::SZOMB) return ok();
+  // SIGCONT resumes a stopped process whatever its action (kern_sig.c).
+  if (sig == kSigCont) (void)proc_continue_locked(target);
   psignal(target, sig);
   return ok();
 }

@@ -8,6 +8,8 @@
 #include "core/proc/exec.h"
 #include "core/proc/exit.h"
 #include "core/fs/file_initrd.h"
+#include "core/proc/knote.h"
+#include "core/proc/ptrace.h"
 #include "core/fs/filedesc.h"
 #include "core/vm/heap.h"
 #include "core/vm/page_alloc.h"
@@ -15,6 +17,7 @@
 #include "core/proc/proc_switch.h"
 #include "core/sched/sched.h"
 #include "core/vm/vm.h"
+#include "core/vm/vm_space.h"
 #include "fork/fork.h"
 #include "hal/host/hal_host.h"
 #include "hal/pmap.h"
@@ -253,16 +256,12 @@ Held fork_stopped(int flags, int exitsig = kSigChld) {
   h.pid = rv[0];
   return h;
 }
+// Resumes the child as SIGCONT does (proc_continue) and reaps it.
 void finish(Held& h, int options = 0) {
-  {
-    MutexGuard g(proc_lock);
-    h.child->p_stat = ProcStat::SACTIVE;
-    h.child->p_pptr->p_nstopchild--;
-  }
-  h.child->p_lwp->state = LwpState::LSIDL;
-  sched_setrunnable(h.child->p_lwp);
+  Proc* parent = h.child->p_pptr;
+  REQUIRE(proc_continue(h.child));
   int status;
-  REQUIRE(reap(h.child->p_pptr, h.pid, &status, options) == h.pid);
+  REQUIRE(reap(parent, h.pid, &status, options) == h.pid);
 }
 }  // namespace
 
@@ -274,7 +273,24 @@ TEST_CASE("fork1: PS_STOPFORK starts the child stopped and counts it", "[fork]")
   REQUIRE(h.child->p_lwp->state == LwpState::LSSTOP);
   REQUIRE(curproc()->p_nstopchild == stopped_before + 1);
   REQUIRE((h.child->p_sflag & PS_STOPFORK));  // inherited
-  finish(h);
+  // Resumed, it runs its body and exits; the parent's count drops.
+  REQUIRE(proc_continue(h.child));
+  REQUIRE(curproc()->p_nstopchild == stopped_before);
+  REQUIRE_FALSE(proc_continue(h.child));  // not stopped any more
+  int status;
+  REQUIRE(reap(curproc(), h.pid, &status) == h.pid);
+  REQUIRE(status == w_exitcode(0, 0));
+}
+
+TEST_CASE("kill(SIGCONT) resumes a child stopped at fork", "[fork][signal]") {
+  setup();
+  const u32 stopped_before = curproc()->p_nstopchild;
+  Held h = fork_stopped(0);
+  REQUIRE(kill1(curproc(), i32(h.pid), kSigCont).ok());
+  REQUIRE(curproc()->p_nstopchild == stopped_before);
+  int status;
+  REQUIRE(reap(curproc(), h.pid, &status) == h.pid);  // it ran and exited
+  REQUIRE(status == w_exitcode(0, 0));
 }
 
 TEST_CASE("fork1: files shared, copied with shared open files, or fresh", "[fork][files]") {
@@ -343,14 +359,24 @@ TEST_CASE("fork1: cwd, limits, signal actions and p_lock: shared or copied", "[f
 TEST_CASE("fork1: flags, parent, exit signal, TLS, counters, hooks", "[fork]") {
   setup();
   Proc* p = curproc();
-  SECTION("inherited p_flag bits and FORK_SYSTEM") {
+  SECTION("inherited p_flag bits; FORK_SYSTEM makes a process kill(-1) spares") {
     p->p_flag |= PK_SUGID | PK_EXEC;
-    Held h = fork_stopped(FORK_SYSTEM);
-    REQUIRE((h.child->p_flag & PK_SUGID));
-    REQUIRE_FALSE((h.child->p_flag & PK_EXEC));  // not inherited
-    REQUIRE((h.child->p_flag & (PK_SYSTEM | PK_NOCLDWAIT)) == (PK_SYSTEM | PK_NOCLDWAIT));
+    Held sys = fork_stopped(FORK_SYSTEM);
+    Held user = fork_stopped(0);
     p->p_flag &= ~(PK_SUGID | PK_EXEC);
-    finish(h);
+    REQUIRE((sys.child->p_flag & PK_SUGID));
+    REQUIRE_FALSE((sys.child->p_flag & PK_EXEC));  // not inherited
+    REQUIRE((sys.child->p_flag & (PK_SYSTEM | PK_NOCLDWAIT)) == (PK_SYSTEM | PK_NOCLDWAIT));
+    REQUIRE_FALSE((user.child->p_flag & PK_SYSTEM));
+    // kill(-1) signals everyone but system processes, init and the sender
+    // (kern_sig.c killpg1). The children are stopped: the signal stays pending.
+    REQUIRE(kill1(p, -1, kSigTerm).ok());
+    const u64 term = u64(1) << (kSigTerm - 1);
+    REQUIRE(__atomic_load_n(&sys.child->p_sigpend, __ATOMIC_ACQUIRE) == 0);
+    REQUIRE(__atomic_load_n(&user.child->p_sigpend, __ATOMIC_ACQUIRE) == term);
+    REQUIRE(__atomic_load_n(&p->p_sigpend, __ATOMIC_ACQUIRE) == 0);
+    finish(sys);
+    finish(user);
   }
   SECTION("FORK_NOWAIT parents the child to init") {
     Proc* saved = initproc;
@@ -386,6 +412,49 @@ TEST_CASE("fork1: flags, parent, exit signal, TLS, counters, hooks", "[fork]") {
     REQUIRE(fork_counters.vforks == before.vforks);
     finish(h);
   }
+  SECTION("FORK_SHAREVM shares the parent's space; without it a copy-on-write copy") {
+    // A parent with a space and a touched page (proc0 has none of its own).
+    VmSpace* vm = MUST(vmspace_create());
+    const uptr va = MUST(vm_map_anon(vm, 0x300000, kPageSize,
+                                     Prot::Read | Prot::Write | Prot::User,
+                                     MapShare::Private, true));
+    REQUIRE(vm_fault(vm, va, Access::Write).ok());
+    paddr_t pa;
+    Prot prot;
+    REQUIRE(hal::pmap_extract(vmspace_pmap(vm), va, &pa, &prot));
+    REQUIRE(has(prot, Prot::Write));
+    p->p_vmspace = vm;
+    auto refs = [vm] { return __atomic_load_n(&vm->refs, __ATOMIC_ACQUIRE); };
+    const u32 refs_before = refs();
+
+    Held shared = fork_stopped(FORK_SHAREVM);
+    REQUIRE(shared.child->p_vmspace == vm);
+    REQUIRE(refs() == refs_before + 1);
+    // Sharing takes nothing away from the parent: its page stays writable.
+    REQUIRE(hal::pmap_extract(vmspace_pmap(vm), va, &pa, &prot));
+    REQUIRE(has(prot, Prot::Write));
+
+    Held copied = fork_stopped(0);
+    VmSpace* cvm = copied.child->p_vmspace;
+    REQUIRE(cvm != nullptr);
+    REQUIRE(cvm != vm);
+    REQUIRE(refs() == refs_before + 1);
+    // Copy-on-write: the parent lost write access, the child reads the
+    // same frame.
+    REQUIRE(hal::pmap_extract(vmspace_pmap(vm), va, &pa, &prot));
+    REQUIRE_FALSE(has(prot, Prot::Write));
+    REQUIRE(vm_fault(cvm, va, Access::Read).ok());
+    paddr_t cpa;
+    REQUIRE(hal::pmap_extract(vmspace_pmap(cvm), va, &cpa, &prot));
+    REQUIRE(cpa == pa);
+    REQUIRE(page_allocator().refcount(pa) == 2);
+
+    finish(shared);
+    REQUIRE(refs() == refs_before);  // the sharer's exit gave its reference back
+    finish(copied);
+    REQUIRE(page_allocator().refcount(pa) == 1);
+    drop_vmspace(p, vm);
+  }
   SECTION("registered fork hooks run with parent and child") {
     static Proc* seen_parent;
     static Proc* seen_child;
@@ -400,30 +469,40 @@ TEST_CASE("fork1: flags, parent, exit signal, TLS, counters, hooks", "[fork]") {
     REQUIRE(seen_child == h.child);
     finish(h);
   }
-  SECTION("kqueue NOTE_FORK only when the parent has listeners") {
-    const u32 before = p->p_knotes_fork;
-    Held a = fork_stopped(0);
-    REQUIRE(p->p_knotes_fork == before);
-    p->p_klist = 1;
-    Held b = fork_stopped(0);
-    p->p_klist = 0;
-    REQUIRE(p->p_knotes_fork == before + 1);
-    finish(a);
-    finish(b);
-  }
-  SECTION("a traced parent's child goes to the tracer") {
-    // proc0 has no parent: a stand-in tracer is its parent for this test.
-    Proc* tracer = stand_in_proc(kPidMax - 2);
-    p->p_pptr = tracer;
-    p->p_slflag |= PSL_TRACED | PSL_TRACEFORK;
-    Held h = fork_stopped(0);
-    p->p_slflag &= ~(PSL_TRACED | PSL_TRACEFORK);
-    p->p_pptr = nullptr;
-    REQUIRE(h.child->p_pptr == tracer);
-    REQUIRE(h.child->p_opptr == p);
-    REQUIRE((h.child->p_slflag & PSL_TRACEDCHILD));
-    finish(h);
-    free_stand_in(tracer);
+  SECTION("NOTE_FORK reaches the parent's listeners with the child's pid") {
+    struct Seen {
+      int calls = 0;
+      u32 event = 0;
+      i64 data = 0;
+    };
+    Seen on_fork, on_exit;
+    auto record = [](Knote* kn, u32 event, i64 data) {
+      Seen* s = static_cast<Seen*>(kn->arg);
+      s->calls++;
+      s->event = event;
+      s->data = data;
+    };
+    Knote fork_kn, exit_kn;
+    fork_kn.fflags = NOTE_FORK;
+    fork_kn.fn = record;
+    fork_kn.arg = &on_fork;
+    exit_kn.fflags = NOTE_EXIT;  // wants another event
+    exit_kn.fn = record;
+    exit_kn.arg = &on_exit;
+    Held before = fork_stopped(0);
+    knote_attach(p, &fork_kn);
+    knote_attach(p, &exit_kn);
+    Held heard = fork_stopped(0);
+    knote_detach(p, &fork_kn);
+    knote_detach(p, &exit_kn);
+    Held after = fork_stopped(0);
+    REQUIRE(on_fork.calls == 1);
+    REQUIRE(on_fork.event == NOTE_FORK);
+    REQUIRE(on_fork.data == heard.pid);
+    REQUIRE(on_exit.calls == 0);
+    finish(before);
+    finish(heard);
+    finish(after);
   }
   SECTION("an untraced parent keeps its child") {
     Held h = fork_stopped(0);
@@ -431,6 +510,93 @@ TEST_CASE("fork1: flags, parent, exit signal, TLS, counters, hooks", "[fork]") {
     REQUIRE_FALSE((h.child->p_slflag & PSL_TRACEDCHILD));
     finish(h);
   }
+}
+
+namespace {
+// What a traced process saw of the child it forked.
+struct TraceProbe {
+  Proc* tracer = nullptr;
+  bool fork_ok = false;
+  i64 child_pid = 0;
+  Proc* child = nullptr;
+  Proc* child_pptr = nullptr;
+  Proc* child_opptr = nullptr;
+  u32 child_slflag = 0;
+};
+void traced_fork_body(void* arg) {
+  TraceProbe* t = static_cast<TraceProbe*>(arg);
+  i64 rv[2];
+  Proc* child = nullptr;
+  t->fork_ok = fork1(curlwp(), 0, kSigChld, 0, 0, exit_with, nullptr, rv, &child).ok();
+  if (t->fork_ok) {
+    MutexGuard g(proc_lock);
+    t->child_pid = rv[0];
+    t->child = child;
+    t->child_pptr = child->p_pptr;
+    t->child_opptr = child->p_opptr;
+    t->child_slflag = child->p_slflag;
+    // The child was ours before the tracer took it.
+    if (t->child_opptr != curproc()) t->child_opptr = nullptr;
+  }
+  exit1(curlwp(), 0, 0);
+}
+}  // namespace
+
+TEST_CASE("ptrace attach: a traced process's fork goes to the tracer", "[fork][ptrace]") {
+  setup();
+  Proc* p = curproc();
+  Proc* tracer = stand_in_proc(kPidMax - 2);
+  // Orphans of the target's exit need an init (a stand-in, as above).
+  Proc* saved_init = initproc;
+  Proc* init_stand_in = stand_in_proc(kPidMax - 3);
+  initproc = init_stand_in;
+  // The target: a child that starts stopped, so the tracer can attach and
+  // ask for its forks before it runs.
+  TraceProbe probe;
+  probe.tracer = tracer;
+  p->p_sflag |= PS_STOPFORK;
+  i64 rv[2];
+  Proc* target = nullptr;
+  Result<void> r = fork1(curlwp(), 0, kSigChld, 0, 0, traced_fork_body, &probe, rv, &target);
+  p->p_sflag &= ~PS_STOPFORK;
+  REQUIRE(r.ok());
+  const i64 target_pid = rv[0];
+  const u32 stopped_before = p->p_nstopchild;
+
+  // Refusals first: oneself, a system process, init.
+  REQUIRE(proc_trace_attach(target, target).error() == Error::Inval);
+  REQUIRE(proc_trace_attach(tracer, p).error() == Error::Perm);  // proc0: PK_SYSTEM
+  // Not traced yet: the tracer may not set its events.
+  REQUIRE(proc_trace_set_events(tracer, target, PTRACE_FORK).error() == Error::Perm);
+
+  REQUIRE(proc_trace_attach(tracer, target).ok());
+  REQUIRE((target->p_slflag & PSL_TRACED));
+  REQUIRE(target->p_pptr == tracer);
+  REQUIRE(target->p_ppid == tracer->p_pid.value);
+  REQUIRE(target->p_opptr == p);
+  REQUIRE(p->p_nstopchild == stopped_before - 1);  // the stop moved with it
+  REQUIRE(tracer->p_nstopchild == 1);
+  REQUIRE(proc_trace_attach(tracer, target).error() == Error::Busy);
+  REQUIRE(proc_trace_set_events(tracer, target, PTRACE_FORK).ok());
+  REQUIRE((target->p_slflag & PSL_TRACEFORK));
+
+  // Resumed, the target forks, then exits.
+  REQUIRE(proc_continue(target));
+  REQUIRE(tracer->p_nstopchild == 0);
+  int status;
+  REQUIRE(reap(tracer, target_pid, &status) == target_pid);
+  REQUIRE(probe.fork_ok);
+  REQUIRE(probe.child_pptr == tracer);
+  REQUIRE(probe.child_opptr != nullptr);  // its real parent was the target
+  REQUIRE((probe.child_slflag & (PSL_TRACED | PSL_TRACEDCHILD)) ==
+          (PSL_TRACED | PSL_TRACEDCHILD));
+  // It inherited PS_STOPFORK from the target: the tracer lets it go.
+  REQUIRE(probe.child->p_stat == ProcStat::SSTOP);
+  REQUIRE(proc_continue(probe.child));
+  REQUIRE(reap(tracer, probe.child_pid, &status) == probe.child_pid);
+  initproc = saved_init;
+  free_stand_in(init_stand_in);
+  free_stand_in(tracer);
 }
 
 namespace {
