@@ -189,6 +189,7 @@ struct Props {
   Prop reg_shift, reg_io_width, clock_frequency;
   Prop bootargs, stdout_path, linux_stdout_path;
   Prop initrd_start, initrd_end;
+  Prop rng_seed;
 };
 
 struct PropName {
@@ -221,6 +222,7 @@ constexpr PropName kWanted[] = {
     {"linux,stdout-path", &Props::linux_stdout_path},
     {"linux,initrd-start", &Props::initrd_start},
     {"linux,initrd-end", &Props::initrd_end},
+    {"rng-seed", &Props::rng_seed},
 };
 
 // `name` comes from the strings block, already checked to end in a NUL.
@@ -440,6 +442,12 @@ struct Collector {
       if (p.initrd_start.present() && p.initrd_end.present()) {
         u64 start = prop_cells_u64(p.initrd_start), end = prop_cells_u64(p.initrd_end);
         if (end > start) out.initrd = Range{start, end - start};
+      }
+      // Seed bytes from the loader (QEMU virt: 32 from the host's RNG);
+      // more than the pool can use is cut, none is fine.
+      if (p.rng_seed.present()) {
+        out.rng_seed_len = min<u32>(p.rng_seed.len, u32(sizeof out.rng_seed));
+        for (u32 i = 0; i < out.rng_seed_len; i++) out.rng_seed[i] = p.rng_seed.data[i];
       }
     }
     // QEMU's test finisher: writing it ends the emulator with a status.

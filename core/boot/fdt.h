@@ -72,6 +72,10 @@ struct BootInfo {
   // /chosen linux,initrd-start/end: an initrd placed by the loader; size 0
   // when there is none.
   Range initrd;
+  // /chosen rng-seed: random bytes from the loader for the kernel's pool
+  // (core/lib/random.h); rng_seed_len 0 when there are none.
+  u8 rng_seed[64];
+  u32 rng_seed_len;
 };
 
 // Parses the blob at `blob` (physical address blob_pa) into `out`.

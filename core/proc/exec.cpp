@@ -6,6 +6,7 @@
 #include "core/fs/filedesc.h"
 #include "core/fs/file_initrd.h"
 #include "core/vm/heap.h"
+#include "core/lib/random.h"
 #include "core/lib/string.h"
 #include "core/vm/uaccess.h"
 #include "core/vm/vm.h"
@@ -51,15 +52,6 @@ Result<void> gather_user(Args& a, uptr vec, unsigned& count) {
   }
 }
 
-u64 random_word() {
-  // Not cryptographic: AT_RANDOM seeds glibc's stack guard; time-based.
-  static u64 state = 0x9e3779b97f4a7c15ull;
-  state ^= hal::time_ns() + (state << 7);
-  state ^= state >> 11;
-  state *= 0x2545f4914f6cdd1dull;
-  return state;
-}
-
 // Builds the initial stack image in `img` (the top `size` bytes of the
 // stack, ending at kUserStackTop) and returns the user sp.
 Result<uptr> build_stack(const Args& a, const char* execfn, const elf::Image& im,
@@ -71,8 +63,11 @@ Result<uptr> build_stack(const Args& a, const char* execfn, const elf::Image& im
     memcpy(img + off, src, n);
     return top - (size - off);
   };
-  u64 rnd[2] = {random_word(), random_word()};
-  const uptr at_random = push_bytes(rnd, 16);
+  // AT_RANDOM: glibc takes its stack and pointer guards from these 16 bytes,
+  // so they come from the kernel's CSPRNG, fresh for every image.
+  u8 rnd[16];
+  random_bytes(rnd, sizeof rnd);
+  const uptr at_random = push_bytes(rnd, sizeof rnd);
   const uptr at_execfn = push_bytes(execfn, strlen(execfn) + 1);
   const uptr strings = push_bytes(a.buf, a.used);
   // Pointer area: argc, argv[], NULL, envp[], NULL, auxv pairs.

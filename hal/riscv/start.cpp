@@ -2,6 +2,7 @@
 #include "core/lib/assert.h"
 #include "core/lib/cmdline.h"
 #include "core/lib/console.h"
+#include "core/lib/random.h"
 #include "core/boot/fdt.h"
 #include "core/vm/heap.h"
 #include "core/boot/kmain.h"
@@ -94,6 +95,10 @@ extern "C" [[noreturn]] void kernel_entry_boot_hart(u64 hartid, paddr_t fdt_pa,
   setup_uart(info.uart);
   platform_init(info);
   kernel_cmdline().set(info.bootargs);
+  // The random pool: the loader's seed (QEMU virt: 32 bytes from the host),
+  // then clock jitter, before anything can ask for a random byte.
+  random_add_entropy(info.rng_seed, info.rng_seed_len);
+  random_add_jitter();
 
   init_physical_memory(info);
   Result<void> r = kernel_map_build(info);

@@ -27,6 +27,7 @@ static const char *const tests[] = {
 	"fpregs",
 	"exec_shared",
 	"clone_settid",
+	"random",
 };
 #define NTESTS (int)(sizeof(tests) / sizeof(tests[0]))
 

@@ -1,6 +1,7 @@
 // Linux system and time syscalls: uname, sysinfo, clocks, sleeping, yielding, randomness.
 #include "core/compat/linux/linux.h"
 
+#include "core/lib/random.h"
 #include "core/lib/string.h"
 #include "core/proc/exit.h"
 #include "core/sched/sched.h"
@@ -78,17 +79,40 @@ i64 linux_sys_sched_yield(const SyscallArgs&) {
 
 i64 linux_sys_zero(const SyscallArgs&) { return 0; }  // set_robust_list: nothing to do
 
+// getrandom(2): every flag combination reads the same ChaCha20 pool, which
+// is seeded before the first process runs, so nothing ever blocks
+// (GRND_RANDOM and GRND_NONBLOCK are accepted; GRND_INSECURE too, but not
+// with GRND_RANDOM, as Linux). Long requests go out in pieces and return
+// the full count; a fault after some bytes returns what was written, a
+// fault at once EFAULT, and a pending fatal signal ends a long request
+// early, as Linux's get_random_bytes_user.
 i64 linux_sys_getrandom(const SyscallArgs& a) {
+  constexpr u64 kNonblock = 1, kRandom = 2, kInsecure = 4;
+  const u64 flags = a.a[2];
+  if ((flags & ~(kNonblock | kRandom | kInsecure)) ||
+      (flags & (kRandom | kInsecure)) == (kRandom | kInsecure))
+    return errno_of(Error::Inval);
+  // Linux caps one read at MAX_RW_COUNT (INT_MAX rounded down to a page).
+  const u64 len = min<u64>(a.a[1], 0x7ffff000ull);
+  const uptr dst = a.a[0];
   u8 buf[256];
-  const size_t n = min<size_t>(a.a[1], sizeof buf);
-  u64 x = hal::time_ns() * 0x9e3779b97f4a7c15ull + 1;
-  for (size_t i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    buf[i] = u8(x);
+  u64 done = 0;
+  while (done < len) {
+    if (done && done % kPageSize == 0 && sigpending_fatal()) break;
+    // Never across a page boundary: a fault then falls between pages, and
+    // the count returned is exactly what the caller can read (as Linux).
+    const uptr at = dst + done;
+    const size_t n = size_t(min<u64>(min<u64>(len - done, sizeof buf),
+                                     kPageSize - (at & (kPageSize - 1))));
+    random_bytes(buf, n);
+    if (!copyout(at, buf, n).ok()) {
+      if (!done) done = ~u64(0);  // nothing written: EFAULT below
+      break;
+    }
+    done += n;
   }
-  return syscall_result(copyout(a.a[0], buf, n)) < 0 ? errno_of(Error::Fault) : i64(n);
+  for (u8& b : buf) __atomic_store_n(&b, u8(0), __ATOMIC_RELAXED);
+  return done == ~u64(0) ? errno_of(Error::Fault) : i64(done);
 }
 
 }  // namespace tine

@@ -256,6 +256,33 @@ TEST_CASE("virt: bootargs come from -append and are empty without it", "[fdt]") 
   CHECK(std::string(parse_ok(load("virt-1hart.dtb")).bootargs).empty());
 }
 
+TEST_CASE("virt: /chosen rng-seed gives the pool QEMU's 32 seed bytes", "[fdt]") {
+  // The bytes of virt-1hart.dtb (fdtget -t bx virt-1hart.dtb /chosen rng-seed).
+  const u8 want[] = {0x4e, 0x37, 0x66, 0x8e, 0x6d, 0x7d, 0x78, 0xac, 0x54, 0xb0, 0x32,
+                     0x85, 0x59, 0x27, 0x3b, 0x4b, 0x2f, 0x3b, 0x38, 0x96, 0x6d, 0x59,
+                     0x1b, 0x14, 0xbc, 0x15, 0xd4, 0x5e, 0x6c, 0x75, 0xa7, 0xdf};
+  BootInfo info = parse_ok(load("virt-1hart.dtb"));
+  REQUIRE(info.rng_seed_len == 32);
+  CHECK(memcmp(info.rng_seed, want, 32) == 0);
+  // Two boots' trees carry different seeds; a board without one gives none.
+  BootInfo other = parse_ok(load("virt-4hart.dtb"));
+  REQUIRE(other.rng_seed_len == 32);
+  CHECK(memcmp(info.rng_seed, other.rng_seed, 32) != 0);
+  CHECK(parse_ok(load("sifive_u.dtb")).rng_seed_len == 0);
+}
+
+TEST_CASE("fdt: an rng-seed longer than the pool takes is cut, not overrun", "[fdt]") {
+  TreeBuilder t = riscv_root();
+  std::vector<u32> cells(40);  // 160 bytes
+  for (u32 i = 0; i < cells.size(); i++) cells[i] = 0x01010101u * (i + 1);
+  t.begin("chosen").cells("rng-seed", cells).end();
+  t.end();
+  BootInfo info = parse_ok(t.build());
+  REQUIRE(info.rng_seed_len == sizeof info.rng_seed);
+  CHECK(info.rng_seed[0] == 1);
+  CHECK(info.rng_seed[63] == 16);
+}
+
 // ---- QEMU sifive_u (FU540: E51 hart 0 + four U54), -m 1G ----
 
 TEST_CASE("sifive_u: RAM 1 GiB at 0x80000000 and OpenSBI's no-map region", "[fdt]") {
