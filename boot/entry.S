@@ -1,5 +1,9 @@
 /* First instructions. OpenSBI (or U-Boot's booti) enters _start on one hart,
  * any hart, in S-mode with the MMU off: a0 = hart id, a1 = FDT address.
+ * "One hart" is the firmware's promise, not ours: a hart that comes here as
+ * well (one boot in ~220 at 4 harts ran the boot path twice) must not clear
+ * BSS under the first, so the first act is a lottery, as OpenSBI's fw_base.S
+ * and Linux's head.S hold one: the hart that swaps the ticket first boots.
  * We clear BSS, build an early Sv39 table (direct map in 1 GiB pages and the
  * image at its link address in 2 MiB pages), turn on paging and continue at
  * the link address in C++ (hal/riscv/start.cpp). Secondary harts enter at
@@ -39,6 +43,13 @@ real_start:
 
   li t0, BOOT_MAX_HARTS
   bgeu s0, t0, park          /* no stack for this hart id */
+
+  /* The boot-hart lottery: one atomic swap on a word in .data (not .bss,
+   * which the winner clears). Exactly one hart reads back 0. */
+  lla t0, boot_lottery
+  li t1, 1
+  amoswap.w.aqrl t1, t1, (t0)
+  bnez t1, lottery_lost
 
   /* Clear BSS at its physical address. */
   lla t0, __bss_start
@@ -146,6 +157,15 @@ secondary_start:
   mv a0, s0
   mv s0, zero
   call kernel_entry_secondary    /* does not return */
+
+/* A hart that lost the boot lottery touches nothing and hands itself back
+ * to the firmware with SBI HSM hart_stop, so it is STOPPED again and
+ * smp_start_harts can start it the ordinary way, through secondary_start.
+ * hart_stop returns only on failure (no HSM): then it parks. */
+lottery_lost:
+  li a7, 0x48534D            /* SBI extension "HSM" */
+  li a6, 1                   /* HART_STOP */
+  ecall
 park:
   wfi
   j park
@@ -160,6 +180,12 @@ set_boot_stack:
   mv tp, zero
   mv gp, zero
   ret
+
+  .section .data
+  .balign 4
+  .globl boot_lottery
+boot_lottery:                /* 0 until a hart has claimed the boot path */
+  .word 0
 
   .section .rodata
   .balign 8
