@@ -75,7 +75,12 @@ Result<void> acquire(ForkResources& r, Proc* p1, int flags) {
     r.pid = TRY(proc_alloc_pid(r.p2));  // EAGAIN: no pid (v1.234's proc_alloc)
   }
   if (!(flags & FORK_SHARESIGS)) r.lockobj = TRY(proc_lockobj_alloc());
-  r.sigacts = TRY(sigactsinit(p1->p_sigacts, flags & FORK_SHARESIGS));
+  {
+    // The parent's p_lock, as rt_sigaction takes it: a CLONE_SIGHAND
+    // sibling may be changing an action while we copy.
+    MutexGuard g(p1->p_lock());
+    r.sigacts = TRY(sigactsinit(p1->p_sigacts, flags & FORK_SHARESIGS, p1->p_lock()));
+  }
   if (flags & FORK_SHAREFILES) {
     filetable_hold(p1->p_fd);
     r.fd = p1->p_fd;
@@ -100,8 +105,17 @@ Result<void> acquire(ForkResources& r, Proc* p1, int flags) {
   return ok();
 }
 
-ForkHook g_fork_hooks[8];
 SpinLock g_fork_hooks_lock("forkhooks", LockRank::UidCount);
+
+// The registered hooks. Walking them needs the lock: begin/end say so,
+// since clang's analysis does not see a range-for over a plain array.
+struct ForkHookTable {
+  static constexpr size_t kSlots = 8;
+  ForkHook slot[kSlots] = {};
+  ForkHook* begin() REQUIRES(g_fork_hooks_lock) { return slot; }
+  ForkHook* end() REQUIRES(g_fork_hooks_lock) { return slot + kSlots; }
+};
+ForkHookTable g_fork_hooks GUARDED_BY(g_fork_hooks_lock);
 
 }  // namespace
 
@@ -279,7 +293,15 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
                     sched_thread_start, l2);
   // The emulation's fork hook, then the registered fork hooks.
   if (p2->p_emul && p2->p_emul->proc_fork) p2->p_emul->proc_fork(p2, l2, l1, flags);
-  for (ForkHook h : g_fork_hooks)
+  // A snapshot under the hooks' lock (establish/disestablish may run on
+  // another hart); the hooks run after it drops, as they may take locks.
+  ForkHook hooks[ForkHookTable::kSlots];
+  {
+    IrqSpinGuard g(g_fork_hooks_lock);
+    size_t i = 0;
+    for (ForkHook h : g_fork_hooks) hooks[i++] = h;
+  }
+  for (ForkHook h : hooks)
     if (h) h(p1, p2);
 
   // 5. Publish under proc_lock (which also guards the ptrace flags).

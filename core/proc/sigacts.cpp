@@ -11,7 +11,8 @@ Result<SigActs*> sigacts_create() {
   return new (m) SigActs;
 }
 
-Result<SigActs*> sigactsinit(SigActs* parent, bool share) {
+Result<SigActs*> sigactsinit(SigActs* parent, bool share, const Mutex& parent_lock) {
+  (void)parent_lock;  // held by the caller (REQUIRES): the copy is a snapshot
   if (share) {
     parent->refs.hold();
     return parent;

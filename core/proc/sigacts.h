@@ -5,6 +5,8 @@
 #include "core/lib/refcount.h"
 #include "core/lib/result.h"
 #include "core/lib/types.h"
+#include "core/sync/mutex.h"
+#include "core/sync/thread_safety.h"
 
 namespace tine {
 
@@ -31,7 +33,12 @@ struct SigActs {
 
 Result<SigActs*> sigacts_create();
 // kern_fork.c's sigactsinit: share (reference) or copy the parent's.
-Result<SigActs*> sigactsinit(SigActs* parent, bool share);
+// `parent_lock` is the parent's p_lock. Every process that shares `parent`
+// shares that lock too (FORK_SHARESIGS shares both), and rt_sigaction
+// writes an action under it, so holding it makes the copy a snapshot: a
+// CLONE_SIGHAND sibling cannot change an action while it is half copied.
+Result<SigActs*> sigactsinit(SigActs* parent, bool share, const Mutex& parent_lock)
+    REQUIRES(parent_lock);
 void sigacts_release(SigActs* s);
 
 }  // namespace tine

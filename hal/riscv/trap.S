@@ -1,7 +1,13 @@
 /* The S-mode trap vector. sscratch is 0 while the hart runs kernel code and
  * holds the hart's HartLocal pointer while it runs user code, so one swap
  * tells where the trap came from. The full frame goes on the kernel stack;
- * trap_dispatch (trap.cpp) gets a pointer to it. */
+ * trap_dispatch (trap.cpp) gets a pointer to it.
+ *
+ * sstatus.SUM (kernel access to user pages) is on only inside user_copy_in/
+ * out. A trap taken there must not run its handler, or whatever thread the
+ * handler switches to, with user access on: entry clears SUM after saving
+ * sstatus in the frame, and trap_return's write of the saved sstatus gives
+ * the interrupted code its SUM back. */
 #include "hal/riscv/hart.h"
 #include "hal/riscv/trap_frame.h"
 
@@ -69,6 +75,8 @@ save_rest:
   sd t0, TRAP_FRAME_SEPC(sp)
   csrr t0, sstatus
   sd t0, TRAP_FRAME_SSTATUS(sp)
+  li t1, TRAP_SSTATUS_SUM
+  csrc sstatus, t1               /* user access off in the handler */
   csrr t0, scause
   sd t0, TRAP_FRAME_SCAUSE(sp)
   csrr t0, stval
@@ -90,7 +98,7 @@ trap_return:
 1:
   /* Back to the kernel, tp stays: a thread preempted in this trap may have
    * moved to another hart, and tp is the hart's, not the thread's. */
-  csrw sstatus, t0
+  csrw sstatus, t0               /* SUM as the interrupted code had it */
   ld t0, TRAP_FRAME_SEPC(sp)
   csrw sepc, t0
   LOAD(1)

@@ -17,6 +17,8 @@
 
 namespace tine::hal::riscv {
 
+static_assert(TRAP_SSTATUS_SUM == kSstatusSUM, "trap.S clears this bit");
+
 namespace {
 BreakpointHook g_breakpoint_hook = nullptr;
 

@@ -8,6 +8,8 @@
 #define TRAP_FRAME_SCAUSE 272
 #define TRAP_FRAME_STVAL 280
 #define TRAP_FRAME_SIZE 288
+// sstatus.SUM for trap.S (checked against kSstatusSUM in trap.cpp).
+#define TRAP_SSTATUS_SUM (1 << 18)
 
 #ifndef __ASSEMBLER__
 #include "core/lib/types.h"

@@ -1,6 +1,7 @@
 // Traps: breakpoints resume, kernel faults are recovered where a recovery
 // point is set, the kernel map is W^X with guard pages under boot stacks.
 #include "core/boot/ktest.h"
+#include "hal/hal.h"
 #include "hal/riscv/csr.h"
 #include "hal/riscv/kmap.h"
 #include "hal/riscv/memlayout.h"
@@ -18,6 +19,16 @@ u64 g_breakpoint_cause = 0;
 bool count_breakpoint(TrapFrame& f) {
   g_breakpoints++;
   g_breakpoint_cause = f.scause;
+  return true;
+}
+
+// What the breakpoint handler saw of sstatus.SUM: live, and in the frame.
+u64 g_handler_sum = ~0ull;
+u64 g_frame_sum = 0;
+
+bool record_sum(TrapFrame& f) {
+  g_handler_sum = read_sstatus() & kSstatusSUM;
+  g_frame_sum = f.sstatus & kSstatusSUM;
   return true;
 }
 
@@ -40,6 +51,24 @@ KTEST(trap_breakpoint_resumes) {
   set_breakpoint_hook(nullptr);
   KT_CHECK_EQ(g_breakpoints, 2u);
   KT_CHECK_EQ(g_breakpoint_cause, u64(Exception::Breakpoint));
+}
+
+// A trap taken with user access on (as inside copyin) runs its handler with
+// SUM clear, and the interrupted code gets SUM back on return.
+KTEST(trap_entry_clears_sum_and_return_restores_it) {
+  g_handler_sum = ~0ull;
+  g_frame_sum = 0;
+  set_breakpoint_hook(record_sum);
+  const hal::IrqState irq = hal::irq_save();
+  set_sstatus(kSstatusSUM);
+  asm volatile("ebreak" ::: "memory");
+  const u64 after = read_sstatus() & kSstatusSUM;
+  clear_sstatus(kSstatusSUM);
+  hal::irq_restore(irq);
+  set_breakpoint_hook(nullptr);
+  KT_CHECK_EQ(g_handler_sum, 0u);
+  KT_CHECK(g_frame_sum != 0);
+  KT_CHECK(after != 0);
 }
 
 KTEST(trap_kernel_fault_is_recovered) {
