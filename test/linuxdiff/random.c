@@ -1,9 +1,9 @@
 /*
- * glibc_random: what a stock static glibc program sees of the kernel's
- * randomness. Prints the shape of each answer on stdout (the same on Linux
- * and on Tine), and the raw AT_RANDOM and getrandom bytes on stderr for
- * scripts/boot-random-differs to compare across boots. Exit 0 when every
- * check holds.
+ * random: what a stock static glibc program sees of the kernel's
+ * randomness (getauxval(AT_RANDOM), getrandom). Prints the shape of each
+ * answer, the same on Linux and on Tine; run as "random hex" it also prints
+ * the raw AT_RANDOM and getrandom bytes, which scripts/boot-random-differs
+ * compares across boots. Exit 0 when every check holds.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -29,16 +29,21 @@ static int zero(const unsigned char *p, size_t n)
 	return 1;
 }
 
+static int show_hex;
+
 static void hex(const char *tag, const unsigned char *p, size_t n)
 {
-	fprintf(stderr, "%s ", tag);
+	if (!show_hex)
+		return;
+	printf("%s ", tag);
 	for (size_t i = 0; i < n; i++)
-		fprintf(stderr, "%02x", p[i]);
-	fprintf(stderr, "\n");
+		printf("%02x", p[i]);
+	printf("\n");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	show_hex = argc > 1 && strcmp(argv[1], "hex") == 0;
 	const unsigned char *at = (const unsigned char *)getauxval(AT_RANDOM);
 	check("at_random present", at != NULL);
 	if (!at)
