@@ -9,6 +9,7 @@
 #include "core/proc/proc.h"
 #include "core/proc/proc0.h"
 #include "core/sched/sched.h"
+#include "core/sched/sleep_intr.h"
 #include "core/lib/string.h"
 #include "core/proc/syscall.h"
 #include "hal/user.h"
@@ -67,8 +68,9 @@ void init_main(void*) {
 
 
 void start_init(const void* loader_initrd, size_t loader_initrd_size) {
-  // Blocking file reads give up (EINTR) when the reader is being killed.
-  file_set_interrupt_check(sigpending_fatal);
+  // Interruptible sleeps (nanosleep, wait4, pipes, the console) give up
+  // (EINTR) when the sleeper is being killed.
+  sleep_intr_set_check(sigpending_fatal);
   initrd_set_archive(initrd_start, size_t(initrd_end - initrd_start));
   if (loader_initrd && loader_initrd_size) initrd_add_archive(loader_initrd, loader_initrd_size);
   build_init_args();

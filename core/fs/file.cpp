@@ -8,7 +8,6 @@ namespace tine {
 
 namespace {
 u64 g_live_files = 0;  // atomic
-FileInterruptCheck g_interrupt_check = nullptr;  // atomic; set once at boot
 }  // namespace
 
 Result<File*> file_create(const FileOps* ops, int flags, void* data) {
@@ -73,18 +72,5 @@ Result<size_t> file_write(File& f, uptr user_buf, size_t n) {
 }
 
 u64 file_live_count() { return __atomic_load_n(&g_live_files, __ATOMIC_RELAXED); }
-
-void file_set_interrupt_check(FileInterruptCheck fn) {
-  __atomic_store_n(&g_interrupt_check, fn, __ATOMIC_RELEASE);
-}
-
-bool file_interrupted() {
-  FileInterruptCheck fn = __atomic_load_n(&g_interrupt_check, __ATOMIC_ACQUIRE);
-  return fn && fn();
-}
-
-bool file_waits_poll() {
-  return __atomic_load_n(&g_interrupt_check, __ATOMIC_ACQUIRE) != nullptr;
-}
 
 }  // namespace tine

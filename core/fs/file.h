@@ -130,20 +130,6 @@ Result<size_t> file_write(File& f, uptr user_buf, size_t n);
 // Files created and not yet freed (the host tests check it returns to 0).
 u64 file_live_count();
 
-// Blocking reads and writes (pipes, the console) ask this whether the
-// calling thread should stop waiting: a signal the process must act on. It
-// returns true to end the wait with Error::Intr (or the partial count).
-// Without a hook (the default, and the host tests) waits are not
-// interrupted. The signal layer installs it once at boot.
-using FileInterruptCheck = bool (*)();
-void file_set_interrupt_check(FileInterruptCheck fn);
-bool file_interrupted();  // calls the hook, false without one
-// Whether waits should wake up now and then to call the hook: true once one
-// is installed (a thread asleep on a condition variable cannot otherwise be
-// reached by a signal yet).
-bool file_waits_poll();
-inline constexpr u64 kFileWaitPollNs = 20'000'000;
-
 // User copies split at user page boundaries, so that a fault inside a later
 // page still reports the bytes before it (Linux's partial read/write).
 // Each calls fn(uptr user, size_t len, size_t done) for consecutive pieces

@@ -1,8 +1,8 @@
 #include "core/fs/file_console.h"
 
 #include "core/lib/console.h"
+#include "core/sched/sleep_intr.h"
 #include "core/sync/mutex.h"
-#include "core/sync/sleepq.h"
 #include "core/vm/uaccess.h"
 #include "hal/hal.h"
 
@@ -48,16 +48,17 @@ size_t drain_input_locked(char* buf, size_t max) REQUIRES(g_input_lock) {
 Result<size_t> console_read(File& f, uptr user_buf, size_t n) {
   char buf[kChunk];
   size_t want = min(n, kChunk);
-  size_t got;
+  size_t got = 0;
   {
     MutexGuard g(g_input_lock);
-    for (;;) {
+    // Input, or O_NONBLOCK; a signal ends the wait (EINTR). Nothing wakes
+    // a reader when a byte arrives: it looks every kPollNs.
+    TRY(sleep_until(SleepOn{.poll_ns = kPollNs}, [&] {
+      g_input_lock.assert_held();  // sleep_until calls it under our guard
       got = drain_input_locked(buf, want);
-      if (got > 0) break;
-      if (f.nonblocking()) return Error::Again;  // a tty's O_NONBLOCK read
-      if (file_interrupted()) return Error::Intr;
-      sleep_ns(kPollNs);
-    }
+      return got > 0 || f.nonblocking();
+    }));
+    if (got == 0) return Error::Again;  // a tty's O_NONBLOCK read
   }
   // The bytes are consumed even if this faults: a console has no way to
   // put them back (a tty would lose them the same way).

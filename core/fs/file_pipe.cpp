@@ -5,6 +5,7 @@
 #include "core/vm/heap.h"
 #include "core/sync/mutex.h"
 #include "core/lib/new.h"
+#include "core/sched/sleep_intr.h"
 #include "core/vm/uaccess.h"
 
 namespace tine {
@@ -44,17 +45,6 @@ u64 g_next_pipe_ino = 1;
 
 Pipe& pipe_of(File& f) { return *static_cast<Pipe*>(f.data); }
 
-// Waits on cv; false if a signal should end the wait (file_interrupted).
-// With an interrupt hook installed the wait wakes now and then to ask it.
-bool pipe_wait(CondVar& cv, Mutex& m) REQUIRES(m) {
-  if (!file_waits_poll()) {
-    cv.wait(m);
-    return true;
-  }
-  cv.timed_wait(m, kFileWaitPollNs);
-  return !file_interrupted();
-}
-
 // Copies up to `len` ring bytes starting at ring index `at` out to user
 // memory, in at most two runs (the ring wraps).
 Result<void> ring_copyout(Pipe& p, size_t at, uptr user, size_t len) {
@@ -74,10 +64,14 @@ Result<void> ring_copyin(Pipe& p, size_t at, uptr user, size_t len) {
 Result<size_t> pipe_read(File& f, uptr user_buf, size_t n) {
   Pipe& p = pipe_of(f);
   MutexGuard g(p.lock);
-  while (p.count == 0) {
+  // Data, end of file, or O_NONBLOCK; a signal ends the wait (EINTR).
+  TRY(sleep_until(SleepOn{.cv = &p.can_read, .m = &p.lock}, [&] {
+    p.lock.assert_held();  // sleep_until calls it under our guard
+    return p.count > 0 || p.writers == 0 || f.nonblocking();
+  }));
+  if (p.count == 0) {
     if (p.writers == 0) return size_t{0};  // end of file
-    if (f.nonblocking()) return Error::Again;
-    if (!pipe_wait(p.can_read, p.lock)) return Error::Intr;
+    return Error::Again;
   }
   size_t want = min(n, p.count);
   Result<size_t> done = for_each_user_piece(
@@ -111,9 +105,13 @@ Result<size_t> pipe_write(File& f, uptr user_buf, size_t n) {
         if (done > 0) return done;
         return Error::Again;
       }
-      if (!pipe_wait(p.can_write, p.lock)) {
+      Result<void> woke = sleep_until(SleepOn{.cv = &p.can_write, .m = &p.lock}, [&] {
+        p.lock.assert_held();
+        return p.readers == 0 || kPipeSize - p.count >= need;
+      });
+      if (!woke.ok()) {
         if (done > 0) return done;
-        return Error::Intr;
+        return woke.error();  // EINTR
       }
       continue;
     }

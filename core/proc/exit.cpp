@@ -5,6 +5,7 @@
 #include "core/fs/filedesc.h"
 #include "core/vm/heap.h"
 #include "core/sched/sched.h"
+#include "core/sched/sleep_intr.h"
 #include "core/vm/vm.h"
 #include "hal/hal.h"
 
@@ -125,12 +126,16 @@ void proc_free_zombie(Proc* c) {
 
 Result<i64> do_wait4(Proc* p, i32 pid, int options, int* status) {
   if (pid < -1 || pid == 0) pid = -1;  // process groups: any child (simplified)
-  for (;;) {
-    Proc* reaped = nullptr;
-    i64 cpid = 0;
-    {
-      MutexGuard g(proc_lock);
-      bool any = false;
+  Proc* reaped = nullptr;
+  i64 cpid = 0;
+  {
+    MutexGuard g(proc_lock);
+    bool any = false;
+    // Until a matching zombie is reaped, no child matches, or WNOHANG; a
+    // fatal signal ends the wait (EINTR). exit1 wakes proc_waitcv.
+    TRY(sleep_until(SleepOn{.cv = &proc_waitcv, .m = &proc_lock}, [&] {
+      proc_lock.assert_held();  // sleep_until calls it under its caller's lock
+      any = false;
       for (Proc* c : p->p_children) {
         if (!child_matches(c, pid, options)) continue;
         any = true;
@@ -139,20 +144,17 @@ Result<i64> do_wait4(Proc* p, i32 pid, int options, int* status) {
         cpid = c->p_pid.value;
         proc_reap_locked(c);
         reaped = c;
-        break;
+        return true;
       }
-      if (!reaped) {
-        if (!any) return Error::Child;
-        if (options & kWaitNoHang) return i64(0);
-        // Interruptible: a fatal signal ends the wait.
-        if (sigpending_fatal()) return Error::Intr;
-        (void)proc_waitcv.timed_wait(proc_lock, 20'000'000);
-        continue;
-      }
+      return !any || (options & kWaitNoHang) != 0;
+    }));
+    if (!reaped) {
+      if (!any) return Error::Child;
+      return i64(0);  // WNOHANG, nothing to reap yet
     }
-    proc_free_zombie(reaped);
-    return cpid;
   }
+  proc_free_zombie(reaped);
+  return cpid;
 }
 
 }  // namespace tine

@@ -5,6 +5,7 @@
 #include "core/lib/string.h"
 #include "core/proc/exit.h"
 #include "core/sched/sched.h"
+#include "core/sched/sleep_intr.h"
 #include "core/vm/heap.h"
 #include "core/vm/page_alloc.h"
 #include "core/vm/uaccess.h"
@@ -64,12 +65,9 @@ i64 linux_sys_nanosleep(const SyscallArgs& a) {
   if (!c.ok()) return errno_of(c.error());
   if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000) return errno_of(Error::Inval);
   const u64 until = hal::time_ns() + u64(ts.sec) * 1000000000u + u64(ts.nsec);
-  // In slices, so that kill ends the sleep (EINTR) without waiting it out.
-  while (hal::time_ns() < until) {
-    if (sigpending_fatal()) return errno_of(Error::Intr);
-    sleep_ns(min<u64>(until - hal::time_ns(), 10'000'000));
-  }
-  return 0;
+  // kill ends the sleep (EINTR) without waiting it out.
+  return syscall_result(
+      sleep_until(SleepOn{.until_ns = until}, [&] { return hal::time_ns() >= until; }));
 }
 
 i64 linux_sys_sched_yield(const SyscallArgs&) {

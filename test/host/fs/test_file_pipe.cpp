@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/fs/file_pipe.h"
+#include "core/sched/sleep_intr.h"
 #include "core/sync/sleepq.h"
 #include "core/fs/sys_file.h"
 #include "test/host/file_test_util.h"
@@ -378,7 +379,7 @@ TEST_CASE("a blocked read ends with EINTR when the interrupt hook says so",
     Table t;
     Fds p = make_pipe(t);
     g_interrupt = false;
-    file_set_interrupt_check(interrupt_pending);
+    sleep_intr_set_check(interrupt_pending);
     Op rd;
     rd.t = t;
     rd.fd = p.r();
@@ -389,7 +390,7 @@ TEST_CASE("a blocked read ends with EINTR when the interrupt hook says so",
     REQUIRE_FALSE(rd.done);
     g_interrupt = true;
     lwp_join(l);
-    file_set_interrupt_check(nullptr);
+    sleep_intr_set_check(nullptr);
     REQUIRE(rd.result.error() == Error::Intr);
   }
   REQUIRE(file_live_count() == 0);
