@@ -5,7 +5,10 @@
 
 #include "core/vm/heap.h"
 #include "core/vm/page_alloc.h"
+#include "core/proc/exit.h"
+#include "core/proc/proc0.h"
 #include "core/sched/sched.h"
+#include "core/sched/sleep_intr.h"
 #include "hal/host/hal_host.h"
 
 namespace tine::test {
@@ -39,6 +42,16 @@ void start_once() {
 void start_sched_machine() {
   static bool started = [] {
     start_once();
+    return true;
+  }();
+  (void)started;
+}
+
+void start_proc_machine() {
+  start_sched_machine();
+  static bool started = [] {
+    proc0_init(curlwp());
+    sleep_intr_set_check(sigpending_fatal);
     return true;
   }();
   (void)started;

@@ -28,17 +28,11 @@ using namespace tine;
 
 namespace {
 
-// The Catch2 main thread becomes proc0's LWP, once; each test then forks a
+// The Catch2 main thread becomes proc0's LWP, once per binary (shared with
+// test_fork_files.cpp: tests run in any order); each test then forks a
 // "parent" process from proc0 to work with, so state never leaks between
 // tests through proc0.
-void setup() {
-  test::start_sched_machine();
-  static bool done = [] {
-    proc0_init(curlwp());
-    return true;
-  }();
-  (void)done;
-}
+void setup() { test::start_proc_machine(); }
 
 struct Baseline {
   u32 procs = __atomic_load_n(&nprocs, __ATOMIC_RELAXED);
@@ -719,8 +713,13 @@ TEST_CASE("zombies count against RLIMIT_NPROC of their uid until they are reaped
           "[fork][exit]") {
   setup();
   Proc* p = curproc();
+  // Our own reference keeps proc0's limits alive and unchanged: privatize
+  // then always copies (it drops the reference it replaces), and the copy
+  // is freed at the end.
   Plimit* saved_limit = p->p_limit;
+  lim_addref(saved_limit);
   REQUIRE(lim_privatize(&p->p_limit).ok());
+  REQUIRE(p->p_limit != saved_limit);
   constexpr unsigned kLimit = 3;
   p->p_limit->limits[kRlimitNproc].cur = kLimit;
   // The parent forks as uid 1001 (not counted itself: it is proc0): kLimit

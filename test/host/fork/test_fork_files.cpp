@@ -22,10 +22,7 @@ using namespace tine;
 namespace {
 
 // proc0 as test_fork.cpp sets it up (whichever test file runs first).
-void setup() {
-  test::start_sched_machine();
-  if (!g_proc0) proc0_init(curlwp());
-}
+void setup() { test::start_proc_machine(); }
 
 constexpr int kChildFd = 20;  // the descriptor the child makes with F_DUPFD
 
