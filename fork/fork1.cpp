@@ -221,6 +221,10 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
   {
     MutexGuard g(p1->p_lock());
     // Inherited flags; FORK_SYSTEM marks a system process.
+    // NOT ACTING YET: PK_NOCLDWAIT and PK_CLDSIGIGN are inherited as the seed
+    // does, but nothing sets them from sigaction and exit1 ignores them (its
+    // children still become zombies and still get SIGCHLD sent). Issue 8
+    // ("signals") makes them act; README "Known limits".
     p2->p_flag = p1->p_flag & (PK_SUGID | PK_NOCLDWAIT | PK_CLDSIGIGN | PK_32);
     if (flags & FORK_SYSTEM) p2->p_flag |= PK_SYSTEM | PK_NOCLDWAIT;
     // FORK_SHARESIGS: the child uses the parent's p_lock.
@@ -243,6 +247,10 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
       p2->p_limit = p1->p_limit;
     }
     // Inherited stop flags: PS_STOPFORK | PS_STOPEXEC | PS_NOCLDSTOP.
+    // NOT ACTING YET: no system call sets PS_STOPFORK (no ptrace(2)); a
+    // child started stopped resumes only by kill(SIGCONT) (proc_continue,
+    // core/proc/proc_stop.cpp), not by a tracer, and its parent is not told
+    // of the stop. Issue 8 ("signals"); README "Known limits".
     p2->p_sflag = p1->p_sflag & (PS_STOPFORK | PS_STOPEXEC | PS_NOCLDSTOP);
     // Trace flags (p_slflag) start at 0 from proc_struct_alloc: they
     // follow the tracer's wishes (ptrace(2) sets them).
@@ -315,6 +323,9 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
                               (p1->p_slflag & (PSL_TRACEVFORK | PSL_TRACED)) ==
                                   (PSL_TRACEVFORK | PSL_TRACED);
     // Controlling terminal flag follows the session.
+    // NOT ACTING YET: there is no tty, so no session has a controlling
+    // terminal and nothing reads PL_CONTROLT. Issue 9 ("files") makes it
+    // act; README "Known limits".
     if (p1->p_pgrp && p1->p_pgrp->session && p1->p_pgrp->session->has_ctty)
       p2->p_lflag |= PL_CONTROLT;
     // Process group: the parent's.

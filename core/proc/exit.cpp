@@ -74,6 +74,10 @@ void exit1(Lwp* l, int status, int sig) {
     // (proc_free_zombie, as NetBSD's proc_free): a zombie still holds its
     // LWP and kernel stack, so it counts against maxproc and RLIMIT_NPROC.
     // The exit signal to the parent (SIGCHLD by default), then wake waiters.
+    // NOT ACTING YET: a parent's PK_NOCLDWAIT / PK_CLDSIGIGN (SA_NOCLDWAIT,
+    // SIGCHLD ignored) should let the child be reaped here without becoming
+    // a zombie (NetBSD kern_exit.c hands it to init); Tine ignores both.
+    // Issue 8 ("signals"); README "Known limits".
     if (p->p_pptr && p->p_exitsig) psignal(p->p_pptr, p->p_exitsig);
     proc_waitcv.broadcast();
   }
