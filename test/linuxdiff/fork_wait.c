@@ -40,9 +40,14 @@ int main(void) {
   (void)!write(fds[1], "g", 1);
   printf("after go: reaped %d status %d\n", waitpid(p, &st, 0) == p, WEXITSTATUS(st));
 
+  // A child asleep in a read that never completes: SIGTERM's default
+  // action ends it, whether it arrives before or during the sleep.
+  if (pipe(fds) != 0) return 1;
   p = fork();
   if (p == 0) {
-    pause();
+    char c;
+    close(fds[1]);
+    (void)!read(fds[0], &c, 1);
     _exit(0);
   }
   kill(p, SIGTERM);

@@ -16,7 +16,9 @@ int main(int argc, char** argv) {
     fflush(stdout);
     pid_t pid = fork();
     if (pid == 0) {
-      char* args[] = {argv[i], NULL};
+      // argv[0] is the path, as a shell passes it: a program may re-exec
+      // itself through it, on Tine as under qemu-riscv64.
+      char* args[] = {path, NULL};
       char* env[] = {"PATH=/bin", NULL};
       execve(path, args, env);
       _exit(127);
