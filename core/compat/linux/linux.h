@@ -36,6 +36,7 @@ i64 linux_sys_mmap(const SyscallArgs& args);
 i64 linux_sys_mprotect(const SyscallArgs& args);
 i64 linux_sys_munmap(const SyscallArgs& args);
 i64 linux_sys_nanosleep(const SyscallArgs& args);
+i64 linux_sys_clock_nanosleep(const SyscallArgs& args);
 i64 linux_sys_openat(const SyscallArgs& args);
 i64 linux_sys_pipe2(const SyscallArgs& args);
 i64 linux_sys_prlimit64(const SyscallArgs& args);

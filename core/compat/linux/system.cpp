@@ -59,15 +59,56 @@ i64 linux_sys_clock_gettime(const SyscallArgs& a) {
   return syscall_result(copyout(a.a[1], &ts, sizeof ts));
 }
 
-i64 linux_sys_nanosleep(const SyscallArgs& a) {
+namespace {
+// A user timespec, checked as Linux checks one: EFAULT, EINVAL.
+Result<LinuxTimespec> read_timespec(uptr user) {
   LinuxTimespec ts;
-  Result<void> c = copyin(&ts, a.a[0], sizeof ts);
-  if (!c.ok()) return errno_of(c.error());
-  if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000) return errno_of(Error::Inval);
-  const u64 until = hal::time_ns() + u64(ts.sec) * 1000000000u + u64(ts.nsec);
-  // kill ends the sleep (EINTR) without waiting it out.
+  TRY(copyin(&ts, user, sizeof ts));
+  if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000) return Error::Inval;
+  return ts;
+}
+
+// base + ts in guest ns, saturating: a sleep of 2^62 s is "forever".
+u64 deadline_after(u64 base, const LinuxTimespec& ts) {
+  constexpr u64 kNs = 1000000000u;
+  const u64 max = ~u64(0);
+  if (u64(ts.sec) > (max - base) / kNs - 1) return max;
+  return base + u64(ts.sec) * kNs + u64(ts.nsec);
+}
+
+// Sleeps until guest time `until`; kill ends the sleep (EINTR) without
+// waiting it out. A fatal signal is the only interruption (handlers are
+// not delivered), so the remaining time is never reported: the sleeper
+// dies.
+i64 sleep_to(u64 until) {
   return syscall_result(
       sleep_until(SleepOn{.until_ns = until}, [&] { return hal::time_ns() >= until; }));
+}
+}  // namespace
+
+i64 linux_sys_nanosleep(const SyscallArgs& a) {
+  Result<LinuxTimespec> ts = read_timespec(a.a[0]);
+  if (!ts.ok()) return errno_of(ts.error());
+  return sleep_to(deadline_after(hal::time_ns(), ts.value()));
+}
+
+// clock_nanosleep(clock, flags, request, remain): glibc's nanosleep and
+// sleep call this. Every clock Tine has reads the same guest time
+// (clock_gettime above), so a TIMER_ABSTIME request is a time_ns value.
+// The CPU-time clocks are EINVAL (Tine keeps no CPU time; Linux sleeps on
+// the process clock).
+i64 linux_sys_clock_nanosleep(const SyscallArgs& a) {
+  constexpr u64 kRealtime = 0, kMonotonic = 1, kBoottime = 7, kRealtimeAlarm = 8,
+                kBoottimeAlarm = 9;
+  constexpr u64 kTimerAbstime = 1;
+  const u64 clock = a.a[0];
+  if (clock != kRealtime && clock != kMonotonic && clock != kBoottime &&
+      clock != kRealtimeAlarm && clock != kBoottimeAlarm)
+    return errno_of(Error::Inval);
+  Result<LinuxTimespec> ts = read_timespec(a.a[2]);
+  if (!ts.ok()) return errno_of(ts.error());
+  if (a.a[1] & kTimerAbstime) return sleep_to(deadline_after(0, ts.value()));
+  return sleep_to(deadline_after(hal::time_ns(), ts.value()));
 }
 
 i64 linux_sys_sched_yield(const SyscallArgs&) {

@@ -31,6 +31,7 @@ struct Table {
     fns[99] = linux_sys_zero;        // set_robust_list
     fns[101] = linux_sys_nanosleep;
     fns[113] = linux_sys_clock_gettime;
+    fns[115] = linux_sys_clock_nanosleep;
     fns[124] = linux_sys_sched_yield;
     fns[129] = linux_sys_kill;
     fns[134] = linux_sys_rt_sigaction;
