@@ -7,6 +7,8 @@
 // The program opens its own binary: argv[0] under qemu-riscv64 (the host
 // path), /bin/NAME on Tine (argv[0] is the bare name there).
 #define _GNU_SOURCE
+#include "ld.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -17,19 +19,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void say(const char* what, long r) {
-  if (r < 0)
-    printf("%s = -1 %s\n", what, strerrorname_np(errno));
-  else
-    printf("%s = %ld\n", what, r);
-}
-
-static const char* self_path(const char* argv0, char* buf, size_t n) {
-  if (access(argv0, R_OK) == 0) return argv0;
-  const char* slash = strrchr(argv0, '/');
-  snprintf(buf, n, "/bin/%s", slash ? slash + 1 : argv0);
-  return buf;
-}
 
 // The status flags this program compares: what F_GETFL reports beyond
 // them (O_LARGEFILE on a 64-bit Linux) qemu-user does not pass on.

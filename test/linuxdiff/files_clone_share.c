@@ -7,6 +7,8 @@
 // qemu-user refuses CLONE_FILES without CLONE_VM (EINVAL), so
 // files_clone_share.expected holds Linux's lines.
 #define _GNU_SOURCE
+#include "ld.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -17,19 +19,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void say(const char* what, long r) {
-  if (r < 0)
-    printf("%s = -1 %s\n", what, strerrorname_np(errno));
-  else
-    printf("%s = %ld\n", what, r);
-}
-
-static const char* self_path(const char* argv0, char* buf, size_t n) {
-  if (access(argv0, R_OK) == 0) return argv0;
-  const char* slash = strrchr(argv0, '/');
-  snprintf(buf, n, "/bin/%s", slash ? slash + 1 : argv0);
-  return buf;
-}
 
 static long cur(int fd) { return lseek(fd, 0, SEEK_CUR); }
 

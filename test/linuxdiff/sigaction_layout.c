@@ -4,6 +4,7 @@
 // exactly 24 bytes of old action, and a sigset size other than 8 is EINVAL
 // (rt_sigaction and rt_sigprocmask), as on Linux.
 #define _GNU_SOURCE
+#include "ld.h"
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
@@ -13,13 +14,6 @@
 #include <unistd.h>
 
 static void handler(int sig) { (void)sig; }
-
-static void say(const char* what, long r) {
-  if (r < 0)
-    printf("%s = -1 %s\n", what, strerrorname_np(errno));
-  else
-    printf("%s = %ld\n", what, r);
-}
 
 // The raw kernel layout, as asm-generic/signal.h has it without SA_RESTORER.
 struct ksigaction {

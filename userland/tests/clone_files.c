@@ -37,16 +37,6 @@ static int child(void *arg)
 	return n;
 }
 
-static int is_open(int fd)
-{
-	int d = dup(fd);
-
-	if (d < 0)
-		return 0;
-	close(d);
-	return 1;
-}
-
 static void run(const char *mode, unsigned long flags, int file, const char *ref)
 {
 	int p[2];

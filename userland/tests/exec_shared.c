@@ -52,16 +52,6 @@ static int set_usr1_handler(void (*h)(int))
 	return (int)syscall4(NR_rt_sigaction, SIGUSR1, act, 0, 8);
 }
 
-static int is_open(int fd)
-{
-	int d = dup(fd);
-
-	if (d < 0)
-		return 0;
-	close(d);
-	return 1;
-}
-
 /* Runs in a clone child: execs this program with argv {self, what, arg}. */
 static char *child_argv[4];
 static int exec_self(void *arg)

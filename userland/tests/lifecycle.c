@@ -81,15 +81,6 @@ static int reap_kids(int n)
 	return good;
 }
 
-static int fork_once(void)
-{
-	pid_t pid = fork();
-
-	if (pid == 0)
-		_exit(0);
-	return pid > 0 && wait_for(pid) == 0;
-}
-
 static void zombies_nproc(void)
 {
 	struct rlimit rl = { 4, 4 };

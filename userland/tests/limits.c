@@ -58,15 +58,6 @@ static int reap(int n, int sig)
 	return good;
 }
 
-static int fork_once(void)
-{
-	pid_t pid = fork();
-
-	if (pid == 0)
-		_exit(0);
-	return pid > 0 && wait_for(pid) == 0;
-}
-
 /* In a child: set the limit, optionally become uid 1000, fork to the limit.
  * Prints its own checks; exits with the number that failed. */
 static void nproc_child(int become_user)

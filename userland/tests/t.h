@@ -119,6 +119,27 @@ static inline void sleep_ms(long ms)
 		;
 }
 
+/* A child that exits at once, waited for: 1 if the fork succeeded. */
+static inline int fork_once(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(0);
+	return pid > 0 && wait_for(pid) == 0;
+}
+
+/* Whether fd is an open descriptor. */
+static inline int is_open(int fd)
+{
+	int d = dup(fd);
+
+	if (d < 0)
+		return 0;
+	close(d);
+	return 1;
+}
+
 /* Returns -errno of a libc-style call's failure, or its result. */
 #define ERR(call) ((call) < 0 ? -errno : 0)
 
