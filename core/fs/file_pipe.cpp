@@ -66,7 +66,7 @@ Result<size_t> pipe_read(File& f, uptr user_buf, size_t n) {
   MutexGuard g(p.lock);
   // Data, end of file, or O_NONBLOCK; a signal ends the wait (EINTR).
   TRY(sleep_until(SleepOn{.cv = &p.can_read, .m = &p.lock}, [&] {
-    p.lock.assert_held();  // sleep_until calls it under our guard
+    sleep_until_holds(p.lock);
     return p.count > 0 || p.writers == 0 || f.nonblocking();
   }));
   if (p.count == 0) {
@@ -106,7 +106,7 @@ Result<size_t> pipe_write(File& f, uptr user_buf, size_t n) {
         return Error::Again;
       }
       Result<void> woke = sleep_until(SleepOn{.cv = &p.can_write, .m = &p.lock}, [&] {
-        p.lock.assert_held();
+        sleep_until_holds(p.lock);
         return p.readers == 0 || kPipeSize - p.count >= need;
       });
       if (!woke.ok()) {

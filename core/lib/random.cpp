@@ -15,8 +15,14 @@ using chacha20::kBlockBytes;
 using chacha20::kKeyBytes;
 using chacha20::kNonceBytes;
 
-// Output drawn under one key before it is replaced: 7 blocks.
-constexpr size_t kPieceBytes = 7 * kBlockBytes;
+// One refill: this many blocks under one key. Block 0's first half is the
+// next key; the rest of the batch is output, handed out in order and wiped
+// as it goes. Small requests (exec's 16 AT_RANDOM bytes, glibc's 8-byte
+// getrandom at startup) then cost a few hundred instructions, not two
+// ChaCha20 blocks each (forkbench, issue 7). The lock is held for one
+// refill, as long as it was held for one 7-block piece before.
+constexpr size_t kBatchBlocks = 8;
+constexpr size_t kBatchBytes = kBatchBlocks * kBlockBytes;
 // Fresh jitter goes in at most this often (checked on each request).
 constexpr u64 kReseedIntervalNs = 1'000'000'000;
 constexpr unsigned kReseedSamples = 8;
@@ -31,6 +37,10 @@ u8 g_key[kKeyBytes] GUARDED_BY(g_lock) = {};
 u64 g_requests GUARDED_BY(g_lock) = 0;  // nonce: never repeats under a key
 u64 g_last_reseed_ns GUARDED_BY(g_lock) = 0;
 bool g_seeded GUARDED_BY(g_lock) = false;
+// The batch: output not yet handed out is g_batch[g_pos..kBatchBytes).
+// Everything before g_pos is zero.
+u8 g_batch[kBatchBytes] GUARDED_BY(g_lock) = {};
+size_t g_pos GUARDED_BY(g_lock) = kBatchBytes;
 
 void wipe(void* p, size_t n) {
   auto* b = static_cast<volatile u8*>(p);
@@ -65,6 +75,9 @@ void absorb_locked(const u8* data, size_t n) REQUIRES(g_lock) {
     off += kKeyBytes;
   } while (off < n);
   wipe(blk, sizeof blk);
+  // Output drawn after new input depends on it: the old batch goes.
+  wipe(g_batch + g_pos, kBatchBytes - g_pos);
+  g_pos = kBatchBytes;
 }
 
 // The clock read around a data-dependent amount of busy work: the readings'
@@ -89,21 +102,20 @@ void jitter_locked(unsigned samples) REQUIRES(g_lock) {
   g_seeded = true;
 }
 
-// n <= kPieceBytes. Blocks 1.. are the output; block 0's first half is the
-// next key, so the key that made this output is gone when the lock drops.
-void generate_locked(u8* out, size_t n) REQUIRES(g_lock) {
+// A new batch under the current key; its block 0 is the next key, so the
+// key that made this output is gone when the lock drops.
+void refill_locked() REQUIRES(g_lock) {
   u8 nonce[kNonceBytes];
   put_le32(nonce, kGenerateTag);
   put_le64(nonce + 4, g_requests++);
   // The clock as well: output never depends on the pool alone.
   const u64 now = hal::time_ns();
   for (unsigned i = 0; i < 4; i++) nonce[i] ^= u8(now >> (8 * i));
-  memset(out, 0, n);
-  chacha20::xor_stream(g_key, 1, nonce, out, n);
-  u8 next[kBlockBytes];
-  chacha20::block(g_key, 0, nonce, next);
-  memcpy(g_key, next, kKeyBytes);
-  wipe(next, sizeof next);
+  for (size_t b = 0; b < kBatchBlocks; b++)
+    chacha20::block(g_key, u32(b), nonce, g_batch + b * kBlockBytes);
+  memcpy(g_key, g_batch, kKeyBytes);
+  wipe(g_batch, kKeyBytes);
+  g_pos = kKeyBytes;
 }
 
 }  // namespace
@@ -121,16 +133,17 @@ void random_add_jitter(unsigned samples) {
 void random_bytes(void* out, size_t n) {
   u8* p = static_cast<u8*>(out);
   while (n) {
-    const size_t m = n < kPieceBytes ? n : kPieceBytes;
-    {
-      IrqSpinGuard g(g_lock);
-      // Never a constant key: a request before boot seeded the pool, or one
-      // after a long quiet spell, takes fresh jitter first.
-      if (!g_seeded) jitter_locked(64);
-      else if (hal::time_ns() - g_last_reseed_ns >= kReseedIntervalNs)
-        jitter_locked(kReseedSamples);
-      generate_locked(p, m);
-    }
+    IrqSpinGuard g(g_lock);
+    // Never a constant key: a request before boot seeded the pool, or one
+    // after a long quiet spell, takes fresh jitter first.
+    if (!g_seeded) jitter_locked(64);
+    else if (hal::time_ns() - g_last_reseed_ns >= kReseedIntervalNs)
+      jitter_locked(kReseedSamples);
+    if (g_pos == kBatchBytes) refill_locked();
+    const size_t m = min(n, kBatchBytes - g_pos);
+    memcpy(p, g_batch + g_pos, m);
+    wipe(g_batch + g_pos, m);
+    g_pos += m;
     p += m;
     n -= m;
   }

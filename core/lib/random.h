@@ -3,12 +3,14 @@
 // A ChaCha20 key is the whole pool. Entropy is absorbed into it: the FDT's
 // /chosen rng-seed at boot (QEMU virt passes 32 bytes from the host),
 // timer jitter at boot and again at most once a second, and whatever a
-// driver feeds in (none yet: virtio-rng is not driven). Each request draws
-// keystream under the current key and then replaces the key with keystream
-// it did not hand out ("fast key erasure", Bernstein 2017), so reading the
-// pool later reveals nothing of earlier output. There is no constant seed:
-// even with no rng-seed the boot jitter and the per-request clock reading go
-// in. Nothing here blocks, and it may be called from any context.
+// driver feeds in (none yet: virtio-rng is not driven). Output comes from a
+// batch of keystream drawn under the current key, whose first 32 bytes
+// replace the key ("fast key erasure", Bernstein 2017); bytes are wiped
+// from the batch as they are handed out, and absorbing new input discards
+// the rest, so reading the pool later reveals nothing of earlier output.
+// There is no constant seed: even with no rng-seed the boot jitter and the
+// clock reading taken at each batch go in. Nothing here blocks, and it may
+// be called from any context.
 #pragma once
 
 #include "core/lib/types.h"
@@ -23,8 +25,8 @@ void random_add_entropy(const void* data, size_t n);
 // the readings. Boot calls it once the timer runs.
 void random_add_jitter(unsigned samples = 64);
 
-// Fills out[0..n) with random bytes, in pieces of at most a few hundred
-// bytes per key, so the pool lock is held only briefly.
+// Fills out[0..n) with random bytes, at most a batch (a few hundred bytes)
+// per key, so the pool lock is held only briefly.
 void random_bytes(void* out, size_t n);
 
 }  // namespace tine

@@ -138,7 +138,7 @@ Result<i64> do_wait4(Proc* p, i32 pid, int options, int* status) {
     // Until a matching zombie is reaped, no child matches, or WNOHANG; a
     // fatal signal ends the wait (EINTR). exit1 wakes proc_waitcv.
     TRY(sleep_until(SleepOn{.cv = &proc_waitcv, .m = &proc_lock}, [&] {
-      proc_lock.assert_held();  // sleep_until calls it under its caller's lock
+      sleep_until_holds(proc_lock);
       any = false;
       for (Proc* c : p->p_children) {
         if (!child_matches(c, pid, options)) continue;

@@ -73,10 +73,9 @@ save_rest:
   SAVE(31)
   csrr t0, sepc
   sd t0, TRAP_FRAME_SEPC(sp)
-  csrr t0, sstatus
-  sd t0, TRAP_FRAME_SSTATUS(sp)
   li t1, TRAP_SSTATUS_SUM
-  csrc sstatus, t1               /* user access off in the handler */
+  csrrc t0, sstatus, t1          /* saved, and user access off in the handler */
+  sd t0, TRAP_FRAME_SSTATUS(sp)
   csrr t0, scause
   sd t0, TRAP_FRAME_SCAUSE(sp)
   csrr t0, stval
