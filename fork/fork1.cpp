@@ -116,6 +116,10 @@ struct ForkHookTable {
   ForkHook* end() REQUIRES(g_fork_hooks_lock) { return slot + kSlots; }
 };
 ForkHookTable g_fork_hooks GUARDED_BY(g_fork_hooks_lock);
+// How many slots are in use, written under the lock: fork1 skips the
+// snapshot (a spin lock per fork) when none is. A hook established while a
+// fork runs may or may not see that fork, as with the lock.
+u32 g_fork_hooks_used = 0;
 
 }  // namespace
 
@@ -124,6 +128,7 @@ Result<void> forkhook_establish(ForkHook fn) {
   for (ForkHook& h : g_fork_hooks)
     if (!h) {
       h = fn;
+      __atomic_add_fetch(&g_fork_hooks_used, 1u, __ATOMIC_RELEASE);
       return ok();
     }
   return Error::NoMem;
@@ -132,7 +137,10 @@ Result<void> forkhook_establish(ForkHook fn) {
 void forkhook_disestablish(ForkHook fn) {
   IrqSpinGuard g(g_fork_hooks_lock);
   for (ForkHook& h : g_fork_hooks)
-    if (h == fn) h = nullptr;
+    if (h == fn) {
+      h = nullptr;
+      __atomic_sub_fetch(&g_fork_hooks_used, 1u, __ATOMIC_RELEASE);
+    }
 }
 
 Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
@@ -303,8 +311,8 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
   if (p2->p_emul && p2->p_emul->proc_fork) p2->p_emul->proc_fork(p2, l2, l1, flags);
   // A snapshot under the hooks' lock (establish/disestablish may run on
   // another hart); the hooks run after it drops, as they may take locks.
-  ForkHook hooks[ForkHookTable::kSlots];
-  {
+  ForkHook hooks[ForkHookTable::kSlots] = {};
+  if (__atomic_load_n(&g_fork_hooks_used, __ATOMIC_ACQUIRE) != 0) {
     IrqSpinGuard g(g_fork_hooks_lock);
     size_t i = 0;
     for (ForkHook h : g_fork_hooks) hooks[i++] = h;
