@@ -1,12 +1,17 @@
 /*
- * forkloop: 1000 rounds of fork / _exit / wait4 leak nothing. Free memory
+ * forkloop: 2000 rounds of fork / _exit / wait4 leak nothing. Free memory
  * (sysinfo freeram * mem_unit) is read after 10 warm-up rounds and after the
- * 1000; on Tine the two must be equal. On Linux free memory moves with
- * everything else on the machine: the equality is skipped there.
+ * 2000. On Tine it may not fall by more than SLACK_PAGES: the kernel heap
+ * keeps one empty slab per size class, so a page can come or go with the
+ * order of frees (CI once saw one page more free after the loop). A leak of
+ * even the smallest heap object (16 bytes) per round is 2000 * 16 bytes,
+ * about 8 pages, and fails. On Linux free memory moves with everything else
+ * on the machine: the check is skipped there.
  */
 #include "t.h"
 
-#define ROUNDS 1000
+#define ROUNDS 2000
+#define SLACK_PAGES 4
 
 static int round_trip(int i)
 {
@@ -46,7 +51,8 @@ int main(void)
 	if (on_linux())
 		skip("no_leak", "Linux's free memory moves with the whole machine");
 	else
-		check("no_leak", a == b, "free memory %lu bytes before, %lu after (%ld lost)",
+		check("no_leak", a + SLACK_PAGES * 4096ul >= b,
+		      "free memory %lu bytes before, %lu after (%ld lost)",
 		      b, a, (long)(b - a));
 	return t_end();
 }
