@@ -8,6 +8,7 @@
 #include "core/fs/file_initrd.h"
 #include "core/proc/proc.h"
 #include "core/proc/proc0.h"
+#include "core/proc/vdso.h"
 #include "core/sched/sched.h"
 #include "core/sched/sleep_intr.h"
 #include "core/lib/string.h"
@@ -75,6 +76,9 @@ void start_init(const void* loader_initrd, size_t loader_initrd_size) {
   if (loader_initrd && loader_initrd_size) initrd_add_archive(loader_initrd, loader_initrd_size);
   build_init_args();
   syscall_trace = kernel_cmdline().has("strace");
+  // Every exec maps the vDSO (core/proc/vdso.h), init's first.
+  Result<void> v = vdso_init();
+  if (!v.ok()) panic("cannot set up the vDSO: %s", error_name(v.error()));
   // init's parent is proc0; it shares nothing but what fork copies. fork/
   // is above core/: its kernel door (core/proc/fork_doors.h) forks.
   Result<i64> r = fork_doors().kernel(g_proc0->p_lwp, init_main, nullptr);

@@ -2,6 +2,7 @@
 
 #include "core/proc/elf.h"
 #include "core/proc/emul.h"
+#include "core/proc/vdso.h"
 #include "core/proc/vfork.h"
 #include "core/fs/filedesc.h"
 #include "core/fs/file_initrd.h"
@@ -18,10 +19,10 @@ namespace {
 
 // Auxiliary vector keys (Linux <linux/auxvec.h>).
 enum : u64 {
-  AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6,
+  AT_NULL = 0, AT_IGNORE = 1, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6,
   AT_BASE = 7, AT_FLAGS = 8, AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12,
   AT_GID = 13, AT_EGID = 14, AT_HWCAP = 16, AT_CLKTCK = 17, AT_SECURE = 23,
-  AT_RANDOM = 25, AT_EXECFN = 31,
+  AT_RANDOM = 25, AT_EXECFN = 31, AT_SYSINFO_EHDR = 33,
 };
 
 // argv and envp strings gathered in the kernel before the old image goes.
@@ -55,7 +56,7 @@ Result<void> gather_user(Args& a, uptr vec, unsigned& count) {
 // Builds the initial stack image in `img` (the top `size` bytes of the
 // stack, ending at kUserStackTop) and returns the user sp.
 Result<uptr> build_stack(const Args& a, const char* execfn, const elf::Image& im,
-                         const Cred* cred, u8* img, size_t size) {
+                         const Cred* cred, uptr vdso, u8* img, size_t size) {
   uptr top = kUserStackTop;
   size_t off = size;  // grows down inside img
   auto push_bytes = [&](const void* src, size_t n) -> uptr {
@@ -76,7 +77,9 @@ Result<uptr> build_stack(const Args& a, const char* execfn, const elf::Image& im
       {AT_PAGESZ, kPageSize}, {AT_BASE, 0}, {AT_FLAGS, 0}, {AT_ENTRY, im.entry},
       {AT_UID, cred->uid.value}, {AT_EUID, cred->euid.value}, {AT_GID, cred->gid},
       {AT_EGID, cred->egid}, {AT_HWCAP, hal::user_hwcap()}, {AT_CLKTCK, 100},
-      {AT_SECURE, 0}, {AT_RANDOM, at_random}, {AT_EXECFN, at_execfn}, {AT_NULL, 0}};
+      {AT_SECURE, 0}, {AT_RANDOM, at_random}, {AT_EXECFN, at_execfn},
+      // The vDSO (core/proc/vdso.h); none on a machine without one.
+      {vdso ? AT_SYSINFO_EHDR : AT_IGNORE, vdso}, {AT_NULL, 0}};
   const size_t words = 1 + a.argc + 1 + a.envc + 1 + 2 * (sizeof aux / sizeof aux[0]);
   size_t ptr_off = (off - words * 8) & ~size_t(15);  // sp 16-byte aligned
   if (ptr_off > off) return Error::TooBig;
@@ -129,6 +132,13 @@ Result<void> do_exec(Lwp* l, const char* path, Args& args) {
     }
     brk = max(brk, align_up(s.vaddr + s.memsz, kPageSize));
   }
+  // The vDSO: glibc finds the signal trampoline and the trap-free clocks
+  // through AT_SYSINFO_EHDR.
+  Result<uptr> vdso = vdso_map(vm);
+  if (!vdso.ok()) {
+    vmspace_release(vm);
+    return vdso.error();
+  }
   // The stack: its top pages carry the initial image, the rest is demand-zero.
   constexpr size_t kImage = kExecArgMax + 16 * 1024;
   u8* img = static_cast<u8*>(kzalloc(kImage));
@@ -136,7 +146,8 @@ Result<void> do_exec(Lwp* l, const char* path, Args& args) {
     vmspace_release(vm);
     return Error::NoMem;
   }
-  Result<uptr> sp = build_stack(args, path, im, proc_own_cred(p), img, kImage);
+  Result<uptr> sp = build_stack(args, path, im, proc_own_cred(p), vdso.value(), img,
+                                 kImage);
   Result<void> r = sp.ok() ? vm_map_copy(vm, kUserStackTop - kImage, kImage, img, kImage,
                                          Prot::Read | Prot::Write | Prot::User)
                            : Result<void>(sp.error());

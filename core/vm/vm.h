@@ -7,7 +7,8 @@
 //   [0, kVmMinAddr)              never mapped (null-pointer guard)
 //   program, brk heap            placed by exec; the heap grows upwards
 //   ... mmap area ...            [kVmMinAddr, kVmMmapTop), filled top-down
-//   [kVmMmapTop, kUserVaTop)     the initial stack, mapped by exec
+//   [kVmMmapTop, ...)            the vDSO's data page and image (exec)
+//   [..., kUserVaTop)            the initial stack, mapped by exec
 // Placement without `fixed` is top-down (as Linux): the highest free range
 // that fits below kVmMmapTop and at or above the hint, so mmap stays far
 // from brk. A hint whose range is free is taken as is; otherwise the
@@ -38,6 +39,7 @@ enum class MapShare : u8 { Private, Shared };
 // What the faulting instruction tried to do.
 enum class Access : u8 { Read, Write, Exec };
 
+class VmAnon;
 class VmSpace;
 struct Lwp;
 
@@ -99,6 +101,22 @@ uptr vm_brk(VmSpace* vs, uptr new_brk);
 // kUserVaTop)), NoMem (nothing of the region stays mapped).
 Result<void> vm_map_copy(VmSpace* vs, uptr va, size_t memsz, const void* src,
                          size_t filesz, Prot prot);
+
+// For exec's vDSO (core/proc/vdso.cpp): maps slots first .. first+n-1 of
+// `src` at va (fixed, replacing what is there) private with prot, each page
+// referenced once more as a fork's copy does: the space sees the pages
+// themselves, read-only while `src` keeps its references, and a write
+// (after an mprotect) copies the page for this space alone. Every slot in
+// the window must hold a page. Errors: Inval (bad va or prot, range outside
+// [kVmMinAddr, kUserVaTop)), NoMem (nothing changed).
+Result<void> vm_map_pages(VmSpace* vs, uptr va, VmAnon* src, size_t first,
+                          size_t n, Prot prot);
+
+// The address of the vDSO image exec mapped in vs (0: none). Set by exec
+// before the space runs; fork's copy inherits it; read without the lock
+// (it does not change while the space is in use).
+void vm_set_vdso_base(VmSpace* vs, uptr base);
+uptr vm_vdso_base(const VmSpace* vs);
 
 // Resolves a page fault at va (any address in the page) for `access`:
 // demand-zero on first touch, copy-on-write on a write to a private page

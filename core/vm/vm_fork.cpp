@@ -43,6 +43,7 @@ Result<void> copy_entries(VmSpace* parent, VmSpace* child)
   }
   child->brk_base = parent->brk_base;
   child->brk = parent->brk;
+  child->vdso_base = parent->vdso_base;
   return ok();
 }
 

@@ -452,4 +452,40 @@ Result<void> vm_map_copy(VmSpace* vs, uptr va, size_t memsz, const void* src,
   return ok();
 }
 
+// ---- the vDSO -------------------------------------------------------------------
+
+Result<void> vm_map_pages(VmSpace* vs, uptr va, VmAnon* src, size_t first,
+                          size_t n, Prot prot) {
+  vm_check(vs);
+  uptr end;
+  if (n == 0 || !prot_ok(prot) || !is_aligned(va, kPageSize) || va < kVmMinAddr ||
+      !user_range(va, n * kPageSize, &end))
+    return Error::Inval;
+  KASSERT(first + n <= src->npages() && src->resident(first, n) == n);
+  Spares spares;
+  if (!spares.alloc(2)) return Error::NoMem;
+  VmAnon* anon = TRY(VmAnon::copy_of(src, first, n));
+
+  MutexGuard g(vs->lock);
+  remove_range(vs, va, end, &spares.e[1]);
+  VmEntry* e = spares.e[0];
+  spares.e[0] = nullptr;
+  e->start = va;
+  e->end = end;
+  e->prot = access_of(prot);
+  e->anon = anon;
+  insert_sorted(vs, e);
+  return ok();
+}
+
+void vm_set_vdso_base(VmSpace* vs, uptr base) {
+  vm_check(vs);
+  vs->vdso_base = base;
+}
+
+uptr vm_vdso_base(const VmSpace* vs) {
+  vm_check(vs);
+  return vs->vdso_base;
+}
+
 }  // namespace tine

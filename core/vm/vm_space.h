@@ -43,6 +43,9 @@ class VmSpace {
   VmEntry* first GUARDED_BY(lock) = nullptr;
   uptr brk_base GUARDED_BY(lock) = 0;  // 0 until exec sets it
   uptr brk GUARDED_BY(lock) = 0;
+  // vm_vdso_base: written by exec before the space runs (and by fork into
+  // the unpublished child), so it is read without the lock.
+  uptr vdso_base = 0;
 };
 
 inline void vm_check(const VmSpace* vs) {

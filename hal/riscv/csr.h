@@ -21,6 +21,9 @@ inline constexpr u64 kIntSoftware = 1ull << 1;
 inline constexpr u64 kIntTimer = 1ull << 5;
 inline constexpr u64 kIntExternal = 1ull << 9;
 
+// scounteren bits: which counters user mode may read.
+inline constexpr u64 kCounterenTM = 1ull << 1;  // the time CSR (rdtime)
+
 // scause.
 inline constexpr u64 kCauseInterrupt = 1ull << 63;
 enum class Exception : u64 {
@@ -67,6 +70,8 @@ inline u64 read_satp() { return TINE_CSR_READ(satp); }
 inline void write_satp(u64 v) { TINE_CSR_WRITE(satp, v); }
 inline void write_stvec(u64 v) { TINE_CSR_WRITE(stvec, v); }
 inline void write_sscratch(u64 v) { TINE_CSR_WRITE(sscratch, v); }
+inline u64 read_scounteren() { return TINE_CSR_READ(scounteren); }
+inline void set_scounteren(u64 bits) { TINE_CSR_SET(scounteren, bits); }
 inline u64 read_time() { return TINE_CSR_READ(time); }
 // stimecmp is CSR 0x14d (Sstc); named by number so older assemblers accept it.
 inline void write_stimecmp(u64 v) { TINE_CSR_WRITE(0x14d, v); }

@@ -10,6 +10,8 @@ namespace {
 u64 g_timebase_hz = 10000000;
 u64 g_tick_interval = 10000000 / kTickHz;
 bool g_sstc = false;
+bool g_user_time_bad = false;  // some hart refused scounteren.TM
+u32* g_vdso_rdtime_ok = nullptr;
 
 void arm(u64 when) {
   if (g_sstc)
@@ -27,7 +29,25 @@ void timer_init(u64 timebase, bool use_sstc) {
 
 u64 timebase_hz() { return g_timebase_hz; }
 
+bool user_time_ok() { return !__atomic_load_n(&g_user_time_bad, __ATOMIC_ACQUIRE); }
+
+void timer_set_vdso_data(u32* rdtime_ok) {
+  __atomic_store_n(&g_vdso_rdtime_ok, rdtime_ok, __ATOMIC_RELEASE);
+  if (!user_time_ok()) __atomic_store_n(rdtime_ok, 0u, __ATOMIC_RELEASE);
+}
+
 void timer_start_hart() {
+  // User mode may read the time CSR (rdtime), so that the vDSO's clocks
+  // need no trap; the cycle and instret counters stay hidden, as Linux
+  // hides them by default. The machine level must allow it too
+  // (mcounteren.TM, which OpenSBI sets); a bit that does not stick here
+  // sends the vDSO to the syscall on every hart.
+  set_scounteren(kCounterenTM);
+  if (!(read_scounteren() & kCounterenTM)) {
+    __atomic_store_n(&g_user_time_bad, true, __ATOMIC_RELEASE);
+    if (u32* f = __atomic_load_n(&g_vdso_rdtime_ok, __ATOMIC_ACQUIRE))
+      __atomic_store_n(f, 0u, __ATOMIC_RELEASE);
+  }
   arm(read_time() + g_tick_interval);
   set_sie(kIntTimer);
 }

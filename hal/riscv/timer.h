@@ -13,4 +13,12 @@ void timer_start_hart();     // arm this hart's first tick and enable STIE
 void timer_interrupt();      // re-arm the next tick
 u64 timebase_hz();
 
+// Whether every hart started so far lets user mode read the time CSR
+// (scounteren.TM, which timer_start_hart sets; it is WARL and may not
+// stick). The vDSO reads the clock in user mode only then.
+bool user_time_ok();
+// The vDSO data page's flag for that (hal/riscv/vdso.cpp): a hart that
+// starts later without user time clears it.
+void timer_set_vdso_data(u32* rdtime_ok);
+
 }  // namespace tine::hal::riscv
