@@ -21,7 +21,6 @@ void vdso_data_init(void* page) {
   // No RTC yet: the realtime clock starts at the epoch with the boot, as
   // the clock_gettime syscall says (core/compat/linux/system.cpp).
   d->realtime_offset_ns = 0;
-  d->coarse_res_ns = i64(1000000000u / riscv::kTickHz);
   d->rdtime_ok = riscv::user_time_ok() ? 1 : 0;
   riscv::timer_set_vdso_data(&d->rdtime_ok);
   __atomic_store_n(&d->seq, 0u, __ATOMIC_RELEASE);

@@ -12,6 +12,9 @@ struct Lwp;
 
 i64 linux_sys_brk(const SyscallArgs& args);
 i64 linux_sys_clock_gettime(const SyscallArgs& args);
+i64 linux_sys_clock_getres(const SyscallArgs& args);
+i64 linux_sys_gettimeofday(const SyscallArgs& args);
+i64 linux_sys_getcpu(const SyscallArgs& args);
 i64 linux_sys_close(const SyscallArgs& args);
 i64 linux_sys_dup(const SyscallArgs& args);
 i64 linux_sys_dup3(const SyscallArgs& args);

@@ -52,11 +52,65 @@ struct LinuxTimespec {
   i64 sec, nsec;
 };
 
+// Every clock reads the one guest time: the monotonic clocks and BOOTTIME
+// (Tine never suspends) are time since boot, and CLOCK_REALTIME is the
+// same plus the realtime offset, 0 until Tine learns the date (the epoch
+// starts at boot). The vDSO computes the same values from the same time
+// CSR and offset (hal/riscv/vdso/vgettime.c), so a program sees one clock
+// whether glibc traps or not. The coarse clocks are not coarser: they read
+// the fine time too, so clock_getres reports 1 ns for every clock.
+namespace {
+constexpr u64 kClockMax = 11;  // CLOCK_TAI; CPU-time clock ids are negative
+
+struct LinuxTimeval {
+  i64 sec, usec;
+};
+}  // namespace
+
 i64 linux_sys_clock_gettime(const SyscallArgs& a) {
   const u64 now = hal::time_ns();
   LinuxTimespec ts{i64(now / 1000000000u), i64(now % 1000000000u)};
-  if (a.a[0] > 11) return errno_of(Error::Inval);
+  if (a.a[0] > kClockMax) return errno_of(Error::Inval);
   return syscall_result(copyout(a.a[1], &ts, sizeof ts));
+}
+
+// clock_getres(clock, res): res may be NULL (a validity check, as Linux).
+i64 linux_sys_clock_getres(const SyscallArgs& a) {
+  if (a.a[0] > kClockMax) return errno_of(Error::Inval);
+  const LinuxTimespec res{0, 1};
+  if (!a.a[1]) return 0;
+  return syscall_result(copyout(a.a[1], &res, sizeof res));
+}
+
+// gettimeofday(tv, tz): CLOCK_REALTIME in microseconds; either pointer may
+// be NULL. The kernel keeps no time zone: tz reads as UTC, no DST.
+i64 linux_sys_gettimeofday(const SyscallArgs& a) {
+  const u64 now = hal::time_ns();
+  if (a.a[0]) {
+    const LinuxTimeval tv{i64(now / 1000000000u), i64(now % 1000000000u / 1000u)};
+    if (Result<void> r = copyout(a.a[0], &tv, sizeof tv); !r.ok()) return errno_of(r.error());
+  }
+  if (a.a[1]) {
+    const i32 tz[2] = {0, 0};  // tz_minuteswest, tz_dsttime
+    if (Result<void> r = copyout(a.a[1], tz, sizeof tz); !r.ok()) return errno_of(r.error());
+  }
+  return 0;
+}
+
+// getcpu(cpu, node, cache): the hart's dense index (the logical CPU number
+// Linux reports, not the hart id, which has holes on some boards), node 0;
+// the cache argument is unused since Linux 2.6.24. Either pointer may be
+// NULL. The answer may be stale by the time the caller reads it, as on Linux.
+i64 linux_sys_getcpu(const SyscallArgs& a) {
+  const u32 cpu = hal::cpu_index();
+  const u32 node = 0;
+  if (a.a[0]) {
+    if (Result<void> r = copyout(a.a[0], &cpu, sizeof cpu); !r.ok()) return errno_of(r.error());
+  }
+  if (a.a[1]) {
+    if (Result<void> r = copyout(a.a[1], &node, sizeof node); !r.ok()) return errno_of(r.error());
+  }
+  return 0;
 }
 
 namespace {

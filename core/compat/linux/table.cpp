@@ -31,6 +31,7 @@ struct Table {
     fns[99] = linux_sys_zero;        // set_robust_list
     fns[101] = linux_sys_nanosleep;
     fns[113] = linux_sys_clock_gettime;
+    fns[114] = linux_sys_clock_getres;
     fns[115] = linux_sys_clock_nanosleep;
     fns[124] = linux_sys_sched_yield;
     fns[129] = linux_sys_kill;
@@ -40,6 +41,8 @@ struct Table {
     fns[160] = linux_sys_uname;
     fns[163] = linux_sys_getrlimit;
     fns[164] = linux_sys_setrlimit;
+    fns[168] = linux_sys_getcpu;
+    fns[169] = linux_sys_gettimeofday;
     fns[172] = linux_sys_getpid;
     fns[173] = linux_sys_getppid;
     fns[174] = linux_sys_getuid;

@@ -22,9 +22,6 @@ struct tine_vdso_data {
   uint64_t timebase_hz; /* ticks of the time CSR per second */
   /* CLOCK_REALTIME = monotonic ns + this. */
   int64_t realtime_offset_ns;
-  /* clock_getres for the *_COARSE clocks (a scheduler tick); the others
-   * report 1 ns, as Linux's high-resolution clocks. */
-  int64_t coarse_res_ns;
 };
 
 #endif
