@@ -8,6 +8,7 @@
 
 #include <elf.h>
 #include <stdint.h>
+#include <sched.h>
 #include <sys/auxv.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -106,9 +107,10 @@ int main(void) {
   if (!base || parse() != 0) return 1;
 
   static const char* const names[] = {"__vdso_rt_sigreturn", "__vdso_clock_gettime",
-                                      "__vdso_gettimeofday", "__vdso_clock_getres"};
-  uintptr_t addr[4];
-  for (int i = 0; i < 4; i++) {
+                                      "__vdso_gettimeofday", "__vdso_clock_getres",
+                                      "__vdso_getcpu"};
+  uintptr_t addr[5];
+  for (int i = 0; i < 5; i++) {
     const char* version = "";
     addr[i] = lookup(names[i], &version);
     printf("%s: %s, version %s, inside the image %d\n", names[i],
@@ -142,6 +144,17 @@ int main(void) {
     printf("clock %d: getres agrees %d\n", (int)clocks[i],
            r1 == 0 && r2 == 0 && a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec);
   }
+
+  // getcpu: the vDSO's and the syscall's agree that this is a CPU of node 0
+  // (which CPU may change between the calls), and glibc's sched_getcpu too.
+  int (*vgetcpu)(unsigned*, unsigned*, void*) = (int (*)(unsigned*, unsigned*, void*))addr[4];
+  unsigned cpu = ~0u, node = ~0u, scpu = ~0u, snode = ~0u;
+  int gr = vgetcpu(&cpu, &node, NULL);
+  long sr = syscall(SYS_getcpu, &scpu, &snode, NULL);
+  int gc = sched_getcpu();
+  printf("getcpu: vdso %d node %u cpu sane %d; syscall %ld node %u cpu sane %d; sched_getcpu sane %d\n",
+         gr, node, cpu < 1024, sr, snode, scpu < 1024, gc >= 0 && gc < 1024);
+  printf("getcpu with NULL pointers %d\n", vgetcpu(NULL, NULL, NULL));
 
   // Through glibc (which now uses the vDSO): monotonic never goes back.
   struct timespec prev, now;
