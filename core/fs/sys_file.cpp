@@ -4,6 +4,7 @@
 #include "core/fs/file_initrd.h"
 #include "core/fs/file_pipe.h"
 #include "core/fs/stat.h"
+#include "core/lib/string.h"
 #include "core/vm/heap.h"
 #include "core/vm/uaccess.h"
 
@@ -94,6 +95,24 @@ Result<int> sys_openat(FileTable* t, int dirfd, uptr upath, int flags, int,
   }
   FileRef f(TRY(opened));
   return fd_install(t, f.get(), (flags & kOCloExec) != 0);
+}
+
+Result<void> sys_chdir(CwdInfo* cwd, uptr upath) {
+  UserPath path;
+  TRY(path.copy(upath));
+  FileRef dir(TRY(initrd_open(cwd->path, path.p, kORdOnly | kODirectory)));
+  const char* abs = initrd_dir_path(dir.get());
+  const size_t n = strlen(abs);
+  if (n >= sizeof cwd->path) return Error::NameTooLong;
+  memcpy(cwd->path, abs, n + 1);
+  return ok();
+}
+
+Result<u64> sys_getcwd(const CwdInfo* cwd, uptr ubuf, u64 size) {
+  const u64 n = strlen(cwd->path) + 1;
+  if (size < n) return Error::Range;
+  TRY(copyout(ubuf, cwd->path, n));
+  return n;
 }
 
 Result<void> sys_close(FileTable* t, int fd) { return fd_close(t, fd); }

@@ -4,6 +4,7 @@
 // through copyin/copyout.
 #pragma once
 
+#include "core/fs/cwd.h"
 #include "core/fs/filedesc.h"
 #include "core/lib/result.h"
 #include "core/lib/types.h"
@@ -29,6 +30,16 @@ Result<u64> sys_write(FileTable* t, int fd, uptr buf, u64 n);
 // EFAULT, ENAMETOOLONG for the path.
 Result<int> sys_openat(FileTable* t, int dirfd, uptr path, int flags, int mode,
                        const char* cwd = nullptr);
+
+// chdir(2) on the initrd: `cwd` becomes the absolute, normalised path of
+// the directory `upath` names (relative to `cwd`). ENOENT, ENOTDIR, EFAULT,
+// ENAMETOOLONG (also when the result does not fit CwdInfo::path).
+// Processes sharing `cwd` (CLONE_FS) must not chdir concurrently: the path
+// is rewritten in place (issue 9's VFS replaces the path with a vnode).
+Result<void> sys_chdir(CwdInfo* cwd, uptr upath);
+// getcwd(2): the path and its NUL into ubuf; ERANGE if size is too small.
+// Returns the length copied, NUL included, as Linux's syscall does.
+Result<u64> sys_getcwd(const CwdInfo* cwd, uptr ubuf, u64 size);
 
 Result<void> sys_close(FileTable* t, int fd);
 Result<int> sys_dup(FileTable* t, int oldfd);

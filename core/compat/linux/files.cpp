@@ -38,6 +38,12 @@ i64 linux_sys_openat(const SyscallArgs& a) {
   return syscall_result(sys_openat(p->p_fd, int(a.a[0]), a.a[1], int(a.a[2]), int(a.a[3]),
                                    p->p_cwdi ? p->p_cwdi->path : nullptr));
 }
+i64 linux_sys_chdir(const SyscallArgs& a) {
+  return syscall_result(sys_chdir(curproc()->p_cwdi, a.a[0]));
+}
+i64 linux_sys_getcwd(const SyscallArgs& a) {
+  return syscall_result(sys_getcwd(curproc()->p_cwdi, a.a[0], a.a[1]));
+}
 i64 linux_sys_close(const SyscallArgs& a) { return syscall_result(sys_close(curproc()->p_fd, int(a.a[0]))); }
 i64 linux_sys_dup(const SyscallArgs& a) { return syscall_result(sys_dup(curproc()->p_fd, int(a.a[0]))); }
 i64 linux_sys_dup3(const SyscallArgs& a) {

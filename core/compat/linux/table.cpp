@@ -12,10 +12,12 @@ constexpr unsigned kLinuxSyscalls = 300;
 struct Table {
   SyscallFn fns[kLinuxSyscalls] = {};
   constexpr Table() {
+    fns[17] = linux_sys_getcwd;
     fns[23] = linux_sys_dup;
     fns[24] = linux_sys_dup3;
     fns[25] = linux_sys_fcntl;
     fns[29] = linux_sys_ioctl;
+    fns[49] = linux_sys_chdir;
     fns[56] = linux_sys_openat;
     fns[57] = linux_sys_close;
     fns[59] = linux_sys_pipe2;
