@@ -8,6 +8,7 @@
 
 #include "core/lib/console.h"
 #include "core/proc/emul.h"
+#include "core/proc/ptrace.h"
 #include "core/proc/vfork.h"
 #include "core/fs/filedesc.h"
 #include "core/vm/heap.h"
@@ -322,14 +323,16 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
 
   // 5. Publish under proc_lock (which also guards the ptrace flags).
   bool started;
+  // Once the child runs, a tracer may reap it: from here on, its pid only.
+  const i32 child_pid = r.pid.value;
+  PtraceEvent trace_event;
+  bool traced;
   {
     MutexGuard g(proc_lock);
-    const bool traced_fork = !(flags & FORK_PPWAIT) &&
-                             (p1->p_slflag & (PSL_TRACEFORK | PSL_TRACED)) ==
-                                 (PSL_TRACEFORK | PSL_TRACED);
-    const bool traced_vfork = (flags & FORK_PPWAIT) &&
-                              (p1->p_slflag & (PSL_TRACEVFORK | PSL_TRACED)) ==
-                                  (PSL_TRACEVFORK | PSL_TRACED);
+    // The seed's tracefork/tracevfork, plus Linux's clone event (a fork
+    // whose exit signal is not SIGCHLD, PTRACE_O_TRACECLONE).
+    trace_event = ptrace_fork_kind(flags & FORK_PPWAIT, exitsig);
+    traced = ptrace_follows_locked(p1, trace_event);
     // Controlling terminal flag follows the session.
     // NOT ACTING YET: there is no tty, so no session has a controlling
     // terminal and nothing reads PL_CONTROLT. Issue 9 ("files") makes it
@@ -348,13 +351,17 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
     proc_list_insert_locked(p2);
     p2->p_exitsig = exitsig;
     // ptrace: a traced parent's child is reparented to the tracer.
-    if ((traced_fork || traced_vfork) && p1->p_pptr) {
+    if (traced && p1->p_pptr) {
       p2->p_opptr = p2->p_pptr;
       p2->p_pptr->p_children.remove(p2);
       p2->p_pptr = p1->p_pptr;
       p2->p_ppid = p2->p_pptr->p_pid.value;
       p2->p_pptr->p_children.push_back(p2);
       p2->p_slflag |= PSL_TRACED | PSL_TRACEDCHILD;
+      // Traced as its parent is, stopped before its first instruction.
+      ptrace_fork_child_locked(p1, p2);
+    } else {
+      traced = false;
     }
     // Counters.
     fork_counters.forks++;
@@ -367,7 +374,7 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
     if (p2->p_sflag & PS_STOPFORK) {
       p2->p_stat = ProcStat::SSTOP;
       p2->p_waited = false;
-      p1->p_nstopchild++;
+      p2->p_pptr->p_nstopchild++;  // the tracer's, for a traced child
       l2->state = LwpState::LSSTOP;
     } else {
       p2->p_stat = ProcStat::SACTIVE;
@@ -377,15 +384,24 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
   if (started) sched_setrunnable(l2);
 
   if (retval) {
-    retval[0] = p2->p_pid.value;
+    retval[0] = child_pid;
     retval[1] = 0;
   }
   if (rnewprocp) *rnewprocp = p2;
 
+  // The tracer hears of the fork: the parent stops with
+  // SIGTRAP | PTRACE_EVENT_FORK << 8 (the seed's eventswitch(TRAP_CHLD,
+  // PTRACE_FORK or PTRACE_VFORK)).
+  if (traced) ptrace_fork_event(l1, trace_event, child_pid);
+
   // 6. A vfork parent sleeps until the child execs or exits.
   if (flags & FORK_PPWAIT) {
-    MutexGuard g(proc_lock);
-    vfork_wait(l1);
+    {
+      MutexGuard g(proc_lock);
+      vfork_wait(l1);
+    }
+    // The seed's PTRACE_VFORK_DONE, when the tracer asked for it.
+    ptrace_vfork_done(l1, child_pid);
   }
   return ok();
 }

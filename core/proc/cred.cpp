@@ -43,6 +43,11 @@ bool kauth_authorize(const Cred* cred, KauthAction action, const Cred* target) {
       return root;
     case KauthAction::ProcessSignal:
       return root || (target && (cred->uid == target->uid || cred->euid == target->uid));
+    case KauthAction::ProcessPtrace:
+      // Linux's ptrace_may_access without capabilities: the target runs
+      // with the tracer's uid, really and effectively (not a setuid
+      // program).
+      return root || (target && cred->uid == target->uid && cred->uid == target->euid);
   }
   return false;
 }

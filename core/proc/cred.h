@@ -31,6 +31,7 @@ enum class KauthAction : u8 {
   ProcessRlimitBypass,   // may exceed RLIMIT_NPROC
   ProcessSetuid,         // may change uid
   ProcessSignal,         // may signal another process
+  ProcessPtrace,         // may trace another process (PTRACE_ATTACH/SEIZE)
 };
 
 // True when `cred` may do `action`. Root may do everything; others may

@@ -2,6 +2,7 @@
 
 #include "core/proc/elf.h"
 #include "core/proc/emul.h"
+#include "core/proc/ptrace.h"
 #include "core/proc/vdso.h"
 #include "core/proc/vfork.h"
 #include "core/fs/filedesc.h"
@@ -254,6 +255,7 @@ Result<void> do_exec(Lwp* l, const char* path, Args& args) {
   }
   l->l_private = 0;
   l->priority = kPriUser;  // a user program now (init was a kernel function)
+  ptrace_exec_event(l);    // PTRACE_EVENT_EXEC, or SIGTRAP, for a tracee
   return ok();
 }
 

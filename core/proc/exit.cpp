@@ -1,6 +1,7 @@
 #include "core/proc/exit.h"
 
 #include "core/proc/emul.h"
+#include "core/proc/ptrace.h"
 #include "core/proc/vfork.h"
 #include "core/fs/filedesc.h"
 #include "core/vm/heap.h"
@@ -35,6 +36,7 @@ void exit1(Lwp* l, int status, int sig) {
   KASSERT(p);
   if (p->p_emul && p->p_emul->lwp_exit) p->p_emul->lwp_exit(l);
   if (p == initproc) init_exited(status, sig);
+  ptrace_exit_event(l, status, sig);  // PTRACE_EVENT_EXIT, all still in place
 
   // Resources that are the process's own go now; the kernel map is what
   // this thread runs on from here. The space is detached and the kernel map
@@ -65,6 +67,8 @@ void exit1(Lwp* l, int status, int sig) {
 
   {
     MutexGuard g(proc_lock);
+    // Tracees are let go, children a tracer holds forget us (ptrace.h).
+    ptrace_exit_locked(p);
     // Children go to init; init reaps zombies among them.
     while (Proc* c = p->p_children.pop_front()) proc_reparent_to_init_locked(c);
     p->p_xexit = status;
@@ -88,7 +92,8 @@ void exit1(Lwp* l, int status, int sig) {
 namespace {
 bool child_matches(const Proc* c, i32 pid, int options) REQUIRES(proc_lock) {
   if (pid > 0 && c->p_pid.value != pid) return false;
-  if (options & kWaitAll) return true;
+  // A tracee matches whatever its exit signal (Linux's eligible_child).
+  if ((options & kWaitAll) || (c->p_slflag & PSL_TRACED)) return true;
   // __WCLONE selects children whose exit signal is not SIGCHLD, and only them.
   const bool clone_child = c->p_exitsig != kSigChld;
   return (options & kWaitClone) ? clone_child : !clone_child;
@@ -143,15 +148,28 @@ Result<i64> do_wait4(Proc* p, i32 pid, int options, int* status) {
       for (Proc* c : p->p_children) {
         if (!child_matches(c, pid, options)) continue;
         any = true;
+        // ptrace: a tracee's stops are reported without WUNTRACED.
+        if (c->p_stat == ProcStat::SSTOP && !c->p_waited && c->p_ptrace.stopped) {
+          *status = (c->p_xsig << 8) | 0x7f;
+          cpid = c->p_pid.value;
+          c->p_waited = true;
+          p->p_nstopchild--;
+          return true;
+        }
         if (c->p_stat != ProcStat::SZOMB) continue;
         *status = w_exitcode(c->p_xexit, c->p_xsig);
         cpid = c->p_pid.value;
+        // A tracee goes back to its real parent, which reaps it.
+        if (ptrace_handback_locked(p, c)) return true;
         proc_reap_locked(c);
         reaped = c;
         return true;
       }
+      // Our children that a tracer holds come back to us.
+      if (!any) any = ptrace_traced_away_locked(p, pid);
       return !any || (options & kWaitNoHang) != 0;
     }));
+    if (cpid && !reaped) return cpid;  // a ptrace stop, or handed back
     if (!reaped) {
       if (!any) return Error::Child;
       return i64(0);  // WNOHANG, nothing to reap yet

@@ -24,6 +24,7 @@
 #include "core/sched/lwp.h"
 #include "core/sync/mutex.h"
 #include "core/proc/plimit.h"
+#include "core/proc/ptrace_state.h"
 #include "core/lib/refcount.h"
 #include "core/proc/sigacts.h"
 #include "core/lib/types.h"
@@ -66,6 +67,9 @@ inline constexpr u32 PL_ORPHANPG = 0x00000040;
 inline constexpr u32 PSL_TRACEFORK = 0x00000001;
 inline constexpr u32 PSL_TRACEVFORK = 0x00000002;
 inline constexpr u32 PSL_TRACEVFORK_DONE = 0x00000004;
+// Linux's PTRACE_O_TRACECLONE (NetBSD has no such event): a fork whose exit
+// signal is not SIGCHLD.
+inline constexpr u32 PSL_TRACECLONE = 0x00000040;
 inline constexpr u32 PSL_TRACED = 0x00000800;
 inline constexpr u32 PSL_TRACEDCHILD = 0x00001000;
 
@@ -114,6 +118,7 @@ struct Proc : ListLink<ChildTag>, ListLink<AllProcTag> {
   bool p_waited GUARDED_BY(proc_lock) = false;
   u32 p_nstopchild GUARDED_BY(proc_lock) = 0;
   Lwp* p_vforklwp GUARDED_BY(proc_lock) = nullptr;  // the parent LWP waiting on our exec/exit
+  PtraceState p_ptrace GUARDED_BY(proc_lock);       // tracer's state (core/proc/ptrace.h)
 
   // State (p_lock, except p_lflag, p_slflag and the kqueue fields: proc_lock).
   ProcLockObj* p_lockobj = nullptr;

@@ -8,7 +8,9 @@
 namespace tine {
 
 bool proc_continue_locked(Proc* p) {
-  if (p->p_stat != ProcStat::SSTOP) return false;
+  // A ptrace stop ends by the tracer (or SIGKILL) only, as Linux's
+  // TASK_TRACED: SIGCONT does not end it.
+  if (p->p_stat != ProcStat::SSTOP || p->p_ptrace.stopped) return false;
   p->p_stat = ProcStat::SACTIVE;
   // The parent counted us among its stopped children until wait4 saw the
   // stop (p_waited) or now.

@@ -3,6 +3,7 @@
 // mode. Caught signals are recorded (sigaction works) but not delivered to
 // handlers yet: such a signal stays pending, as if blocked.
 #include "core/proc/exit.h"
+#include "core/proc/ptrace.h"
 #include "core/sched/sched.h"
 
 namespace tine {
@@ -42,7 +43,10 @@ void psignal(Proc* p, int sig) {
   if (sig <= 0 || sig >= int(kNsig)) return;
   MutexGuard g(p->p_lock());
   const uptr h = p->p_sigacts->actions[sig].handler;
-  if (sig != kSigKill && (h == kSigIgn || (h == kSigDfl && !sig_default_kills(sig)))) return;
+  // A tracee's tracer hears of ignored signals too (Linux's sig_ignored).
+  if (sig != kSigKill && !ptrace_traced(p) &&
+      (h == kSigIgn || (h == kSigDfl && !sig_default_kills(sig))))
+    return;
   __atomic_or_fetch(&p->p_sigpend, bit(sig), __ATOMIC_RELEASE);
 }
 
@@ -64,6 +68,8 @@ Result<void> kill1(Proc* sender, i32 pid, int sig) {
   // SIGCONT resumes a stopped process whatever its action (kern_sig.c).
   if (sig == kSigCont) (void)proc_continue_locked(target);
   psignal(target, sig);
+  // SIGKILL ends a ptrace stop (ptrace_stop.cpp sleeps on proc_waitcv).
+  if (sig == kSigKill) proc_waitcv.broadcast();
   return ok();
 }
 
@@ -79,6 +85,23 @@ void userret_signals(Lwp* l) {
   Proc* p = l->proc;
   // The common case, nothing pending, without the lock.
   if (__atomic_load_n(&p->p_sigpend, __ATOMIC_ACQUIRE) == 0) return;
+  // A tracee shows its tracer every signal but SIGKILL first; the tracer's
+  // answer is delivered instead (ptrace_signal_stop).
+  while (ptrace_traced(p)) {
+    int sig = 0;
+    {
+      MutexGuard g(p->p_lock());
+      const u64 pending = p->p_sigpend & ~l->l_sigmask;
+      if (!pending || (p->p_sigpend & bit(kSigKill))) break;
+      for (sig = 1; !(pending & bit(sig)); sig++) {
+      }
+      __atomic_and_fetch(&p->p_sigpend, ~bit(sig), __ATOMIC_RELEASE);
+    }
+    sig = ptrace_signal_stop(l, sig);
+    if (sig > 0 && sig < int(kNsig) && p->p_sigacts->actions[sig].handler == kSigDfl &&
+        sig_default_kills(sig))
+      exit1(l, 0, sig);
+  }
   int fatal = 0;
   {
     MutexGuard g(p->p_lock());

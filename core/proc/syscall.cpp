@@ -3,11 +3,29 @@
 #include "core/lib/console.h"
 #include "core/proc/exit.h"
 #include "core/proc/proc.h"
+#include "core/proc/ptrace.h"
 #include "core/sched/sched.h"
+#include "hal/regset.h"
+#include "hal/user.h"
 
 namespace tine {
 
 bool syscall_trace = false;
+
+namespace {
+// PTRACE_SYSCALL: stops at entry (the tracer may change the number and
+// arguments in the frame) and at exit (it may change the result).
+i64 syscall_traced(u64 number, const SyscallArgs& args) {
+  Lwp* l = curlwp();
+  const Emul* e = l->proc->p_emul;
+  ptrace_syscall_entry(l);
+  SyscallArgs now = args;
+  number = hal::user_frame_syscall(hal::user_frame_of(l->stack), now.a);
+  i64 r = errno_of(Error::NoSys);
+  if (number < e->nsyscalls && e->syscalls[number]) r = e->syscalls[number](now);
+  return ptrace_syscall_exit(l, r);
+}
+}  // namespace
 
 i64 syscall_dispatch(u64 number, const SyscallArgs& args) {
   Proc* p = curproc();
@@ -18,6 +36,7 @@ i64 syscall_dispatch(u64 number, const SyscallArgs& args) {
             (unsigned long)number, (unsigned long)args.a[0],
             (unsigned long)args.a[1], (unsigned long)args.a[2]);
   }
+  if (ptrace_syscall_traced(p)) return syscall_traced(number, args);
   if (number >= e->nsyscalls || !e->syscalls[number]) return errno_of(Error::NoSys);
   return e->syscalls[number](args);
 }
@@ -36,7 +55,9 @@ void user_fault_signal(int sig) {
 
 void userret() {
   Lwp* l = curlwp();
-  if (l->proc) userret_signals(l);
+  if (!l->proc) return;
+  userret_signals(l);
+  ptrace_userret(l);  // PTRACE_INTERRUPT
 }
 
 }  // namespace tine

@@ -2,6 +2,7 @@
 // the (fake) kernel stack, and "user mode" is a test hook that decides what
 // the simulated program does (by default: exit with its a0).
 #include "hal/host/hal_host.h"
+#include "hal/regset.h"
 #include "hal/user.h"
 
 #include <cstring>
@@ -51,6 +52,21 @@ void user_enter(UserFrame* f) {
   KASSERT_HOST(g_user_mode, "user_enter without a user-mode hook");
   g_user_mode(f);
   __builtin_trap();  // the hook must not return (it exits the process)
+}
+
+// hal/regset.h: word 0 is pc, word i is regs[i], as on RISC-V.
+void user_regs_get(const UserFrame* f, u64 regs[kUserRegs]) {
+  regs[0] = f->pc;
+  for (size_t i = 1; i < kUserRegs; i++) regs[i] = f->regs[i];
+}
+void user_regs_set(UserFrame* f, const u64 regs[kUserRegs]) {
+  f->pc = regs[0];
+  for (size_t i = 1; i < kUserRegs; i++) f->regs[i] = regs[i];
+}
+i64 user_frame_return(const UserFrame* f) { return i64(f->regs[10]); }
+u64 user_frame_syscall(const UserFrame* f, u64 args[6]) {
+  for (unsigned i = 0; i < 6; i++) args[i] = f->regs[10 + i];
+  return f->regs[17];
 }
 
 void fp_save_if_dirty(FpState&) {}

@@ -45,6 +45,7 @@ i64 linux_sys_clock_nanosleep(const SyscallArgs& args);
 i64 linux_sys_openat(const SyscallArgs& args);
 i64 linux_sys_pipe2(const SyscallArgs& args);
 i64 linux_sys_prlimit64(const SyscallArgs& args);
+i64 linux_sys_ptrace(const SyscallArgs& args);
 i64 linux_sys_read(const SyscallArgs& args);
 i64 linux_sys_rt_sigaction(const SyscallArgs& args);
 i64 linux_sys_rt_sigprocmask(const SyscallArgs& args);

@@ -35,6 +35,7 @@ struct Table {
     fns[113] = linux_sys_clock_gettime;
     fns[114] = linux_sys_clock_getres;
     fns[115] = linux_sys_clock_nanosleep;
+    fns[117] = linux_sys_ptrace;
     fns[124] = linux_sys_sched_yield;
     fns[129] = linux_sys_kill;
     fns[134] = linux_sys_rt_sigaction;

@@ -511,6 +511,18 @@ TEST_CASE("fork1: flags, parent, exit signal, TLS, counters, hooks", "[fork]") {
 }
 
 namespace {
+// Until t is in a ptrace stop (its own thread stops it).
+bool wait_trace_stop(Proc* t) {
+  for (int i = 0; i < 100000; i++) {
+    {
+      MutexGuard g(proc_lock);
+      if (t->p_ptrace.stopped) return true;
+    }
+    yield();
+  }
+  return false;
+}
+
 // What a traced process saw of the child it forked.
 struct TraceProbe {
   Proc* tracer = nullptr;
@@ -578,11 +590,25 @@ TEST_CASE("ptrace attach: a traced process's fork goes to the tracer", "[fork][p
   REQUIRE(proc_trace_set_events(tracer, target, PTRACE_FORK).ok());
   REQUIRE((target->p_slflag & PSL_TRACEFORK));
 
-  // Resumed, the target forks, then exits.
+  // Resumed, the target forks and stops for its tracer: SIGTRAP |
+  // PTRACE_EVENT_FORK << 8, the child's pid as the event message (the
+  // seed's eventswitch(TRAP_CHLD, PTRACE_FORK)).
   REQUIRE(proc_continue(target));
-  REQUIRE(tracer->p_nstopchild == 0);
+  REQUIRE(wait_trace_stop(target));
+  {
+    MutexGuard g(proc_lock);
+    REQUIRE(target->p_xsig == (kSigTrap | int(PtraceEvent::Fork) << 8));
+    REQUIRE(target->p_stat == ProcStat::SSTOP);
+    REQUIRE(target->p_ptrace.eventmsg > 0);
+  }
+  // Only the tracer may resume it.
+  REQUIRE(ptrace_resume(p, i32(target_pid), 0, false).error() == Error::Srch);
+  REQUIRE(ptrace_resume(tracer, i32(target_pid), 0, false).ok());
   int status;
+  // The tracer reaps it, and hands it back to its real parent (NetBSD's
+  // proc_reap for a process got by ptrace), which reaps it too.
   REQUIRE(reap(tracer, target_pid, &status) == target_pid);
+  REQUIRE(reap(p, target_pid, &status) == target_pid);
   REQUIRE(probe.fork_ok);
   REQUIRE(probe.child_pptr == tracer);
   REQUIRE(probe.child_opptr != nullptr);  // its real parent was the target
@@ -592,6 +618,9 @@ TEST_CASE("ptrace attach: a traced process's fork goes to the tracer", "[fork][p
   REQUIRE(probe.child->p_stat == ProcStat::SSTOP);
   REQUIRE(proc_continue(probe.child));
   REQUIRE(reap(tracer, probe.child_pid, &status) == probe.child_pid);
+  // Its real parent exited first: it goes back to init, which reaps it.
+  REQUIRE(reap(init_stand_in, probe.child_pid, &status) == probe.child_pid);
+  REQUIRE(tracer->p_nstopchild == 0);
   initproc = saved_init;
   free_stand_in(init_stand_in);
   free_stand_in(tracer);
