@@ -28,6 +28,7 @@ static const char *const tests[] = {
 	"exec_shared",
 	"clone_settid",
 	"random",
+	"forktrace",
 };
 #define NTESTS (int)(sizeof(tests) / sizeof(tests[0]))
 
