@@ -1,9 +1,11 @@
 // The vDSO in every process (hal/vdso.h has what it is): exec maps the
 // machine's image with its data page into each new address space and names
 // it in the auxv as AT_SYSINFO_EHDR; fork's copy of the space keeps it, as
-// on Linux. One set of physical pages serves every process: each space maps
-// them private copy-on-write, so a process that makes its copy writable
-// (a debugger's breakpoint) changes its own copy only.
+// on Linux. One set of physical pages serves every process, mapped shared
+// (fork only holds them) and never writable: mprotect refuses to add write
+// (EACCES). Linux lets a process make its vDSO text writable copy-on-write
+// (for a debugger's breakpoint); Tine does not, which keeps fork and exec
+// from copying per-process page tables of slots for it.
 #pragma once
 
 #include "core/lib/result.h"

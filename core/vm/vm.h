@@ -81,7 +81,8 @@ Result<void> vm_unmap(VmSpace* vs, uptr va, size_t len);
 // Changes the rights of [va, va+len), splitting entries at the ends. All or
 // nothing; len 0 does nothing (as mprotect). Errors: Inval (as vm_unmap, or
 // bad prot), NoMem (part of the range is not mapped, as Linux's ENOMEM; or
-// no memory for a split).
+// no memory for a split), Access (rights beyond an entry's max_prot: the
+// vDSO's pages are never writable).
 Result<void> vm_protect(VmSpace* vs, uptr va, size_t len, Prot prot);
 
 // The brk heap. exec sets its base (rounded up to a page; the break starts
@@ -103,12 +104,13 @@ Result<void> vm_map_copy(VmSpace* vs, uptr va, size_t memsz, const void* src,
                          size_t filesz, Prot prot);
 
 // For exec's vDSO (core/proc/vdso.cpp): maps slots first .. first+n-1 of
-// `src` at va (fixed, replacing what is there) private with prot, each page
-// referenced once more as a fork's copy does: the space sees the pages
-// themselves, read-only while `src` keeps its references, and a write
-// (after an mprotect) copies the page for this space alone. Every slot in
-// the window must hold a page. Errors: Inval (bad va or prot, range outside
-// [kVmMinAddr, kUserVaTop)), NoMem (nothing changed).
+// `src` at va (fixed, replacing what is there), shared with every other
+// space that maps them (fork just holds the object, as for MAP_SHARED), with
+// prot as the most mprotect may ever give there: no space can make the
+// pages writable (mprotect: Error::Access, as Linux's EACCES on a mapping
+// without VM_MAYWRITE). Every slot in the window must hold a page. Errors:
+// Inval (bad va or prot, range outside [kVmMinAddr, kUserVaTop)), NoMem
+// (nothing changed).
 Result<void> vm_map_pages(VmSpace* vs, uptr va, VmAnon* src, size_t first,
                           size_t n, Prot prot);
 

@@ -24,6 +24,7 @@ Result<void> copy_entries(VmSpace* parent, VmSpace* child)
     c->end = e->end;
     c->prot = e->prot;
     c->share = e->share;
+    c->max_prot = e->max_prot;
     // Linked first, so the child's release frees it if a copy fails.
     c->prev = tail;
     if (tail)

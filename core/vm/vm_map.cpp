@@ -79,6 +79,7 @@ void split(VmSpace* vs, VmEntry* e, uptr addr, VmEntry* hi) REQUIRES(vs->lock) {
   hi->end = e->end;
   hi->prot = e->prot;
   hi->share = e->share;
+  hi->max_prot = e->max_prot;
   hi->anon = e->anon;
   hi->anon_off = e->slot_of(addr);
   if (hi->anon) hi->anon->hold();
@@ -308,14 +309,18 @@ Result<void> vm_protect(VmSpace* vs, uptr va, size_t len, Prot prot) {
   if (!user_range(va, len, &end)) return Error::Inval;
   prot = access_of(prot);
   MutexGuard g(vs->lock);
-  // All or nothing: the whole range must be mapped (Linux: ENOMEM).
+  // All or nothing: the whole range must be mapped (Linux: ENOMEM), and
+  // every entry must allow the rights (Linux: EACCES).
   uptr covered = va;
+  bool allowed = true;
   for (const VmEntry* e = first_ending_after(vs, va); e && covered < end;
        e = e->next) {
     if (e->start > covered) break;
     covered = e->end;
+    if ((prot & ~e->max_prot) != Prot::None) allowed = false;
   }
   if (covered < end) return Error::NoMem;
+  if (!allowed) return Error::Access;
   Spares spares;
   if (!spares.alloc(2)) return Error::NoMem;
 
@@ -464,7 +469,6 @@ Result<void> vm_map_pages(VmSpace* vs, uptr va, VmAnon* src, size_t first,
   KASSERT(first + n <= src->npages() && src->resident(first, n) == n);
   Spares spares;
   if (!spares.alloc(2)) return Error::NoMem;
-  VmAnon* anon = TRY(VmAnon::copy_of(src, first, n));
 
   MutexGuard g(vs->lock);
   remove_range(vs, va, end, &spares.e[1]);
@@ -473,7 +477,11 @@ Result<void> vm_map_pages(VmSpace* vs, uptr va, VmAnon* src, size_t first,
   e->start = va;
   e->end = end;
   e->prot = access_of(prot);
-  e->anon = anon;
+  e->max_prot = e->prot;
+  e->share = MapShare::Shared;
+  src->hold();
+  e->anon = src;
+  e->anon_off = first;
   insert_sorted(vs, e);
   return ok();
 }

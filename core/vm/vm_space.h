@@ -19,6 +19,9 @@ struct VmEntry {
   uptr end = 0;
   Prot prot = Prot::None;  // Read, Write, Exec (None: reserved, no access)
   MapShare share = MapShare::Private;
+  // The rights mprotect may give (Linux's VM_MAYREAD/MAYWRITE/MAYEXEC):
+  // all of them, but for the vDSO's shared pages, which no space may write.
+  Prot max_prot = kProtAccess;
   // One reference. nullptr only for a private entry nothing has touched yet
   // (created on first fault); a shared entry gets its object at map time,
   // so a fork before the first touch still shares it.
