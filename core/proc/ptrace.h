@@ -125,6 +125,10 @@ i64 ptrace_syscall_exit(Lwp* l, i64 r);
 // their real parents; children a tracer holds forget p as their real parent.
 void ptrace_exit_locked(Proc* p) REQUIRES(proc_lock);
 
+// getppid: the real parent's pid (p_opptr) for a tracee, as Linux's
+// real_parent; else its parent's.
+i32 ptrace_real_ppid(Proc* p);
+
 // --- wait4's view (exit.cpp). ---
 
 // The tracer reaped zombie c it traces for another real parent: c goes back

@@ -207,6 +207,12 @@ void ptrace_exit_locked(Proc* p) {
   }
 }
 
+i32 ptrace_real_ppid(Proc* p) {
+  MutexGuard g(proc_lock);
+  Proc* real = (p->p_slflag & PSL_TRACED) && p->p_opptr ? p->p_opptr : p->p_pptr;
+  return real ? real->p_pid.value : 0;
+}
+
 bool ptrace_handback_locked(Proc* waiter, Proc* c) {
   if (!(c->p_slflag & PSL_TRACED)) return false;
   Proc* real = c->p_opptr;

@@ -4,7 +4,7 @@
 // The tracee a asks to be traced and execs this program again ("tree"):
 // without PTRACE_O_TRACEEXEC the exec stops it with a plain SIGTRAP. Then,
 // with fork, vfork, clone, exec, exit and vfork-done events on:
-//   a forks b and waits for it;
+//   a forks b and waits for it (b checks that getppid is a, not the tracer);
 //   b vforks c, which _exits 7 (b is released by that exit: VFORK_DONE),
 //     then clones d with exit signal 0 (a clone event) and waits for it;
 //   d execs this program ("leaf"), which exits 0; b exits 3; a exits 0.
@@ -34,8 +34,12 @@ static int d_main(void* arg) {
   return 126;
 }
 
+static pid_t a_pid;
+
 static int b_main(void) {
   int st = 0;
+  // Traced, b still sees a as its parent (getppid is the real parent).
+  if (getppid() != a_pid) return 12;
   pid_t c = vfork();
   if (c == 0) _exit(7);
   if (c < 0 || waitpid(c, &st, 0) != c || !WIFEXITED(st) || WEXITSTATUS(st) != 7) return 10;
@@ -49,6 +53,7 @@ static int b_main(void) {
 
 static int tree(void) {
   int st = 0;
+  a_pid = getpid();
   pid_t b = fork();
   if (b == 0) _exit(b_main());
   if (b < 0 || waitpid(b, &st, 0) != b || !WIFEXITED(st) || WEXITSTATUS(st) != 3) return 1;

@@ -5,6 +5,8 @@
 // limits.
 #include "core/compat/linux/linux.h"
 
+#include "core/proc/ptrace.h"
+
 #include "core/proc/clone.h"
 #include "core/proc/exec.h"
 #include "core/proc/exit.h"
@@ -140,7 +142,10 @@ i64 linux_sys_kill(const SyscallArgs& a) {
 i64 linux_sys_getpid(const SyscallArgs&) { return curproc()->p_pid.value; }
 i64 linux_sys_gettid(const SyscallArgs&) { return curproc()->p_pid.value; }
 i64 linux_sys_getppid(const SyscallArgs&) {
-  return __atomic_load_n(&curproc()->p_ppid, __ATOMIC_RELAXED);
+  Proc* p = curproc();
+  // A tracee's parent is its real one, not the tracer (Linux's real_parent).
+  if (ptrace_traced(p)) return ptrace_real_ppid(p);
+  return __atomic_load_n(&p->p_ppid, __ATOMIC_RELAXED);
 }
 i64 linux_sys_getuid(const SyscallArgs&) { return proc_own_cred(curproc())->uid.value; }
 i64 linux_sys_geteuid(const SyscallArgs&) { return proc_own_cred(curproc())->euid.value; }
