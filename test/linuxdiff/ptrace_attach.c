@@ -84,5 +84,21 @@ int main(void) {
   // The SIGKILL ends the ptrace stop; the tracer (and real parent) reaps.
   printf("waitpid after SIGKILL = %d\n", waitpid(x, &st, 0) == x);
   printf("killed by SIGKILL = %d\n", WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+
+  // PTRACE_O_EXITKILL: the tracer's exit kills the tracee.
+  fflush(stdout);
+  pid_t y = fork();
+  if (y == 0)
+    for (;;) (*counter)++;
+  fflush(stdout);
+  h = fork();
+  if (h == 0) {
+    if (ptrace(PTRACE_SEIZE, y, 0, (void*)(long)PTRACE_O_EXITKILL) != 0) _exit(1);
+    _exit(0);
+  }
+  waitpid(h, &st, 0);
+  printf("a tracer with EXITKILL seized and exited: %d\n", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  printf("waitpid of its tracee = %d\n", waitpid(y, &st, 0) == y);
+  printf("killed by SIGKILL = %d\n", WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
   return 0;
 }
