@@ -8,6 +8,7 @@
 #include "core/fs/file_initrd.h"
 #include "core/proc/proc.h"
 #include "core/proc/proc0.h"
+#include "core/proc/signal.h"
 #include "core/proc/vdso.h"
 #include "core/sched/sched.h"
 #include "core/sched/sleep_intr.h"
@@ -71,7 +72,7 @@ void init_main(void*) {
 void start_init(const void* loader_initrd, size_t loader_initrd_size) {
   // Interruptible sleeps (nanosleep, wait4, pipes, the console) give up
   // (EINTR) when the sleeper is being killed.
-  sleep_intr_set_check(sigpending_fatal);
+  sleep_intr_set_check(sigpending_interrupts);
   initrd_set_archive(initrd_start, size_t(initrd_end - initrd_start));
   if (loader_initrd && loader_initrd_size) initrd_add_archive(loader_initrd, loader_initrd_size);
   build_init_args();

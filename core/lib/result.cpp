@@ -33,6 +33,7 @@ const char* error_name(Error e) {
     case Error::NameTooLong: return "ENAMETOOLONG";
     case Error::NoSys: return "ENOSYS";
     case Error::TimedOut: return "ETIMEDOUT";
+    case Error::RestartNoHand: return "ERESTARTNOHAND";
   }
   return "E?";
 }

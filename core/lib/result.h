@@ -37,6 +37,11 @@ enum class Error : int {
   NameTooLong = 36, // ENAMETOOLONG
   NoSys = 38,       // ENOSYS
   TimedOut = 110,   // ETIMEDOUT
+  // Kernel-internal, never seen by a program (core/proc/syscall.cpp turns
+  // it into EINTR or a restart, as Linux's ERESTARTNOHAND): interrupted,
+  // EINTR if a handler runs, restarted otherwise. Plain Intr from a
+  // syscall means Linux's ERESTARTSYS: restarted also under SA_RESTART.
+  RestartNoHand = 514,
 };
 
 const char* error_name(Error e);

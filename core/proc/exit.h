@@ -33,6 +33,9 @@ Result<void> kill_all_locked(Proc* sender, int sig) REQUIRES(proc_lock);
 // proc_stop.cpp). False if it was not stopped.
 bool proc_continue_locked(Proc* p) REQUIRES(proc_lock);
 bool proc_continue(Proc* p);
+// Stops the calling process for a default-stop signal (core/proc/
+// proc_stop.cpp): tells the parent, sleeps until SIGCONT or SIGKILL.
+void proc_stop_self(Lwp* l, int sig);
 // Called on the way back to user mode: acts on pending signals.
 void userret_signals(Lwp* l);
 // True when the current thread should abandon an interruptible sleep.

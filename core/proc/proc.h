@@ -27,6 +27,7 @@
 #include "core/proc/ptrace_state.h"
 #include "core/lib/refcount.h"
 #include "core/proc/sigacts.h"
+#include "core/proc/sigqueue.h"
 #include "core/lib/types.h"
 
 namespace tine {
@@ -130,6 +131,7 @@ struct Proc : ListLink<ChildTag>, ListLink<AllProcTag> {
   Plimit* p_limit GUARDED_BY(p_lockobj->mutex) = nullptr;
   SigActs* p_sigacts = nullptr;
   u64 p_sigpend GUARDED_BY(p_lockobj->mutex) = 0;  // pending signals (bit n-1 for signal n)
+  SigQueue p_sigqueue GUARDED_BY(p_lockobj->mutex);  // their siginfo (sigqueue.h)
   List<Knote, KnoteTag> p_klist GUARDED_BY(proc_lock);  // event listeners (core/proc/knote.h)
 
   // Resources.

@@ -15,7 +15,22 @@ inline constexpr int kSigHup = 1, kSigInt = 2, kSigQuit = 3, kSigIll = 4,
                      kSigTrap = 5, kSigAbrt = 6, kSigBus = 7, kSigFpe = 8,
                      kSigKill = 9, kSigUsr1 = 10, kSigSegv = 11, kSigUsr2 = 12,
                      kSigPipe = 13, kSigAlrm = 14, kSigTerm = 15, kSigChld = 17,
-                     kSigCont = 18, kSigStop = 19;
+                     kSigCont = 18, kSigStop = 19, kSigTstp = 20, kSigTtin = 21,
+                     kSigTtou = 22;
+
+// sa_flags, Linux's values (the actions keep what rt_sigaction was given).
+inline constexpr u64 kSaNoCldStop = 0x00000001;
+inline constexpr u64 kSaNoCldWait = 0x00000002;
+inline constexpr u64 kSaSigInfo = 0x00000004;
+inline constexpr u64 kSaOnStack = 0x08000000;
+inline constexpr u64 kSaRestart = 0x10000000;
+inline constexpr u64 kSaNoDefer = 0x40000000;
+inline constexpr u64 kSaResetHand = 0x80000000;
+
+// Signal n's bit in a mask or pending set.
+constexpr u64 sigbit(int sig) { return u64(1) << (sig - 1); }
+// What can never be blocked.
+inline constexpr u64 kSigCantMask = sigbit(kSigKill) | sigbit(kSigStop);
 
 inline constexpr uptr kSigDfl = 0;
 inline constexpr uptr kSigIgn = 1;

@@ -1,60 +1,130 @@
-// Signals, as much as the fork core needs: posting, kill(2), default
-// actions (terminate or ignore), and acting on them on the way back to user
-// mode. Caught signals are recorded (sigaction works) but not delivered to
-// handlers yet: such a signal stays pending, as if blocked.
+// Signals (NetBSD kern_sig.c, with Linux's semantics where the ABI shows):
+// posting (psignal, kill), the default actions, and the delivery loop on
+// the way back to user mode, which ignores, kills, stops or runs a handler
+// (core/proc/sendsig.cpp builds its frame).
+#include "core/proc/signal.h"
+
+#include "core/lib/bits.h"
 #include "core/proc/exit.h"
 #include "core/proc/ptrace.h"
+#include "core/proc/sendsig.h"
+#include "core/proc/syscall.h"
 #include "core/sched/sched.h"
 
 namespace tine {
 
-bool sig_default_kills(int sig) {
+SigDefault sig_default(int sig) {
   switch (sig) {
     case kSigChld:
-    case kSigCont:
     case 23:  // SIGURG
     case 28:  // SIGWINCH
+      return SigDefault::Ignore;
+    case kSigCont: return SigDefault::Cont;
     case kSigStop:
-    case 20:  // SIGTSTP
-    case 21:  // SIGTTIN
-    case 22:  // SIGTTOU: job control stops are not implemented; ignored
-      return false;
-    default:
-      return true;
+    case kSigTstp:
+    case kSigTtin:
+    case kSigTtou: return SigDefault::Stop;
+    case kSigQuit:
+    case kSigIll:
+    case kSigTrap:
+    case kSigAbrt:
+    case kSigBus:
+    case kSigFpe:
+    case kSigSegv:
+    case 24:  // SIGXCPU
+    case 25:  // SIGXFSZ
+    case 31:  // SIGSYS
+      return SigDefault::Core;
+    default: return SigDefault::Term;
   }
+}
+
+bool sig_default_kills(int sig) {
+  const SigDefault d = sig_default(sig);
+  return d == SigDefault::Term || d == SigDefault::Core;
 }
 
 namespace {
-u64 bit(int sig) { return u64(1) << (sig - 1); }
+// Faults the program caused: taken before any other signal, so a handler
+// sees its own fault first (Linux's SYNCHRONOUS_MASK).
+constexpr u64 kSyncMask = sigbit(kSigSegv) | sigbit(kSigBus) | sigbit(kSigIll) |
+                          sigbit(kSigTrap) | sigbit(kSigFpe) | sigbit(31);
+constexpr u64 kStopMask =
+    sigbit(kSigStop) | sigbit(kSigTstp) | sigbit(kSigTtin) | sigbit(kSigTtou);
 
-// Reads the actions without p_lock: callers poll (sigpending_fatal) from
-// under other locks, and a stale answer only delays the kill by one poll.
-bool deliverable_fatal(Proc* p, u64 pending, u64 mask) {
-  if (pending & bit(kSigKill)) return true;
-  for (int sig = 1; sig < int(kNsig); sig++) {
-    if (!(pending & bit(sig)) || (mask & bit(sig))) continue;
-    if (p->p_sigacts->actions[sig].handler == kSigDfl && sig_default_kills(sig)) return true;
-  }
-  return false;
+// Whether posting sig now would do nothing (Linux's sig_ignored): an
+// ignored action, unless blocked (sigwait may still take it, and the
+// action may change before it is unblocked). init has no default actions
+// at all (SIGNAL_UNKILLABLE): whoever sends it a signal it has no handler
+// for, the signal is dropped, SIGKILL included. Faults are forced
+// (user_fault_signal) and never come here for init.
+bool sig_discarded(Proc* p, const SigAction& a, int sig, u64 mask) {
+  if (p == initproc && a.handler == kSigDfl) return true;
+  if (sig == kSigKill || (mask & sigbit(sig))) return false;
+  // A tracee's tracer hears of ignored signals too (Linux's sig_ignored).
+  if (ptrace_traced(p)) return false;
+  if (a.handler == kSigIgn) return true;
+  if (a.handler != kSigDfl) return false;
+  const SigDefault d = sig_default(sig);
+  return d == SigDefault::Ignore || d == SigDefault::Cont;
+}
+
+// The next signal to act on: SIGKILL, then faults, then the lowest.
+int pick(u64 pending, u64 mask) {
+  if (pending & sigbit(kSigKill)) return kSigKill;
+  const u64 ready = pending & ~mask;
+  if (!ready) return 0;
+  const u64 sync = ready & kSyncMask;
+  return lowest_set_bit(sync ? sync : ready) + 1;
+}
+
+u64 lwp_mask(Proc* p) {
+  Lwp* l = p->p_lwp;
+  return l ? __atomic_load_n(&l->l_sigmask, __ATOMIC_RELAXED) : 0;
 }
 }  // namespace
 
-void psignal(Proc* p, int sig) {
-  if (sig <= 0 || sig >= int(kNsig)) return;
+Result<void> psignal_info(Proc* p, const SigInfo& info, bool must_queue) {
+  const int sig = info.si_signo;
+  if (sig <= 0 || sig >= int(kNsig)) return Error::Inval;
   MutexGuard g(p->p_lock());
-  const uptr h = p->p_sigacts->actions[sig].handler;
-  // A tracee's tracer hears of ignored signals too (Linux's sig_ignored).
-  if (sig != kSigKill && !ptrace_traced(p) &&
-      (h == kSigIgn || (h == kSigDfl && !sig_default_kills(sig))))
-    return;
-  __atomic_or_fetch(&p->p_sigpend, bit(sig), __ATOMIC_RELEASE);
+  if (sig_discarded(p, p->p_sigacts->actions[sig], sig, lwp_mask(p))) return ok();
+  // A stop and SIGCONT cancel each other (kern_sig.c, Linux prepare_signal).
+  if (sig == kSigCont) sigqueue_flush(p->p_sigqueue, p->p_sigpend, kStopMask);
+  if (kStopMask & sigbit(sig)) sigqueue_flush(p->p_sigqueue, p->p_sigpend, sigbit(kSigCont));
+  return sigqueue_post(p->p_sigqueue, p->p_sigpend, info, must_queue);
 }
 
-Result<void> kill1(Proc* sender, i32 pid, int sig) {
+void psignal(Proc* p, int sig) { (void)psignal_info(p, siginfo_kernel(sig), false); }
+
+void user_fault_signal(const SigInfo& info) {
+  Lwp* l = curlwp();
+  Proc* p = l->proc;
+  const int sig = info.si_signo;
+  // As Linux's force_sig: a fault that is blocked or ignored would only
+  // fault again, so it takes the default action (and kills, init too).
+  MutexGuard g(p->p_lock());
+  SigAction& a = p->p_sigacts->actions[sig];
+  if (a.handler == kSigIgn || (l->l_sigmask & sigbit(sig))) {
+    a.handler = kSigDfl;
+    __atomic_and_fetch(&l->l_sigmask, ~sigbit(sig), __ATOMIC_RELAXED);
+  }
+  (void)sigqueue_post(p->p_sigqueue, p->p_sigpend, info, false);
+}
+
+SigInfo siginfo_from(Proc* sender, int sig, i32 code) {
+  SigInfo info = siginfo_kernel(sig, code);
+  MutexGuard g(sender->p_lock());
+  info.kill.pid = sender->p_pid.value;
+  info.kill.uid = sender->p_cred->uid.value;
+  return info;
+}
+
+Result<void> kill_proc(Proc* sender, i32 pid, const SigInfo& info, bool must_queue) {
+  const int sig = info.si_signo;
   if (sig < 0 || sig >= int(kNsig)) return Error::Inval;
+  if (pid <= 0) return Error::Srch;
   MutexGuard g(proc_lock);
-  if (pid == -1) return kill_all_locked(sender, sig);
-  if (pid <= 0) return Error::Srch;  // process groups are not supported
   Proc* target = proc_find_locked(Pid{pid});
   if (!target || target->p_stat == ProcStat::SDEAD) return Error::Srch;
   {
@@ -67,10 +137,29 @@ Result<void> kill1(Proc* sender, i32 pid, int sig) {
   if (sig == 0 || target->p_stat == ProcStat::SZOMB) return ok();
   // SIGCONT resumes a stopped process whatever its action (kern_sig.c).
   if (sig == kSigCont) (void)proc_continue_locked(target);
-  psignal(target, sig);
+  TRY(psignal_info(target, info, must_queue));
   // SIGKILL ends a ptrace stop (ptrace_stop.cpp sleeps on proc_waitcv).
   if (sig == kSigKill) proc_waitcv.broadcast();
   return ok();
+}
+
+Result<void> kill1(Proc* sender, i32 pid, int sig) {
+  if (sig < 0 || sig >= int(kNsig)) return Error::Inval;
+  if (pid == -1) {
+    MutexGuard g(proc_lock);
+    return kill_all_locked(sender, sig);
+  }
+  if (pid <= 0) return Error::Srch;  // process groups are not supported
+  return kill_proc(sender, pid, siginfo_from(sender, sig, kSiUser), false);
+}
+
+bool sigpending_interrupts() {
+  Lwp* l = curlwp();
+  Proc* p = l ? l->proc : nullptr;
+  if (!p) return false;
+  const u64 pending = __atomic_load_n(&p->p_sigpend, __ATOMIC_ACQUIRE);
+  return (pending & l->l_sigwaitset) ||
+         pick(pending, __atomic_load_n(&l->l_sigmask, __ATOMIC_RELAXED)) != 0;
 }
 
 bool sigpending_fatal() {
@@ -78,46 +167,94 @@ bool sigpending_fatal() {
   Proc* p = l ? l->proc : nullptr;
   if (!p) return false;
   const u64 pending = __atomic_load_n(&p->p_sigpend, __ATOMIC_ACQUIRE);
-  return pending && deliverable_fatal(p, pending, l->l_sigmask);
+  if (pending & sigbit(kSigKill)) return true;
+  const u64 ready = pending & ~l->l_sigmask;
+  if (!ready) return false;
+  // Without p_lock: a stale action only delays the answer to the next look.
+  for (int sig = 1; sig < int(kNsig); sig++)
+    if ((ready & sigbit(sig)) && p->p_sigacts->actions[sig].handler == kSigDfl &&
+        sig_default_kills(sig))
+      return true;
+  return false;
 }
+
+// Declared by its owner's header (core/proc/exit.h, proc_stop.cpp); this
+// stands in until that definition lands (a strong definition replaces a
+// weak one at link time). Until then a stop signal does not stop.
+[[gnu::weak]] void proc_stop_self(Lwp*, int) {}
 
 void userret_signals(Lwp* l) {
   Proc* p = l->proc;
-  // The common case, nothing pending, without the lock.
-  if (__atomic_load_n(&p->p_sigpend, __ATOMIC_ACQUIRE) == 0) return;
-  // A tracee shows its tracer every signal but SIGKILL first; the tracer's
-  // answer is delivered instead (ptrace_signal_stop).
-  while (ptrace_traced(p)) {
-    int sig = 0;
+  hal::UserFrame* f = hal::user_frame_of(l->stack);
+  for (;;) {
+    if (__atomic_load_n(&p->p_sigpend, __ATOMIC_ACQUIRE) == 0) break;
+    // ptrace_signal_stop re-checks under its locks.
+    const bool traced = ptrace_traced(p);
+    int sig;
+    SigInfo info;
+    SigAction act;
     {
       MutexGuard g(p->p_lock());
-      const u64 pending = p->p_sigpend & ~l->l_sigmask;
-      if (!pending || (p->p_sigpend & bit(kSigKill))) break;
-      for (sig = 1; !(pending & bit(sig)); sig++) {
-      }
-      __atomic_and_fetch(&p->p_sigpend, ~bit(sig), __ATOMIC_RELEASE);
+      sig = pick(p->p_sigpend, l->l_sigmask);
+      if (!sig) break;
+      info = sigqueue_take(p->p_sigqueue, p->p_sigpend, sig);
+      act = p->p_sigacts->actions[sig];
     }
-    sig = ptrace_signal_stop(l, sig);
-    if (sig > 0 && sig < int(kNsig) && p->p_sigacts->actions[sig].handler == kSigDfl &&
-        sig_default_kills(sig))
-      exit1(l, 0, sig);
+    if (traced && sig != kSigKill) {
+      // The tracer sees the signal first and may change or cancel it.
+      const int to = ptrace_signal_stop(l, sig);
+      if (to <= 0 || to >= int(kNsig)) continue;
+      if (to != sig) {
+        info = siginfo_kernel(to, kSiUser);
+        sig = to;
+      }
+      MutexGuard g(p->p_lock());
+      // A changed signal that is now blocked waits, as Linux requeues it.
+      if (l->l_sigmask & sigbit(sig)) {
+        (void)sigqueue_post(p->p_sigqueue, p->p_sigpend, info, false);
+        continue;
+      }
+      act = p->p_sigacts->actions[sig];
+    }
+    if (act.handler == kSigIgn && sig != kSigKill) continue;
+    if (act.handler == kSigDfl || sig == kSigKill) {
+      switch (sig_default(sig)) {
+        case SigDefault::Ignore:
+        case SigDefault::Cont: continue;
+        case SigDefault::Stop:
+          // init cannot be stopped (psignal already dropped the signal
+          // unless init has a handler, so nothing reaches here for it).
+          proc_stop_self(l, sig);
+          continue;
+        case SigDefault::Term:
+        case SigDefault::Core:
+          // No core files: a core-dumping signal terminates, as with
+          // RLIMIT_CORE 0.
+          exit1(l, 0, sig);
+      }
+    }
+    // A handler runs: the syscall it interrupted returns EINTR or, under
+    // SA_RESTART for an ERESTARTSYS-like error, restarts after it.
+    syscall_restart_for_handler(l, f, act.flags & kSaRestart);
+    if (!sendsig(l, f, sig, info, act)) {
+      // The frame could not be written: SIGSEGV, forced (Linux
+      // force_sigsegv; for a SIGSEGV handler the default, so it kills).
+      if (sig == kSigSegv) {
+        MutexGuard g(p->p_lock());
+        p->p_sigacts->actions[kSigSegv].handler = kSigDfl;
+      }
+      user_fault_signal(siginfo_kernel(kSigSegv));
+      continue;
+    }
   }
-  int fatal = 0;
-  {
+  // No handler ran: an interrupted syscall restarts, rt_sigsuspend's mask
+  // goes back.
+  syscall_restart_no_handler(l, f);
+  if (l->l_sigsaved_set) {
     MutexGuard g(p->p_lock());
-    const u64 pending = p->p_sigpend;
-    if (!pending) return;
-    if (pending & bit(kSigKill)) {
-      fatal = kSigKill;
-    } else {
-      for (int sig = 1; sig < int(kNsig) && !fatal; sig++) {
-        if (!(pending & bit(sig)) || (l->l_sigmask & bit(sig))) continue;
-        if (p->p_sigacts->actions[sig].handler == kSigDfl && sig_default_kills(sig))
-          fatal = sig;
-      }
-    }
+    l->l_sigmask = l->l_sigsaved;
+    l->l_sigsaved_set = false;
   }
-  if (fatal) exit1(l, 0, fatal);
 }
 
 }  // namespace tine

@@ -6,6 +6,7 @@
 #include "core/proc/ptrace.h"
 #include "core/sched/sched.h"
 #include "hal/regset.h"
+#include "hal/sigframe.h"
 #include "hal/user.h"
 
 namespace tine {
@@ -36,21 +37,38 @@ i64 syscall_dispatch(u64 number, const SyscallArgs& args) {
             (unsigned long)number, (unsigned long)args.a[0],
             (unsigned long)args.a[1], (unsigned long)args.a[2]);
   }
-  if (ptrace_syscall_traced(p)) return syscall_traced(number, args);
-  if (number >= e->nsyscalls || !e->syscalls[number]) return errno_of(Error::NoSys);
-  return e->syscalls[number](args);
+  Lwp* l = curlwp();
+  l->l_sysrestart = kRestartNone;
+  i64 r;
+  if (ptrace_syscall_traced(p))
+    r = syscall_traced(number, args);
+  else if (number >= e->nsyscalls || !e->syscalls[number])
+    return errno_of(Error::NoSys);
+  else
+    r = e->syscalls[number](args);
+  if (l->l_sysrestart == kRestartNever) {
+    l->l_sysrestart = kRestartNone;
+    return r;
+  }
+  if (r == errno_of(Error::Intr) || r == errno_of(Error::RestartNoHand)) {
+    l->l_sysrestart = r == errno_of(Error::Intr) ? kRestartSys : kRestartNoHand;
+    l->l_sysrestart_a0 = args.a[0];
+    return errno_of(Error::Intr);
+  }
+  return r;
 }
 
-void user_fault_signal(int sig) {
-  Proc* p = curproc();
-  // A fault signal cannot be blocked or ignored into a loop: the program
-  // would fault again at once. As Linux's force_sig, take the default.
-  {
-    MutexGuard g(p->p_lock());
-    p->p_sigacts->actions[sig].handler = kSigDfl;
-    curlwp()->l_sigmask &= ~(u64(1) << (sig - 1));
-  }
-  psignal(p, sig);
+void syscall_restart_for_handler(Lwp* l, hal::UserFrame* f, bool sa_restart) {
+  // a0 already holds -EINTR (syscall_dispatch).
+  if (l->l_sysrestart == kRestartSys && sa_restart)
+    hal::user_frame_restart_syscall(f, l->l_sysrestart_a0);
+  l->l_sysrestart = kRestartNone;
+}
+
+void syscall_restart_no_handler(Lwp* l, hal::UserFrame* f) {
+  if (l->l_sysrestart == kRestartSys || l->l_sysrestart == kRestartNoHand)
+    hal::user_frame_restart_syscall(f, l->l_sysrestart_a0);
+  l->l_sysrestart = kRestartNone;
 }
 
 void userret() {

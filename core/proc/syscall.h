@@ -4,6 +4,7 @@
 
 #include "core/proc/emul.h"
 #include "core/lib/result.h"
+#include "hal/user.h"
 
 namespace tine {
 
@@ -14,9 +15,18 @@ extern bool syscall_trace;
 // -errno (unknown numbers: -ENOSYS).
 i64 syscall_dispatch(u64 number, const SyscallArgs& args);
 
-// A user fault the address space could not resolve: SIGSEGV (or SIGBUS,
-// SIGILL) to the current process.
-void user_fault_signal(int sig);
+// Restart bookkeeping (Lwp::l_sysrestart). A syscall interrupted by a
+// signal returns Error::Intr (Linux's ERESTARTSYS: EINTR after a handler
+// without SA_RESTART, else restarted) or Error::RestartNoHand (EINTR after
+// any handler, restarted when none runs). syscall_dispatch records which,
+// with the first argument, and returns -EINTR; the delivery loop then
+// decides. kRestartNever: rt_sigreturn, whose a0 is the restored one.
+struct Lwp;
+enum SyscallRestart : u8 { kRestartNone = 0, kRestartSys, kRestartNoHand, kRestartNever };
+// A handler is about to run for the current syscall's interruption.
+void syscall_restart_for_handler(Lwp* l, hal::UserFrame* f, bool sa_restart);
+// The return to user mode runs no (further) handler.
+void syscall_restart_no_handler(Lwp* l, hal::UserFrame* f);
 
 // On every return to user mode: pending signals.
 void userret();

@@ -62,6 +62,18 @@ struct Lwp : ListLink<RunQueueTag>, ListLink<SleepQueueTag> {
   // User threads (NetBSD's names):
   uptr l_private = 0;            // TLS pointer
   u64 l_sigmask = 0;             // blocked signals
+  // Signal state only the LWP itself touches (core/proc/signal.cpp,
+  // sendsig.cpp, syscall.cpp): the alternate stack (sigaltstack), the mask
+  // rt_sigsuspend replaced and a handler's frame must restore, and the
+  // restart bookkeeping of the syscall that was interrupted.
+  uptr l_sigstk_sp = 0;
+  u64 l_sigstk_size = 0;         // 0: no alternate stack (SS_DISABLE)
+  u32 l_sigstk_flags = 0;        // SS_AUTODISARM as given
+  u64 l_sigsaved = 0;
+  bool l_sigsaved_set = false;   // l_sigsaved holds the mask to restore
+  u8 l_sysrestart = 0;           // SyscallRestart of the last syscall
+  u64 l_sysrestart_a0 = 0;       // its first argument, for the restart
+  u64 l_sigwaitset = 0;          // rt_sigtimedwait: blocked signals that end its sleep
   bool l_vforkwaiting GUARDED_BY(proc_lock) = false;  // parent of a vfork child
   CondVar* l_waitcv = nullptr;   // where it waits for that child
   hal::FpState fp;               // user FPU registers while switched out

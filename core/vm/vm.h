@@ -151,6 +151,10 @@ VmSpace* curvm();
 // it is resolved, else the signal to send the process (SIGSEGV: a kernel
 // thread, no mapping there, no permission, or no memory for the page).
 int vm_user_fault(Lwp* l, uptr addr, Access access);
+// For the fault's si_code: whether addr lies in a mapping of l's address
+// space (SEGV_ACCERR: mapped, but not for that access) or not
+// (SEGV_MAPERR).
+bool vm_user_mapped(Lwp* l, uptr addr);
 
 // For the HAL's kernel trap path (and the host user_copy): a page fault at
 // user address va inside user_copy_in/out. Tries vm_fault on curvm()

@@ -85,6 +85,14 @@ int vm_user_fault(Lwp* l, uptr addr, Access access) {
   return 0;
 }
 
+bool vm_user_mapped(Lwp* l, uptr addr) {
+  Proc* p = l ? l->proc : nullptr;
+  VmSpace* vs = p ? p->p_vmspace : nullptr;
+  if (!vs || addr >= hal::kUserVaTop) return false;
+  MutexGuard g(vs->lock);
+  return vm_find_entry_locked(vs, addr) != nullptr;
+}
+
 bool vm_fault_from_kernel(uptr va, bool write) {
   VmSpace* vs = curvm();
   if (!vs || va >= hal::kUserVaTop) return false;

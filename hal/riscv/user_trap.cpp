@@ -1,9 +1,11 @@
 // Traps taken from U-mode: syscalls (ecall), page faults (the address
 // space resolves them or the process gets SIGSEGV), other faults as
-// signals. Interrupts are on while the kernel serves the process.
+// signals with Linux's si_code and si_addr (arch/riscv/kernel/traps.c).
+// Interrupts are on while the kernel serves the process.
 #include "hal/riscv/user_trap.h"
 
 #include "core/proc/sigacts.h"
+#include "core/proc/signal.h"
 #include "core/proc/syscall.h"
 #include "core/sched/sched.h"
 #include "core/vm/vm.h"
@@ -13,7 +15,10 @@ namespace tine::hal::riscv {
 
 namespace {
 void page_fault(TrapFrame& f, Access access) {
-  if (const int sig = vm_user_fault(curlwp(), f.stval, access)) user_fault_signal(sig);
+  Lwp* l = curlwp();
+  if (!vm_user_fault(l, f.stval, access)) return;
+  const i32 code = vm_user_mapped(l, f.stval) ? kSegvAccerr : kSegvMaperr;
+  user_fault_signal(siginfo_fault(kSigSegv, code, f.stval));
 }
 }  // namespace
 
@@ -30,12 +35,21 @@ void user_exception(TrapFrame& f) {
     case Exception::LoadPageFault: page_fault(f, Access::Read); break;
     case Exception::StorePageFault: page_fault(f, Access::Write); break;
     case Exception::InstructionPageFault: page_fault(f, Access::Exec); break;
-    case Exception::IllegalInstruction: user_fault_signal(kSigIll); break;
-    case Exception::Breakpoint: user_fault_signal(kSigTrap); break;
+    case Exception::IllegalInstruction:
+      user_fault_signal(siginfo_fault(kSigIll, kIllIllopc, f.sepc));
+      break;
+    case Exception::Breakpoint:
+      user_fault_signal(siginfo_fault(kSigTrap, kTrapBrkpt, f.sepc));
+      break;
     case Exception::InstructionMisaligned:
     case Exception::LoadMisaligned:
-    case Exception::StoreMisaligned: user_fault_signal(kSigBus); break;
-    default: user_fault_signal(kSigSegv); break;
+    case Exception::StoreMisaligned:
+      user_fault_signal(siginfo_fault(kSigBus, kBusAdraln, f.stval));
+      break;
+    default:
+      // Access faults (PMP): SEGV_ACCERR at the address, as Linux.
+      user_fault_signal(siginfo_fault(kSigSegv, kSegvAccerr, f.stval));
+      break;
   }
   clear_sstatus(kSstatusSIE);
 }

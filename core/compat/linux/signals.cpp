@@ -1,16 +1,19 @@
-// Linux signal syscalls: actions and the mask. Handlers are recorded,
-// not yet delivered (core/proc/signal.cpp).
+// Linux signal syscalls: actions, the mask, waiting for and queueing
+// signals, the alternate stack and the return from a handler. Thin: the
+// semantics are core/proc/signal.cpp's and sendsig.cpp's.
 #include "core/compat/linux/linux.h"
 
+#include "core/lib/bits.h"
 #include "core/proc/proc.h"
+#include "core/proc/sendsig.h"
+#include "core/proc/signal.h"
 #include "core/sched/sched.h"
+#include "core/sched/sleep_intr.h"
 #include "core/vm/uaccess.h"
+#include "hal/hal.h"
 
 namespace tine {
 
-// Signal actions are recorded (shared or copied across fork); handlers are
-// not delivered yet (core/proc/signal.cpp).
-//
 // The kernel's struct sigaction on riscv64 (asm-generic/signal.h without
 // SA_RESTORER): handler, flags, mask; 24 bytes, no restorer field.
 struct LinuxSigaction {
@@ -19,7 +22,60 @@ struct LinuxSigaction {
 static_assert(sizeof(LinuxSigaction) == 24);
 constexpr u64 kLinuxSigsetSize = sizeof(u64);  // _NSIG / 8
 
-constexpr u64 sigbit(int sig) { return u64(1) << (sig - 1); }
+namespace {
+// stack_t: ss_sp, ss_flags (int), ss_size.
+struct LinuxStack {
+  u64 sp;
+  i32 flags;
+  i32 pad;
+  u64 size;
+};
+static_assert(sizeof(LinuxStack) == 24);
+
+struct LinuxTimespec {
+  i64 sec, nsec;
+};
+
+// A relative timeout as a deadline in guest ns (0: none given, wait
+// forever); EFAULT, EINVAL as Linux.
+Result<u64> read_timeout(uptr user, bool* zero) {
+  *zero = false;
+  if (!user) return u64(0);
+  LinuxTimespec ts;
+  TRY(copyin(&ts, user, sizeof ts));
+  if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000) return Error::Inval;
+  if (ts.sec == 0 && ts.nsec == 0) {
+    *zero = true;
+    return u64(0);
+  }
+  constexpr u64 kNs = 1000000000u;
+  const u64 now = hal::time_ns();
+  if (u64(ts.sec) > (~u64(0) - now) / kNs - 1) return ~u64(0);
+  return now + u64(ts.sec) * kNs + u64(ts.nsec);
+}
+
+// Sleeps until a signal needs attention (Error::Intr) or guest time
+// `until` (0: no end) has come (ok()).
+Result<void> sleep_for_signal(u64 until) {
+  return sleep_until(SleepOn{.poll_ns = until ? 0 : 1000000000u, .until_ns = until},
+                     [&] { return until && hal::time_ns() >= until; });
+}
+
+// rt_sigsuspend and ppoll's temporary mask: the delivery loop restores
+// the old one after the handler's frame has recorded it.
+void set_temporary_mask(Lwp* l, u64 mask) {
+  MutexGuard g(l->proc->p_lock());
+  l->l_sigsaved = l->l_sigmask;
+  l->l_sigsaved_set = true;
+  __atomic_store_n(&l->l_sigmask, mask & ~kSigCantMask, __ATOMIC_RELAXED);
+}
+
+void restore_temporary_mask(Lwp* l) {
+  MutexGuard g(l->proc->p_lock());
+  __atomic_store_n(&l->l_sigmask, l->l_sigsaved, __ATOMIC_RELAXED);
+  l->l_sigsaved_set = false;
+}
+}  // namespace
 
 // In Linux's order (kernel/signal.c rt_sigaction, do_sigaction): the set
 // size, then the new action's copy-in, then the signal number (SIGKILL and
@@ -42,8 +98,16 @@ i64 linux_sys_rt_sigaction(const SyscallArgs& a) {
     MutexGuard g(p->p_lock());
     SigAction& cur = p->p_sigacts->actions[sig];
     old = {cur.handler, cur.flags, cur.mask};
-    // SIGKILL and SIGSTOP cannot be blocked, not even while a handler runs.
-    if (act) cur = {n.handler, n.flags, n.mask & ~(sigbit(kSigKill) | sigbit(kSigStop))};
+    if (act) {
+      // SIGKILL and SIGSTOP cannot be blocked, not even while a handler runs.
+      cur = {n.handler, n.flags, n.mask & ~kSigCantMask};
+      // POSIX: setting a pending signal to be ignored discards it, also
+      // when blocked (Linux do_sigaction).
+      const bool ignored =
+          n.handler == kSigIgn || (n.handler == kSigDfl && (sig_default(sig) == SigDefault::Ignore ||
+                                                            sig_default(sig) == SigDefault::Cont));
+      if (ignored) sigqueue_flush(p->p_sigqueue, p->p_sigpend, sigbit(sig));
+    }
   }
   if (oact) return syscall_result(copyout(oact, &old, sizeof old));
   return 0;
@@ -57,15 +121,173 @@ i64 linux_sys_rt_sigprocmask(const SyscallArgs& a) {
     u64 set;
     Result<void> c = copyin(&set, a.a[1], sizeof set);
     if (!c.ok()) return errno_of(c.error());
-    set &= ~((u64(1) << (kSigKill - 1)) | (u64(1) << (kSigStop - 1)));
+    set &= ~kSigCantMask;
+    u64 mask = old;
     switch (a.a[0]) {
-      case 0: l->l_sigmask |= set; break;   // SIG_BLOCK
-      case 1: l->l_sigmask &= ~set; break;  // SIG_UNBLOCK
-      case 2: l->l_sigmask = set; break;    // SIG_SETMASK
+      case 0: mask |= set; break;   // SIG_BLOCK
+      case 1: mask &= ~set; break;  // SIG_UNBLOCK
+      case 2: mask = set; break;    // SIG_SETMASK
       default: return errno_of(Error::Inval);
     }
+    // Under p_lock: psignal reads the mask to decide whether an ignored
+    // signal is kept (blocked) or dropped.
+    MutexGuard g(l->proc->p_lock());
+    __atomic_store_n(&l->l_sigmask, mask, __ATOMIC_RELAXED);
   }
   if (a.a[2]) return syscall_result(copyout(a.a[2], &old, sizeof old));
+  return 0;
+}
+
+// rt_sigpending(set, size): the pending signals that are blocked (a
+// pending unblocked one is delivered before the program could look).
+i64 linux_sys_rt_sigpending(const SyscallArgs& a) {
+  if (a.a[1] > kLinuxSigsetSize) return errno_of(Error::Inval);
+  Lwp* l = curlwp();
+  u64 set;
+  {
+    MutexGuard g(l->proc->p_lock());
+    set = l->proc->p_sigpend & l->l_sigmask;
+  }
+  return syscall_result(copyout(a.a[0], &set, a.a[1]));
+}
+
+// rt_sigsuspend(mask, size): waits with `mask` for a signal that runs a
+// handler or kills; EINTR after the handler (the old mask is back then).
+i64 linux_sys_rt_sigsuspend(const SyscallArgs& a) {
+  if (a.a[1] != kLinuxSigsetSize) return errno_of(Error::Inval);
+  u64 mask;
+  Result<void> c = copyin(&mask, a.a[0], sizeof mask);
+  if (!c.ok()) return errno_of(c.error());
+  Lwp* l = curlwp();
+  set_temporary_mask(l, mask);
+  while (sleep_for_signal(0).ok()) {
+  }
+  return errno_of(Error::RestartNoHand);
+}
+
+// rt_sigtimedwait(set, info, timeout, size): takes a pending signal of
+// `set` (normally blocked) with its info; EAGAIN at the timeout, EINTR if
+// another signal comes first.
+i64 linux_sys_rt_sigtimedwait(const SyscallArgs& a) {
+  if (a.a[3] != kLinuxSigsetSize) return errno_of(Error::Inval);
+  u64 set;
+  Result<void> c = copyin(&set, a.a[0], sizeof set);
+  if (!c.ok()) return errno_of(c.error());
+  set &= ~kSigCantMask;
+  bool zero;
+  Result<u64> until = read_timeout(a.a[2], &zero);
+  if (!until.ok()) return errno_of(until.error());
+  Lwp* l = curlwp();
+  Proc* p = l->proc;
+  for (bool slept = false;; slept = true) {
+    int sig = 0;
+    SigInfo info;
+    {
+      MutexGuard g(p->p_lock());
+      if (const u64 ready = p->p_sigpend & set) {
+        sig = lowest_set_bit(ready) + 1;
+        info = sigqueue_take(p->p_sigqueue, p->p_sigpend, sig);
+      }
+    }
+    if (sig) {
+      if (a.a[1]) {
+        Result<void> o = copyout(a.a[1], &info, sizeof info);
+        if (!o.ok()) return errno_of(o.error());
+      }
+      return sig;
+    }
+    if (zero || (slept && until.value() && hal::time_ns() >= until.value()))
+      return errno_of(Error::Again);
+    l->l_sigwaitset = set;
+    const Result<void> r = sleep_for_signal(until.value());
+    l->l_sigwaitset = 0;
+    if (!r.ok()) {
+      MutexGuard g(p->p_lock());
+      if (!(p->p_sigpend & set)) return errno_of(Error::RestartNoHand);
+    }
+  }
+}
+
+// rt_sigqueueinfo(pid, sig, info): a signal with the sender's own info;
+// only to oneself may it claim to come from kill or the kernel.
+i64 linux_sys_rt_sigqueueinfo(const SyscallArgs& a) {
+  SigInfo info;
+  Result<void> c = copyin(&info, a.a[2], sizeof info);
+  if (!c.ok()) return errno_of(c.error());
+  const int sig = int(a.a[1]);
+  if (sig < 0 || sig >= int(kNsig)) return errno_of(Error::Inval);
+  info.si_signo = sig;
+  Proc* p = curproc();
+  const i32 pid = i32(a.a[0]);
+  if ((info.si_code >= 0 || info.si_code == kSiTkill) && pid != p->p_pid.value)
+    return errno_of(Error::Perm);
+  return syscall_result(kill_proc(p, pid, info, info.si_code < 0));
+}
+
+// tkill(tid, sig) and tgkill(tgid, tid, sig): one LWP per process, so a
+// thread id is its process's pid. glibc's raise and abort use tgkill.
+namespace {
+i64 tkill1(i32 tgid, i32 tid, int sig) {
+  if (tid <= 0 || sig < 0 || sig >= int(kNsig)) return errno_of(Error::Inval);
+  if (tgid != -1 && tgid != tid) return errno_of(Error::Srch);
+  Proc* p = curproc();
+  return syscall_result(kill_proc(p, tid, siginfo_from(p, sig, kSiTkill), false));
+}
+}  // namespace
+
+i64 linux_sys_tkill(const SyscallArgs& a) { return tkill1(-1, i32(a.a[0]), int(a.a[1])); }
+
+i64 linux_sys_tgkill(const SyscallArgs& a) {
+  if (i32(a.a[0]) <= 0) return errno_of(Error::Inval);
+  return tkill1(i32(a.a[0]), i32(a.a[1]), int(a.a[2]));
+}
+
+// sigaltstack(ss, oss): the old stack is reported only when the call
+// succeeds, as Linux.
+i64 linux_sys_sigaltstack(const SyscallArgs& a) {
+  Lwp* l = curlwp();
+  SigStack ss, oss;
+  if (a.a[0]) {
+    LinuxStack u;
+    Result<void> c = copyin(&u, a.a[0], sizeof u);
+    if (!c.ok()) return errno_of(c.error());
+    ss = {u.sp, u.flags, u.size};
+  }
+  const uptr sp = hal::user_frame_sp(hal::user_frame_of(l->stack));
+  Result<void> r = sigaltstack1(l, sp, a.a[0] ? &ss : nullptr, &oss);
+  if (!r.ok()) return errno_of(r.error());
+  if (a.a[1]) {
+    LinuxStack u{oss.sp, oss.flags, 0, oss.size};
+    return syscall_result(copyout(a.a[1], &u, sizeof u));
+  }
+  return 0;
+}
+
+i64 linux_sys_rt_sigreturn(const SyscallArgs&) {
+  Lwp* l = curlwp();
+  l->l_sysrestart = kRestartNever;  // a0 is the restored one, not a result
+  return i64(sigreturn1(l));
+}
+
+// ppoll(fds, nfds, timeout, sigmask, size) with no descriptors: a sleep
+// that a signal ends (glibc's pause is ppoll(0, 0, 0, 0)). With
+// descriptors: not implemented yet.
+i64 linux_sys_ppoll(const SyscallArgs& a) {
+  if (a.a[1] != 0) return errno_of(Error::NoSys);
+  bool zero;
+  Result<u64> until = read_timeout(a.a[2], &zero);
+  if (!until.ok()) return errno_of(until.error());
+  Lwp* l = curlwp();
+  if (a.a[3]) {
+    if (a.a[4] != kLinuxSigsetSize) return errno_of(Error::Inval);
+    u64 mask;
+    Result<void> c = copyin(&mask, a.a[3], sizeof mask);
+    if (!c.ok()) return errno_of(c.error());
+    set_temporary_mask(l, mask);
+  }
+  const Result<void> r = zero ? Result<void>(ok()) : sleep_for_signal(until.value());
+  if (!r.ok()) return errno_of(Error::RestartNoHand);
+  if (a.a[3]) restore_temporary_mask(l);
   return 0;
 }
 

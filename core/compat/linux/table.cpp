@@ -25,6 +25,7 @@ struct Table {
     fns[63] = linux_sys_read;
     fns[64] = linux_sys_write;
     fns[66] = linux_sys_writev;
+    fns[73] = linux_sys_ppoll;
     fns[79] = linux_sys_newfstatat;
     fns[80] = linux_sys_fstat;
     fns[93] = linux_sys_exit_group;  // exit: one LWP per process, so the same
@@ -38,8 +39,16 @@ struct Table {
     fns[117] = linux_sys_ptrace;
     fns[124] = linux_sys_sched_yield;
     fns[129] = linux_sys_kill;
+    fns[130] = linux_sys_tkill;
+    fns[131] = linux_sys_tgkill;
+    fns[132] = linux_sys_sigaltstack;
+    fns[133] = linux_sys_rt_sigsuspend;
     fns[134] = linux_sys_rt_sigaction;
     fns[135] = linux_sys_rt_sigprocmask;
+    fns[136] = linux_sys_rt_sigpending;
+    fns[137] = linux_sys_rt_sigtimedwait;
+    fns[138] = linux_sys_rt_sigqueueinfo;
+    fns[139] = linux_sys_rt_sigreturn;
     fns[146] = linux_sys_setuid;
     fns[160] = linux_sys_uname;
     fns[163] = linux_sys_getrlimit;

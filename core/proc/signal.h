@@ -1,0 +1,40 @@
+// Signal posting and delivery (core/proc/signal.cpp): the parts beyond
+// exit.h's psignal/kill1 that the syscalls, the trap path and the
+// delivery loop share.
+#pragma once
+
+#include "core/proc/proc.h"
+#include "core/proc/siginfo.h"
+
+namespace tine {
+
+// Default actions (Linux's table; core dumps are not written).
+enum class SigDefault { Term, Core, Ignore, Stop, Cont };
+SigDefault sig_default(int sig);
+
+// Posts info.si_signo with its siginfo. Error::Again if a real-time signal
+// cannot be queued and `must_queue` (sigqueue); Error::Inval for a bad
+// number. Signals the process ignores are dropped here, as are signals to
+// init that it has no handler for.
+Result<void> psignal_info(Proc* p, const SigInfo& info, bool must_queue);
+
+// Info for a signal `sender` sends (SI_USER, SI_TKILL): its pid and uid.
+SigInfo siginfo_from(Proc* sender, int sig, i32 code);
+
+// Sends info to process `pid` (> 0) if `sender` may (EPERM), as kill does
+// for one process: ESRCH if there is none, a zombie takes nothing, signal
+// 0 checks only. must_queue: see psignal_info.
+Result<void> kill_proc(Proc* sender, i32 pid, const SigInfo& info, bool must_queue);
+
+// A fault the current thread's program caused (SIGSEGV, SIGBUS, SIGILL,
+// SIGTRAP, SIGFPE): posted with its si_code and address; delivered on
+// this return to user mode. Blocked or ignored, it takes the default
+// action (Linux's force_sig).
+void user_fault_signal(const SigInfo& info);
+
+// True when the current thread has a signal to act on (any pending,
+// unblocked signal: caught, fatal or stopping): an interruptible sleep
+// ends with Error::Intr.
+bool sigpending_interrupts();
+
+}  // namespace tine
