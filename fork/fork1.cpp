@@ -288,6 +288,14 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
   l2->priority = u8(child_priority);
   l2->l_private = l1->l_private;  // the TLS pointer (no lwp_setprivate)
   l2->l_sigmask = l1->l_sigmask;
+  // The alternate signal stack too, as Linux's copy_process (it clears it
+  // only for a thread sharing the address space, CLONE_VM without
+  // CLONE_VFORK: the stack is the parent's to use).
+  if (!(flags & FORK_SHAREVM) || (flags & FORK_PPWAIT)) {
+    l2->l_sigstk_sp = l1->l_sigstk_sp;
+    l2->l_sigstk_size = l1->l_sigstk_size;
+    l2->l_sigstk_flags = l1->l_sigstk_flags;
+  }
   p2->p_lwp = l2;
   if (func) {
     l2->entry = func;

@@ -220,9 +220,13 @@ Result<void> do_exec(Lwp* l, const char* path, Args& args) {
       shared_sigacts = p->p_sigacts;
       p->p_sigacts = own_sigacts;
     }
-    // Caught signals revert to the default action (POSIX).
-    for (SigAction& a : p->p_sigacts->actions)
+    // Caught signals revert to the default action (POSIX), ignored ones
+    // stay ignored; flags and masks go, as Linux's flush_signal_handlers.
+    for (SigAction& a : p->p_sigacts->actions) {
       if (a.handler != kSigIgn) a.handler = kSigDfl;
+      a.flags = 0;
+      a.mask = 0;
+    }
     p->p_flag |= PK_EXEC;
   }
   if (shared_sigacts) sigacts_release(shared_sigacts);
@@ -254,6 +258,11 @@ Result<void> do_exec(Lwp* l, const char* path, Args& args) {
     hal::irq_restore(s);
   }
   l->l_private = 0;
+  // No alternate signal stack in the new image (Linux: the old one is
+  // gone with the old address space).
+  l->l_sigstk_sp = 0;
+  l->l_sigstk_size = 0;
+  l->l_sigstk_flags = 0;
   l->priority = kPriUser;  // a user program now (init was a kernel function)
   ptrace_exec_event(l);    // PTRACE_EVENT_EXEC, or SIGTRAP, for a tracee
   return ok();

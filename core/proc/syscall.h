@@ -21,6 +21,8 @@ i64 syscall_dispatch(u64 number, const SyscallArgs& args);
 // any handler, restarted when none runs). syscall_dispatch records which,
 // with the first argument, and returns -EINTR; the delivery loop then
 // decides. kRestartNever: rt_sigreturn, whose a0 is the restored one.
+// A restarted relative sleep (nanosleep) sleeps its whole request again:
+// there is no restart_block yet.
 struct Lwp;
 enum SyscallRestart : u8 { kRestartNone = 0, kRestartSys, kRestartNoHand, kRestartNever };
 // A handler is about to run for the current syscall's interruption.
