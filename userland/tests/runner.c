@@ -29,6 +29,7 @@ static const char *const tests[] = {
 	"clone_settid",
 	"random",
 	"forktrace",
+	"init_protect",
 };
 #define NTESTS (int)(sizeof(tests) / sizeof(tests[0]))
 
