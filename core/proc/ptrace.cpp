@@ -25,8 +25,9 @@ void trace_reparent_locked(Proc* p, Proc* new_parent) {
 }
 
 void trace_post_signal(Proc* p, int sig) {
-  MutexGuard g(p->p_lock());
-  __atomic_or_fetch(&p->p_sigpend, u64(1) << (sig - 1), __ATOMIC_RELEASE);
+  // psignal: queued with the rest, and a sleeping p is woken to take it.
+  // p is traced already, so even an ignored signal stays (sig_discarded).
+  psignal(p, sig);
 }
 
 u32 trace_psl_of(u32 options) {

@@ -12,9 +12,9 @@ inline constexpr u32 kPslTraceEvents =
 // Moves p under new_parent, carrying its stopped-child count with it
 // (NetBSD's proc_reparent).
 void trace_reparent_locked(Proc* p, Proc* new_parent) REQUIRES(proc_lock);
-// Makes sig pending on p whatever its action or mask would say: the
-// tracer's SIGSTOP and SIGKILL, exec's SIGTRAP (Linux does not let a
-// tracee ignore signals away either).
+// Posts the tracer's SIGSTOP and SIGKILL, exec's SIGTRAP to traced p: a
+// tracee keeps even the signals it ignores (Linux's sig_ignored), so they
+// reach the tracer.
 void trace_post_signal(Proc* p, int sig) REQUIRES(proc_lock);
 u32 trace_psl_of(u32 options);
 void trace_set_options_locked(Proc* t, u32 options) REQUIRES(proc_lock);
