@@ -256,10 +256,8 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
       p2->p_limit = p1->p_limit;
     }
     // Inherited stop flags: PS_STOPFORK | PS_STOPEXEC | PS_NOCLDSTOP.
-    // NOT ACTING YET: no system call sets PS_STOPFORK (no ptrace(2)); a
-    // child started stopped resumes only by kill(SIGCONT) (proc_continue,
-    // core/proc/proc_stop.cpp), not by a tracer, and its parent is not told
-    // of the stop. Issue 8 ("signals"); README "Known limits".
+    // A child started stopped resumes by SIGCONT (proc_continue,
+    // core/proc/proc_stop.cpp) or by its tracer.
     p2->p_sflag = p1->p_sflag & (PS_STOPFORK | PS_STOPEXEC | PS_NOCLDSTOP);
     // Trace flags (p_slflag) start at 0 from proc_struct_alloc: they
     // follow the tracer's wishes (ptrace(2) sets them).

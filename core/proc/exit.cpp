@@ -90,13 +90,23 @@ void exit1(Lwp* l, int status, int sig) {
 }
 
 namespace {
-bool child_matches(const Proc* c, i32 pid, int options) REQUIRES(proc_lock) {
-  if (pid > 0 && c->p_pid.value != pid) return false;
+// Which children a wait selects (idtype and id), and __WCLONE/__WALL.
+bool child_matches(const Proc* c, const WaitSpec& w) REQUIRES(proc_lock) {
+  switch (w.idtype) {
+    case WaitId::Pid:
+      if (c->p_pid.value != w.id) return false;
+      break;
+    case WaitId::Pgid:
+      if (!c->p_pgrp || c->p_pgrp->pgid.value != w.id) return false;
+      break;
+    case WaitId::All:
+      break;
+  }
   // A tracee matches whatever its exit signal (Linux's eligible_child).
-  if ((options & kWaitAll) || (c->p_slflag & PSL_TRACED)) return true;
+  if ((w.options & kWaitAll) || (c->p_slflag & PSL_TRACED)) return true;
   // __WCLONE selects children whose exit signal is not SIGCHLD, and only them.
   const bool clone_child = c->p_exitsig != kSigChld;
-  return (options & kWaitClone) ? clone_child : !clone_child;
+  return (w.options & kWaitClone) ? clone_child : !clone_child;
 }
 
 // Frees a reaped zombie's remaining parts.
@@ -109,6 +119,50 @@ void proc_reap_locked(Proc* c) REQUIRES(proc_lock) {
     if (c->p_pgrp->session && c->p_pgrp->session->refs.release()) delete c->p_pgrp->session;
     delete c->p_pgrp;
   }
+}
+
+// What a child has to report to this wait, if anything (NetBSD kern_exit.c
+// wait1/find_stopped_child; Linux wait_task_zombie/stopped/continued).
+// Fills out; true when there is something. Consumes the event unless
+// WNOWAIT: a stop or continue is reported once.
+bool child_event_locked(Proc* c, const WaitSpec& w, WaitResult& out) REQUIRES(proc_lock) {
+  out.pid = c->p_pid.value;
+  {
+    MutexGuard cg(c->p_lock());  // a live child's setuid replaces p_cred
+    out.uid = c->p_cred->uid.value;
+  }
+  if (c->p_stat == ProcStat::SZOMB) {
+    if (!(w.options & kWaitExited)) return false;
+    out.status = w_exitcode(c->p_xexit, c->p_xsig);
+    // No core dumps: a killed child is CLD_KILLED (Linux's CLD_DUMPED
+    // needs a dump, which RLIMIT_CORE 0 forbids there too).
+    out.code = c->p_xsig ? kCldKilled : kCldExited;
+    out.si_status = c->p_xsig ? c->p_xsig : c->p_xexit;
+    out.reap = !(w.options & kWaitNoWait);
+    return true;
+  }
+  if (c->p_stat == ProcStat::SSTOP && !c->p_waited) {
+    // A traced child reports its stops without WUNTRACED (as Linux).
+    const bool traced = (c->p_slflag & PSL_TRACED) != 0;
+    if (!(w.options & kWaitUntraced) && !traced) return false;
+    out.status = (c->p_xsig << 8) | 0x7f;
+    out.code = traced ? kCldTrapped : kCldStopped;
+    out.si_status = c->p_xsig;
+    if (!(w.options & kWaitNoWait)) {
+      c->p_waited = true;
+      KASSERT(c->p_pptr->p_nstopchild > 0);
+      c->p_pptr->p_nstopchild--;
+    }
+    return true;
+  }
+  if (c->p_continued && (w.options & kWaitContinued)) {
+    out.status = 0xffff;
+    out.code = kCldContinued;
+    out.si_status = kSigCont;
+    if (!(w.options & kWaitNoWait)) c->p_continued = false;
+    return true;
+  }
+  return false;
 }
 
 void proc_free_zombie(Proc* c) {
@@ -133,50 +187,65 @@ void proc_free_zombie(Proc* c) {
 }
 }  // namespace
 
-Result<i64> do_wait4(Proc* p, i32 pid, int options, int* status) {
-  if (pid < -1 || pid == 0) pid = -1;  // process groups: any child (simplified)
+Result<bool> do_wait(Proc* p, const WaitSpec& w, WaitResult& out) {
   Proc* reaped = nullptr;
-  i64 cpid = 0;
+  bool found = false;
   {
     MutexGuard g(proc_lock);
     bool any = false;
-    // Until a matching zombie is reaped, no child matches, or WNOHANG; a
-    // fatal signal ends the wait (EINTR). exit1 wakes proc_waitcv.
+    // Until a matching child has something to report, no child matches, or
+    // WNOHANG; a signal ends the wait (EINTR). exit1, stops and continues
+    // wake proc_waitcv.
     TRY(sleep_until(SleepOn{.cv = &proc_waitcv, .m = &proc_lock}, [&] {
       sleep_until_holds(proc_lock);
       any = false;
       for (Proc* c : p->p_children) {
-        if (!child_matches(c, pid, options)) continue;
+        if (!child_matches(c, w)) continue;
         any = true;
-        // ptrace: a tracee's stops are reported without WUNTRACED.
-        if (c->p_stat == ProcStat::SSTOP && !c->p_waited && c->p_ptrace.stopped) {
-          *status = (c->p_xsig << 8) | 0x7f;
-          cpid = c->p_pid.value;
-          c->p_waited = true;
-          p->p_nstopchild--;
-          return true;
+        if (!child_event_locked(c, w, out)) continue;
+        found = true;
+        if (out.reap) {
+          // A tracee goes back to its real parent, which reaps it.
+          if (ptrace_handback_locked(p, c)) {
+            out.reap = false;
+            return true;
+          }
+          proc_reap_locked(c);
+          reaped = c;
         }
-        if (c->p_stat != ProcStat::SZOMB) continue;
-        *status = w_exitcode(c->p_xexit, c->p_xsig);
-        cpid = c->p_pid.value;
-        // A tracee goes back to its real parent, which reaps it.
-        if (ptrace_handback_locked(p, c)) return true;
-        proc_reap_locked(c);
-        reaped = c;
         return true;
       }
       // Our children that a tracer holds come back to us.
-      if (!any) any = ptrace_traced_away_locked(p, pid);
-      return !any || (options & kWaitNoHang) != 0;
+      if (!any) any = ptrace_traced_away_locked(p, w.idtype == WaitId::Pid ? w.id : -1);
+      return !any || (w.options & kWaitNoHang) != 0;
     }));
-    if (cpid && !reaped) return cpid;  // a ptrace stop, or handed back
-    if (!reaped) {
+    if (!found) {
       if (!any) return Error::Child;
-      return i64(0);  // WNOHANG, nothing to reap yet
+      return false;  // WNOHANG, nothing to report yet
     }
   }
-  proc_free_zombie(reaped);
-  return cpid;
+  if (reaped) proc_free_zombie(reaped);
+  return true;
+}
+
+Result<i64> do_wait4(Proc* p, i32 pid, int options, int* status) {
+  WaitSpec w{.idtype = WaitId::All, .id = 0, .options = options | kWaitExited};
+  if (pid > 0) {
+    w.idtype = WaitId::Pid;
+    w.id = pid;
+  } else if (pid == 0) {
+    // The caller's own process group (read under proc_lock: setpgid moves it).
+    MutexGuard g(proc_lock);
+    w.idtype = WaitId::Pgid;
+    w.id = p->p_pgrp ? p->p_pgrp->pgid.value : 0;
+  } else if (pid < -1) {
+    w.idtype = WaitId::Pgid;
+    w.id = -pid;
+  }
+  WaitResult r;
+  if (!TRY(do_wait(p, w, r))) return i64(0);
+  *status = r.status;
+  return i64(r.pid);
 }
 
 }  // namespace tine

@@ -15,11 +15,41 @@ constexpr int w_exitcode(int status, int sig) { return ((status & 0xff) << 8) | 
 // `sig` != 0: killed by that signal.
 [[noreturn]] void exit1(Lwp* l, int status, int sig);
 
-// wait4 options (Linux values).
+// wait4/waitid options (Linux values).
 inline constexpr int kWaitNoHang = 1;
-inline constexpr int kWaitUntraced = 2;
-inline constexpr int kWaitClone = 0x80000000;  // __WCLONE
+inline constexpr int kWaitUntraced = 2;  // WSTOPPED for waitid
+inline constexpr int kWaitExited = 4;
+inline constexpr int kWaitContinued = 8;
+inline constexpr int kWaitNoWait = 0x01000000;
+inline constexpr int kWaitNoThread = 0x20000000;  // __WNOTHREAD (one LWP: no effect)
+inline constexpr int kWaitClone = int(0x80000000u);  // __WCLONE
 inline constexpr int kWaitAll = 0x40000000;    // __WALL
+// SIGCHLD's si_code values (Linux).
+inline constexpr int kCldExited = 1, kCldKilled = 2, kCldDumped = 3, kCldTrapped = 4,
+                     kCldStopped = 5, kCldContinued = 6;
+
+// Which children a wait is for (waitid's idtype; wait4's pid decoded).
+enum class WaitId { All, Pid, Pgid };
+struct WaitSpec {
+  WaitId idtype = WaitId::All;
+  i32 id = 0;
+  int options = 0;  // kWait*: at least one of Exited, Untraced, Continued
+};
+// What a wait found: the child, its wait4 status word and waitid's
+// si_code/si_status/si_uid.
+struct WaitResult {
+  i32 pid = 0;
+  int status = 0;
+  int code = 0;
+  int si_status = 0;
+  u32 uid = 0;
+  bool reap = false;  // the child was reaped (an exit without WNOWAIT)
+};
+// true: out holds a child's exit, stop or continue; false: WNOHANG and
+// nothing to report yet; Error::Child: no child matches; Error::Intr.
+Result<bool> do_wait(Proc* p, const WaitSpec& w, WaitResult& out);
+// wait4: pid > 0 that child, 0 the caller's process group, -1 any child,
+// < -1 process group -pid. Returns the child's pid, or 0 (WNOHANG).
 Result<i64> do_wait4(Proc* p, i32 pid, int options, int* status);
 
 // Posts a signal to a process; SIGKILL and the other default-fatal signals
@@ -29,13 +59,27 @@ void psignal(Proc* p, int sig);
 Result<void> kill1(Proc* sender, i32 pid, int sig);
 // kill(-1, sig) (core/proc/kill_all.cpp): ESRCH if nothing could be signalled.
 Result<void> kill_all_locked(Proc* sender, int sig) REQUIRES(proc_lock);
-// Resumes a stopped process and its LWP, as SIGCONT does (core/proc/
-// proc_stop.cpp). False if it was not stopped.
+// Job control (core/proc/proc_stop.cpp).
+// SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU.
+bool sig_is_stop(int sig);
+// Stops the calling process for a default-action stop signal: p_stat
+// SSTOP, p_xsig sig, counted in the parent's p_nstopchild, the parent told
+// (SIGCHLD unless PS_NOCLDSTOP; proc_waitcv); then sleeps until SIGCONT,
+// SIGKILL or a tracer ends the stop. Called by the delivery loop with no
+// lock held; returns at once if SIGKILL is pending.
+void proc_stop_self(Lwp* l, int sig);
+// Resumes a stopped process and its LWP, as SIGCONT does: records the
+// continue for WCONTINUED and tells the parent (SIGCHLD unless
+// PS_NOCLDSTOP). False if it was not stopped.
 bool proc_continue_locked(Proc* p) REQUIRES(proc_lock);
 bool proc_continue(Proc* p);
-// Stops the calling process for a default-stop signal (core/proc/
-// proc_stop.cpp): tells the parent, sleeps until SIGCONT or SIGKILL.
-void proc_stop_self(Lwp* l, int sig);
+// What posting sig does to p's stop state before it is made pending, for
+// every sender of kill-like signals: SIGCONT continues p; SIGKILL ends a
+// stop. (psignal_info discards pending stops or SIGCONT.)
+void sig_post_jobctl_locked(Proc* p, int sig) REQUIRES(proc_lock);
+// rt_sigaction changed p's SIGCHLD action: PS_NOCLDSTOP, PK_NOCLDWAIT and
+// PK_CLDSIGIGN follow it.
+void proc_sigchld_action_locked(Proc* p, uptr handler, u64 flags) REQUIRES(p->p_lock());
 // Called on the way back to user mode: acts on pending signals.
 void userret_signals(Lwp* l);
 // True when the current thread should abandon an interruptible sleep.

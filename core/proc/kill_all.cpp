@@ -19,7 +19,10 @@ Result<void> kill_all_locked(Proc* sender, int sig) {
         continue;
     }
     found++;
-    if (sig) psignal(p, sig);
+    if (sig) {
+      sig_post_jobctl_locked(p, sig);
+      psignal(p, sig);
+    }
   }
   if (!found) return Error::Srch;
   return ok();

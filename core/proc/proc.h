@@ -117,6 +117,7 @@ struct Proc : ListLink<ChildTag>, ListLink<AllProcTag> {
   int p_xsig GUARDED_BY(proc_lock) = 0;     // exit: signal that killed it, or 0
   int p_xexit GUARDED_BY(proc_lock) = 0;    // exit: status
   bool p_waited GUARDED_BY(proc_lock) = false;
+  bool p_continued GUARDED_BY(proc_lock) = false;  // SIGCONT not yet seen by WCONTINUED
   u32 p_nstopchild GUARDED_BY(proc_lock) = 0;
   Lwp* p_vforklwp GUARDED_BY(proc_lock) = nullptr;  // the parent LWP waiting on our exec/exit
   PtraceState p_ptrace GUARDED_BY(proc_lock);       // tracer's state (core/proc/ptrace.h)

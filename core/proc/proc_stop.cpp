@@ -1,29 +1,134 @@
-// Resuming a stopped process: what SIGCONT does (NetBSD kern_sig.c,
-// proc_unstop). A process is stopped today only by PS_STOPFORK (fork1
-// starts the child in SSTOP with its LWP in LSSTOP); stop signals are not
-// implemented yet (core/proc/signal.cpp ignores them).
+// Job-control stops (NetBSD kern_sig.c: proc_stop, proc_unstop, and the
+// SIGCONT/stop-signal rules of kpsignal2; Linux kernel/signal.c
+// do_signal_stop, prepare_signal).
+//
+// A process stops itself, from the signal delivery loop on its way back to
+// user mode (proc_stop_self), or starts stopped when fork1 made it under
+// PS_STOPFORK (its LWP then never ran and is LSSTOP). Either way p_stat is
+// SSTOP, p_xsig the stop signal, and until a waiter has reported the stop
+// (p_waited) the parent counts it in p_nstopchild.
+//
+// A self-stopped LWP sleeps on proc_stopcv under proc_lock until p_stat is
+// no longer SSTOP. Everything that ends a stop (SIGCONT, SIGKILL, a tracer)
+// changes p_stat under proc_lock and broadcasts, so no wakeup is lost.
 #include "core/proc/exit.h"
 #include "core/sched/sched.h"
 
 namespace tine {
 
+namespace {
+CondVar proc_stopcv("proc_stop");
+
+constexpr u64 bit(int sig) { return u64(1) << (sig - 1); }
+constexpr u64 kStopSigs = bit(kSigStop) | bit(kSigTstp) | bit(kSigTtin) | bit(kSigTtou);
+
+// Tells p's parent of a stop or continue: SIGCHLD unless the parent set
+// SA_NOCLDSTOP (PS_NOCLDSTOP), and a wakeup for its wait4/waitid. Linux
+// sends SIGCHLD here whatever the child's exit signal (do_notify_parent_cldstop).
+void notify_parent_locked(Proc* p) REQUIRES(proc_lock) {
+  Proc* pp = p->p_pptr;
+  if (!pp) return;
+  bool nocldstop;
+  {
+    MutexGuard g(pp->p_lock());
+    nocldstop = (pp->p_sflag & PS_NOCLDSTOP) != 0;
+  }
+  if (!nocldstop) psignal(pp, kSigChld);
+  proc_waitcv.broadcast();
+}
+
+// Ends p's stop. continued: a SIGCONT (or tracer) did it, which a
+// WCONTINUED waiter will hear of; SIGKILL ends a stop silently.
+void proc_unstop_locked(Proc* p, bool continued) REQUIRES(proc_lock) {
+  p->p_stat = ProcStat::SACTIVE;
+  // The parent counted us among its stopped children until a waiter saw
+  // the stop (p_waited) or now.
+  if (!p->p_waited && p->p_pptr) {
+    KASSERT(p->p_pptr->p_nstopchild > 0);
+    p->p_pptr->p_nstopchild--;
+  }
+  p->p_waited = false;
+  if (continued) {
+    p->p_continued = true;
+    p->p_xsig = kSigCont;
+  }
+  Lwp* l = p->p_lwp;
+  if (l && lwp_state_load(l) == LwpState::LSSTOP) {
+    sched_setrunnable(l);  // a PS_STOPFORK child that never ran
+  } else {
+    proc_stopcv.broadcast();
+  }
+}
+}  // namespace
+
+bool sig_is_stop(int sig) { return sig > 0 && sig < int(kNsig) && (kStopSigs & bit(sig)); }
+
+void proc_stop_self(Lwp* l, int sig) {
+  Proc* p = l->proc;
+  KASSERT(p && sig_is_stop(sig));
+  MutexGuard g(proc_lock);
+  // SIGKILL wins over a stop that has not happened yet.
+  if (__atomic_load_n(&p->p_sigpend, __ATOMIC_ACQUIRE) & bit(kSigKill)) return;
+  p->p_stat = ProcStat::SSTOP;
+  p->p_xsig = sig;
+  p->p_waited = false;
+  p->p_continued = false;
+  if (p->p_pptr) p->p_pptr->p_nstopchild++;
+  notify_parent_locked(p);
+  // Sleeps until SIGCONT, SIGKILL or a tracer ends the stop. Not an
+  // interruptible sleep: other signals stay pending until then.
+  while (p->p_stat == ProcStat::SSTOP) proc_stopcv.wait(proc_lock);
+}
+
 bool proc_continue_locked(Proc* p) {
   // A ptrace stop ends by the tracer (or SIGKILL) only, as Linux's
   // TASK_TRACED: SIGCONT does not end it.
   if (p->p_stat != ProcStat::SSTOP || p->p_ptrace.stopped) return false;
-  p->p_stat = ProcStat::SACTIVE;
-  // The parent counted us among its stopped children until wait4 saw the
-  // stop (p_waited) or now.
-  if (!p->p_waited && p->p_pptr) p->p_pptr->p_nstopchild--;
-  p->p_waited = false;
-  Lwp* l = p->p_lwp;
-  if (l && lwp_state_load(l) == LwpState::LSSTOP) sched_setrunnable(l);
+  proc_unstop_locked(p, true);
+  notify_parent_locked(p);
   return true;
 }
 
 bool proc_continue(Proc* p) {
   MutexGuard g(proc_lock);
   return proc_continue_locked(p);
+}
+
+void sig_post_jobctl_locked(Proc* p, int sig) {
+  // psignal_info discards pending stops for SIGCONT and a pending SIGCONT
+  // for a stop signal (signal.cpp).
+  if (sig == kSigCont) {
+    // Posting SIGCONT resumes the process, whatever SIGCONT's action
+    // (POSIX; kern_sig.c).
+    (void)proc_continue_locked(p);
+  } else if (sig == kSigKill && p->p_stat == ProcStat::SSTOP && !p->p_ptrace.stopped) {
+    // SIGKILL ends a stop: the process runs to its death (silently: the
+    // parent hears of the kill, not of a continue). A ptrace stop ends
+    // through its own wakeup (ptrace_stop.cpp).
+    proc_unstop_locked(p, false);
+  }
+}
+
+void proc_sigchld_action_locked(Proc* p, uptr handler, u64 flags) {
+  // rt_sigaction of SIGCHLD: the flags exit and the stop code read from
+  // the parent (NetBSD kern_sig.c sigaction1; init keeps its zombies to
+  // reap, so it never sets the last two).
+  const bool init = p->p_pid.value == 1;
+  if (flags & kSaNoCldStop) {
+    p->p_sflag |= PS_NOCLDSTOP;
+  } else {
+    p->p_sflag &= ~PS_NOCLDSTOP;
+  }
+  if ((flags & kSaNoCldWait) && !init) {
+    p->p_flag |= PK_NOCLDWAIT;
+  } else {
+    p->p_flag &= ~PK_NOCLDWAIT;
+  }
+  if (handler == kSigIgn && !init) {
+    p->p_flag |= PK_CLDSIGIGN;
+  } else {
+    p->p_flag &= ~PK_CLDSIGIGN;
+  }
 }
 
 }  // namespace tine

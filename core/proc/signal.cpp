@@ -135,8 +135,9 @@ Result<void> kill_proc(Proc* sender, i32 pid, const SigInfo& info, bool must_que
       return Error::Perm;
   }
   if (sig == 0 || target->p_stat == ProcStat::SZOMB) return ok();
-  // SIGCONT resumes a stopped process whatever its action (kern_sig.c).
-  if (sig == kSigCont) (void)proc_continue_locked(target);
+  // SIGCONT resumes a stopped process whatever its action (kern_sig.c);
+  // SIGKILL ends a stop (proc_stop.cpp).
+  sig_post_jobctl_locked(target, sig);
   TRY(psignal_info(target, info, must_queue));
   // SIGKILL ends a ptrace stop (ptrace_stop.cpp sleeps on proc_waitcv).
   if (sig == kSigKill) proc_waitcv.broadcast();
@@ -177,11 +178,6 @@ bool sigpending_fatal() {
       return true;
   return false;
 }
-
-// Declared by its owner's header (core/proc/exit.h, proc_stop.cpp); this
-// stands in until that definition lands (a strong definition replaces a
-// weak one at link time). Until then a stop signal does not stop.
-[[gnu::weak]] void proc_stop_self(Lwp*, int) {}
 
 void userret_signals(Lwp* l) {
   Proc* p = l->proc;

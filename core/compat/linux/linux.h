@@ -65,6 +65,7 @@ i64 linux_sys_setuid(const SyscallArgs& args);
 i64 linux_sys_sysinfo(const SyscallArgs& args);
 i64 linux_sys_uname(const SyscallArgs& args);
 i64 linux_sys_wait4(const SyscallArgs& args);
+i64 linux_sys_waitid(const SyscallArgs& args);
 i64 linux_sys_write(const SyscallArgs& args);
 i64 linux_sys_writev(const SyscallArgs& args);
 i64 linux_sys_zero(const SyscallArgs& args);

@@ -4,6 +4,7 @@
 #include "core/compat/linux/linux.h"
 
 #include "core/lib/bits.h"
+#include "core/proc/exit.h"
 #include "core/proc/proc.h"
 #include "core/proc/sendsig.h"
 #include "core/proc/signal.h"
@@ -108,6 +109,7 @@ i64 linux_sys_rt_sigaction(const SyscallArgs& a) {
                                                             sig_default(sig) == SigDefault::Cont));
       if (ignored) sigqueue_flush(p->p_sigqueue, p->p_sigpend, sigbit(sig));
     }
+    if (act && sig == kSigChld) proc_sigchld_action_locked(p, n.handler, n.flags);
   }
   if (oact) return syscall_result(copyout(oact, &old, sizeof old));
   return 0;

@@ -30,6 +30,7 @@ struct Table {
     fns[80] = linux_sys_fstat;
     fns[93] = linux_sys_exit_group;  // exit: one LWP per process, so the same
     fns[94] = linux_sys_exit_group;
+    fns[95] = linux_sys_waitid;
     fns[96] = linux_sys_set_tid_address;
     fns[99] = linux_sys_zero;        // set_robust_list
     fns[101] = linux_sys_nanosleep;

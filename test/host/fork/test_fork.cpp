@@ -380,11 +380,17 @@ TEST_CASE("fork1: flags, parent, exit signal, TLS, counters, hooks", "[fork]") {
     Proc* saved = initproc;
     Proc* stand_in = stand_in_proc(kPidMax - 1);  // an init that is not us
     initproc = stand_in;
+    const u32 stopped_before = p->p_nstopchild;
     Held h = fork_stopped(FORK_NOWAIT);
     REQUIRE(h.child->p_pptr == stand_in);
     REQUIRE(h.child->p_ppid == kPidMax - 1);
     REQUIRE(h.child->p_oppid == p->p_pid);
+    // The stopped child is counted by its parent, init, not by the forker
+    // (counting the forker wrapped init's count at the continue).
+    REQUIRE(stand_in->p_nstopchild == 1);
+    REQUIRE(p->p_nstopchild == stopped_before);
     finish(h);
+    REQUIRE(stand_in->p_nstopchild == 0);
     initproc = saved;
     free_stand_in(stand_in);
   }
