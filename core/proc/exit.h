@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/proc/proc.h"
+#include "core/proc/siginfo.h"
 
 namespace tine {
 
@@ -24,9 +25,7 @@ inline constexpr int kWaitNoWait = 0x01000000;
 inline constexpr int kWaitNoThread = 0x20000000;  // __WNOTHREAD (one LWP: no effect)
 inline constexpr int kWaitClone = int(0x80000000u);  // __WCLONE
 inline constexpr int kWaitAll = 0x40000000;    // __WALL
-// SIGCHLD's si_code values (Linux).
-inline constexpr int kCldExited = 1, kCldKilled = 2, kCldDumped = 3, kCldTrapped = 4,
-                     kCldStopped = 5, kCldContinued = 6;
+// SIGCHLD's si_code values: kCld* (core/proc/siginfo.h).
 
 // Which children a wait is for (waitid's idtype; wait4's pid decoded).
 enum class WaitId { All, Pid, Pgid };

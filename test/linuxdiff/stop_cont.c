@@ -1,4 +1,4 @@
-// Job-control stops seen by the parent: SIGSTOP and SIGTSTP stop a child,
+// Job-control stops seen by the parent: SIGSTOP stops a child,
 // SIGCONT resumes it, SIGKILL ends a stop; wait4 reports them under
 // WUNTRACED and WCONTINUED (each once), waitid under WSTOPPED, WCONTINUED
 // and WNOWAIT with the siginfo fields a parent reads.
@@ -66,7 +66,7 @@ int main(void) {
 
   // waitid: WNOWAIT leaves the stop to be reported again.
   siginfo_t si;
-  kill(c, SIGTSTP);
+  kill(c, SIGSTOP);
   memset(&si, 0x55, sizeof si);
   show_info("waitid WSTOPPED|WNOWAIT", waitid(P_PID, c, &si, WSTOPPED | WNOWAIT), c, &si);
   memset(&si, 0x55, sizeof si);
@@ -89,10 +89,12 @@ int main(void) {
   memset(&si, 0x55, sizeof si);
   show_info("waitid none left", waitid(P_ALL, 0, &si, WEXITED), c, &si);
 
-  // A child that stops itself: kill(getpid(), SIGTSTP), then exits 7 when continued.
+  // A child that stops itself, then exits 7 when continued. (SIGSTOP: the
+  // terminal stops SIGTSTP/TTIN/TTOU would be discarded if this program's
+  // process group is orphaned, as under setsid; see pgrp_orphan.c.)
   pid_t d = fork();
   if (d == 0) {
-    kill(getpid(), SIGTSTP);
+    kill(getpid(), SIGSTOP);
     _exit(7);
   }
   show_status("self-stop", waitpid(d, &st, WUNTRACED), d, st);
