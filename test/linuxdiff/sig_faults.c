@@ -1,4 +1,4 @@
-// Handlers for faults and for kill/sigqueue, left by siglongjmp: si_code,
+// Handlers for faults (SIGSEGV, SIGILL, SIGTRAP) and for kill/sigqueue, left by siglongjmp: si_code,
 // si_addr, the sender in siginfo, the mask inside a handler, SA_NODEFER,
 // SA_RESETHAND, and faults that are blocked or ignored killing anyway.
 #include "ld.h"
@@ -104,6 +104,16 @@ int main(void) {
   }
   report("ill");
   printf("addr ok %d\n", got_addr == (void*)ill_at);
+
+  // A breakpoint: SIGTRAP, TRAP_BRKPT at the instruction.
+  catch_(SIGTRAP, 0);
+  extern char brk_at[];
+  if (sigsetjmp(env, 1) == 0) {
+    __asm__ volatile("brk_at: ebreak\n");
+    puts("no trap");
+  }
+  report("trap");
+  printf("addr ok %d\n", got_addr == (void*)brk_at);
 
   // kill: SI_USER with our pid.
   if (sigsetjmp(env, 1) == 0) {

@@ -1,0 +1,77 @@
+// core/proc/sigqueue: what is pending and with which siginfo. Standard
+// signals coalesce and keep their first info; real-time ones queue in
+// order; a full queue still leaves a standard signal pending (with made-up
+// SI_USER info) and refuses a real-time sigqueue with EAGAIN.
+#include <catch2/catch.hpp>
+
+#include "core/proc/sigacts.h"
+#include "core/proc/sigqueue.h"
+
+using namespace tine;
+
+namespace {
+SigInfo from(int sig, i32 code, i32 pid, u64 value = 0) {
+  SigInfo i = siginfo_kernel(sig, code);
+  i.kill.pid = pid;
+  i.kill.value = value;
+  return i;
+}
+}  // namespace
+
+TEST_CASE("sigqueue: a standard signal coalesces and keeps its first sender") {
+  SigQueue q;
+  u64 pending = 0;
+  REQUIRE(sigqueue_post(q, pending, from(kSigUsr1, kSiUser, 7), false).ok());
+  REQUIRE(sigqueue_post(q, pending, from(kSigUsr1, kSiUser, 8), false).ok());
+  CHECK(pending == sigbit(kSigUsr1));
+  CHECK(q.n == 1);
+  const SigInfo got = sigqueue_take(q, pending, kSigUsr1);
+  CHECK(got.si_signo == kSigUsr1);
+  CHECK(got.kill.pid == 7);
+  CHECK(pending == 0);
+  CHECK(q.n == 0);
+}
+
+TEST_CASE("sigqueue: real-time signals queue one entry per sending, in order") {
+  SigQueue q;
+  u64 pending = 0;
+  const int rt = kSigRtMin + 2;
+  for (u64 v = 1; v <= 3; v++) REQUIRE(sigqueue_post(q, pending, from(rt, kSiQueue, 5, v), true).ok());
+  for (u64 v = 1; v <= 3; v++) {
+    CHECK((pending & sigbit(rt)) != 0);
+    const SigInfo got = sigqueue_take(q, pending, rt);
+    CHECK(got.si_code == kSiQueue);
+    CHECK(got.kill.value == v);
+  }
+  CHECK(pending == 0);
+}
+
+TEST_CASE("sigqueue: a full queue refuses sigqueue but keeps kill's signals pending") {
+  SigQueue q;
+  u64 pending = 0;
+  const int rt = kSigRtMin + 1;
+  for (unsigned i = 0; i < SigQueue::kMax; i++)
+    REQUIRE(sigqueue_post(q, pending, from(rt, kSiQueue, 1, i), true).ok());
+  CHECK(sigqueue_post(q, pending, from(rt, kSiQueue, 1, 99), true).error() == Error::Again);
+  // kill of a standard signal: pending without details.
+  REQUIRE(sigqueue_post(q, pending, from(kSigTerm, kSiUser, 3), false).ok());
+  CHECK((pending & sigbit(kSigTerm)) != 0);
+  const SigInfo got = sigqueue_take(q, pending, kSigTerm);
+  CHECK(got.si_signo == kSigTerm);
+  CHECK(got.si_code == kSiUser);
+  CHECK(got.kill.pid == 0);
+  CHECK((pending & sigbit(kSigTerm)) == 0);
+  CHECK(q.n == SigQueue::kMax);
+}
+
+TEST_CASE("sigqueue: flush forgets the signals of a set, info and all") {
+  SigQueue q;
+  u64 pending = 0;
+  REQUIRE(sigqueue_post(q, pending, from(kSigStop, kSiUser, 2), false).ok());
+  REQUIRE(sigqueue_post(q, pending, from(kSigUsr2, kSiUser, 2), false).ok());
+  REQUIRE(sigqueue_post(q, pending, from(kSigRtMin, kSiQueue, 2), true).ok());
+  sigqueue_flush(q, pending, sigbit(kSigStop) | sigbit(kSigRtMin));
+  CHECK(pending == sigbit(kSigUsr2));
+  CHECK(q.n == 1);
+  CHECK(q.q[0].si_signo == kSigUsr2);
+}
