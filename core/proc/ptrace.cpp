@@ -147,7 +147,9 @@ Result<Proc*> ptrace_tracee_locked(Proc* tracer, i32 pid, bool any_state) {
   Proc* t = pid > 0 ? proc_find_locked(Pid{pid}) : nullptr;
   if (!t || !(t->p_slflag & PSL_TRACED) || t->p_pptr != tracer) return Error::Srch;
   if (t->p_stat == ProcStat::SZOMB || t->p_stat == ProcStat::SDEAD) return Error::Srch;
-  if (!any_state && !t->p_ptrace.stopped) return Error::Srch;
+  // Stopped: in a ptrace stop, or in a job-control stop (which Linux also
+  // lets the tracer work on), or started stopped by fork1 (PS_STOPFORK).
+  if (!any_state && !t->p_ptrace.stopped && t->p_stat != ProcStat::SSTOP) return Error::Srch;
   return t;
 }
 
@@ -159,6 +161,15 @@ Result<void> ptrace_resume(Proc* tracer, i32 pid, int sig, bool syscall) {
   if (!valid_signal(sig)) return Error::Io;
   MutexGuard g(proc_lock);
   Proc* t = TRY(ptrace_tracee_locked(tracer, pid, false));
+  // Not a ptrace stop: the tracer resumes it as SIGCONT would (issue 8:
+  // a PS_STOPFORK child is resumed by SIGCONT or by a tracer).
+  if (!t->p_ptrace.stopped) {
+    t->p_ptrace.resume_sig = 0;
+    t->p_ptrace.syscall = syscall;
+    (void)proc_continue_locked(t);
+    if (sig) trace_post_signal(t, sig);
+    return ok();
+  }
   trace_resume_locked(t, sig, syscall);
   return ok();
 }

@@ -620,9 +620,11 @@ TEST_CASE("ptrace attach: a traced process's fork goes to the tracer", "[fork][p
   REQUIRE(probe.child_opptr != nullptr);  // its real parent was the target
   REQUIRE((probe.child_slflag & (PSL_TRACED | PSL_TRACEDCHILD)) ==
           (PSL_TRACED | PSL_TRACEDCHILD));
-  // It inherited PS_STOPFORK from the target: the tracer lets it go.
+  // It inherited PS_STOPFORK from the target: the tracer lets it go
+  // (issue 8: resumed by SIGCONT or by a tracer), no one else.
   REQUIRE(probe.child->p_stat == ProcStat::SSTOP);
-  REQUIRE(proc_continue(probe.child));
+  REQUIRE(ptrace_resume(p, i32(probe.child_pid), 0, false).error() == Error::Srch);
+  REQUIRE(ptrace_resume(tracer, i32(probe.child_pid), 0, false).ok());
   REQUIRE(reap(tracer, probe.child_pid, &status) == probe.child_pid);
   // Its real parent exited first: it goes back to init, which reaps it.
   REQUIRE(reap(init_stand_in, probe.child_pid, &status) == probe.child_pid);
