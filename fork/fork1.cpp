@@ -8,6 +8,7 @@
 
 #include "core/lib/console.h"
 #include "core/proc/emul.h"
+#include "core/proc/pgrp.h"
 #include "core/proc/ptrace.h"
 #include "core/proc/vfork.h"
 #include "core/fs/filedesc.h"
@@ -346,8 +347,7 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
     if (p1->p_pgrp && p1->p_pgrp->session && p1->p_pgrp->session->has_ctty)
       p2->p_lflag |= PL_CONTROLT;
     // Process group: the parent's.
-    p2->p_pgrp = p1->p_pgrp;
-    if (p2->p_pgrp) p2->p_pgrp->refs.hold();
+    if (p1->p_pgrp) pgrp_join_locked(p2, p1->p_pgrp);
     // Parent: init under FORK_NOWAIT.
     Proc* parent = (flags & FORK_NOWAIT) && initproc ? initproc : p1;
     p2->p_pptr = parent;

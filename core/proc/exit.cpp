@@ -1,6 +1,7 @@
 #include "core/proc/exit.h"
 
 #include "core/proc/emul.h"
+#include "core/proc/pgrp.h"
 #include "core/proc/ptrace.h"
 #include "core/proc/vfork.h"
 #include "core/fs/filedesc.h"
@@ -69,11 +70,16 @@ void exit1(Lwp* l, int status, int sig) {
     MutexGuard g(proc_lock);
     // Tracees are let go, children a tracer holds forget us (ptrace.h).
     ptrace_exit_locked(p);
+    // Groups that our exit orphans (ours, our children's) are looked at
+    // once we are a zombie (NetBSD fixjobc/orphanpg).
+    OrphanWatch orphans;
+    orphan_watch_begin_locked(p, orphans);
     // Children go to init; init reaps zombies among them.
     while (Proc* c = p->p_children.pop_front()) proc_reparent_to_init_locked(c);
     p->p_xexit = status;
     p->p_xsig = sig;
     p->p_stat = ProcStat::SZOMB;
+    orphan_watch_end_locked(p, orphans);
     // nprocs and the per-uid count stay raised until the parent reaps us
     // (proc_free_zombie, as NetBSD's proc_free): a zombie still holds its
     // LWP and kernel stack, so it counts against maxproc and RLIMIT_NPROC.
@@ -112,13 +118,12 @@ bool child_matches(const Proc* c, const WaitSpec& w) REQUIRES(proc_lock) {
 // Frees a reaped zombie's remaining parts.
 void proc_reap_locked(Proc* c) REQUIRES(proc_lock) {
   c->p_pptr->p_children.remove(c);
+  // It leaves its group while still listed, so that an emptied group does
+  // not free c's pid as the group id; the pid goes last, unless a group or
+  // session still carries it as its id (then it goes with them).
+  pgrp_leave_locked(c);
   proc_list_remove_locked(c);
-  proc_free_pid(c->p_pid);
-  if (c->p_pgrp && c->p_pgrp->refs.release()) {
-    // Process groups are owned by their last member.
-    if (c->p_pgrp->session && c->p_pgrp->session->refs.release()) delete c->p_pgrp->session;
-    delete c->p_pgrp;
-  }
+  if (!pgrp_id_in_use_locked(c->p_pid)) proc_free_pid(c->p_pid);
 }
 
 // What a child has to report to this wait, if anything (NetBSD kern_exit.c

@@ -74,15 +74,18 @@ inline constexpr u32 PSL_TRACECLONE = 0x00000040;
 inline constexpr u32 PSL_TRACED = 0x00000800;
 inline constexpr u32 PSL_TRACEDCHILD = 0x00001000;
 
+// Sessions and process groups (core/proc/pgrp.h; all under proc_lock).
+struct PgrpTag {};
+struct Proc;
 struct Session {
-  RefCount refs;
-  Pid sid;
+  u32 s_count = 0;  // its process groups
+  Pid sid;          // the leader's pid
   bool has_ctty = false;
 };
-struct Pgrp {
-  RefCount refs;
+struct Pgrp : ListLink<> {
   Pid pgid;
-  Session* session;
+  Session* session = nullptr;
+  List<Proc, PgrpTag> pg_members;  // live and zombie members (p_pglist)
 };
 
 // Shared p_lock object (mutex_obj in NetBSD).
@@ -100,7 +103,7 @@ struct ProcStats {
 struct ChildTag {};
 struct AllProcTag {};
 
-struct Proc : ListLink<ChildTag>, ListLink<AllProcTag> {
+struct Proc : ListLink<ChildTag>, ListLink<AllProcTag>, ListLink<PgrpTag> {
   static constexpr u32 kMagic = 0x50524f43;
   u32 p_magic = kMagic;
 

@@ -2,6 +2,7 @@
 
 #include "core/sync/condvar.h"
 #include "core/proc/emul.h"
+#include "core/proc/pgrp.h"
 #include "core/fs/filedesc.h"
 #include "core/vm/heap.h"
 #include "core/lib/new.h"
@@ -42,7 +43,7 @@ void proc0_init(Lwp* lwp0) {
   {
     MutexGuard g(proc_lock);
     p->p_stat = ProcStat::SACTIVE;
-    p->p_pgrp = pg;
+    pgrp_join_locked(p, pg);
     proc_list_insert_locked(p);
   }
   __atomic_add_fetch(&nprocs, 1u, __ATOMIC_RELAXED);

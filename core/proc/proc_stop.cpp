@@ -12,6 +12,7 @@
 // no longer SSTOP. Everything that ends a stop (SIGCONT, SIGKILL, a tracer)
 // changes p_stat under proc_lock and broadcasts, so no wakeup is lost.
 #include "core/proc/exit.h"
+#include "core/proc/pgrp.h"
 #include "core/sched/sched.h"
 
 namespace tine {
@@ -69,6 +70,10 @@ void proc_stop_self(Lwp* l, int sig) {
   MutexGuard g(proc_lock);
   // SIGKILL wins over a stop that has not happened yet.
   if (__atomic_load_n(&p->p_sigpend, __ATOMIC_ACQUIRE) & bit(kSigKill)) return;
+  // POSIX: the terminal stop signals do not stop a process of an orphaned
+  // process group (nobody is left to continue it); Linux discards them at
+  // delivery too (get_signal: is_current_pgrp_orphaned).
+  if (sig != kSigStop && pgrp_is_orphaned_locked(p->p_pgrp)) return;
   p->p_stat = ProcStat::SSTOP;
   p->p_xsig = sig;
   p->p_waited = false;

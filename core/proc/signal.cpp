@@ -6,6 +6,7 @@
 
 #include "core/lib/bits.h"
 #include "core/proc/exit.h"
+#include "core/proc/pgrp.h"
 #include "core/proc/ptrace.h"
 #include "core/proc/sendsig.h"
 #include "core/proc/syscall.h"
@@ -150,7 +151,10 @@ Result<void> kill1(Proc* sender, i32 pid, int sig) {
     MutexGuard g(proc_lock);
     return kill_all_locked(sender, sig);
   }
-  if (pid <= 0) return Error::Srch;  // process groups are not supported
+  // kill(0): the sender's group; kill(-pgid): that group (core/proc/pgrp.cpp).
+  if (pid == 0) return pgrp_signal_locked(sender, sender->p_pgrp, sig);
+  if (pid < 0) return pid == INT32_MIN ? Error::Srch
+                                       : pgrp_signal_locked(sender, pgrp_find_locked(Pid{-pid}), sig);
   return kill_proc(sender, pid, siginfo_from(sender, sig, kSiUser), false);
 }
 

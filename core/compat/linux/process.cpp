@@ -11,6 +11,7 @@
 #include "core/proc/exec.h"
 #include "core/proc/exit.h"
 #include "core/proc/fork_doors.h"
+#include "core/proc/pgrp.h"
 #include "core/sched/sched.h"
 #include "core/vm/uaccess.h"
 #include "core/vm/vm.h"
@@ -207,6 +208,23 @@ i64 linux_sys_waitid(const SyscallArgs& a) {
     if (!c.ok()) return errno_of(c.error());
   }
   return 0;
+}
+
+// Process groups and sessions (core/proc/pgrp.h).
+i64 linux_sys_setpgid(const SyscallArgs& a) {
+  return syscall_result(pgrp_setpgid(curproc(), i32(a.a[0]), i32(a.a[1])));
+}
+i64 linux_sys_getpgid(const SyscallArgs& a) {
+  Result<i32> r = pgrp_getpgid(curproc(), i32(a.a[0]));
+  return r.ok() ? r.value() : errno_of(r.error());
+}
+i64 linux_sys_getsid(const SyscallArgs& a) {
+  Result<i32> r = pgrp_getsid(curproc(), i32(a.a[0]));
+  return r.ok() ? r.value() : errno_of(r.error());
+}
+i64 linux_sys_setsid(const SyscallArgs&) {
+  Result<i32> r = pgrp_setsid(curproc());
+  return r.ok() ? r.value() : errno_of(r.error());
 }
 
 i64 linux_sys_kill(const SyscallArgs& a) {

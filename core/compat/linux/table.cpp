@@ -51,6 +51,10 @@ struct Table {
     fns[138] = linux_sys_rt_sigqueueinfo;
     fns[139] = linux_sys_rt_sigreturn;
     fns[146] = linux_sys_setuid;
+    fns[154] = linux_sys_setpgid;
+    fns[155] = linux_sys_getpgid;
+    fns[156] = linux_sys_getsid;
+    fns[157] = linux_sys_setsid;
     fns[160] = linux_sys_uname;
     fns[163] = linux_sys_getrlimit;
     fns[164] = linux_sys_setrlimit;
