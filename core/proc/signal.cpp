@@ -152,9 +152,11 @@ Result<void> kill1(Proc* sender, i32 pid, int sig) {
     return kill_all_locked(sender, sig);
   }
   // kill(0): the sender's group; kill(-pgid): that group (core/proc/pgrp.cpp).
-  if (pid == 0) return pgrp_signal_locked(sender, sender->p_pgrp, sig);
-  if (pid < 0) return pid == INT32_MIN ? Error::Srch
-                                       : pgrp_signal_locked(sender, pgrp_find_locked(Pid{-pid}), sig);
+  if (pid <= 0) {
+    if (pid == INT32_MIN) return Error::Srch;
+    MutexGuard g(proc_lock);
+    return pgrp_signal_locked(sender, pid == 0 ? sender->p_pgrp : pgrp_find_locked(Pid{-pid}), sig);
+  }
   return kill_proc(sender, pid, siginfo_from(sender, sig, kSiUser), false);
 }
 
