@@ -231,10 +231,8 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
   {
     MutexGuard g(p1->p_lock());
     // Inherited flags; FORK_SYSTEM marks a system process.
-    // NOT ACTING YET: PK_NOCLDWAIT and PK_CLDSIGIGN are inherited as the seed
-    // does, but nothing sets them from sigaction and exit1 ignores them (its
-    // children still become zombies and still get SIGCHLD sent). Issue 8
-    // ("signals") makes them act; README "Known limits".
+    // PK_NOCLDWAIT and PK_CLDSIGIGN (rt_sigaction of SIGCHLD) are inherited
+    // as the seed does; exit1 reads them from the parent.
     p2->p_flag = p1->p_flag & (PK_SUGID | PK_NOCLDWAIT | PK_CLDSIGIGN | PK_32);
     if (flags & FORK_SYSTEM) p2->p_flag |= PK_SYSTEM | PK_NOCLDWAIT;
     // FORK_SHARESIGS: the child uses the parent's p_lock.

@@ -84,11 +84,24 @@ void exit1(Lwp* l, int status, int sig) {
     // (proc_free_zombie, as NetBSD's proc_free): a zombie still holds its
     // LWP and kernel stack, so it counts against maxproc and RLIMIT_NPROC.
     // The exit signal to the parent (SIGCHLD by default), then wake waiters.
-    // NOT ACTING YET: a parent's PK_NOCLDWAIT / PK_CLDSIGIGN (SA_NOCLDWAIT,
-    // SIGCHLD ignored) should let the child be reaped here without becoming
-    // a zombie (NetBSD kern_exit.c hands it to init); Tine ignores both.
-    // Issue 8 ("signals"); README "Known limits".
     if (p->p_pptr && p->p_exitsig) psignal(p->p_pptr, p->p_exitsig);
+    // A parent that set SA_NOCLDWAIT or ignores SIGCHLD (PK_NOCLDWAIT,
+    // PK_CLDSIGIGN) leaves no zombie to reap: as NetBSD's exit1, the zombie
+    // goes to init, which reaps it; the parent's wait no longer sees it and
+    // ends with ECHILD once all its children are gone (as Linux, which
+    // reaps such a child at once). Not for a traced child: its tracer waits.
+    if (Proc* pp = p->p_pptr; pp && pp != initproc && !(p->p_slflag & PSL_TRACED)) {
+      bool nozombie;
+      {
+        MutexGuard pg(pp->p_lock());
+        nozombie = (pp->p_flag & (PK_NOCLDWAIT | PK_CLDSIGIGN)) != 0;
+      }
+      if (nozombie && initproc) {
+        pp->p_children.remove(p);
+        proc_reparent_to_init_locked(p);
+        psignal(initproc, kSigChld);
+      }
+    }
     proc_waitcv.broadcast();
   }
   l->proc = nullptr;  // a kernel thread now, until it is gone
