@@ -54,8 +54,9 @@ Result<size_t> console_read(File& f, uptr user_buf, size_t n) {
   size_t got = 0;
   {
     MutexGuard g(g_input_lock);
-    // Input, or O_NONBLOCK; a signal ends the wait (EINTR). Nothing wakes
-    // a reader when a byte arrives: it looks every kPollNs.
+    // Input, or O_NONBLOCK; a signal ends the wait (EINTR) at once
+    // (psignal wakes it). Nothing wakes a reader when a byte arrives: the
+    // UART has no interrupt here, so it looks every kPollNs.
     TRY(sleep_until(SleepOn{.poll_ns = kPollNs}, [&] {
       g_input_lock.assert_held();  // sleep_until calls it under our guard
       got = drain_input_locked(buf, want);

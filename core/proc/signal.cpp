@@ -11,6 +11,7 @@
 #include "core/proc/sendsig.h"
 #include "core/proc/syscall.h"
 #include "core/sched/sched.h"
+#include "core/sched/sleep_intr.h"
 
 namespace tine {
 
@@ -93,7 +94,10 @@ Result<void> psignal_info(Proc* p, const SigInfo& info, bool must_queue) {
   // A stop and SIGCONT cancel each other (kern_sig.c, Linux prepare_signal).
   if (sig == kSigCont) sigqueue_flush(p->p_sigqueue, p->p_sigpend, kStopMask);
   if (kStopMask & sigbit(sig)) sigqueue_flush(p->p_sigqueue, p->p_sigpend, sigbit(kSigCont));
-  return sigqueue_post(p->p_sigqueue, p->p_sigpend, info, must_queue);
+  Result<void> posted = sigqueue_post(p->p_sigqueue, p->p_sigpend, info, must_queue);
+  // After posting: the sleeper's check must see the signal when it looks.
+  if (posted.ok()) sleep_intr_wake(p->p_lwp);
+  return posted;
 }
 
 void psignal(Proc* p, int sig) { (void)psignal_info(p, siginfo_kernel(sig), false); }

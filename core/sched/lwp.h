@@ -51,6 +51,12 @@ struct Lwp : ListLink<RunQueueTag>, ListLink<SleepQueueTag> {
   bool static_storage = false;  // a hart's boot context: never freed
   bool timed_out = false;  // the last timed sleep ended by timeout
   SleepQueue* sleepq = nullptr;  // what it sleeps on (LSSLEEP)
+  // Its interruptible sleep (core/sync/sleepq.h, sleepq_intr_begin): the
+  // queue a signal's waker must wake (under the LWP's registration lock,
+  // sleepq.cpp), and the waker's mark (atomic; set under that lock, read
+  // by the sleeper under the queue's lock).
+  SleepQueue* l_intr_q = nullptr;
+  u32 l_intr_flag = 0;
   Callout timeout;               // a timed sleep's alarm
   hal::Context ctx;
   hal::KernelStack stack;

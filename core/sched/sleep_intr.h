@@ -3,10 +3,11 @@
 // kern_sleepq.c). nanosleep, wait4 and the pipe and console reads and
 // writes all sleep through sleep_until().
 //
-// Today the sleeper polls: while a check is installed, no nap lasts longer
-// than kSleepIntrPollNs, and the check is asked before each. Issue 8
-// ("signals") replaces the polling with a wakeup from psignal, here and
-// nowhere else.
+// Nothing polls: psignal posts the signal, then calls sleep_intr_wake on
+// the target's LWP, which wakes it on the queue of its sleep at once
+// (core/sync/sleepq.h says why no wakeup is lost on any number of harts).
+// The woken sleeper asks the installed check whether the signal is one it
+// must act on; if not (a blocked signal), it sleeps on.
 #pragma once
 
 #include "core/lib/result.h"
@@ -18,15 +19,17 @@ namespace tine {
 // Whether the calling thread must abandon an interruptible sleep: a signal
 // its process must act on. The signal layer installs sigpending_fatal once
 // at boot. Without a check (host tests of the layers below core/proc)
-// sleeps are never interrupted and waits on a CondVar do not poll, so a
-// missing wakeup hangs a test instead of hiding behind a poll.
+// sleeps are never interrupted. The check runs with the sleeper's mutex (if
+// any) held and no spin lock; it must not sleep.
 using SleepIntrCheck = bool (*)();
 void sleep_intr_set_check(SleepIntrCheck fn);
 bool sleep_intr_pending();  // asks the check; false without one
 
-// The longest nap between two looks at the check: the latency of kill on a
-// sleeper.
-inline constexpr u64 kSleepIntrPollNs = 10'000'000;
+// Called by whoever posted a signal to l's process (psignal), after posting
+// it: ends l's interruptible sleep, if it is in one or entering one, so it
+// asks the check again. l may be null (nothing to wake). Not from an
+// interrupt handler.
+void sleep_intr_wake(Lwp* l);
 
 // What ends one nap of sleep_until besides a signal.
 struct SleepOn {
@@ -34,17 +37,17 @@ struct SleepOn {
   // around sleep_until (done() runs under it); a nap releases it.
   CondVar* cv = nullptr;
   Mutex* m = nullptr;
-  // Without a cv nothing wakes the sleeper: done() is asked again every
-  // poll_ns (polled hardware), or at until_ns (guest time), whichever
-  // comes first. With a cv both are optional upper bounds.
+  // Without a cv only a signal wakes the sleeper early: done() is asked
+  // again every poll_ns (polled hardware, never signals), or at until_ns
+  // (guest time), whichever comes first; with neither, only a signal ends
+  // the sleep. With a cv both are optional upper bounds.
   u64 poll_ns = 0;
   u64 until_ns = 0;
 };
 
 // One nap: Error::Intr at once if the check says so; else sleeps until
-// woken on on.cv, or the first of poll_ns, until_ns and (with a check)
-// kSleepIntrPollNs has passed, and returns ok() for the caller to look
-// again.
+// woken on on.cv or by sleep_intr_wake, or the first of poll_ns and
+// until_ns has passed, and returns ok() for the caller to look again.
 Result<void> sleep_intr_nap(const SleepOn& on);
 
 // Sleeps until done() is true (ok()) or a signal ends the sleep

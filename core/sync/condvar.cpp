@@ -12,6 +12,16 @@ bool CondVar::wait_mutex(Mutex& m, u64 ns, SrcLoc where) {
   return timed_out;
 }
 
+SleepEnd CondVar::wait_intr(Mutex& m, u64 ns, const char* file, int line) {
+  hal::IrqState s = hal::irq_save();
+  q_.lock().lock(file, line);
+  m.unlock(file, line);
+  SleepEnd w = q_.block_intr_locked(ns, {file, line});
+  hal::irq_restore(s);
+  m.lock(file, line);
+  return w;
+}
+
 void CondVar::wait(Mutex& m, const char* file, int line) {
   (void)wait_mutex(m, 0, {file, line});
 }

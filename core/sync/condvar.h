@@ -19,6 +19,10 @@ class CondVar {
   void wait(Mutex& m, TINE_HERE_PARAMS) REQUIRES(m);
   // Returns true if it timed out (ns of guest time), false if woken.
   bool timed_wait(Mutex& m, u64 ns, TINE_HERE_PARAMS) REQUIRES(m);
+  // An interruptible wait (sleepq.h, step 3): the caller has registered
+  // queue() with sleepq_intr_begin. ns 0 = no timeout.
+  SleepEnd wait_intr(Mutex& m, u64 ns, TINE_HERE_PARAMS) REQUIRES(m);
+  SleepQueue& queue() { return q_; }
   // With a spin-lock interlock: the caller holds it with interrupts off
   // (IrqSpinGuard) and holds no other spin lock.
   void wait(SpinLock& s, TINE_HERE_PARAMS) REQUIRES(s);

@@ -19,6 +19,8 @@
 //                        under vm map; a shared object spans spaces)
 //   test locks           ktests' own mutexes and spin locks
 //   uid counts, fork hooks  small tables (spin, leaves)
+//   sleep intr           one LWP's interruptible-sleep registration (spin;
+//                        psignal holds it while it wakes the sleep queue)
 //   sleep queue locks    a condition variable's waiters (spin)
 //   mutex queue locks    a mutex's waiters (spin; cv wait releases a mutex
 //                        while holding its sleep queue lock)
@@ -52,6 +54,7 @@ enum class LockRank : unsigned {
   TestInner = 31,
   Test = 32,
   UidCount = 52,
+  SleepIntr = 65,
   SleepQueue = 70,
   MutexQueue = 75,
   Callout = 78,

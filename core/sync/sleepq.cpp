@@ -5,6 +5,20 @@
 
 namespace tine {
 
+namespace {
+// Registration locks for interruptible sleeps, hashed by LWP (as NetBSD's
+// sleep table): a spin lock in every Lwp would make it uncopyable.
+constexpr unsigned kIntrLocks = 32;
+struct IntrLock {
+  SpinLock lock{"sleep intr", LockRank::SleepIntr};
+};
+IntrLock g_intr_locks[kIntrLocks];
+
+SpinLock& intr_lock_of(const Lwp* l) {
+  return g_intr_locks[(reinterpret_cast<uptr>(l) >> 6) % kIntrLocks].lock;
+}
+}  // namespace
+
 bool SleepQueue::block_locked(u64 timeout_ns, SrcLoc where) {
   Lwp* l = curlwp();
   KASSERT(l && l != this_cpu().idle);
@@ -23,6 +37,18 @@ bool SleepQueue::block_locked(u64 timeout_ns, SrcLoc where) {
   if (timeout_ns) callout_stop(l->timeout);
   l->sleepq = nullptr;
   return l->timed_out;
+}
+
+SleepEnd SleepQueue::block_intr_locked(u64 timeout_ns, SrcLoc where) {
+  Lwp* l = curlwp();
+  // Read under our lock: a waker sets the flag before it takes the lock.
+  if (__atomic_load_n(&l->l_intr_flag, __ATOMIC_RELAXED)) {
+    lock_.unlock();
+    return SleepEnd::Interrupted;
+  }
+  if (block_locked(timeout_ns, where)) return SleepEnd::TimedOut;
+  return __atomic_load_n(&l->l_intr_flag, __ATOMIC_ACQUIRE) ? SleepEnd::Interrupted
+                                                              : SleepEnd::Woken;
 }
 
 void SleepQueue::wake_locked(Lwp* l) {
@@ -55,6 +81,32 @@ void SleepQueue::on_timeout(void* arg) {
     l->timed_out = true;
     q->wake_locked(l);
   }
+}
+
+void sleepq_intr_begin(SleepQueue& q) {
+  Lwp* l = curlwp();
+  IrqSpinGuard guard(intr_lock_of(l));
+  KASSERT(l->l_intr_q == nullptr);
+  l->l_intr_q = &q;
+  __atomic_store_n(&l->l_intr_flag, 0u, __ATOMIC_RELAXED);
+}
+
+void sleepq_intr_end() {
+  Lwp* l = curlwp();
+  IrqSpinGuard guard(intr_lock_of(l));  // waits out a waker still at work
+  l->l_intr_q = nullptr;
+}
+
+bool sleepq_interrupt(Lwp* l) {
+  IrqSpinGuard guard(intr_lock_of(l));
+  SleepQueue* q = l->l_intr_q;
+  if (!q) return false;
+  __atomic_store_n(&l->l_intr_flag, 1u, __ATOMIC_RELAXED);
+  SpinGuard qguard(q->lock_);
+  // Asleep on q right now (not just woken by another): wake it. Otherwise
+  // it has not blocked yet and will find the flag under this lock.
+  if (l->sleepq == q && l->state == LwpState::LSSLEEP) q->wake_locked(l);
+  return true;
 }
 
 void sleep_ns(u64 ns) {

@@ -10,6 +10,13 @@
 
 namespace tine {
 
+// How an interruptible block ended.
+enum class SleepEnd : u8 {
+  Woken,        // by the queue's owner (signal/broadcast)
+  TimedOut,     // its timeout passed
+  Interrupted,  // a signal's waker flagged it (sleepq_interrupt)
+};
+
 class SleepQueue {
  public:
   constexpr explicit SleepQueue(const char* name,
@@ -23,6 +30,10 @@ class SleepQueue {
   // not held on return; interrupts stay off. timeout_ns 0 = no timeout.
   // Returns true if the timeout ended the sleep.
   bool block_locked(u64 timeout_ns, SrcLoc where) RELEASE(lock_);
+  // The same for an interruptible sleep the caller registered on this
+  // queue (sleepq_intr_begin): returns Interrupted at once, without
+  // sleeping, if a waker has flagged the thread since it registered.
+  SleepEnd block_intr_locked(u64 timeout_ns, SrcLoc where) RELEASE(lock_);
   // Wakes the longest waiter; returns it, or nullptr if none.
   Lwp* wake_one_locked() REQUIRES(lock_);
   // Wakes every waiter; returns how many.
@@ -31,6 +42,7 @@ class SleepQueue {
   Lwp* first_locked() const REQUIRES(lock_) { return waiters_.front(); }
 
  private:
+  friend bool sleepq_interrupt(Lwp* l);
   static void on_timeout(void* lwp);
   void wake_locked(Lwp* l) REQUIRES(lock_);
 
@@ -40,5 +52,27 @@ class SleepQueue {
 
 // Sleeps the calling thread for at least `ns` of guest time.
 void sleep_ns(u64 ns);
+
+// Interruptible sleeps: how a signal posted on one hart ends a sleep on
+// another without the sleeper polling (NetBSD: sleepq_block with PCATCH
+// and sleepq_abort; core/sched/sleep_intr.cpp drives these). The sleeper:
+//   1. sleepq_intr_begin(q): records q as the queue of its interruptible
+//      sleep and clears its flag;
+//   2. looks for pending signals itself (and does not sleep if one is);
+//   3. q.block_intr_locked(): enqueued under q's lock, it sleeps unless the
+//      flag is set;
+//   4. sleepq_intr_end().
+// The waker posts the signal first, then calls sleepq_interrupt(l): under
+// l's registration lock it sets the flag, then under q's lock wakes l if l
+// sleeps there. On any number of harts one of these holds: the waker ran
+// before 1 (then 2 sees the signal: the lock orders it), or its q-lock
+// section came before 3's (3 sees the flag), or after it (l is asleep on q
+// and is woken). Between 1 and 4 q stays alive (4 waits for a waker inside
+// the registration lock), so a queue on the sleeper's stack is fine.
+void sleepq_intr_begin(SleepQueue& q);
+void sleepq_intr_end();
+// Ends l's interruptible sleep, or flags the one it is entering. Returns
+// whether l was registered. Never from an interrupt handler.
+bool sleepq_interrupt(Lwp* l);
 
 }  // namespace tine

@@ -58,7 +58,8 @@ Result<u64> read_timeout(uptr user, bool* zero) {
 // Sleeps until a signal needs attention (Error::Intr) or guest time
 // `until` (0: no end) has come (ok()).
 Result<void> sleep_for_signal(u64 until) {
-  return sleep_until(SleepOn{.poll_ns = until ? 0 : 1000000000u, .until_ns = until},
+  // No poll: psignal wakes the sleep (sleep_intr_wake).
+  return sleep_until(SleepOn{.until_ns = until},
                      [&] { return until && hal::time_ns() >= until; });
 }
 

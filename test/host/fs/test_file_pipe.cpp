@@ -389,6 +389,7 @@ TEST_CASE("a blocked read ends with EINTR when the interrupt hook says so",
     settle();
     REQUIRE_FALSE(rd.done);
     g_interrupt = true;
+    sleep_intr_wake(l);  // as psignal: post, then wake
     lwp_join(l);
     sleep_intr_set_check(nullptr);
     REQUIRE(rd.result.error() == Error::Intr);
