@@ -5,6 +5,8 @@
 #include "core/vm/heap.h"
 #include "core/sync/mutex.h"
 #include "core/lib/new.h"
+#include "core/proc/exit.h"
+#include "core/sched/sched.h"
 #include "core/sched/sleep_intr.h"
 #include "core/vm/uaccess.h"
 
@@ -86,12 +88,14 @@ Result<size_t> pipe_read(File& f, uptr user_buf, size_t n) {
   return done;
 }
 
-Result<size_t> pipe_write(File& f, uptr user_buf, size_t n) {
+// The write proper; sets *no_reader when it found the read end gone.
+Result<size_t> pipe_write_ring(File& f, uptr user_buf, size_t n, bool* no_reader) {
   Pipe& p = pipe_of(f);
   MutexGuard g(p.lock);
   size_t done = 0;
   while (done < n) {
     if (p.readers == 0) {
+      *no_reader = true;
       if (done > 0) return done;
       return Error::Pipe;
     }
@@ -132,6 +136,21 @@ Result<size_t> pipe_write(File& f, uptr user_buf, size_t n) {
     if (moved.value() < chunk) break;  // a later page faulted
   }
   return done;
+}
+
+// As Linux's pipe_write: finding no reader sends the writer SIGPIPE (even
+// when the bytes before went in), besides EPIPE. Posted after the pipe lock
+// is dropped (p_lock ranks below it). Ignored, it is dropped by psignal and
+// the write just fails; blocked or caught, it stays pending or runs its
+// handler and the write still returns EPIPE.
+Result<size_t> pipe_write(File& f, uptr user_buf, size_t n) {
+  bool no_reader = false;
+  Result<size_t> r = pipe_write_ring(f, user_buf, n, &no_reader);
+  if (no_reader) {
+    Lwp* l = curlwp();
+    if (l && l->proc) psignal(l->proc, kSigPipe);
+  }
+  return r;
 }
 
 void free_pipe(Pipe* p) {

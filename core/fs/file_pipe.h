@@ -22,8 +22,9 @@ struct PipeEnds {
 // what is there (up to n); with no writer left it returns 0 (end of file).
 // write blocks until all n bytes are in (a write of up to kPipeBuf goes in
 // at once, waiting for room for all of it); with no reader left it fails
-// with Error::Pipe, or returns the count already written. Tine sends no
-// SIGPIPE: the writer just sees EPIPE, as with SIGPIPE ignored.
+// with Error::Pipe, or returns the count already written, and sends the
+// writer SIGPIPE either way (Linux). A writer waiting for room when the
+// last reader goes is woken and gets the same.
 // With O_NONBLOCK on the end (pipe2 or fcntl F_SETFL, checked at each
 // call): a read of an empty pipe that still has a writer, and a write that
 // would wait for room, fail with Error::Again instead (or return the count
