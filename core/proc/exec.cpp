@@ -2,6 +2,7 @@
 
 #include "core/proc/elf.h"
 #include "core/proc/emul.h"
+#include "core/proc/itimer.h"
 #include "core/proc/ptrace.h"
 #include "core/proc/vdso.h"
 #include "core/proc/vfork.h"
@@ -211,6 +212,7 @@ Result<void> do_exec(Lwp* l, const char* path, Args& args) {
     filetable_release(shared);
   }
   fd_close_on_exec(p->p_fd);
+  timers_exec(p);  // POSIX timers go; ITIMER_REAL (alarm) stays, as Linux
   SigActs* shared_sigacts = nullptr;
   {
     MutexGuard g(p->p_lock());

@@ -1,6 +1,7 @@
 #include "core/proc/exit.h"
 
 #include "core/proc/emul.h"
+#include "core/proc/itimer.h"
 #include "core/proc/pgrp.h"
 #include "core/proc/ptrace.h"
 #include "core/proc/vfork.h"
@@ -54,6 +55,7 @@ void exit1(Lwp* l, int status, int sig) {
   }
   FileTable* fd = p->p_fd;
   p->p_fd = nullptr;
+  timers_exit(p);  // none fires for a dying process
 
   {
     MutexGuard g(proc_lock);

@@ -35,6 +35,7 @@ namespace tine {
 class FileTable;
 class VmSpace;
 struct Emul;
+struct ProcTimers;
 
 // The process tree lock (proc.cpp); declared here for the annotations below.
 extern Mutex proc_lock;
@@ -148,6 +149,7 @@ struct Proc : ListLink<ChildTag>, ListLink<AllProcTag>, ListLink<PgrpTag> {
   ProcStats p_stats;
 
   Lwp* p_lwp = nullptr;           // the one LWP (CLONE_THREAD is refused)
+  ProcTimers* p_timers = nullptr; // setitimer/timer_create (core/proc/itimer.h); not inherited
 
   Mutex& p_lock() const RETURN_CAPABILITY(p_lockobj->mutex) {
     return p_lockobj->mutex;

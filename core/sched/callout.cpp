@@ -34,6 +34,12 @@ void callout_schedule(Callout& c, u64 delay_ns, void (*fn)(void*), void* arg) {
   hal::irq_restore(s);
 }
 
+void callout_schedule_at(Callout& c, u64 deadline_ns, void (*fn)(void*), void* arg) {
+  const hal::IrqState s = hal::irq_save();
+  insert_sorted(this_cpu(), c, deadline_ns, fn, arg);
+  hal::irq_restore(s);
+}
+
 bool callout_stop(Callout& c) {
   for (;;) {
     int cpu = __atomic_load_n(&c.cpu, __ATOMIC_ACQUIRE);

@@ -26,6 +26,10 @@ struct CalloutList {
 // Arms c on the calling hart to run fn(arg) `delay_ns` from now.
 // Contract: c is not pending.
 void callout_schedule(Callout& c, u64 delay_ns, void (*fn)(void*), void* arg);
+// The same at an absolute guest time (hal::time_ns); a time already passed
+// runs at the next tick. For periodic timers, which reload from their last
+// deadline, not from "now", so they do not drift.
+void callout_schedule_at(Callout& c, u64 deadline_ns, void (*fn)(void*), void* arg);
 // Disarms c. Returns true if it was still pending; if its function is
 // running on some hart, waits until it has returned. Never call it from c's
 // own function.

@@ -19,6 +19,8 @@
 //                        under vm map; a shared object spans spaces)
 //   test locks           ktests' own mutexes and spin locks
 //   uid counts, fork hooks  small tables (spin, leaves)
+//   timers               armed timers and their expiry queue (spin, irq
+//                        off; taken in the timer interrupt, arms callouts)
 //   sleep intr           one LWP's interruptible-sleep registration (spin;
 //                        psignal holds it while it wakes the sleep queue)
 //   sleep queue locks    a condition variable's waiters (spin)
@@ -54,6 +56,7 @@ enum class LockRank : unsigned {
   TestInner = 31,
   Test = 32,
   UidCount = 52,
+  Timers = 60,
   SleepIntr = 65,
   SleepQueue = 70,
   MutexQueue = 75,

@@ -73,6 +73,14 @@ i64 linux_sys_setsid(const SyscallArgs& args);
 i64 linux_sys_write(const SyscallArgs& args);
 i64 linux_sys_writev(const SyscallArgs& args);
 i64 linux_sys_zero(const SyscallArgs& args);
+// Timers (timers.cpp).
+i64 linux_sys_getitimer(const SyscallArgs& args);
+i64 linux_sys_setitimer(const SyscallArgs& args);
+i64 linux_sys_timer_create(const SyscallArgs& args);
+i64 linux_sys_timer_gettime(const SyscallArgs& args);
+i64 linux_sys_timer_getoverrun(const SyscallArgs& args);
+i64 linux_sys_timer_settime(const SyscallArgs& args);
+i64 linux_sys_timer_delete(const SyscallArgs& args);
 i64 linux_clone(const SyscallArgs& args);
 
 // The emulation's hooks (struct Emul).

@@ -34,6 +34,13 @@ struct Table {
     fns[96] = linux_sys_set_tid_address;
     fns[99] = linux_sys_zero;        // set_robust_list
     fns[101] = linux_sys_nanosleep;
+    fns[102] = linux_sys_getitimer;
+    fns[103] = linux_sys_setitimer;
+    fns[107] = linux_sys_timer_create;
+    fns[108] = linux_sys_timer_gettime;
+    fns[109] = linux_sys_timer_getoverrun;
+    fns[110] = linux_sys_timer_settime;
+    fns[111] = linux_sys_timer_delete;
     fns[113] = linux_sys_clock_gettime;
     fns[114] = linux_sys_clock_getres;
     fns[115] = linux_sys_clock_nanosleep;

@@ -1,0 +1,302 @@
+// Timers that post signals (itimer.h). An expiry runs as a callout in a
+// hart's timer interrupt, where psignal (which takes p_lock, a sleeping
+// mutex) cannot run: the callout reloads the timer and queues it, and one
+// kernel thread, "timers", posts the queued timers' signals (NetBSD: the
+// itimer callout schedules a soft interrupt, kern_time.c itimer_fire).
+//
+// Teardown: a timer is disarmed (its deadline cleared under g_timer_lock,
+// then callout_stop waits out a running expiry), taken off the queue, and
+// waited for while the thread is posting its signal; only then freed. So
+// the thread never posts for a process that has finished exiting.
+#include "core/proc/itimer.h"
+
+#include "core/lib/list.h"
+#include "core/lib/new.h"
+#include "core/proc/exit.h"
+#include "core/proc/signal.h"
+#include "core/sched/callout.h"
+#include "core/sched/sched.h"
+#include "core/sync/condvar.h"
+#include "core/vm/heap.h"
+#include "hal/hal.h"
+
+namespace tine {
+
+namespace {
+
+struct FiredTag {};
+
+struct Timer : ListLink<FiredTag> {
+  Callout co;
+  Proc* p = nullptr;
+  int sig = 0;      // 0: SIGEV_NONE
+  int id = -1;      // POSIX timer id; -1: ITIMER_REAL
+  u64 sigval = 0;   // for siginfo's si_value once signals carry siginfo
+  // Under g_timer_lock:
+  u64 deadline_ns = 0;  // next expiry, guest time; 0 = disarmed
+  u64 interval_ns = 0;
+  u32 overrun = 0;       // expirations folded into the queued signal
+  u32 last_overrun = 0;  // overrun of the last signal posted
+  bool queued = false;   // on g_fired, its signal not yet posted
+};
+
+}  // namespace
+
+struct ProcTimers {
+  Timer real;  // ITIMER_REAL
+  Timer* posix[kMaxPosixTimers] = {};
+};
+
+namespace {
+
+SpinLock g_timer_lock("timers", LockRank::Timers);
+List<Timer, FiredTag> g_fired GUARDED_BY(g_timer_lock);
+Timer* g_posting GUARDED_BY(g_timer_lock) = nullptr;  // the thread's current one
+CondVar g_fired_cv("timers fired");
+CondVar g_posted_cv("timers posted");
+
+Mutex g_thread_lock("timers thread", LockRank::PLock);
+bool g_thread_started GUARDED_BY(g_thread_lock) = false;
+
+// The callout: reload from the last deadline (catching up, counting what
+// was missed as overruns), queue the timer unless it already waits.
+void on_expire(void* arg) {
+  Timer* t = static_cast<Timer*>(arg);
+  bool wake = false;
+  {
+    SpinGuard g(g_timer_lock);  // interrupts are off in the handler
+    if (t->deadline_ns == 0) return;  // disarmed meanwhile
+    u32 missed = 0;
+    if (t->interval_ns) {
+      const u64 now = hal::time_ns();
+      t->deadline_ns += t->interval_ns;
+      if (t->deadline_ns <= now) {
+        const u64 behind = (now - t->deadline_ns) / t->interval_ns + 1;
+        missed = behind > 0x7fffffff ? 0x7fffffff : u32(behind);
+        t->deadline_ns += behind * t->interval_ns;
+      }
+      callout_schedule_at(t->co, t->deadline_ns, on_expire, t);
+    } else {
+      t->deadline_ns = 0;
+    }
+    if (t->sig == 0) return;  // SIGEV_NONE
+    u64 over = u64(t->overrun) + missed + (t->queued ? 1 : 0);
+    t->overrun = over > 0x7fffffff ? 0x7fffffff : u32(over);  // DELAYTIMER_MAX
+    if (!t->queued) {
+      t->queued = true;
+      g_fired.push_back(t);
+      wake = true;
+    }
+  }
+  if (wake) g_fired_cv.signal();
+}
+
+[[noreturn]] void timers_thread(void*) {
+  for (;;) {
+    Proc* p;
+    int sig;
+    SigInfo info;
+    {
+      IrqSpinGuard g(g_timer_lock);
+      Timer* t;
+      while (!(t = g_fired.pop_front())) g_fired_cv.wait(g_timer_lock);
+      t->queued = false;
+      t->last_overrun = t->overrun;
+      t->overrun = 0;
+      g_posting = t;
+      p = t->p;
+      sig = t->sig;
+      if (t->id >= 0) {
+        // Linux's _timer: si_tid, si_overrun, si_sigval, where kill keeps
+        // pid, uid and value.
+        info = siginfo_kernel(sig, kSiTimer);
+        info.kill.pid = t->id;
+        info.kill.uid = t->last_overrun;
+        info.kill.value = t->sigval;
+      }
+    }
+    // ITIMER_REAL: SIGALRM from the kernel (SI_KERNEL), as Linux.
+    if (sig && p) {
+      if (info.si_signo)
+        (void)psignal_info(p, info, false);
+      else
+        psignal(p, sig);
+    }
+    {
+      IrqSpinGuard g(g_timer_lock);
+      g_posting = nullptr;
+    }
+    g_posted_cv.broadcast();
+  }
+}
+
+Result<void> start_thread() {
+  MutexGuard g(g_thread_lock);
+  if (g_thread_started) return ok();
+  LwpOptions o;
+  o.name = "timers";
+  Result<Lwp*> l = lwp_create(timers_thread, nullptr, o);
+  if (!l.ok()) return Error::Again;
+  g_thread_started = true;
+  return ok();
+}
+
+void disarm(Timer& t) {
+  {
+    IrqSpinGuard g(g_timer_lock);
+    t.deadline_ns = 0;
+    t.interval_ns = 0;
+  }
+  // Waits out an expiry running now; removes one it re-armed before it saw
+  // the deadline cleared.
+  (void)callout_stop(t.co);
+}
+
+TimerSetting setting_locked(const Timer& t, u64 now) REQUIRES(g_timer_lock) {
+  TimerSetting s;
+  s.interval_ns = t.interval_ns;
+  if (t.deadline_ns) s.value_ns = t.deadline_ns > now ? t.deadline_ns - now : 1;  // due: not 0
+  return s;
+}
+
+TimerSetting setting_of(const Timer& t) {
+  IrqSpinGuard g(g_timer_lock);
+  return setting_locked(t, hal::time_ns());
+}
+
+// Arms t to expire at `deadline` (guest time) and every `interval` after;
+// returns the setting it replaces.
+Result<TimerSetting> rearm(Timer& t, u64 deadline, u64 interval) {
+  if (deadline) TRY(start_thread());
+  TimerSetting old = setting_of(t);
+  disarm(t);
+  IrqSpinGuard g(g_timer_lock);
+  t.overrun = 0;
+  if (deadline) {
+    t.deadline_ns = deadline;
+    t.interval_ns = interval;
+    callout_schedule_at(t.co, deadline, on_expire, &t);
+  }
+  return old;
+}
+
+// Disarmed, not queued, not being posted: safe to free or reuse.
+void quiesce(Timer& t) {
+  disarm(t);
+  IrqSpinGuard g(g_timer_lock);
+  if (t.queued) {
+    g_fired.remove(&t);
+    t.queued = false;
+  }
+  while (g_posting == &t) g_posted_cv.wait(g_timer_lock);
+}
+
+u64 saturating_add(u64 a, u64 b) { return a + b < a ? ~u64(0) : a + b; }
+
+Result<ProcTimers*> timers_of(Proc* p) {
+  if (p->p_timers) return p->p_timers;
+  void* m = kmalloc(sizeof(ProcTimers));
+  if (!m) return Error::Again;
+  ProcTimers* pt = new (m) ProcTimers;
+  pt->real.p = p;
+  pt->real.sig = kSigAlrm;
+  p->p_timers = pt;
+  return pt;
+}
+
+Result<Timer*> posix_timer(Proc* p, int id) {
+  if (!p->p_timers || id < 0 || id >= kMaxPosixTimers || !p->p_timers->posix[id])
+    return Error::Inval;
+  return p->p_timers->posix[id];
+}
+
+void free_timer(Timer* t) {
+  quiesce(*t);
+  t->~Timer();
+  kfree(t);
+}
+
+}  // namespace
+
+Result<TimerSetting> itimer_set(Proc* p, int which, const TimerSetting& nv) {
+  if (which != kItimerReal) return Error::Inval;
+  ProcTimers* pt = TRY(timers_of(p));
+  const u64 deadline = nv.value_ns ? saturating_add(hal::time_ns(), nv.value_ns) : 0;
+  return rearm(pt->real, deadline, nv.value_ns ? nv.interval_ns : 0);
+}
+
+Result<TimerSetting> itimer_get(Proc* p, int which) {
+  if (which != kItimerReal) return Error::Inval;
+  if (!p->p_timers) return TimerSetting{};
+  return setting_of(p->p_timers->real);
+}
+
+Result<int> ptimer_create(Proc* p, int sig, u64 sigval) {
+  ProcTimers* pt = TRY(timers_of(p));
+  int id = 0;
+  while (id < kMaxPosixTimers && pt->posix[id]) id++;
+  if (id == kMaxPosixTimers) return Error::Again;
+  void* m = kmalloc(sizeof(Timer));
+  if (!m) return Error::Again;
+  Timer* t = new (m) Timer;
+  t->p = p;
+  t->sig = sig;
+  t->id = id;
+  t->sigval = sigval;
+  pt->posix[id] = t;
+  return id;
+}
+
+void ptimer_set_sigval(Proc* p, int id, u64 sigval) {
+  Result<Timer*> t = posix_timer(p, id);
+  if (t.ok()) t.value()->sigval = sigval;
+}
+
+Result<TimerSetting> ptimer_settime(Proc* p, int id, bool absolute, const TimerSetting& nv) {
+  Timer* t = TRY(posix_timer(p, id));
+  u64 deadline = 0;
+  if (nv.value_ns) {
+    // An absolute time already passed fires at once (at the next tick).
+    deadline = absolute ? nv.value_ns : saturating_add(hal::time_ns(), nv.value_ns);
+  }
+  return rearm(*t, deadline, nv.value_ns ? nv.interval_ns : 0);
+}
+
+Result<TimerSetting> ptimer_gettime(Proc* p, int id) {
+  Timer* t = TRY(posix_timer(p, id));
+  return setting_of(*t);
+}
+
+Result<int> ptimer_getoverrun(Proc* p, int id) {
+  Timer* t = TRY(posix_timer(p, id));
+  IrqSpinGuard g(g_timer_lock);
+  return int(t->last_overrun);
+}
+
+Result<void> ptimer_delete(Proc* p, int id) {
+  Timer* t = TRY(posix_timer(p, id));
+  p->p_timers->posix[id] = nullptr;
+  free_timer(t);
+  return ok();
+}
+
+void timers_exec(Proc* p) {
+  if (!p->p_timers) return;
+  for (Timer*& t : p->p_timers->posix) {
+    if (!t) continue;
+    free_timer(t);
+    t = nullptr;
+  }
+}
+
+void timers_exit(Proc* p) {
+  ProcTimers* pt = p->p_timers;
+  if (!pt) return;
+  timers_exec(p);
+  quiesce(pt->real);
+  p->p_timers = nullptr;
+  pt->~ProcTimers();
+  kfree(pt);
+}
+
+}  // namespace tine

@@ -1,0 +1,57 @@
+// Per-process timers that post a signal when they expire: ITIMER_REAL
+// (setitimer/getitimer, and so alarm) and POSIX timers (timer_create &c.),
+// all on the one guest clock (every clock Tine has reads hal::time_ns).
+//
+// Lifetimes, as Linux: fork does not inherit any (the child's Proc starts
+// without timers), exec keeps ITIMER_REAL (POSIX: "alarm ... preserved
+// across exec") and deletes the POSIX timers, exit deletes all.
+//
+// ITIMER_VIRTUAL and ITIMER_PROF are EINVAL: Tine keeps no per-process CPU
+// time to count them against (nor CPU-time clocks for timer_create).
+//
+// Only the process's own LWP creates, arms and deletes its timers (one LWP
+// per process until issue 10), so the per-process table needs no lock of
+// its own; what an expiry touches is under one spin lock (itimer.cpp).
+#pragma once
+
+#include "core/lib/result.h"
+#include "core/lib/types.h"
+
+namespace tine {
+
+struct Proc;
+
+// A timer's setting in guest ns: the next expiry (remaining, relative) and
+// the reload interval; value 0 = disarmed.
+struct TimerSetting {
+  u64 value_ns = 0;
+  u64 interval_ns = 0;
+};
+
+inline constexpr int kItimerReal = 0, kItimerVirtual = 1, kItimerProf = 2;
+
+// setitimer/getitimer: EINVAL for a `which` other than ITIMER_REAL.
+// Expiry posts SIGALRM; a nonzero interval reloads the timer.
+Result<TimerSetting> itimer_set(Proc* p, int which, const TimerSetting& nv);
+Result<TimerSetting> itimer_get(Proc* p, int which);
+
+// POSIX timers. sig 0 = SIGEV_NONE (no signal). Ids are small integers per
+// process; EAGAIN past kMaxPosixTimers; EINVAL for an id not in use.
+inline constexpr int kMaxPosixTimers = 32;
+Result<int> ptimer_create(Proc* p, int sig, u64 sigval);
+void ptimer_set_sigval(Proc* p, int id, u64 sigval);  // a timer just created
+// Arms (value != 0) or disarms; `absolute`: value is a deadline in guest
+// time. Returns the old setting. Resets the overrun count.
+Result<TimerSetting> ptimer_settime(Proc* p, int id, bool absolute, const TimerSetting& nv);
+Result<TimerSetting> ptimer_gettime(Proc* p, int id);
+// Expirations that came while the previous signal was still waiting to be
+// posted, counted for the last signal posted.
+Result<int> ptimer_getoverrun(Proc* p, int id);
+Result<void> ptimer_delete(Proc* p, int id);
+
+// exec: deletes the POSIX timers. exit: deletes all and frees the table.
+// Called by the process's own LWP.
+void timers_exec(Proc* p);
+void timers_exit(Proc* p);
+
+}  // namespace tine
