@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Linux's own kselftests on Tine. Each listed selftest is built from
+Debian's linux-source-6.12 with the stock riscv64-linux-gnu-gcc, static,
+and run as init in one Tine boot; its TAP lines ("TAP version", the plan,
+"ok"/"not ok", not the "#" notes) and its exit status must equal
+kselftest/NAME.expected: what Linux 6.12 prints.
+
+    kselftest.py --kernel tine.elf --mkinitrd mkinitrd.py --fetch SCRIPT
+                 --thirdparty DIR --list kselftests.txt --smp N
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+OPENSBI = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
+HERE = os.path.dirname(os.path.abspath(__file__))
+TAP = re.compile(r"^(TAP version \d+|1\.\.\d+|(not )?ok \d+.*)$")
+
+
+def tap_lines(text):
+    return [l for l in text.replace("\r\n", "\n").split("\n") if TAP.match(l.rstrip())]
+
+
+def run_tine(args, exe, tmp):
+    name = os.path.basename(exe)
+    cpio = os.path.join(tmp, name + ".cpio")
+    subprocess.run([sys.executable, args.mkinitrd, cpio, f"bin/{name}={exe}"], check=True,
+                   stdout=subprocess.DEVNULL)
+    cmd = ["qemu-system-riscv64", "-M", "virt", "-smp", str(args.smp), "-m", "256M",
+           "-nographic", "-no-reboot", "-bios", OPENSBI, "-kernel", args.kernel,
+           "-initrd", cpio, "-append", f"init=/bin/{name}"]
+    try:
+        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           stdin=subprocess.DEVNULL, timeout=120)
+        return r.stdout.decode(errors="replace"), r.returncode
+    except subprocess.TimeoutExpired as e:
+        return (e.stdout or b"").decode(errors="replace"), "timeout"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kernel", required=True)
+    ap.add_argument("--mkinitrd", required=True)
+    ap.add_argument("--fetch", required=True)
+    ap.add_argument("--thirdparty", required=True)
+    ap.add_argument("--list", required=True)
+    ap.add_argument("--smp", type=int, default=1)
+    args = ap.parse_args()
+    subprocess.run([args.fetch, args.thirdparty], check=True)
+    with open(args.list) as f:
+        tests = [l.split() for l in f if l.strip() and not l.startswith("#")]
+    passed = failed = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for src, name in tests:
+            sdir = os.path.join(args.thirdparty, "selftests")
+            exe = os.path.join(tmp, name)
+            subprocess.run(["riscv64-linux-gnu-gcc", "-O2", "-static", "-I", sdir,
+                            "-o", exe, os.path.join(sdir, src), "-lpthread"], check=True)
+            out, status = run_tine(args, exe, tmp)
+            got = tap_lines(out) + [f"exit {status}"]
+            with open(os.path.join(HERE, "kselftest", name + ".expected")) as f:
+                want = [l.rstrip("\n") for l in f if not l.startswith("#")]
+            if got == want:
+                print(f"ok {name} ({len(got)} lines, as Linux)")
+                passed += 1
+                continue
+            failed += 1
+            print(f"FAIL {name}: expected (Linux), then Tine's:")
+            print("    " + "\n    ".join(want))
+            print("    ---")
+            print("    " + "\n    ".join(got))
+            print("  console tail:\n    " + "\n    ".join(out.rstrip().split("\n")[-12:]))
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
