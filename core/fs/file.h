@@ -74,6 +74,13 @@ struct FileOps {
   // Whether the File has an offset lseek may move (a regular file or
   // directory); pipes and ttys have none, and lseek says ESPIPE.
   bool seekable;
+  // poll(2) readiness now (core/fs/poll.h bits); null: always ready to read
+  // and write, as a regular file is. A backend calls poll_wakeup() when it
+  // may have changed.
+  i16 (*poll)(File& f) = nullptr;
+  // Readiness to read that no event announces (a UART without interrupts):
+  // a poller waiting for it looks again every few milliseconds.
+  bool polled_device = false;
 };
 
 struct File {

@@ -1,6 +1,8 @@
 #include "core/fs/file_console.h"
 
+#include "core/fs/poll.h"
 #include "core/lib/console.h"
+#include "core/lib/string.h"
 #include "core/sched/sleep_intr.h"
 #include "core/sync/mutex.h"
 #include "core/vm/uaccess.h"
@@ -31,8 +33,13 @@ void echo(char c) {
   console_write(&c, 1);
 }
 
-// Takes what is waiting, up to `max` bytes, into buf; echoes it. 0 if none.
-size_t drain_input_locked(char* buf, size_t max) REQUIRES(g_input_lock) {
+// Bytes poll took from the UART (to learn that input is waiting: the data
+// register cannot be peeked) and read has not returned yet; already echoed.
+char g_held[kChunk] GUARDED_BY(g_input_lock);
+size_t g_held_count GUARDED_BY(g_input_lock) = 0;
+
+// Takes what the UART has, up to `max` bytes, into buf; echoes it.
+size_t drain_uart_locked(char* buf, size_t max) REQUIRES(g_input_lock) {
   size_t got = 0;
   while (got < max) {
     int c = hal::console_getc();
@@ -43,6 +50,16 @@ size_t drain_input_locked(char* buf, size_t max) REQUIRES(g_input_lock) {
     buf[got++] = ch;
   }
   return got;
+}
+
+// Takes what is waiting, up to `max` bytes, into buf: what poll held
+// first, then the UART. 0 if none.
+size_t drain_input_locked(char* buf, size_t max) REQUIRES(g_input_lock) {
+  size_t got = min(max, g_held_count);
+  memcpy(buf, g_held, got);
+  memmove(g_held, g_held + got, g_held_count - got);
+  g_held_count -= got;
+  return got + drain_uart_locked(buf + got, max - got);
 }
 
 // NOT ACTING YET: the console is no tty. No session acquires it as its
@@ -84,6 +101,15 @@ Result<size_t> console_write_op(File&, uptr user_buf, size_t n) {
   });
 }
 
+// Readable when input waits: what the UART has is moved to g_held.
+i16 console_poll(File&) {
+  MutexGuard g(g_input_lock);
+  g_held_count += drain_uart_locked(g_held + g_held_count, kChunk - g_held_count);
+  i16 r = kPollOut | kPollWrNorm;
+  if (g_held_count > 0) r |= kPollIn | kPollRdNorm;
+  return r;
+}
+
 void console_close(File&) {}  // nothing of its own to free
 
 // As Linux's /dev/console: a character device 5:1 (st_rdev in the kernel's
@@ -105,6 +131,8 @@ const FileOps kConsoleOps = {
     .close = console_close,
     .stat = console_stat,
     .seekable = false,  // a tty: lseek is ESPIPE
+    .poll = console_poll,
+    .polled_device = true,  // no input interrupt: pollers look every 10 ms
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "core/fs/file_pipe.h"
 
+#include "core/fs/poll.h"
 #include "core/lib/assert.h"
 #include "core/sync/condvar.h"
 #include "core/vm/heap.h"
@@ -84,7 +85,10 @@ Result<size_t> pipe_read(File& f, uptr user_buf, size_t n) {
         p.count -= len;
         return ok();
       });
-  if (done.ok() && done.value() > 0) p.can_write.broadcast();
+  if (done.ok() && done.value() > 0) {
+    p.can_write.broadcast();
+    poll_wakeup();
+  }
   return done;
 }
 
@@ -131,7 +135,10 @@ Result<size_t> pipe_write_ring(File& f, uptr user_buf, size_t n, bool* no_reader
       if (done > 0) break;
       return moved.error();
     }
-    if (moved.value() > 0) p.can_read.broadcast();
+    if (moved.value() > 0) {
+      p.can_read.broadcast();
+      poll_wakeup();
+    }
     done += moved.value();
     if (moved.value() < chunk) break;  // a later page faulted
   }
@@ -171,10 +178,12 @@ void pipe_close(File& f) {
       KASSERT(p.readers > 0);
       p.readers--;
       p.can_write.broadcast();  // blocked writers see EPIPE
+      poll_wakeup();
     } else {
       KASSERT(p.writers > 0);
       p.writers--;
       p.can_read.broadcast();  // blocked readers see end of file
+      poll_wakeup();
     }
   }
   pipe_drop(&p);
@@ -191,6 +200,23 @@ void pipe_stat(File& f, FileStat& st) {
   st.blksize = i32(kPageSize);
 }
 
+// The read end is readable with data or once every writer is gone (then
+// POLLHUP too); the write end writable with room for an atomic write
+// (PIPE_BUF, as Linux), and POLLERR once every reader is gone.
+i16 pipe_poll(File& f) {
+  Pipe& p = pipe_of(f);
+  MutexGuard g(p.lock);
+  i16 r = 0;
+  if (f.readable()) {
+    if (p.count > 0) r |= kPollIn | kPollRdNorm;
+    if (p.writers == 0) r |= kPollHup;
+  } else {
+    if (p.readers == 0) r |= kPollErr;
+    else if (kPipeSize - p.count >= kPipeBuf) r |= kPollOut | kPollWrNorm;
+  }
+  return r;
+}
+
 const FileOps kPipeOps = {
     .name = "pipe",
     .read = pipe_read,
@@ -198,6 +224,7 @@ const FileOps kPipeOps = {
     .close = pipe_close,
     .stat = pipe_stat,
     .seekable = false,
+    .poll = pipe_poll,
 };
 
 }  // namespace

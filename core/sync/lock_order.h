@@ -56,6 +56,7 @@ enum class LockRank : unsigned {
   TestInner = 31,
   Test = 32,
   UidCount = 52,
+  Poll = 53,  // poll's wait channel: taken under a pipe's lock (poll_wakeup)
   Timers = 60,
   SleepIntr = 65,
   SleepQueue = 70,

@@ -3,6 +3,9 @@
 // semantics are core/proc/signal.cpp's and sendsig.cpp's.
 #include "core/compat/linux/linux.h"
 
+#include "core/fs/poll.h"
+#include "core/vm/heap.h"
+
 #include "core/lib/bits.h"
 #include "core/proc/exit.h"
 #include "core/proc/proc.h"
@@ -272,26 +275,55 @@ i64 linux_sys_rt_sigreturn(const SyscallArgs&) {
   return i64(sigreturn1(l));
 }
 
-// ppoll(fds, nfds, timeout, sigmask, size) with no descriptors: a sleep
-// that a signal ends (glibc's pause is ppoll(0, 0, 0, 0)). With
-// descriptors: not implemented yet.
+// ppoll(fds, nfds, timeout, sigmask, size): poll(2) over core/fs/poll.h,
+// with the mask in place while it waits. With no descriptors it is a sleep
+// that a signal ends (glibc's pause is ppoll(0, 0, 0, 0)). Linux's order:
+// nfds over the descriptor limit is EINVAL, then the timeout, the mask and
+// the array are read (EFAULT); a signal ends it with EINTR (never restarted
+// after a handler, as Linux's ERESTARTNOHAND).
 i64 linux_sys_ppoll(const SyscallArgs& a) {
-  if (a.a[1] != 0) return errno_of(Error::NoSys);
+  const u64 nfds = a.a[1];
+  if (nfds > kPollMaxFds) return errno_of(Error::Inval);
   bool zero;
   Result<u64> until = read_timeout(a.a[2], &zero);
   if (!until.ok()) return errno_of(until.error());
-  Lwp* l = curlwp();
+  u64 mask = 0;
   if (a.a[3]) {
     if (a.a[4] != kLinuxSigsetSize) return errno_of(Error::Inval);
-    u64 mask;
     Result<void> c = copyin(&mask, a.a[3], sizeof mask);
     if (!c.ok()) return errno_of(c.error());
-    set_temporary_mask(l, mask);
   }
-  const Result<void> r = zero ? Result<void>(ok()) : sleep_for_signal(until.value());
-  if (!r.ok()) return errno_of(Error::RestartNoHand);
+  PollFd* fds = nullptr;
+  if (nfds) {
+    fds = static_cast<PollFd*>(kmalloc(nfds * sizeof(PollFd)));
+    if (!fds) return errno_of(Error::NoMem);
+    Result<void> c = copyin(fds, a.a[0], nfds * sizeof(PollFd));
+    if (!c.ok()) {
+      kfree(fds);
+      return errno_of(c.error());
+    }
+  }
+  Lwp* l = curlwp();
+  if (a.a[3]) set_temporary_mask(l, mask);
+  Result<u64> r = u64(0);
+  if (nfds) {
+    r = sys_poll(curproc()->p_fd, fds, nfds, zero ? kPollNoWait : until.value());
+  } else if (!zero) {
+    Result<void> slept = sleep_for_signal(until.value());
+    if (!slept.ok()) r = slept.error();
+  }
+  if (!r.ok()) {
+    kfree(fds);
+    return errno_of(Error::RestartNoHand);  // the mask goes back after the handler
+  }
   if (a.a[3]) restore_temporary_mask(l);
-  return 0;
+  i64 ret = i64(r.value());
+  if (nfds) {
+    Result<void> c = copyout(a.a[0], fds, nfds * sizeof(PollFd));
+    if (!c.ok()) ret = errno_of(c.error());
+  }
+  kfree(fds);
+  return ret;
 }
 
 }  // namespace tine

@@ -1,0 +1,44 @@
+// poll(2): which of a set of descriptors are ready, waiting for one to
+// become so (NetBSD sys_select.c's pollcommon, without selrecord lists).
+//
+// Readiness is each backend's FileOps::poll. Waiting is one wait channel for
+// the whole system: a backend whose readiness may have changed calls
+// poll_wakeup(), and every poller looks again. That costs a poller a rescan
+// per unrelated event, which the few pollers a small system has can afford,
+// and costs the pipe paths one atomic load while nobody polls.
+#pragma once
+
+#include "core/fs/filedesc.h"
+#include "core/lib/result.h"
+#include "core/lib/types.h"
+
+namespace tine {
+
+// poll's event bits (Linux's asm-generic values).
+inline constexpr i16 kPollIn = 0x001, kPollPri = 0x002, kPollOut = 0x004, kPollErr = 0x008,
+                     kPollHup = 0x010, kPollNval = 0x020, kPollRdNorm = 0x040,
+                     kPollRdBand = 0x080, kPollWrNorm = 0x100, kPollWrBand = 0x200;
+
+// struct pollfd, as user space lays it out.
+struct PollFd {
+  i32 fd;
+  i16 events;
+  i16 revents;
+};
+
+// The most descriptors one poll takes (Linux: RLIMIT_NOFILE, 1024 by
+// default; EINVAL above).
+inline constexpr u64 kPollMaxFds = 1024;
+
+// A backend's readiness may have changed (data arrived or left, an end
+// closed): wakes every poller to look again. Cheap when nobody polls.
+void poll_wakeup();
+
+// Fills each fds[i].revents (fd < 0: 0; a closed fd: POLLNVAL; POLLERR and
+// POLLHUP whether asked or not) and returns how many are non-zero. With none
+// ready it waits until one is, until guest time `until_ns` (0: no end;
+// kPollNoWait: not at all), or until a signal (Error::Intr).
+inline constexpr u64 kPollNoWait = ~u64(0);
+Result<u64> sys_poll(FileTable* t, PollFd* fds, u64 nfds, u64 until_ns);
+
+}  // namespace tine
