@@ -200,9 +200,9 @@ void pipe_stat(File& f, FileStat& st) {
   st.blksize = i32(kPageSize);
 }
 
-// The read end is readable with data or once every writer is gone (then
-// POLLHUP too); the write end writable with room for an atomic write
-// (PIPE_BUF, as Linux), and POLLERR once every reader is gone.
+// As Linux's pipe_poll: the read end is readable with data, and POLLHUP
+// once every writer is gone; the write end is writable while the ring is
+// not full, and POLLERR once every reader is gone.
 i16 pipe_poll(File& f) {
   Pipe& p = pipe_of(f);
   MutexGuard g(p.lock);
@@ -211,8 +211,8 @@ i16 pipe_poll(File& f) {
     if (p.count > 0) r |= kPollIn | kPollRdNorm;
     if (p.writers == 0) r |= kPollHup;
   } else {
+    if (p.count < kPipeSize) r |= kPollOut | kPollWrNorm;
     if (p.readers == 0) r |= kPollErr;
-    else if (kPipeSize - p.count >= kPipeBuf) r |= kPollOut | kPollWrNorm;
   }
   return r;
 }
