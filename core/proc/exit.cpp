@@ -22,6 +22,12 @@ namespace {
 }
 
 void proc_reparent_to_init_locked(Proc* c) REQUIRES(proc_lock) {
+  // An unreported stop is counted in the parent's p_nstopchild: it moves
+  // to init with the child, or the SIGCONT that resumes it would lower the
+  // count of a parent that no longer has it.
+  const bool counted_stop = c->p_stat == ProcStat::SSTOP && !c->p_waited;
+  if (counted_stop && c->p_pptr) c->p_pptr->p_nstopchild--;
+  if (counted_stop) initproc->p_nstopchild++;
   c->p_pptr = initproc;
   __atomic_store_n(&c->p_ppid, initproc->p_pid.value, __ATOMIC_RELAXED);
   // As NetBSD's proc_reparent (and Linux): init hears of its adopted
