@@ -21,6 +21,27 @@ namespace {
   hal::power_off(code);
 }
 
+// c goes under `to` (init or a subreaper), taking its unreported stop
+// with it (the count would wrap at the continue otherwise).
+void proc_reparent_locked(Proc* c, Proc* to) REQUIRES(proc_lock) {
+  const bool counted_stop = c->p_stat == ProcStat::SSTOP && !c->p_waited;
+  if (counted_stop && c->p_pptr) c->p_pptr->p_nstopchild--;
+  c->p_pptr = to;
+  __atomic_store_n(&c->p_ppid, to->p_pid.value, __ATOMIC_RELAXED);
+  if (counted_stop) to->p_nstopchild++;
+  c->p_exitsig = kSigChld;
+  to->p_children.push_back(c);
+}
+
+// Where p's orphans go: the nearest living ancestor that is a subreaper
+// (PR_SET_CHILD_SUBREAPER), else init (Linux find_new_reaper).
+Proc* orphan_reaper_locked(Proc* p) REQUIRES(proc_lock) {
+  for (Proc* a = p->p_pptr; a && a != initproc; a = a->p_pptr)
+    if (a->p_subreaper && (a->p_stat == ProcStat::SACTIVE || a->p_stat == ProcStat::SSTOP))
+      return a;
+  return initproc;
+}
+
 void proc_reparent_to_init_locked(Proc* c) REQUIRES(proc_lock) {
   // An unreported stop is counted in the parent's p_nstopchild: it moves
   // to init with the child, or the SIGCONT that resumes it would lower the
@@ -82,8 +103,21 @@ void exit1(Lwp* l, int status, int sig) {
     // once we are a zombie (NetBSD fixjobc/orphanpg).
     OrphanWatch orphans;
     orphan_watch_begin_locked(p, orphans);
-    // Children go to init; init reaps zombies among them.
-    while (Proc* c = p->p_children.pop_front()) proc_reparent_to_init_locked(c);
+    // Children go to the nearest subreaper, else init, which reap zombies
+    // among them; each gets its PR_SET_PDEATHSIG signal.
+    Proc* reaper = orphan_reaper_locked(p);
+    while (Proc* c = p->p_children.pop_front()) {
+      if (reaper == initproc) {
+        proc_reparent_to_init_locked(c);
+      } else {
+        proc_reparent_locked(c, reaper);
+        if (c->p_stat == ProcStat::SZOMB) psignal(reaper, kSigChld);
+      }
+      if (c->p_pdeathsig && c->p_stat != ProcStat::SZOMB) {
+        sig_post_jobctl_locked(c, c->p_pdeathsig);
+        psignal(c, c->p_pdeathsig);
+      }
+    }
     p->p_xexit = status;
     p->p_xsig = sig;
     p->p_stat = ProcStat::SZOMB;

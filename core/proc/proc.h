@@ -122,6 +122,8 @@ struct Proc : ListLink<ChildTag>, ListLink<AllProcTag>, ListLink<PgrpTag> {
   int p_xexit GUARDED_BY(proc_lock) = 0;    // exit: status
   bool p_waited GUARDED_BY(proc_lock) = false;
   bool p_continued GUARDED_BY(proc_lock) = false;  // SIGCONT not yet seen by WCONTINUED
+  bool p_subreaper GUARDED_BY(proc_lock) = false;  // PR_SET_CHILD_SUBREAPER (not inherited)
+  int p_pdeathsig GUARDED_BY(proc_lock) = 0;       // PR_SET_PDEATHSIG (0 again in a fork child)
   u32 p_nstopchild GUARDED_BY(proc_lock) = 0;
   Lwp* p_vforklwp GUARDED_BY(proc_lock) = nullptr;  // the parent LWP waiting on our exec/exit
   PtraceState p_ptrace GUARDED_BY(proc_lock);       // tracer's state (core/proc/ptrace.h)

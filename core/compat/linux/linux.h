@@ -70,6 +70,7 @@ i64 linux_sys_setpgid(const SyscallArgs& args);
 i64 linux_sys_getpgid(const SyscallArgs& args);
 i64 linux_sys_getsid(const SyscallArgs& args);
 i64 linux_sys_setsid(const SyscallArgs& args);
+i64 linux_sys_prctl(const SyscallArgs& args);
 i64 linux_sys_write(const SyscallArgs& args);
 i64 linux_sys_writev(const SyscallArgs& args);
 i64 linux_sys_zero(const SyscallArgs& args);

@@ -210,6 +210,46 @@ i64 linux_sys_waitid(const SyscallArgs& a) {
   return 0;
 }
 
+// prctl(2): the options of the process model (issue 8); others EINVAL.
+namespace {
+constexpr int kPrSetPdeathsig = 1, kPrGetPdeathsig = 2, kPrSetChildSubreaper = 36,
+              kPrGetChildSubreaper = 37;
+}  // namespace
+i64 linux_sys_prctl(const SyscallArgs& a) {
+  Proc* p = curproc();
+  int v = 0;
+  switch (int(a.a[0])) {
+    case kPrSetPdeathsig:
+      if (a.a[1] >= kNsig) return errno_of(Error::Inval);
+      {
+        MutexGuard g(proc_lock);
+        p->p_pdeathsig = int(a.a[1]);
+      }
+      return 0;
+    case kPrGetPdeathsig: {
+      {
+        MutexGuard g(proc_lock);
+        v = p->p_pdeathsig;
+      }
+      return syscall_result(copyout(a.a[1], &v, sizeof v));
+    }
+    case kPrSetChildSubreaper: {
+      MutexGuard g(proc_lock);
+      p->p_subreaper = a.a[1] != 0;
+      return 0;
+    }
+    case kPrGetChildSubreaper: {
+      {
+        MutexGuard g(proc_lock);
+        v = p->p_subreaper ? 1 : 0;
+      }
+      return syscall_result(copyout(a.a[1], &v, sizeof v));
+    }
+    default:
+      return errno_of(Error::Inval);
+  }
+}
+
 // Process groups and sessions (core/proc/pgrp.h).
 i64 linux_sys_setpgid(const SyscallArgs& a) {
   return syscall_result(pgrp_setpgid(curproc(), i32(a.a[0]), i32(a.a[1])));

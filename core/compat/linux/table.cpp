@@ -63,6 +63,7 @@ struct Table {
     fns[156] = linux_sys_getsid;
     fns[157] = linux_sys_setsid;
     fns[160] = linux_sys_uname;
+    fns[167] = linux_sys_prctl;
     fns[163] = linux_sys_getrlimit;
     fns[164] = linux_sys_setrlimit;
     fns[168] = linux_sys_getcpu;
