@@ -165,8 +165,19 @@ static long fuzz_memory(int nr) {
 static const int nrs[] = {23,24,29,56,57,59,63,64,66,96,99,101,113,124,134,135,160,163,164,
                           172,173,174,175,176,177,178,179,214,222,260,261,278,4000,999,-5,
                           SYS_clone,SYS_execve,SYS_kill,SYS_munmap,SYS_mprotect};
+/* The fuzzer's own signal actions: default, but SIGPIPE ignored (a random
+ * write into a pipe whose reader is gone would end the run, as on Linux). A
+ * fuzzed rt_sigaction gets its signal's action put back right after: a
+ * random "handler" would be jumped to at the next SIGCHLD. */
+struct ksigaction { u64 handler, flags, mask; };
+static void own_action(long sig) {
+  struct ksigaction a = {sig == 13 ? 1 : 0, 0, 0};
+  if (sig > 0 && sig < 65 && sig != 9 && sig != 19) sc6(134, sig, (long)&a, 0, 8, 0, 0);
+}
+
 void _start_c(void) {
   sc6(57, 0, 0, 0, 0, 0, 0);  /* no console input to block on */
+  own_action(13);
   scratch_map();
   self_pid = sc6(172, 0, 0, 0, 0, 0, 0);
   /* The console kept out of reach (close, dup3 and pipe2 would otherwise
@@ -186,6 +197,12 @@ void _start_c(void) {
         if (nr == 57 && a0 == kSavedFd) a0 = 4095;
         if (nr == 24 && a1 == kSavedFd) a1 = 4095;
         sc6(nr, a0, a1, arg(), arg(), arg(), arg());
+        break;
+      }
+      case 134: {
+        long sig = arg();
+        sc6(134, sig, arg(), arg(), arg(), arg(), arg());
+        own_action(sig);
         break;
       }
       case 64: case 66: {
