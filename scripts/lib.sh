@@ -6,7 +6,8 @@ OPENSBI_FW=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
 
 # What building, booting and testing Tine needs from Debian 12.
 TINE_PACKAGES=(meson ninja-build g++ g++-riscv64-linux-gnu qemu-system-misc
-  opensbi catch2 clang python3 cpio device-tree-compiler qemu-user qemu-user-binfmt u-boot-qemu)
+  opensbi catch2 clang python3 cpio device-tree-compiler qemu-user qemu-user-binfmt u-boot-qemu
+  bzip2 xz-utils)  # the last two unpack what scripts/fetch-thirdparty downloads
 
 # ensure_packages PKG...: installs missing packages with apt-get when root,
 # otherwise prints the exact command and fails.
