@@ -150,7 +150,16 @@ Result<void> kill_proc(Proc* sender, i32 pid, const SigInfo& info, bool must_que
 }
 
 Result<void> kill1(Proc* sender, i32 pid, int sig) {
-  if (sig < 0 || sig >= int(kNsig)) return Error::Inval;
+  if (sig < 0 || sig >= int(kNsig)) {
+    // Linux looks a single target up before it checks the signal: no such
+    // process is ESRCH whatever the signal (kill_pid_info_type).
+    if (pid > 0) {
+      MutexGuard g(proc_lock);
+      Proc* t = proc_find_locked(Pid{pid});
+      if (!t || t->p_stat == ProcStat::SDEAD) return Error::Srch;
+    }
+    return Error::Inval;
+  }
   if (pid == -1) {
     MutexGuard g(proc_lock);
     return kill_all_locked(sender, sig);
