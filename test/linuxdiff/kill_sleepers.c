@@ -2,6 +2,8 @@
 // wait4 promptly (well before its 30 s sleep would end), with the signal as
 // its end; a signal whose action is to ignore it does not end a nanosleep;
 // clock_nanosleep (glibc's nanosleep) sleeps to an absolute deadline.
+#include "ld.h"
+
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,17 +12,6 @@
 #include <unistd.h>
 
 enum { kPromptMs = 5000 };  // the sleeps last 30 s; QEMU may be slow
-
-static long now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void nap_ms(long ms) {
-  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
-  nanosleep(&ts, NULL);
-}
 
 static void sleep_30s(void) {
   struct timespec ts = {30, 0};

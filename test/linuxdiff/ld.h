@@ -1,10 +1,11 @@
-// Helpers the linuxdiff programs share: how a result is printed, and where
-// the program's own binary is (a file both Linux and Tine have).
+// Helpers the linuxdiff programs share: how a result is printed, where the
+// program's own binary is (a file both Linux and Tine have), and time.
 #pragma once
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 // "what = value", or "what = -1 ENAME" on failure: the same text on both.
@@ -22,4 +23,16 @@ static inline const char* self_path(const char* argv0, char* buf, size_t n) {
   const char* slash = strrchr(argv0, '/');
   snprintf(buf, n, "/bin/%s", slash ? slash + 1 : argv0);
   return buf;
+}
+
+// Monotonic time in milliseconds, and a nap of that many.
+static inline long now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static inline void nap_ms(long ms) {
+  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
+  nanosleep(&ts, NULL);
 }

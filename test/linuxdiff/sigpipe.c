@@ -3,6 +3,8 @@
 // with EPIPE. A writer asleep in a full pipe when the last reader closes
 // wakes: what went in before is its count, the next write is EPIPE (or the
 // signal).
+#include "ld.h"
+
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -10,11 +12,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-static void nap_ms(long ms) {
-  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
-  nanosleep(&ts, NULL);
-}
 
 static void report(const char* what, int st) {
   if (WIFSIGNALED(st))

@@ -14,17 +14,6 @@
 #include <sys/wait.h>
 #include <time.h>
 
-static long now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void nap_ms(long ms) {
-  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
-  nanosleep(&ts, NULL);
-}
-
 static long tv_us(struct timeval tv) { return tv.tv_sec * 1000000L + tv.tv_usec; }
 static long ts_us(struct timespec ts) { return ts.tv_sec * 1000000L + ts.tv_nsec / 1000; }
 
