@@ -118,6 +118,19 @@ bool finishes_within(Sleeper& s, u64 ns) {
 // Far above the 10 ms poll, for an overloaded host.
 constexpr u64 kPatienceNs = 2'000'000'000;
 
+// A signal posted without sleep_intr_wake goes unnoticed for 200 ms (the
+// old 10 ms poll would have seen it); the wake then ends the sleep: EINTR.
+void posted_signal_waits_for_the_wake(Sleeper& s) {
+  wait_asleep(s.lwp);
+  g_signal = true;
+  const u64 t0 = hal::time_ns();
+  while (hal::time_ns() - t0 < 200'000'000) yield();
+  REQUIRE_FALSE(s.finished);
+  sleep_intr_wake(s.lwp);
+  REQUIRE(finishes_within(s, kPatienceNs));
+  REQUIRE(s.result.error() == Error::Intr);
+}
+
 }  // namespace
 
 TEST_CASE("sleep_until returns when its condition becomes true", "[sched][sleep]") {
@@ -167,27 +180,13 @@ TEST_CASE("sleep_until does not poll: only sleep_intr_wake makes it look", "[sch
   SECTION("on a cv") {
     Sleeper s;
     start(s, sleep_on_cv);
-    wait_asleep(s.lwp);
-    g_signal = true;  // posted, but nobody wakes it: the old 10 ms poll would see it
-    const u64 t0 = hal::time_ns();
-    while (hal::time_ns() - t0 < 200'000'000) yield();
-    REQUIRE_FALSE(s.finished);
-    sleep_intr_wake(s.lwp);
-    REQUIRE(finishes_within(s, kPatienceNs));
-    REQUIRE(s.result.error() == Error::Intr);
+    posted_signal_waits_for_the_wake(s);
   }
   SECTION("without a cv, before a deadline far away") {
     Sleeper s;
     s.until_ns = hal::time_ns() + 60'000'000'000;  // 60 s
     start(s, sleep_to_deadline);
-    wait_asleep(s.lwp);
-    g_signal = true;
-    const u64 t0 = hal::time_ns();
-    while (hal::time_ns() - t0 < 200'000'000) yield();
-    REQUIRE_FALSE(s.finished);
-    sleep_intr_wake(s.lwp);
-    REQUIRE(finishes_within(s, kPatienceNs));
-    REQUIRE(s.result.error() == Error::Intr);
+    posted_signal_waits_for_the_wake(s);
   }
 }
 
