@@ -42,6 +42,7 @@ def main():
         cmd += ["-append", args.append]
     if args.icount:
         cmd += ["-icount", "shift=0,align=off,sleep=off"]
+    cmd += os.environ.get("TINE_QEMU_EXTRA", "").split()  # e.g. -gdb tcp::1234
     print("$ " + " ".join(cmd), flush=True)
     try:
         proc = subprocess.run(cmd, stdin=subprocess.DEVNULL,

@@ -50,6 +50,7 @@ def tine_transcripts(kernel, mkinitrd, runner, progs, smp, timeout):
         cmd = ["qemu-system-riscv64", "-M", "virt", "-smp", str(smp), "-m", "256M",
                "-nographic", "-no-reboot", "-bios", OPENSBI, "-kernel", kernel,
                "-initrd", cpio, "-append", f"init=/bin/ldrunner -- {names}"]
+        cmd += os.environ.get("TINE_QEMU_EXTRA", "").split()  # e.g. -gdb tcp::1234
         try:
             r = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
                                timeout=timeout)

@@ -66,6 +66,9 @@ def run_tine(args, tests, tmp):
     cmd = ["qemu-system-riscv64", "-M", "virt", "-smp", str(args.smp), "-m", "512M",
            "-nographic", "-no-reboot", "-bios", OPENSBI, "-kernel", args.kernel,
            "-initrd", cpio, "-append", "init=/bin/sh -- /t/driver.sh"]
+    if args.icount:
+        cmd += ["-icount", "shift=0,align=off,sleep=off"]
+    cmd += os.environ.get("TINE_QEMU_EXTRA", "").split()  # e.g. -gdb tcp::1234
     limit = SCRIPT_TIMEOUT_S * len(tests) + 60
     try:
         r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -114,6 +117,8 @@ def main():
     ap.add_argument("--thirdparty", required=True)
     ap.add_argument("--smp", type=int, default=1)
     ap.add_argument("--linux", action="store_true")
+    ap.add_argument("--icount", action="store_true",
+                    help="guest time counts instructions (one per ns), not the host's clock")
     ap.add_argument("--list", help="a file of TESTs, one per line (# comments)")
     ap.add_argument("tests", nargs="*")
     args = ap.parse_args()

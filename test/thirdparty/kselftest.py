@@ -32,6 +32,7 @@ def run_tine(args, exe, tmp):
     cmd = ["qemu-system-riscv64", "-M", "virt", "-smp", str(args.smp), "-m", "256M",
            "-nographic", "-no-reboot", "-bios", OPENSBI, "-kernel", args.kernel,
            "-initrd", cpio, "-append", f"init=/bin/{name}"]
+    cmd += os.environ.get("TINE_QEMU_EXTRA", "").split()  # e.g. -gdb tcp::1234
     try:
         r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            stdin=subprocess.DEVNULL, timeout=120)
