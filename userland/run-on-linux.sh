@@ -2,9 +2,9 @@
 # run-on-linux.sh [riscv64|x86_64] [PROGRAM ARGS...]
 #
 # Runs the user programs on Linux, the reference Tine must match: builds
-# them by hand (the same flags as userland/meson.build) into a root laid out
-# like the initrd, and runs PROGRAM there (default: /bin/testrunner, i.e. all
-# guest tests) with TINE_ROOT pointing at it.
+# them by hand (static glibc, the same flags as userland/meson.build) into a
+# root laid out like the initrd, and runs PROGRAM there (default:
+# /bin/testrunner, i.e. all guest tests) with TINE_ROOT pointing at it.
 #
 #   riscv64  (default) under qemu-riscv64, user-mode QEMU. Needs binfmt_misc
 #            to run riscv64 programs that a riscv64 program execs; registered
@@ -23,14 +23,12 @@ arch=${1:-riscv64}
 [ $# -gt 0 ] && shift
 here=$(cd "$(dirname "$0")" && pwd)
 out=${TINE_LINUX_OUT:-/tmp/tine-linux-$arch}
-common="-O2 -static -nostdlib -ffreestanding -fno-pie -no-pie -fno-stack-protector
-        -Wall -Wextra -Werror -Wl,--build-id=none -Wl,-z,separate-code
-        -I$here/lib"
+common="-O2 -static -Wall -Wextra -Werror -Wl,-z,separate-code -I$here/include"
 run=()
 case $arch in
 riscv64)
 	cc=riscv64-linux-gnu-gcc
-	flags="$common -march=rv64gc -mabi=lp64d"
+	flags="$common"
 	run=(qemu-riscv64)
 	export TINE_QEMU_USER=1
 	bf=/proc/sys/fs/binfmt_misc
@@ -52,22 +50,20 @@ x86_64)
 esac
 
 rm -rf "$out"
-mkdir -p "$out/obj" "$out/root/bin" "$out/root/tests"
-lib=()
-for f in crt0.S vfork.S clone.S syscall.c string.c stdio.c stdlib.c; do
-	$cc $flags -c "$here/lib/$f" -o "$out/obj/${f%.*}.o"
-	lib+=("$out/obj/${f%.*}.o")
-done
+mkdir -p "$out/root/bin" "$out/root/tests"
 build() {       # build DEST SRC
-	$cc $flags "$2" "${lib[@]}" -lgcc -o "$out/root/$1"
+	$cc $flags "$2" -o "$out/root/$1"
 }
 build bin/init "$here/init/init.c"
 build bin/sh "$here/sh/sh.c"
 for p in echo true false hello; do build bin/$p "$here/bin/$p.c"; done
 build bin/testrunner "$here/tests/runner.c"
 build bin/forkbench "$here/bench/forkbench.c"
-for t in fork vfork vfork44 clone_files clone_einval wait signals exec exec_helper \
-	 mmap badptr limits bigfork forkloop; do
+build bin/forktrace "$here/forktrace/forktrace.c"
+# userland/meson.build's list (tests/runner.c runs them), the helpers too.
+for t in fork vfork vfork44 clone_files clone_einval wait signals exec mmap badptr \
+	 limits lifecycle bigfork forkloop fpregs exec_shared clone_settid random \
+	 forktrace init_protect exec_helper forktree; do
 	build tests/$t "$here/tests/$t.c"
 done
 cp "$here/tests/notelf.txt" "$out/root/tests/notelf"

@@ -1,28 +1,48 @@
 /*
- * forkbench: process-creation micro-benchmark, the port of
- * shared/bench/forkbench.c (same options, sizes and output) to Tine's libc.
+ * forkbench: process-creation micro-benchmark: shared/bench/forkbench.c,
+ * the anchors' glibc program that measured Linux and xv6, with one mode
+ * added (vfork44), so that Tine's figures come from the same code.
  *
  * With a parent that has S MiB of touched anonymous memory, time N runs of
- *   fork       fork(); child _exit(0); parent wait4()
- *   vfork      3BSD vfork (CLONE_VM|CLONE_VFORK); child _exit(0); wait4()
- *   vfork44    4.4BSD vfork (CLONE_VFORK, memory copied); child _exit(0)
- *   forkexec   fork(); child execve(EXE); parent wait4()
- *   vforkexec  vfork(); child execve(EXE); parent wait4()
+ *   fork       fork(); child _exit(0); parent waitpid()
+ *   vfork      vfork(); child _exit(0); parent waitpid()
+ *   vfork44    4.4BSD vfork (clone(CLONE_VFORK|SIGCHLD), memory copied,
+ *              raw.h: glibc has no door for it); child _exit(0); waitpid()
+ *   forkexec   fork(); child execve(EXE -x); parent waitpid()
+ *   vforkexec  vfork(); child execve(EXE -x); parent waitpid()
+ *   spawn      posix_spawn(EXE -x); parent waitpid()
  * and, without extra memory,
  *   null       getppid() (a null system call)
- *   pipe       one-byte ping-pong with a child over two pipes
- * EXE is /bin/true (-e to change). The original's spawn mode has no
- * posix_spawn here; vfork44 is new. Each (mode, size) prints one line:
- * mode MiB N ns/op.
+ *   pipe       one-byte ping-pong with a child over two pipes (one round
+ *              trip = two context switches)
+ * EXE -x is this same program, which exits at once when its first argument
+ * is -x.  Each (mode, size) prints one line: mode MiB N ns/op.
  *
- * Timing is CLOCK_MONOTONIC. Without -n, N doubles from 1 until one run takes
- * at least -t milliseconds; the last run is reported. Under QEMU with
- * -icount shift=0 one guest nanosecond is one guest instruction. As PID 1 it
- * just exits: Tine powers off when init exits.
+ * Timing is CLOCK_MONOTONIC.  Without -n, N doubles from 1 until one run
+ * takes at least -t milliseconds; the last run is reported.  Run as PID 1
+ * (initramfs /init), it powers the machine off when done.  Under QEMU with
+ * -icount shift=0 one guest nanosecond is one guest instruction.
+ *
+ * Build: riscv64-linux-gnu-gcc -O2 -static -o forkbench forkbench.c
  */
-#include "tine.h"
+#define _GNU_SOURCE
+#include <errno.h>
+#include <spawn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/reboot.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
-static char *exe_argv[2];       /* { EXE, NULL } */
+#include "raw.h"
+
+extern char **environ;
+
+static char *exe_argv[3];           /* { EXE, "-x", NULL } */
 
 static uint64_t now_ns(void)
 {
@@ -32,10 +52,22 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+static void finish(int code)
+{
+	fflush(stdout);
+	if (getpid() == 1) {            /* init must not exit: power off */
+		sync();
+		reboot(RB_POWER_OFF);
+		for (;;)
+			pause();
+	}
+	exit(code);
+}
+
 static void die(const char *what, int err)
 {
-	dprintf(2, "forkbench: %s: %s\n", what, strerror(err));
-	exit(1);
+	fprintf(stderr, "forkbench: %s: %s\n", what, strerror(err));
+	finish(1);
 }
 
 static void reap(pid_t pid)
@@ -44,12 +76,12 @@ static void reap(pid_t pid)
 
 	if (pid < 0)
 		die("fork", errno);
-	while (wait4(pid, &st, 0, NULL) < 0)
+	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
-			die("wait4", errno);
+			die("waitpid", errno);
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		dprintf(2, "forkbench: child wait status 0x%x\n", st);
-		exit(1);
+		fprintf(stderr, "forkbench: child wait status 0x%x\n", st);
+		finish(1);
 	}
 }
 
@@ -103,6 +135,17 @@ static pid_t vfork44_child(int exec)
 	return p;
 }
 
+static pid_t spawn_child(int exec)
+{
+	pid_t p;
+	int err = posix_spawn(&p, exe_argv[0], NULL, NULL, exe_argv, environ);
+
+	(void)exec;
+	if (err)
+		die("posix_spawn", err);
+	return p;
+}
+
 static uint64_t time_children(pid_t (*start)(int), int exec, long n)
 {
 	uint64_t t0 = now_ns();
@@ -117,7 +160,7 @@ static uint64_t time_null(long n)
 	uint64_t t0 = now_ns();
 
 	for (long i = 0; i < n; i++)
-		(void)sys_getppid();
+		(void)getppid();
 	return now_ns() - t0;
 }
 
@@ -172,6 +215,7 @@ static const struct mode {
 	{ "vfork44", vfork44_child, 0 },
 	{ "forkexec", fork_child, 1 },
 	{ "vforkexec", vfork_child, 1 },
+	{ "spawn", spawn_child, 1 },
 	{ "null", NULL, 0 },
 	{ "pipe", NULL, 0 },
 };
@@ -205,11 +249,8 @@ static void run(const struct mode *m, long mib)
 				break;
 		}
 	}
-	/* "%14.1f" of t / n, in integers */
-	uint64_t tenths = (t * 10 + (uint64_t)n / 2) / (uint64_t)n;
-	printf("%-10s %4ld %9ld %12lu.%lu\n", m->name, mib, n,
-	       (unsigned long)(tenths / 10), (unsigned long)(tenths % 10));
-	fflush_stdout();
+	printf("%-10s %4ld %9ld %14.1f\n", m->name, mib, n, (double)t / n);
+	fflush(stdout);
 }
 
 /* Map and touch (one byte per 4 KiB page) the parent's extra memory. */
@@ -230,73 +271,50 @@ static char *grow(long mib)
 
 static void usage(void)
 {
-	dprintf(2,
+	fprintf(stderr,
 		"usage: forkbench [-m MODES] [-s MIBS] [-n N | -t MS] [-e EXE]\n"
-		"  -m  comma list of fork,vfork,vfork44,forkexec,vforkexec,null,pipe"
+		"  -m  comma list of fork,vfork,vfork44,forkexec,vforkexec,spawn,null,pipe"
 		" (default all)\n"
-		"  -s  comma list of parent sizes in MiB for the first five modes"
+		"  -s  comma list of parent sizes in MiB for the first six modes"
 		" (default 0,1,4,16,64)\n"
 		"  -n  iterations per measurement (default: calibrate)\n"
 		"  -t  calibrate: double N until a run takes >= MS ms (default 20)\n"
-		"  -e  program that the exec modes run (default /bin/true)\n");
-	exit(2);
-}
-
-/* strtok over a writable string, comma-separated, without state. */
-static char *next_tok(char **s)
-{
-	char *t = *s;
-
-	if (!t || !*t)
-		return NULL;
-	char *c = strchr(t, ',');
-	if (c) {
-		*c = 0;
-		*s = c + 1;
-	} else {
-		*s = NULL;
-	}
-	return t;
-}
-
-static void print_secs(const char *what, uint64_t ns)
-{
-	printf("%s %lu.%06lu s\n", what, (unsigned long)(ns / 1000000000u),
-	       (unsigned long)(ns % 1000000000u / 1000u));
+		"  -e  program that the exec modes run with argument -x"
+		" (default argv[0])\n"
+		"  forkbench -x  exits at once (the exec target)\n");
+	finish(2);
 }
 
 int main(int argc, char **argv)
 {
 	uint64_t start = now_ns();
-	char modelist[] = "fork,vfork,vfork44,forkexec,vforkexec,null,pipe";
+	char modelist[] = "fork,vfork,vfork44,forkexec,vforkexec,spawn,null,pipe";
 	char sizelist[] = "0,1,4,16,64";
 	char *mstr = modelist, *sstr = sizelist, *tok, *end;
 	long sizes[32];
-	int nsizes = 0, want[NMODES] = { 0 };
+	int nsizes = 0, want[NMODES] = { 0 }, opt;
 
-	printf("# forkbench pid %d, ", getpid());
-	print_secs("CLOCK_MONOTONIC at start", start);
-	exe_argv[0] = (char *)tine_path("/bin/true");
-	for (int i = 1; i < argc; i++) {
-		const char *o = argv[i];
+	if (argc > 1 && strcmp(argv[1], "-x") == 0)
+		_exit(0);
 
-		if (o[0] != '-' || !o[1] || o[2])
-			usage();
-		const char *arg = o[1] == 'm' || o[1] == 's' || o[1] == 'n' || o[1] == 't' ||
-				  o[1] == 'e' ? argv[++i] : NULL;
-		if (!arg)
-			usage();
-		switch (o[1]) {
-		case 'm': mstr = argv[i]; break;
-		case 's': sstr = argv[i]; break;
-		case 'n': fixed_n = strtol(arg, NULL, 10); break;
-		case 't': target_ns = strtoul(arg, NULL, 10) * 1000000u; break;
-		case 'e': exe_argv[0] = argv[i]; break;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("# forkbench pid %d, CLOCK_MONOTONIC at start %.6f s\n",
+	       (int)getpid(), start / 1e9);
+	exe_argv[0] = argv[0];
+	exe_argv[1] = "-x";
+	while ((opt = getopt(argc, argv, "m:s:n:t:e:")) != -1) {
+		switch (opt) {
+		case 'm': mstr = optarg; break;
+		case 's': sstr = optarg; break;
+		case 'n': fixed_n = strtol(optarg, NULL, 10); break;
+		case 't': target_ns = strtoull(optarg, NULL, 10) * 1000000u; break;
+		case 'e': exe_argv[0] = optarg; break;
+		default: usage();
 		}
 	}
-	if (fixed_n < 0)
+	if (optind != argc || fixed_n < 0)
 		usage();
-	while ((tok = next_tok(&mstr))) {
+	for (tok = strtok(mstr, ","); tok; tok = strtok(NULL, ",")) {
 		int i;
 
 		for (i = 0; i < NMODES && strcmp(tok, modes[i].name) != 0; i++)
@@ -305,7 +323,7 @@ int main(int argc, char **argv)
 			usage();
 		want[i] = 1;
 	}
-	while ((tok = next_tok(&sstr))) {
+	for (tok = strtok(sstr, ","); tok; tok = strtok(NULL, ",")) {
 		if (nsizes == 32)
 			usage();
 		sizes[nsizes] = strtol(tok, &end, 10);
@@ -327,6 +345,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < NMODES; i++)
 		if (want[i] && !modes[i].start)
 			run(&modes[i], 0);
-	print_secs("# done, CLOCK_MONOTONIC", now_ns());
+	printf("# done, CLOCK_MONOTONIC %.6f s\n", now_ns() / 1e9);
+	finish(0);
 	return 0;
 }

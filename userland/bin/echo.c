@@ -1,5 +1,6 @@
 /* echo [-n] [WORD...]: print the words separated by spaces. */
-#include "tine.h"
+#include <stdio.h>
+#include <string.h>
 
 int main(int argc, char **argv)
 {

@@ -1,5 +1,5 @@
 /* hello: the first user program. */
-#include "tine.h"
+#include <stdio.h>
 
 int main(void)
 {

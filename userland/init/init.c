@@ -12,7 +12,15 @@
  * so `init=/bin/testrunner` makes QEMU's exit status the test result.
  * Without init=: exec /bin/sh (which reaps orphans in its own waits).
  */
-#include "tine.h"
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tine_path.h"
 
 int main(int argc, char **argv, char **envp)
 {

@@ -12,7 +12,15 @@
  *              exited 0.
  * End of input exits 0. The shell does not echo: the console does.
  */
-#include "tine.h"
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tine_path.h"
 
 #define MAXLINE 256
 #define MAXWORDS 32
@@ -106,7 +114,7 @@ int main(void)
 
 	for (;;) {
 		printf("tine$ ");
-		fflush_stdout();
+		fflush(stdout);
 		if (read_line(line) < 0)
 			break;
 		int n = split(line, words);

@@ -72,8 +72,8 @@ int main(void)
 	expect("pipe2", sys_pipe2((int *)page, 0), -EFAULT);
 	expect("wait4_status", sys_wait4(-1, bad1, WNOHANG, NULL), -ECHILD);
 
-	expect("unknown_4000", syscall0(4000), -ENOSYS);
-	expect("unknown_minus_1", syscall0(-1), -ENOSYS);
+	expect("unknown_4000", RAW0(4000), -ENOSYS);
+	expect("unknown_minus_1", RAW0(-1), -ENOSYS);
 
 	check("survived", getpid() > 0, "getpid failed");
 	return t_end();

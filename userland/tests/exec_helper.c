@@ -12,9 +12,11 @@
 extern const Elf64_Ehdr __ehdr_start;   /* the linker's: our own ELF header */
 void _start(void);
 
+static unsigned long *auxv;     /* after envp's NULL; set by main */
+
 static int has(unsigned long type)
 {
-	for (unsigned long *a = __auxv; a[0] != AT_NULL; a += 2)
+	for (unsigned long *a = auxv; a[0] != AT_NULL; a += 2)
 		if (a[0] == type)
 			return 1;
 	return 0;
@@ -23,6 +25,10 @@ static int has(unsigned long type)
 int main(int argc, char **argv, char **envp)
 {
 	t_begin("exec");
+	auxv = (unsigned long *)envp;
+	while (*auxv)
+		auxv++;
+	auxv++;
 
 	check("helper_argc", argc == 3, "argc %d, want 3", argc);
 	if (argc != 3)

@@ -16,7 +16,6 @@
  * TINE_QEMU_USER=1 those checks are skipped.
  */
 #include "t.h"
-#include "syscall.h"
 
 #if defined(__riscv)
 #define NR_rt_sigaction 134
@@ -40,7 +39,7 @@ static void handler(int sig)
 static long usr1_handler(void)
 {
 	unsigned long old[4] = { 0 };
-	long r = syscall4(NR_rt_sigaction, SIGUSR1, 0, old, 8);
+	long r = RAW4(NR_rt_sigaction, SIGUSR1, 0, old, 8);
 
 	return r < 0 ? -1 : (long)old[0];
 }
@@ -49,7 +48,7 @@ static int set_usr1_handler(void (*h)(int))
 {
 	unsigned long act[4] = { (unsigned long)h, 0, 0, 0 };
 
-	return (int)syscall4(NR_rt_sigaction, SIGUSR1, act, 0, 8);
+	return (int)RAW4(NR_rt_sigaction, SIGUSR1, act, 0, 8);
 }
 
 /* Runs in a clone child: execs this program with argv {self, what, arg}. */

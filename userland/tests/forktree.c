@@ -9,7 +9,13 @@
  *   C execs /bin/true (exit 0).
  * Exits 0 when every wait saw what it expected, else 1.
  */
-#include "tine.h"
+#define _GNU_SOURCE
+#include <sched.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tine_path.h"
 
 static char c_stack[16384] __attribute__((aligned(16)));
 
@@ -39,7 +45,7 @@ static int a_main(void)
 int main(void)
 {
 	int st = 0;
-	fflush_stdout();
+	fflush(stdout);
 	pid_t a = fork();
 	if (a == 0)
 		_exit(a_main());

@@ -20,7 +20,7 @@
 
 static long grnd(void *buf, size_t n, unsigned flags)
 {
-	return syscall3(NR_getrandom, buf, n, flags);
+	return RAW3(NR_getrandom, buf, n, flags);
 }
 
 static int all_zero(const unsigned char *p, size_t n)

@@ -5,7 +5,17 @@
  * SIGKILL. Prints "ok NAME" or "FAIL NAME: why" per program, then exactly one
  * summary line "N passed, M failed" (programs), and exits 0 only if M == 0.
  */
-#include "tine.h"
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tine_path.h"
 
 #define TIME_LIMIT_S 60
 
@@ -51,7 +61,7 @@ static int run(const char *name)
 	const char *exe = tine_path(path);
 	char *argv[] = { (char *)exe, NULL };
 
-	fflush_stdout();
+	fflush(stdout);
 	pid_t pid = fork();
 	if (pid == 0) {
 		execve(exe, argv, environ);
@@ -97,6 +107,8 @@ static int run(const char *name)
 int main(int argc, char **argv)
 {
 	int passed = 0, failed = 0;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);       /* each line as it comes */
 
 	for (int i = 1; i < argc; i++) {
 		int known = 0;

@@ -13,14 +13,52 @@
  *
  * Children report through their exit status; child_fail() gives them a way
  * to say why, in one byte.
+ *
+ * The tests are static glibc programs (raw.h for the exact system calls).
+ * stdout is line buffered whatever it is connected to, as a terminal would
+ * make it: a line printed before a fork is not printed again by the child.
  */
 #ifndef TINE_T_H
 #define TINE_T_H
 
-#include "tine.h"
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/sysinfo.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "raw.h"
+#include "tine_path.h"
 
 static const char *t_name;
 static int t_failed, t_passed;
+
+__attribute__((constructor)) static void t_line_buffered(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
+/* Flushes stdout before a fork or exec (the in-tree libc's name for it). */
+static inline void fflush_stdout(void)
+{
+	fflush(stdout);
+}
 
 static inline void t_begin(const char *name)
 {
