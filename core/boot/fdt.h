@@ -59,7 +59,9 @@ struct BootInfo {
   Hart harts[kMaxHarts];
   unsigned hart_count;
   u64 timebase_hz;
-  char bootargs[512];     // /chosen/bootargs, "" if absent
+  // /chosen/bootargs, "" if absent; longer than the kernel keeps
+  // (Cmdline::kMax), so that Cmdline sees and reports a cut.
+  char bootargs[2048];
   char stdout_path[128];  // /chosen/stdout-path as written
   // The node stdout-path names (alias resolved through /aliases, ":options"
   // stripped); else the first enabled UART the tree lists; kind None if none.

@@ -1,6 +1,7 @@
 // Starting init (pid 1): the initrd, init's arguments from the kernel
 // command line, and the fork from proc0.
 #include "core/lib/cmdline.h"
+#include "core/lib/console.h"
 #include "core/proc/exec.h"
 #include "core/proc/exit.h"
 #include "core/proc/fork_doors.h"
@@ -23,7 +24,7 @@ namespace tine {
 namespace {
 
 constexpr unsigned kMaxInitArgs = 32;
-char g_words[512];
+char g_words[Cmdline::kMax];
 const char* g_argv[kMaxInitArgs + 2];
 const char* g_envp[kMaxInitArgs + 3];
 
@@ -33,7 +34,7 @@ void build_init_args() {
   size_t n = min(strlen(text), sizeof g_words - 1);
   memcpy(g_words, text, n);
   g_words[n] = '\0';
-  unsigned argc = 0, envc = 0;
+  unsigned argc = 0, envc = 0, dropped = 0;
   g_argv[argc++] = "/bin/init";
   g_envp[envc++] = "HOME=/";
   g_envp[envc++] = "TERM=linux";
@@ -48,12 +49,20 @@ void build_init_args() {
       after_dashes = true;
     } else if (after_dashes) {
       if (argc < kMaxInitArgs) g_argv[argc++] = word;
-    } else if (strchr(word, '=') && envc < kMaxInitArgs) {
-      g_envp[envc++] = word;
+      else dropped++;
+    } else if (strchr(word, '=')) {
+      if (envc < kMaxInitArgs) g_envp[envc++] = word;
+      else dropped++;
     }
   }
   g_argv[argc] = nullptr;
   g_envp[envc] = nullptr;
+  // Linux refuses the boot here ("Too many boot init vars"); a line on the
+  // console is enough to explain a program that never saw its arguments.
+  if (dropped)
+    kprintf("tine: init takes %u arguments and %u environment words at most: "
+            "%u words of the command line dropped\n",
+            kMaxInitArgs - 1, kMaxInitArgs - 2, dropped);
 }
 
 void init_main(void*) {

@@ -41,6 +41,8 @@ void kmain(const fdt::BootInfo& info) {
   sched_init_cpu(&g_boot_lwps[0], false);
   print_boot_summary(info);
   Cmdline& cmd = kernel_cmdline();
+  if (cmd.truncated())
+    kprintf("tine: command line cut to its first %lu characters\n", Cmdline::kMax - 1);
   if (cmd.has("ktest")) {
     char name[64];
     bool one = cmd.value("ktest", name, sizeof name);

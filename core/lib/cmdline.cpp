@@ -24,6 +24,7 @@ const char* find_key(const char* text, const char* key) {
 
 void Cmdline::set(const char* text) {
   size_t n = strnlen(text, sizeof text_ - 1);
+  truncated_ = text[n] != '\0';
   memcpy(text_, text, n);
   text_[n] = '\0';
 }

@@ -43,13 +43,18 @@ def linux_transcript(prog, srcdir):
 def tine_transcripts(kernel, mkinitrd, runner, progs, smp, timeout):
     with tempfile.TemporaryDirectory() as tmp:
         cpio = os.path.join(tmp, "diff.cpio")
-        files = [f"bin/ldrunner={runner}"] + [f"bin/{os.path.basename(p)}={p}" for p in progs]
+        # The names go in a file: the kernel command line is too short for
+        # them all (init takes at most 32 arguments, as Linux's).
+        names = os.path.join(tmp, "ldlist")
+        with open(names, "w") as f:
+            f.write("".join(os.path.basename(p) + "\n" for p in progs))
+        files = [f"bin/ldrunner={runner}", f"etc/ldlist={names}"]
+        files += [f"bin/{os.path.basename(p)}={p}" for p in progs]
         subprocess.run([sys.executable, mkinitrd, cpio] + files, check=True,
                        capture_output=True)
-        names = " ".join(os.path.basename(p) for p in progs)
         cmd = ["qemu-system-riscv64", "-M", "virt", "-smp", str(smp), "-m", "256M",
                "-nographic", "-no-reboot", "-bios", OPENSBI, "-kernel", kernel,
-               "-initrd", cpio, "-append", f"init=/bin/ldrunner -- {names}"]
+               "-initrd", cpio, "-append", "init=/bin/ldrunner"]
         cmd += os.environ.get("TINE_QEMU_EXTRA", "").split()  # e.g. -gdb tcp::1234
         try:
             r = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,

@@ -1,18 +1,30 @@
 // The linuxdiff runner: Tine's init for the differential suite. Runs each
-// program named on its command line in turn (fork, execve, wait4) and frames
-// its output, so that linuxdiff.py can cut one boot's console into
-// per-program transcripts to set beside Linux's.
+// program named in /etc/ldlist (one per line) in turn (fork, execve, wait4)
+// and frames its output, so that linuxdiff.py can cut one boot's console
+// into per-program transcripts to set beside Linux's.
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-int main(int argc, char** argv) {
+int main(void) {
   int failed = 0;
-  for (int i = 1; i < argc; i++) {
+  FILE* list = fopen("/etc/ldlist", "r");
+  if (!list) {
+    printf("@@@ runner-error: no /etc/ldlist\n");
+    return 1;
+  }
+  // Read whole and closed before the first program runs: no program may
+  // inherit a descriptor of ours.
+  static char names[256][128];
+  int count = 0;
+  while (count < 256 && fscanf(list, "%127s", names[count]) == 1) count++;
+  fclose(list);
+  for (int i = 0; i < count; i++) {
+    const char* name = names[i];
     char path[256];
-    snprintf(path, sizeof path, "/bin/%s", argv[i]);
-    printf("@@@ begin %s\n", argv[i]);
+    snprintf(path, sizeof path, "/bin/%.127s", name);
+    printf("@@@ begin %s\n", name);
     fflush(stdout);
     pid_t pid = fork();
     if (pid == 0) {
@@ -25,14 +37,14 @@ int main(int argc, char** argv) {
     }
     int status = 0;
     if (pid < 0 || waitpid(pid, &status, 0) != pid) {
-      printf("@@@ end %s runner-error\n", argv[i]);
+      printf("@@@ end %s runner-error\n", name);
       failed++;
       continue;
     }
     if (WIFEXITED(status))
-      printf("@@@ end %s exit %d\n", argv[i], WEXITSTATUS(status));
+      printf("@@@ end %s exit %d\n", name, WEXITSTATUS(status));
     else
-      printf("@@@ end %s signal %d\n", argv[i], WTERMSIG(status));
+      printf("@@@ end %s signal %d\n", name, WTERMSIG(status));
     fflush(stdout);
   }
   printf("@@@ done\n");
