@@ -4,6 +4,7 @@
 #include "core/proc/itimer.h"
 #include "core/proc/pgrp.h"
 #include "core/proc/ptrace.h"
+#include "core/proc/signal.h"
 #include "core/proc/vfork.h"
 #include "core/fs/filedesc.h"
 #include "core/vm/heap.h"
@@ -111,7 +112,8 @@ void exit1(Lwp* l, int status, int sig) {
         proc_reparent_to_init_locked(c);
       } else {
         proc_reparent_locked(c, reaper);
-        if (c->p_stat == ProcStat::SZOMB) psignal(reaper, kSigChld);
+        if (c->p_stat == ProcStat::SZOMB)
+          (void)psignal_info(reaper, siginfo_child_exit(c, kSigChld), false);
       }
       if (c->p_pdeathsig && c->p_stat != ProcStat::SZOMB) {
         sig_post_jobctl_locked(c, c->p_pdeathsig);
@@ -126,7 +128,8 @@ void exit1(Lwp* l, int status, int sig) {
     // (proc_free_zombie, as NetBSD's proc_free): a zombie still holds its
     // LWP and kernel stack, so it counts against maxproc and RLIMIT_NPROC.
     // The exit signal to the parent (SIGCHLD by default), then wake waiters.
-    if (p->p_pptr && p->p_exitsig) psignal(p->p_pptr, p->p_exitsig);
+    if (p->p_pptr && p->p_exitsig)
+      (void)psignal_info(p->p_pptr, siginfo_child_exit(p, p->p_exitsig), false);
     // A parent that set SA_NOCLDWAIT or ignores SIGCHLD (PK_NOCLDWAIT,
     // PK_CLDSIGIGN) leaves no zombie to reap: as NetBSD's exit1, the zombie
     // goes to init, which reaps it; the parent's wait no longer sees it and
@@ -141,7 +144,7 @@ void exit1(Lwp* l, int status, int sig) {
       if (nozombie && initproc) {
         pp->p_children.remove(p);
         proc_reparent_to_init_locked(p);
-        psignal(initproc, kSigChld);
+        (void)psignal_info(initproc, siginfo_child_exit(p, kSigChld), false);
       }
     }
     proc_waitcv.broadcast();

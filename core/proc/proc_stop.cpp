@@ -12,6 +12,7 @@
 // no longer SSTOP. Everything that ends a stop (SIGCONT, SIGKILL, a tracer)
 // changes p_stat under proc_lock and broadcasts, so no wakeup is lost.
 #include "core/proc/exit.h"
+#include "core/proc/signal.h"
 #include "core/proc/pgrp.h"
 #include "core/sched/sched.h"
 
@@ -34,7 +35,9 @@ void notify_parent_locked(Proc* p) REQUIRES(proc_lock) {
     MutexGuard g(pp->p_lock());
     nocldstop = (pp->p_sflag & PS_NOCLDSTOP) != 0;
   }
-  if (!nocldstop) psignal(pp, kSigChld);
+  if (!nocldstop)
+    psignal_child(pp, p, kSigChld, p->p_continued ? kCldContinued : kCldStopped,
+                  p->p_continued ? kSigCont : p->p_xsig);
   proc_waitcv.broadcast();
 }
 

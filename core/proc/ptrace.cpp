@@ -5,6 +5,7 @@
 
 #include "core/proc/exit.h"
 #include "core/proc/ptrace_internal.h"
+#include "core/proc/signal.h"
 #include "core/vm/vm.h"
 #include "core/vm/vm_io.h"
 
@@ -70,7 +71,7 @@ void trace_detach_locked(Proc* t, Proc* tracer, int sig) {
   trace_reparent_locked(t, real);
   // A zombie goes back to a parent that has not heard of its exit yet.
   if (t->p_stat == ProcStat::SZOMB) {
-    if (t->p_exitsig) psignal(real, t->p_exitsig);
+    if (t->p_exitsig) (void)psignal_info(real, siginfo_child_exit(t, t->p_exitsig), false);
     proc_waitcv.broadcast();
   }
 }

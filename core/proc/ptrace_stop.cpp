@@ -2,6 +2,7 @@
 // thread (Linux's ptrace_stop, NetBSD's eventswitch/proc_stop for a traced
 // process), and what exit does to tracers and tracees. See ptrace.h.
 #include "core/proc/exit.h"
+#include "core/proc/signal.h"
 #include "core/proc/ptrace_internal.h"
 #include "hal/regset.h"
 #include "hal/user.h"
@@ -44,7 +45,7 @@ int ptrace_stop_locked(Lwp* l, int code, bool set_msg, u64 msg) REQUIRES(proc_lo
   Proc* tracer = p->p_pptr;
   if (tracer) {
     tracer->p_nstopchild++;
-    psignal(tracer, kSigChld);  // CLD_TRAPPED, as Linux tells the tracer
+    psignal_child(tracer, p, kSigChld, kCldTrapped, code & 0x7f);  // as Linux tells the tracer
   }
   proc_waitcv.broadcast();
   while (p->p_ptrace.stopped && !sigkill_pending(p)) proc_waitcv.wait(proc_lock);

@@ -125,6 +125,25 @@ SigInfo siginfo_from(Proc* sender, int sig, i32 code) {
   return info;
 }
 
+SigInfo siginfo_child(Proc* child, int sig, i32 code, i32 status) {
+  SigInfo info = siginfo_kernel(sig, code);
+  MutexGuard g(child->p_lock());
+  info.chld.pid = child->p_pid.value;
+  info.chld.uid = child->p_cred->uid.value;
+  info.chld.status = status;
+  return info;
+}
+
+SigInfo siginfo_child_exit(Proc* child, int sig) {
+  // No core is ever written, so never CLD_DUMPED (Linux: only when one was).
+  return child->p_xsig ? siginfo_child(child, sig, kCldKilled, child->p_xsig)
+                       : siginfo_child(child, sig, kCldExited, child->p_xexit);
+}
+
+void psignal_child(Proc* parent, Proc* child, int sig, i32 code, i32 status) {
+  (void)psignal_info(parent, siginfo_child(child, sig, code, status), false);
+}
+
 Result<void> kill_proc(Proc* sender, i32 pid, const SigInfo& info, bool must_queue) {
   const int sig = info.si_signo;
   if (sig < 0 || sig >= int(kNsig)) return Error::Inval;

@@ -21,6 +21,16 @@ Result<void> psignal_info(Proc* p, const SigInfo& info, bool must_queue);
 // Info for a signal `sender` sends (SI_USER, SI_TKILL): its pid and uid.
 SigInfo siginfo_from(Proc* sender, int sig, i32 code);
 
+// What a parent's exit signal (SIGCHLD, or a clone child's own) carries
+// about `child`: si_code CLD_EXITED/KILLED/STOPPED/CONTINUED/TRAPPED, its
+// pid and uid, and the exit status or the signal. Times are 0 (Tine keeps
+// no per-process CPU times yet). Takes child's p_lock.
+SigInfo siginfo_child(Proc* child, int sig, i32 code, i32 status);
+// The same for a child that has become a zombie (its p_xexit/p_xsig).
+SigInfo siginfo_child_exit(Proc* child, int sig) REQUIRES(proc_lock);
+// psignal with that info.
+void psignal_child(Proc* parent, Proc* child, int sig, i32 code, i32 status);
+
 // Sends info to process `pid` (> 0) if `sender` may (EPERM), as kill does
 // for one process: ESRCH if there is none, a zombie takes nothing, signal
 // 0 checks only. must_queue: see psignal_info.
