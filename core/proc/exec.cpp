@@ -2,6 +2,7 @@
 
 #include "core/proc/elf.h"
 #include "core/proc/emul.h"
+#include "core/proc/exit.h"
 #include "core/proc/itimer.h"
 #include "core/proc/ptrace.h"
 #include "core/proc/vdso.h"
@@ -229,6 +230,9 @@ Result<void> do_exec(Lwp* l, const char* path, Args& args) {
       a.flags = 0;
       a.mask = 0;
     }
+    // SA_NOCLDSTOP and SA_NOCLDWAIT went with the flags; an ignored SIGCHLD
+    // still reaps children at once (Linux clears every sa_flags here).
+    proc_sigchld_action_locked(p, p->p_sigacts->actions[kSigChld].handler, 0);
     p->p_flag |= PK_EXEC;
   }
   if (shared_sigacts) sigacts_release(shared_sigacts);
