@@ -15,11 +15,10 @@
 #include "core/fs/file.h"
 #include "core/lib/result.h"
 #include "core/lib/types.h"
+#include "core/vfs/vnode.h"  // kPathMax, kNameMax
 
 namespace tine {
 
-inline constexpr size_t kPathMax = 4096;  // including the NUL, as Linux
-inline constexpr size_t kNameMax = 255;   // one path component
 
 // Contract: called at boot, before any lookup, and never concurrently with
 // one (the host tests swap archives between tests). A null base or size 0

@@ -19,19 +19,24 @@ const char* error_name(Error e) {
     case Error::Fault: return "EFAULT";
     case Error::Busy: return "EBUSY";
     case Error::Exist: return "EEXIST";
+    case Error::XDev: return "EXDEV";
     case Error::NoDev: return "ENODEV";
     case Error::NotDir: return "ENOTDIR";
     case Error::IsDir: return "EISDIR";
     case Error::Inval: return "EINVAL";
     case Error::MFile: return "EMFILE";
     case Error::NotTty: return "ENOTTY";
+    case Error::FBig: return "EFBIG";
     case Error::NoSpc: return "ENOSPC";
     case Error::SPipe: return "ESPIPE";
     case Error::RoFs: return "EROFS";
+    case Error::MLink: return "EMLINK";
     case Error::Pipe: return "EPIPE";
     case Error::Range: return "ERANGE";
     case Error::NameTooLong: return "ENAMETOOLONG";
     case Error::NoSys: return "ENOSYS";
+    case Error::NotEmpty: return "ENOTEMPTY";
+    case Error::Loop: return "ELOOP";
     case Error::TimedOut: return "ETIMEDOUT";
     case Error::RestartNoHand: return "ERESTARTNOHAND";
   }

@@ -23,19 +23,24 @@ enum class Error : int {
   Fault = 14,       // EFAULT
   Busy = 16,        // EBUSY
   Exist = 17,       // EEXIST
+  XDev = 18,        // EXDEV
   NoDev = 19,       // ENODEV
   NotDir = 20,      // ENOTDIR
   IsDir = 21,       // EISDIR
   Inval = 22,       // EINVAL
   MFile = 24,       // EMFILE
   NotTty = 25,      // ENOTTY
+  FBig = 27,        // EFBIG
   NoSpc = 28,       // ENOSPC
   SPipe = 29,       // ESPIPE
   RoFs = 30,        // EROFS
+  MLink = 31,       // EMLINK
   Pipe = 32,        // EPIPE
   Range = 34,       // ERANGE
   NameTooLong = 36, // ENAMETOOLONG
   NoSys = 38,       // ENOSYS
+  NotEmpty = 39,    // ENOTEMPTY
+  Loop = 40,        // ELOOP
   TimedOut = 110,   // ETIMEDOUT
   // Kernel-internal, never seen by a program (core/proc/syscall.cpp turns
   // it into EINTR or a restart, as Linux's ERESTARTNOHAND): interrupted,

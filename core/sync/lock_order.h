@@ -10,6 +10,12 @@
 //                        out under it and released after)
 //   file offset          one File's offset, held across the copyout of a
 //                        read (so user page faults nest inside it)
+//   mount table          the mounts (core/vfs/mount.cpp; sleeping mutex)
+//   vnode io             serialises writes and truncation of one vnode
+//                        (held across copyin, as Linux's i_rwsem)
+//   tmpfs                one tmpfs's directory trees (held across a
+//                        readdir under the file offset, never across a
+//                        user copy)
 //   pipe                 one pipe's ring, held across copyin/copyout
 //   console input        serialises console readers (held across sleeps)
 //   vm map               one address space (VmSpace, sleeping mutex); user
@@ -19,6 +25,10 @@
 //                        under vm map; a shared object spans spaces)
 //   test locks           ktests' own mutexes and spin locks
 //   uid counts, fork hooks  small tables (spin, leaves)
+//   vnode                one vnode's attributes and page array (taken by
+//                        directory ops under tmpfs; never across a user
+//                        copy, so a fault on a file page may take it)
+//   name cache           the VFS name cache (a leaf)
 //   timers               armed timers and their expiry queue (spin, irq
 //                        off; taken in the timer interrupt, arms callouts)
 //   sleep intr           one LWP's interruptible-sleep registration (spin;
@@ -45,8 +55,11 @@ enum class LockRank : unsigned {
   PLock = 20,
   // Files (core/fs/filedesc.h, core/fs/file.h). Copyin/copyout run under the
   // three below, so whatever a user page fault takes must rank above 49.
-  FileTable = 45,
-  FileOffset = 47,
+  FileTable = 40,
+  FileOffset = 41,
+  Mounts = 42,
+  VnodeIo = 43,
+  Tmpfs = 44,
   Pipe = 48,
   ConsoleInput = 49,
   // Address spaces (core/vm/vm.h, core/vm/vm_anon.h).
@@ -57,6 +70,8 @@ enum class LockRank : unsigned {
   Test = 32,
   UidCount = 52,
   Poll = 53,  // poll's wait channel: taken under a pipe's lock (poll_wakeup)
+  Vnode = 54,
+  NameCache = 55,
   Timers = 60,
   SleepIntr = 65,
   SleepQueue = 70,
