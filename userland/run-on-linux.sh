@@ -63,7 +63,7 @@ build bin/forktrace "$here/forktrace/forktrace.c"
 # userland/meson.build's list (tests/runner.c runs them), the helpers too.
 for t in fork vfork vfork44 clone_files clone_einval wait signals exec mmap badptr \
 	 limits lifecycle bigfork forkloop fpregs exec_shared clone_settid random \
-	 forktrace init_protect exec_helper forktree; do
+	 forktrace init_protect session_orphan exec_helper forktree; do
 	build tests/$t "$here/tests/$t.c"
 done
 cp "$here/tests/notelf.txt" "$out/root/tests/notelf"

@@ -40,7 +40,9 @@ void pgrp_free_locked(Pgrp* pg) REQUIRES(proc_lock) {
   if (--s->s_count == 0) {
     const Pid sid = s->sid;
     delete s;
-    id_release_locked(sid);
+    // The leader's own group carries the session's id too: one id, freed
+    // once (below), or a second proc_free_pid finds it free already.
+    if (sid != pgid) id_release_locked(sid);
   }
   id_release_locked(pgid);
 }

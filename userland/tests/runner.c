@@ -40,6 +40,7 @@ static const char *const tests[] = {
 	"random",
 	"forktrace",
 	"init_protect",
+	"session_orphan",
 };
 #define NTESTS (int)(sizeof(tests) / sizeof(tests[0]))
 
