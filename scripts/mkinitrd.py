@@ -1,11 +1,19 @@
 #!/usr/bin/env python3
 """Builds Tine's initrd: a cpio archive in the "newc" format.
 
-    mkinitrd.py [--strip STRIP] OUT DEST=SRC...
-        Writes OUT with each SRC file stored at path DEST (e.g.
-        bin/init=/build/userland/init), as a regular file of mode 0755, and a
-        directory entry (mode 0755) for every directory on the way (bin,
-        tests, ...), parents first. With --strip, ELF files are stored
+    mkinitrd.py [--strip STRIP] OUT SPEC...
+        Writes OUT from the SPECs:
+          DEST=SRC       the file SRC stored at path DEST (e.g.
+                         bin/init=/build/userland/init), a regular file of
+                         mode 0755;
+          DEST->TARGET   a symbolic link at DEST whose target is TARGET
+                         (bin/ls->busybox: /bin/ls names /bin/busybox), mode
+                         0777 as Linux's symlinks; TARGET is stored as given
+                         and need not exist in the archive;
+          @LIST          the SPECs in the file LIST, one a line (blank lines
+                         and lines starting with # skipped).
+        plus a directory entry (mode 0755) for every directory on the way
+        (bin, tests, ...), parents first. With --strip, ELF files are stored
         stripped by that program (the build keeps the debug info).
 
     mkinitrd.py --incbin OUT.S CPIO
@@ -29,6 +37,7 @@ import tempfile
 
 S_IFDIR = 0o040000
 S_IFREG = 0o100000
+S_IFLNK = 0o120000
 
 
 def entry(ino, mode, name, data=b"", nlink=1):
@@ -54,16 +63,44 @@ def read_maybe_stripped(src, strip):
             return f.read()
 
 
+def expand(specs):
+    """The SPECs with each @LIST replaced by the lines of LIST."""
+    out = []
+    for spec in specs:
+        if spec.startswith("@"):
+            with open(spec[1:]) as f:
+                out += [l.strip() for l in f
+                        if l.strip() and not l.lstrip().startswith("#")]
+        else:
+            out.append(spec)
+    return out
+
+
+def parse(spec):
+    """(dest, kind, what): kind "file" (what = the source path) or "link"
+    (what = the link's target). Whichever of "=" and "->" comes first
+    separates DEST from the rest, so a file's path may hold "->" and a
+    link's target "="."""
+    eq, arrow = spec.find("="), spec.find("->")
+    if arrow >= 0 and (eq < 0 or arrow < eq):
+        dest, what, kind = spec[:arrow], spec[arrow + 2:], "link"
+    elif eq >= 0:
+        dest, what, kind = spec[:eq], spec[eq + 1:], "file"
+    else:
+        dest = what = kind = ""
+    dest = dest.strip("/")
+    if not dest or not what:
+        sys.exit(f"mkinitrd: bad spec {spec!r}, want DEST=SRC or DEST->TARGET")
+    return dest, kind, what
+
+
 def make_cpio(out, specs, strip):
     files = {}
-    for spec in specs:
-        dest, sep, src = spec.partition("=")
-        dest = dest.strip("/")
-        if not sep or not dest or not src:
-            sys.exit(f"mkinitrd: bad file spec {spec!r}, want DEST=SRC")
+    for spec in expand(specs):
+        dest, kind, what = parse(spec)
         if dest in files:
             sys.exit(f"mkinitrd: {dest} given twice")
-        files[dest] = src
+        files[dest] = (kind, what)
     dirs = set()
     for dest in files:
         parts = dest.split("/")[:-1]
@@ -79,8 +116,12 @@ def make_cpio(out, specs, strip):
         blob += entry(ino, S_IFDIR | 0o755, d, nlink=2)
         ino += 1
     for dest in sorted(files):
-        blob += entry(ino, S_IFREG | 0o755, dest,
-                      read_maybe_stripped(files[dest], strip))
+        kind, what = files[dest]
+        if kind == "link":
+            blob += entry(ino, S_IFLNK | 0o777, dest, what.encode())
+        else:
+            blob += entry(ino, S_IFREG | 0o755, dest,
+                          read_maybe_stripped(what, strip))
         ino += 1
     blob += entry(0, 0, "TRAILER!!!")
     with open(out, "wb") as f:
