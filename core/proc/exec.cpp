@@ -14,6 +14,7 @@
 #include "core/lib/string.h"
 #include "core/vm/uaccess.h"
 #include "core/vm/vm.h"
+#include "core/vm/vm_usage.h"
 #include "hal/user.h"
 
 namespace tine {
@@ -57,9 +58,11 @@ Result<void> gather_user(Args& a, uptr vec, unsigned& count) {
 }
 
 // Builds the initial stack image in `img` (the top `size` bytes of the
-// stack, ending at kUserStackTop) and returns the user sp.
+// stack, ending at kUserStackTop) and returns the user sp; `info` learns
+// where the argument strings went (/proc/<pid>/cmdline reads them there).
 Result<uptr> build_stack(const Args& a, const char* execfn, const elf::Image& im,
-                         const Cred* cred, uptr vdso, u8* img, size_t size) {
+                         const Cred* cred, uptr vdso, u8* img, size_t size,
+                         VmExecInfo& info) {
   uptr top = kUserStackTop;
   size_t off = size;  // grows down inside img
   auto push_bytes = [&](const void* src, size_t n) -> uptr {
@@ -74,6 +77,11 @@ Result<uptr> build_stack(const Args& a, const char* execfn, const elf::Image& im
   const uptr at_random = push_bytes(rnd, sizeof rnd);
   const uptr at_execfn = push_bytes(execfn, strlen(execfn) + 1);
   const uptr strings = push_bytes(a.buf, a.used);
+  size_t argv_bytes = 0;
+  for (unsigned k = 0; k < a.argc; k++) argv_bytes += strlen(a.buf + argv_bytes) + 1;
+  info.arg_start = strings;
+  info.arg_end = info.env_start = strings + argv_bytes;
+  info.env_end = strings + a.used;
   // Pointer area: argc, argv[], NULL, envp[], NULL, auxv pairs.
   const u64 aux[][2] = {
       {AT_PHDR, im.phdr_vaddr}, {AT_PHENT, im.phentsize}, {AT_PHNUM, im.phnum},
@@ -101,7 +109,8 @@ Result<uptr> build_stack(const Args& a, const char* execfn, const elf::Image& im
     w[i++] = pair[0];
     w[i++] = pair[1];
   }
-  return top - (size - ptr_off);
+  info.start_stack = top - (size - ptr_off);
+  return info.start_stack;
 }
 
 Prot segment_prot(const elf::Segment& s) {
@@ -149,8 +158,10 @@ Result<void> do_exec(Lwp* l, const char* path, Args& args) {
     vmspace_release(vm);
     return Error::NoMem;
   }
+  VmExecInfo info;
   Result<uptr> sp = build_stack(args, path, im, proc_own_cred(p), vdso.value(), img,
-                                 kImage);
+                                 kImage, info);
+  if (sp.ok()) vm_set_exec_info(vm, info);
   Result<void> r = sp.ok() ? vm_map_copy(vm, kUserStackTop - kImage, kImage, img, kImage,
                                          Prot::Read | Prot::Write | Prot::User)
                            : Result<void>(sp.error());
@@ -197,21 +208,27 @@ Result<void> do_exec(Lwp* l, const char* path, Args& args) {
     own_sigacts = c.value();
   }
 
-  // Point of no return: the old image goes.
+  // Point of no return: the old image goes. The new space and table are
+  // published under proc_lock, under which procfs reads p_vmspace and p_fd
+  // and takes references of its own (core/procfs/snapshot.cpp): the old
+  // ones cannot go between its read and its hold.
   vm_set_brk_base(vm, brk);
-  VmSpace* old = p->p_vmspace;
+  VmSpace* old;
+  FileTable* shared = nullptr;
   {
+    MutexGuard g(proc_lock);
+    old = p->p_vmspace;
     hal::IrqState s = hal::irq_save();
     p->p_vmspace = vm;
     vmspace_activate(vm);
     hal::irq_restore(s);
+    if (own_fd) {
+      shared = p->p_fd;
+      p->p_fd = own_fd;
+    }
   }
   if (old) vmspace_release(old);  // a vfork child leaves its parent's intact
-  if (own_fd) {
-    FileTable* shared = p->p_fd;
-    p->p_fd = own_fd;
-    filetable_release(shared);
-  }
+  if (shared) filetable_release(shared);
   fd_close_on_exec(p->p_fd);
   timers_exec(p);  // POSIX timers go; ITIMER_REAL (alarm) stays, as Linux
   SigActs* shared_sigacts = nullptr;

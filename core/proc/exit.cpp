@@ -73,16 +73,20 @@ void exit1(Lwp* l, int status, int sig) {
   // loaded with interrupts off, in one step: a tick or IPI between the two
   // would switch this thread out and, on the way back in, reload the space
   // that vmspace_release is about to destroy (proc_switch loads p_vmspace).
+  // Both are taken off under proc_lock, under which procfs reads them and
+  // takes references of its own (as exec swaps them).
   VmSpace* vm;
+  FileTable* fd;
   {
+    MutexGuard g(proc_lock);
     hal::IrqState s = hal::irq_save();
     vm = p->p_vmspace;
     p->p_vmspace = nullptr;
     vmspace_activate(nullptr);
     hal::irq_restore(s);
+    fd = p->p_fd;
+    p->p_fd = nullptr;
   }
-  FileTable* fd = p->p_fd;
-  p->p_fd = nullptr;
   timers_exit(p);  // none fires for a dying process
 
   {

@@ -45,6 +45,7 @@ Result<void> copy_entries(VmSpace* parent, VmSpace* child)
   child->brk_base = parent->brk_base;
   child->brk = parent->brk;
   child->vdso_base = parent->vdso_base;
+  child->exec_info = parent->exec_info;
   return ok();
 }
 

@@ -8,6 +8,7 @@
 #include "core/sync/thread_safety.h"
 #include "core/vm/vm_anon.h"
 #include "core/vm/vm.h"
+#include "core/vm/vm_usage.h"
 
 namespace tine {
 
@@ -49,6 +50,9 @@ class VmSpace {
   // vm_vdso_base: written by exec before the space runs (and by fork into
   // the unpublished child), so it is read without the lock.
   uptr vdso_base = 0;
+  // Where exec put the stack and the argument strings (vm_usage.h); the
+  // same rule as vdso_base.
+  VmExecInfo exec_info;
 };
 
 inline void vm_check(const VmSpace* vs) {

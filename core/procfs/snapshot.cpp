@@ -1,0 +1,253 @@
+#include "core/procfs/snapshot.h"
+
+#include "core/fs/filedesc.h"
+#include "core/lib/string.h"
+#include "core/proc/exit.h"
+#include "core/proc/proc.h"
+#include "core/sched/cpu.h"
+#include "core/sched/lwp.h"
+#include "core/vm/heap.h"
+#include "core/vm/page_alloc.h"
+#include "core/vm/vm.h"
+#include "core/vm/vm_io.h"
+#include "core/vm/vm_usage.h"
+#include "hal/hal.h"
+
+namespace tine {
+
+namespace {
+
+PsState ps_state_locked(const Proc* p) REQUIRES(proc_lock) {
+  switch (p->p_stat) {
+    case ProcStat::SZOMB: return PsState::Zombie;
+    case ProcStat::SDEAD: return PsState::Dead;
+    case ProcStat::SSTOP:
+      return p->p_ptrace.stopped ? PsState::TracingStop : PsState::Stopped;
+    default: break;
+  }
+  if (p->p_ptrace.stopped) return PsState::TracingStop;
+  if (!p->p_lwp) return PsState::Running;
+  switch (lwp_state_load(p->p_lwp)) {
+    case LwpState::LSSLEEP: return PsState::Sleeping;
+    case LwpState::LSSTOP: return PsState::Stopped;
+    default: return PsState::Running;
+  }
+}
+
+// The process pid, for the caller holding proc_lock; pid 0 (the kernel's
+// own) is not shown.
+Proc* find_locked(i32 pid) REQUIRES(proc_lock) {
+  if (pid <= 0) return nullptr;
+  return proc_find_locked(Pid{pid});
+}
+
+// Runnable or running user threads, and all processes: for loadavg and
+// /proc/stat.
+void count_threads_locked(u32& running, u32& all, i32& highest) REQUIRES(proc_lock) {
+  running = all = 0;
+  highest = 0;
+  for (Proc* p : allproc) {
+    if (p->p_pid.value <= 0) continue;
+    all++;
+    if (p->p_pid.value > highest) highest = p->p_pid.value;
+    if (p->p_stat != ProcStat::SACTIVE || !p->p_lwp) continue;
+    const LwpState s = lwp_state_load(p->p_lwp);
+    if (s == LwpState::LSRUN || s == LwpState::LSONPROC) running++;
+  }
+}
+
+}  // namespace
+
+Result<void> procfs_proc_info(i32 pid, ProcInfo& out) {
+  VmSpace* vs = nullptr;
+  {
+    MutexGuard g(proc_lock);
+    Proc* p = find_locked(pid);
+    if (!p) return Error::Srch;
+    out.pid = pid;
+    Proc* parent = (p->p_slflag & PSL_TRACED) && p->p_opptr ? p->p_opptr : p->p_pptr;
+    out.ppid = parent ? parent->p_pid.value : 0;
+    out.tracer_pid = (p->p_slflag & PSL_TRACED) && p->p_pptr ? p->p_pptr->p_pid.value : 0;
+    if (p->p_pgrp) {
+      out.pgrp = p->p_pgrp->pgid.value;
+      out.session = p->p_pgrp->session ? p->p_pgrp->session->sid.value : 0;
+    }
+    out.state = ps_state_locked(p);
+    const size_t n = strnlen(p->p_comm, sizeof out.comm - 1);
+    memcpy(out.comm, p->p_comm, n);
+    out.comm[n] = '\0';
+    out.utime_ns = p->p_stats.user_ns;
+    out.stime_ns = p->p_stats.sys_ns;
+    out.start_ns = p->p_stats.start_ns;
+    out.exit_signal = p->p_exitsig;
+    if (p->p_stat == ProcStat::SZOMB) out.exit_code = w_exitcode(p->p_xexit, p->p_xsig);
+    if (p->p_lwp) {
+      out.processor = int(__atomic_load_n(&p->p_lwp->cpu, __ATOMIC_RELAXED));
+      // The LWP changes its own mask; a racy read is a snapshot.
+      out.sig_blocked = __atomic_load_n(&p->p_lwp->l_sigmask, __ATOMIC_RELAXED);
+      out.voluntary_switches = __atomic_load_n(&p->p_lwp->runs, __ATOMIC_RELAXED);
+    }
+    // The space is taken off (exit) or swapped (exec) under proc_lock.
+    vs = p->p_vmspace;
+    if (vs) vmspace_hold(vs);
+    {
+      MutexGuard pl(p->p_lock());
+      out.sig_pending = p->p_sigpend;
+      out.sigq_queued = p->p_sigqueue.n;
+      if (const Cred* c = p->p_cred) {
+        out.uid[0] = c->uid.value;
+        out.uid[1] = out.uid[2] = out.uid[3] = c->euid.value;
+        out.gid[0] = c->gid;
+        out.gid[1] = out.gid[2] = out.gid[3] = c->egid;
+      }
+      // Signal actions change under p_lock (rt_sigaction, exec).
+      if (p->p_sigacts) {
+        for (unsigned sig = 1; sig < kNsig; sig++) {  // indexed by signal number
+          const uptr h = p->p_sigacts->actions[sig].handler;
+          if (h == kSigIgn) out.sig_ignored |= u64(1) << (sig - 1);
+          else if (h != kSigDfl) out.sig_caught |= u64(1) << (sig - 1);
+        }
+      }
+    }
+  }
+  out.sigq_limit = SigQueue::kMax;
+  out.fd_size = kMaxFds;
+  out.harts = hal::online_cpus();
+  out.has_mm = vs != nullptr;
+  if (vs) {
+    const VmUsage u = vm_usage(vs);
+    const VmExecInfo e = vm_exec_info(vs);
+    vmspace_release(vs);
+    out.vsize = u.mapped;
+    out.rss_pages = u.resident_pages;
+    out.exe_bytes = u.exe;
+    out.stack_bytes = u.stack;
+    out.data_bytes = u.data;
+    out.start_stack = e.start_stack;
+    out.arg_start = e.arg_start;
+    out.arg_end = e.arg_end;
+    out.env_start = e.env_start;
+    out.env_end = e.env_end;
+  }
+  return ok();
+}
+
+Result<size_t> procfs_proc_args(i32 pid, char* buf, size_t max) {
+  VmSpace* vs;
+  {
+    MutexGuard g(proc_lock);
+    Proc* p = find_locked(pid);
+    if (!p) return Error::Srch;
+    vs = p->p_vmspace;
+    if (!vs) return size_t{0};
+    vmspace_hold(vs);
+  }
+  const VmExecInfo e = vm_exec_info(vs);
+  size_t n = e.arg_end > e.arg_start ? min<size_t>(e.arg_end - e.arg_start, max) : 0;
+  // The strings live in the process's own memory, which it may have
+  // unmapped: what cannot be read is not shown.
+  if (n && !vm_io(vs, e.arg_start, buf, n, false).ok()) n = 0;
+  vmspace_release(vs);
+  return n;
+}
+
+Result<size_t> procfs_proc_exe(i32 pid, char* buf, size_t max) {
+  MutexGuard g(proc_lock);
+  Proc* p = find_locked(pid);
+  if (!p) return Error::Srch;
+  if (!p->p_vmspace || p->p_path[0] == '\0' || max == 0) return Error::NoEnt;
+  const size_t n = strnlen(p->p_path, min(max - 1, sizeof p->p_path - 1));
+  memcpy(buf, p->p_path, n);
+  buf[n] = '\0';
+  return n;
+}
+
+Result<FileTable*> procfs_proc_files(i32 pid) {
+  MutexGuard g(proc_lock);
+  Proc* p = find_locked(pid);
+  if (!p) return Error::Srch;
+  FileTable* t = p->p_fd;  // taken off (exit) or swapped (exec) under proc_lock
+  if (!t) return Error::NoEnt;
+  filetable_hold(t);
+  return t;
+}
+
+Result<ProcOwner> procfs_proc_owner(i32 pid) {
+  MutexGuard g(proc_lock);
+  Proc* p = find_locked(pid);
+  if (!p) return Error::Srch;
+  ProcOwner o;
+  MutexGuard pl(p->p_lock());
+  if (const Cred* c = p->p_cred) {
+    o.uid = c->euid.value;
+    o.gid = c->egid;
+  }
+  return o;
+}
+
+size_t procfs_list_pids(i32 after, i32* out, size_t max) {
+  if (max == 0) return 0;
+  MutexGuard g(proc_lock);
+  // allproc is in fork order, not pid order (pids wrap): keep the `max`
+  // smallest above `after`, by insertion into the sorted output.
+  size_t n = 0;
+  for (Proc* p : allproc) {
+    const i32 pid = p->p_pid.value;
+    if (pid <= after || pid <= 0) continue;
+    if (n == max && pid >= out[n - 1]) continue;
+    size_t i = n < max ? n++ : n - 1;
+    while (i > 0 && out[i - 1] > pid) {
+      out[i] = out[i - 1];
+      i--;
+    }
+    out[i] = pid;
+  }
+  return n;
+}
+
+void procfs_meminfo(MemInfo& out) {
+  PageAllocator& pa = page_allocator();
+  const HeapStats h = heap_stats();
+  out.total = u64(pa.total_pages()) * kPageSize;
+  out.free = u64(pa.free_pages()) * kPageSize;
+  // The heap's pages beyond what it has handed out are empty or part-empty
+  // slabs: heap_trim could return the empty ones at once.
+  const u64 heap = u64(h.pages) * kPageSize;
+  out.slab_unreclaimable = min<u64>(h.bytes_in_use, heap);
+  out.slab_reclaimable = heap - out.slab_unreclaimable;
+  out.available = out.free + out.slab_reclaimable;
+  out.kernel_stack = lwp_live_count() * hal::kKernelStackSize;
+  out.commit_limit = out.total;
+}
+
+void procfs_loadavg(LoadAvg& out) {
+  // Tine keeps no decaying averages yet: the three stay 0.00.
+  MutexGuard g(proc_lock);
+  count_threads_locked(out.running, out.threads, out.last_pid);
+}
+
+void procfs_uptime(u64& uptime_ns, u64& idle_ns) {
+  uptime_ns = hal::time_ns();
+  idle_ns = 0;  // idle time is not accounted yet
+}
+
+void procfs_sys_stat(SysStat& out, CpuTimes* harts, u32 nharts) {
+  const u32 online = hal::online_cpus();
+  out.nharts = min(nharts, online);
+  out.harts = harts;
+  for (u32 i = 0; i < out.nharts; i++) harts[i] = CpuTimes{};
+  for (u32 i = 0; i < online; i++) {
+    const Cpu& c = g_cpus[i];
+    out.interrupts += __atomic_load_n(&c.ticks, __ATOMIC_RELAXED) +
+                      __atomic_load_n(&c.ipis, __ATOMIC_RELAXED);
+    out.switches += __atomic_load_n(&c.switches, __ATOMIC_RELAXED);
+  }
+  out.boot_time = 0;  // the realtime clock starts at boot (the epoch)
+  MutexGuard g(proc_lock);
+  out.forks = fork_counters.forks;
+  u32 all;
+  i32 highest;
+  count_threads_locked(out.running, all, highest);
+}
+
+}  // namespace tine

@@ -1,0 +1,57 @@
+// What procfs shows of processes and of the system, gathered from the
+// kernel's own structures under the locks they define (core/proc/proc.h):
+// proc_lock for the tree and the process table, then p_lock for a
+// process's signals and credentials. The address space and file table are
+// read through references taken under proc_lock, where exec and exit swap
+// them, so a process that execs or exits while it is being read cannot
+// free them underneath. A process is named by pid and looked up afresh each
+// time: once reaped it is Error::Srch (what Linux's /proc/<pid> files
+// answer once their task is gone), never a dangling pointer.
+#pragma once
+
+#include "core/lib/result.h"
+#include "core/lib/types.h"
+#include "core/procfs/render_pid.h"
+#include "core/procfs/render_sys.h"
+
+namespace tine {
+
+class FileTable;
+
+// pid's stat/status snapshot. Error::Srch: no such process (or pid 0).
+Result<void> procfs_proc_info(i32 pid, ProcInfo& out);
+
+// pid's argument strings as /proc/<pid>/cmdline renders them: up to `max`
+// bytes of its memory from arg_start, read like ptrace's PEEKDATA. 0 for a
+// zombie or a process that never exec'd (a kernel thread). Error::Srch.
+Result<size_t> procfs_proc_args(i32 pid, char* buf, size_t max);
+
+// pid's program path (NetBSD's p_path, what exec was given, made
+// absolute), NUL-terminated into buf (kPathMax bytes suffice): the length.
+// Error::NoEnt when it has none (a zombie, a kernel thread), Error::Srch.
+Result<size_t> procfs_proc_exe(i32 pid, char* buf, size_t max);
+
+// pid's file table with a reference for the caller (filetable_release it).
+// Error::NoEnt for a zombie (no table left), Error::Srch.
+Result<FileTable*> procfs_proc_files(i32 pid);
+
+// Whether pid is a process now (live or zombie), and its real and
+// effective ids (what stat(2) on /proc/<pid> reports as its owner).
+struct ProcOwner {
+  u32 uid = 0, gid = 0;
+};
+Result<ProcOwner> procfs_proc_owner(i32 pid);
+
+// Pids above `after`, ascending, at most `max` into out: how many. For
+// readdir of /proc, a batch at a time (pid 0, the kernel's, is not listed,
+// as Linux does not list its idle task).
+size_t procfs_list_pids(i32 after, i32* out, size_t max);
+
+void procfs_meminfo(MemInfo& out);
+void procfs_loadavg(LoadAvg& out);
+// Uptime and the harts' idle time, as /proc/uptime shows them.
+void procfs_uptime(u64& uptime_ns, u64& idle_ns);
+// Fills harts[0 .. nharts) (nharts <= online harts) and out.
+void procfs_sys_stat(SysStat& out, CpuTimes* harts, u32 nharts);
+
+}  // namespace tine
