@@ -4,6 +4,7 @@
 #include "core/lib/string.h"
 #include "core/proc/exit.h"
 #include "core/proc/proc.h"
+#include "core/procfs/loadavg.h"
 #include "core/sched/cpu.h"
 #include "core/sched/lwp.h"
 #include "core/vm/heap.h"
@@ -186,8 +187,12 @@ Result<ProcOwner> procfs_proc_owner(i32 pid) {
 }
 
 size_t procfs_list_pids(i32 after, i32* out, size_t max) {
-  if (max == 0) return 0;
   MutexGuard g(proc_lock);
+  return procfs_list_pids_locked(after, out, max);
+}
+
+size_t procfs_list_pids_locked(i32 after, i32* out, size_t max) {
+  if (max == 0) return 0;
   // allproc is in fork order, not pid order (pids wrap): keep the `max`
   // smallest above `after`, by insertion into the sorted output.
   size_t n = 0;
@@ -221,7 +226,7 @@ void procfs_meminfo(MemInfo& out) {
 }
 
 void procfs_loadavg(LoadAvg& out) {
-  // Tine keeps no decaying averages yet: the three stay 0.00.
+  loadavg_read(out.avg);
   MutexGuard g(proc_lock);
   count_threads_locked(out.running, out.threads, out.last_pid);
 }

@@ -11,6 +11,7 @@
 
 #include "core/lib/result.h"
 #include "core/lib/types.h"
+#include "core/proc/proc.h"
 #include "core/procfs/render_pid.h"
 #include "core/procfs/render_sys.h"
 
@@ -46,6 +47,7 @@ Result<ProcOwner> procfs_proc_owner(i32 pid);
 // readdir of /proc, a batch at a time (pid 0, the kernel's, is not listed,
 // as Linux does not list its idle task).
 size_t procfs_list_pids(i32 after, i32* out, size_t max);
+size_t procfs_list_pids_locked(i32 after, i32* out, size_t max) REQUIRES(proc_lock);
 
 void procfs_meminfo(MemInfo& out);
 void procfs_loadavg(LoadAvg& out);

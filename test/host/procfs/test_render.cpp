@@ -345,3 +345,27 @@ TEST_CASE("procfs: a text that does not fit says how much room it needs", "[proc
   REQUIRE(c.overflowed());
   REQUIRE(c.needed() == 301);
 }
+
+#include "core/procfs/loadavg.h"
+
+TEST_CASE("procfs: load averages decay as Linux's calc_load", "[procfs]") {
+  u64 avg[3] = {0, 0, 0};
+  // One runnable thread for a minute (12 steps of 5 s): the 1-minute
+  // average reaches 1 - 1/e (0.63), the longer ones less.
+  for (int i = 0; i < 12; i++) loadavg_fold(avg, 1);
+  REQUIRE(avg[0] > 1260);  // 0.62 * 2048 = 1270
+  REQUIRE(avg[0] < 1310);  // 0.64
+  REQUIRE(avg[1] < avg[0]);
+  REQUIRE(avg[2] < avg[1]);
+  REQUIRE(avg[2] > 0);
+  // Held at 2 for long, all three reach 2.00 as the text shows it.
+  for (int i = 0; i < 2000; i++) loadavg_fold(avg, 2);
+  LoadAvg l;
+  for (int i = 0; i < 3; i++) l.avg[i] = avg[i];
+  REQUIRE(render([&](TextBuf& o) { procfs_render_loadavg(o, l); }) == "2.00 2.00 2.00 0/0 0\n");
+  // Idle again: they fall back toward 0, the 1-minute one fastest.
+  for (int i = 0; i < 12; i++) loadavg_fold(avg, 0);
+  REQUIRE(avg[0] < avg[1]);
+  REQUIRE(avg[1] < avg[2]);
+  REQUIRE(avg[0] < 2 * 2048 / 2);
+}
