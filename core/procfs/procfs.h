@@ -1,0 +1,29 @@
+// procfs, mounted on /proc at boot: as much of Linux's /proc as BusyBox's
+// ps, top, free, uptime, pidof and kill read, and what shells and programs
+// look up in it:
+//
+//   /proc/<pid>/stat, status, cmdline   text (core/procfs/render_pid.h)
+//   /proc/<pid>/exe                     a link to the program's path
+//   /proc/<pid>/fd/<n>                  a link per open descriptor: a path,
+//                                       "/dev/null", "pipe:[ino]"
+//   /proc/self                          a link to the reader's own pid
+//   /proc/meminfo, uptime, loadavg, stat, mounts   (render_sys.h)
+//
+// Every vnode below the root is made at lookup and forgotten with its last
+// reference (no name cache: processes come and go). A text file is
+// rendered when it is opened, from a snapshot taken under the process
+// locks (core/procfs/snapshot.h), and reads serve that text with offsets
+// like a regular file; open it again for fresh numbers. A process that
+// exits meanwhile leaves an open file readable and its directory's names
+// ENOENT; nothing refers to its memory.
+#pragma once
+
+#include "core/vfs/mount.h"
+
+namespace tine {
+
+extern const FsType kProcfsType;
+
+inline constexpr u64 kProcSuperMagic = 0x9fa0;  // statfs f_type (Linux's PROC_SUPER_MAGIC)
+
+}  // namespace tine

@@ -1,0 +1,83 @@
+#include "core/procfs/procfs_file.h"
+
+#include "core/lib/new.h"
+#include "core/vm/heap.h"
+#include "core/vm/uaccess.h"
+
+namespace tine {
+
+namespace {
+
+struct ProcText {
+  char* text;
+  size_t len;
+  u64 ino, dev;
+};
+
+ProcText& text_of(File& f) { return *static_cast<ProcText*>(f.data); }
+
+Result<size_t> text_read(File& f, uptr user_buf, size_t n) {
+  ProcText& t = text_of(f);
+  MutexGuard g(f.offset_lock);
+  if (f.offset >= t.len) return size_t{0};
+  const size_t want = min(n, size_t(t.len - f.offset));
+  const char* src = t.text + f.offset;
+  const size_t done = TRY(for_each_user_piece(user_buf, want, [&](uptr at, size_t len, size_t off) {
+    return copyout(at, src + off, len);
+  }));
+  f.offset += done;
+  return done;
+}
+
+// Never reached: the access mode is checked first and no text File is
+// opened for writing.
+Result<size_t> text_write(File&, uptr, size_t) { return Error::BadF; }
+
+void text_close(File& f) {
+  ProcText* t = &text_of(f);
+  kfree(t->text);
+  t->~ProcText();
+  kfree(t);
+}
+
+void text_stat(File& f, FileStat& st) {
+  const ProcText& t = text_of(f);
+  st.dev = t.dev;
+  st.ino = t.ino;
+  st.mode = kSIfReg | 0444;
+  st.size = 0;  // as Linux: the size is not known until read
+  st.blksize = 1024;
+}
+
+const FileOps kProcTextOps = {
+    .name = "proc",
+    .read = text_read,
+    .write = text_write,
+    .close = text_close,
+    .stat = text_stat,
+    .seekable = true,
+};
+
+}  // namespace
+
+Result<File*> procfs_text_file(char* text, size_t len, u64 ino, u64 dev, int flags) {
+  if ((flags & kOAccMode) != kORdOnly) {
+    kfree(text);
+    return Error::Access;
+  }
+  void* mem = kmalloc(sizeof(ProcText));
+  if (!mem) {
+    kfree(text);
+    return Error::NoMem;
+  }
+  auto* t = new (mem) ProcText{text, len, ino, dev};
+  Result<File*> f = file_create(&kProcTextOps, flags, t);
+  if (!f.ok()) {
+    kfree(text);
+    t->~ProcText();
+    kfree(t);
+  }
+  return f;
+}
+
+}  // namespace tine
