@@ -15,7 +15,7 @@ echo gone > /dev/null; echo "dev/null swallowed it"
 cat /dev/null | wc -c
 set -C; (echo clobber > $d/f) 2>/dev/null || echo "noclobber refused"; set +C
 echo x >| $d/f; cat $d/f
-cat < $d/missing 2>/dev/null || echo "missing file: $?"
+(cat < $d/missing) 2>/dev/null || echo "missing file: $?"
 cat <<EOT > $d/hd
 here-doc to a file
 EOT

@@ -24,7 +24,7 @@ OPENSBI = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
 # resolves no symbolic links yet: each is a copy of busybox, which picks the
 # applet by argv[0].
 APPLETS = ["sh", "cat", "seq", "sort", "head", "tail", "tr", "wc", "sleep",
-           "true", "false", "sed", "timeout"]
+           "true", "false", "sed", "timeout", "mkdir", "rm"]
 SCRIPT_TIMEOUT_S = 30
 
 DRIVER = """export PATH={bindir}
