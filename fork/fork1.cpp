@@ -338,10 +338,8 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
     // whose exit signal is not SIGCHLD, PTRACE_O_TRACECLONE).
     trace_event = ptrace_fork_kind(flags & FORK_PPWAIT, exitsig);
     traced = ptrace_follows_locked(p1, trace_event);
-    // Controlling terminal flag follows the session.
-    // NOT ACTING YET: there is no tty, so no session has a controlling
-    // terminal and nothing reads PL_CONTROLT. Issue 9 ("files") makes it
-    // act; README "Known limits".
+    // Controlling terminal flag follows the session (core/tty/tty.h reads
+    // it: job control, TIOCGPGRP and friends).
     if (p1->p_pgrp && p1->p_pgrp->session && p1->p_pgrp->session->has_ctty)
       p2->p_lflag |= PL_CONTROLT;
     // Process group: the parent's.

@@ -28,9 +28,20 @@ paddr_t virt_to_phys(const void* va);
 // Raw console output, usable from any context including panic.
 void console_write(const char* s, size_t n);
 
+// The same bytes as they are: no "\n" becomes "\r\n" (the tty's output
+// processing, core/tty/, decides that). Callers serialise as for
+// console_write (core/lib/console.cpp's lock).
+void console_write_raw(const char* s, size_t n);
+
 // Raw console input: the next byte typed (0..255), or -1 when none is
 // waiting. Never blocks. Callers serialise (core/fs/file_console.cpp does).
 int console_getc();
+
+// Whether console input arrives by interrupt: then the HAL calls
+// console_input_interrupt() (core/sched/interrupts.h) whenever bytes wait,
+// and that must drain console_getc() until -1 (the line stays raised
+// while bytes wait). False: nothing announces input; the reader polls.
+bool console_input_interrupts();
 
 // Monotonic time since boot, in nanoseconds.
 u64 time_ns();

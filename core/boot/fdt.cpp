@@ -186,7 +186,7 @@ struct Props {
   Prop address_cells, size_cells, reg, device_type, compatible, status;
   Prop phandle, linux_phandle, interrupt_controller, interrupts_extended, ndev;
   Prop isa, isa_base, isa_extensions, mmu_type, timebase;
-  Prop reg_shift, reg_io_width, clock_frequency;
+  Prop reg_shift, reg_io_width, clock_frequency, interrupts;
   Prop bootargs, stdout_path, linux_stdout_path;
   Prop initrd_start, initrd_end;
   Prop rng_seed;
@@ -208,6 +208,7 @@ constexpr PropName kWanted[] = {
     {"linux,phandle", &Props::linux_phandle},
     {"interrupt-controller", &Props::interrupt_controller},
     {"interrupts-extended", &Props::interrupts_extended},
+    {"interrupts", &Props::interrupts},
     {"riscv,ndev", &Props::ndev},
     {"riscv,isa", &Props::isa},
     {"riscv,isa-base", &Props::isa_base},
@@ -402,6 +403,9 @@ bool read_uart(const Props& p, const Node& parent, Uart& out) {
     out.reg_io_width = 4;  // the SiFive UART has 32-bit registers only
   }
   out.clock_hz = u32(prop_frequency(p.clock_frequency));
+  // The PLIC source: the first cell of interrupts (one cell per interrupt
+  // on virt, sifive_u and the JH7110, whose UARTs all hang off the PLIC).
+  out.irq = prop_u32(p.interrupts, 0);
   return true;
 }
 

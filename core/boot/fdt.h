@@ -31,6 +31,7 @@ struct Uart {
   u32 reg_shift;     // register i lives at base + (i << reg_shift)
   u32 reg_io_width;  // bytes per register access: 1 or 4
   u32 clock_hz;      // 0 when the node names a clock instead of a frequency
+  u32 irq;           // its PLIC source (interrupts' first cell); 0 if none
 };
 
 struct Hart {

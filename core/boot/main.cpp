@@ -1,6 +1,7 @@
 #include "core/lib/cmdline.h"
 #include "core/lib/console.h"
 #include "core/boot/kmain.h"
+#include "core/tty/tty.h"
 #include "core/boot/kbench.h"
 #include "core/boot/ktest.h"
 #include "core/sched/lwp.h"
@@ -55,6 +56,7 @@ void kmain(const fdt::BootInfo& info) {
     unsigned ran = kbench_run(one ? name : nullptr);
     hal::power_off(ran == 0 ? 1 : 0);
   }
+  tty_init();  // before proc0: init's fds 0, 1 and 2 are the console tty
   proc0_init(&g_boot_lwps[0]);
   start_init(info.initrd.size ? hal::phys_to_virt(info.initrd.base) : nullptr,
              info.initrd.size);

@@ -81,6 +81,11 @@ struct FileOps {
   // Readiness to read that no event announces (a UART without interrupts):
   // a poller waiting for it looks again every few milliseconds.
   bool polled_device = false;
+  // ioctl(2): cmd and its argument as the program gave them; returns the
+  // syscall's result. Null: every request is Error::NotTty, as Linux
+  // answers for a file that is no terminal (core/tty/ owns this field and
+  // the syscall's dispatch).
+  Result<i64> (*ioctl)(File& f, u32 cmd, uptr arg) = nullptr;
 };
 
 struct File {

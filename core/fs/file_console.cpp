@@ -62,9 +62,8 @@ size_t drain_input_locked(char* buf, size_t max) REQUIRES(g_input_lock) {
   return got + drain_uart_locked(buf + got, max - got);
 }
 
-// NOT ACTING YET: the console is no tty. No session acquires it as its
-// controlling terminal, so fork1's PL_CONTROLT is never set or read here
-// (no SIGTTIN/SIGTTOU, no hangup). Issue 9 ("files"); README "Known limits".
+// The kernel's console is core/tty/ once it boots (tty_init); this polled
+// console File remains for the host tests, which have no interrupts.
 Result<size_t> console_read(File& f, uptr user_buf, size_t n) {
   char buf[kChunk];
   size_t want = min(n, kChunk);

@@ -234,9 +234,15 @@ bool fd_is_cloexec(FileTable* t, int fd) {
   return t->files[fd] && (t->cloexec & bit(fd));
 }
 
+namespace {
+Result<File*> (*g_console_open)(int flags) = console_file_open;  // set at boot
+}  // namespace
+
+void fd_set_console_open(Result<File*> (*open)(int flags)) { g_console_open = open; }
+
 Result<void> fd_open_console_stdio(FileTable* t) {
   check(t);
-  File* con = TRY(console_file_open(kORdWr));
+  File* con = TRY(g_console_open(kORdWr));
   // Cannot fail: the table is empty, so 0, 1 and 2 are the lowest free.
   for (int want = 0; want < 3; want++) {
     Result<int> fd = fd_install(t, con, false);

@@ -84,5 +84,8 @@ void fd_abort(FileTable* t, int fd);
 // fds 0, 1 and 2 on one console File opened O_RDWR, for init. Contract: t
 // has no descriptors yet. Error::NoMem.
 Result<void> fd_open_console_stdio(FileTable* t);
+// What fd_open_console_stdio opens: console_file_open until the kernel's
+// tty replaces it at boot (core/tty/tty.h, tty_init).
+void fd_set_console_open(Result<File*> (*open)(int flags));
 
 }  // namespace tine

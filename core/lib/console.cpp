@@ -42,6 +42,11 @@ void console_write(const char* s, size_t n) {
   hal::console_write(s, n);
 }
 
+void console_write_raw(const char* s, size_t n) {
+  IrqSpinGuard guard(console_lock);
+  hal::console_write_raw(s, n);
+}
+
 void console_write_unlocked(const char* s, size_t n) {
   hal::console_write(s, n);
 }

@@ -31,6 +31,8 @@ void id_release_locked(Pid pid) REQUIRES(proc_lock) {
   proc_free_pid(pid);
 }
 
+void (*g_session_free_hook)(Session*) = nullptr;  // set once at boot
+
 void pgrp_free_locked(Pgrp* pg) REQUIRES(proc_lock) {
   KASSERT(pg->pg_members.empty());
   g_pgrps.remove(pg);
@@ -39,6 +41,7 @@ void pgrp_free_locked(Pgrp* pg) REQUIRES(proc_lock) {
   delete pg;
   if (--s->s_count == 0) {
     const Pid sid = s->sid;
+    if (s->s_ttyp && g_session_free_hook) g_session_free_hook(s);
     delete s;
     // The leader's own group carries the session's id too: one id, freed
     // once (below), or a second proc_free_pid finds it free already.
@@ -207,6 +210,8 @@ Result<void> pgrp_setpgid(Proc* self, i32 pid, i32 pgid) {
   return ok();
 }
 
+void pgrp_set_session_free_hook(void (*fn)(Session* s)) { g_session_free_hook = fn; }
+
 Result<i32> pgrp_setsid(Proc* self) {
   Pgrp* pg = new (std::nothrow) Pgrp;
   Session* s = new (std::nothrow) Session;
@@ -229,6 +234,9 @@ Result<i32> pgrp_setsid(Proc* self) {
   orphan_watch_begin_locked(self, w);
   pgrp_move_locked(self, pg);  // joins: s_count becomes 1
   orphan_watch_end_locked(self, w);
+  // A new session has no controlling terminal (NetBSD sys_setsid,
+  // Linux proc_clear_tty).
+  self->p_lflag &= ~PL_CONTROLT;
   return self->p_pid.value;
 }
 

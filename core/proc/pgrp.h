@@ -15,6 +15,11 @@
 
 namespace tine {
 
+// Called under proc_lock just before a session with a controlling
+// terminal is freed, so the tty lets go of it (core/tty installs it; the
+// arrow stays core/tty -> core/proc).
+void pgrp_set_session_free_hook(void (*fn)(Session* s));
+
 // The group with this id, or nullptr.
 Pgrp* pgrp_find_locked(Pid pgid) REQUIRES(proc_lock);
 // p joins pg (fork1: the parent's group).

@@ -78,10 +78,12 @@ inline constexpr u32 PSL_TRACEDCHILD = 0x00001000;
 // Sessions and process groups (core/proc/pgrp.h; all under proc_lock).
 struct PgrpTag {};
 struct Proc;
+struct Tty;
 struct Session {
   u32 s_count = 0;  // its process groups
   Pid sid;          // the leader's pid
-  bool has_ctty = false;
+  bool has_ctty = false;  // s_ttyp is set (fork1 reads it for PL_CONTROLT)
+  Tty* s_ttyp = nullptr;  // its controlling terminal (core/tty/tty.h)
 };
 struct Pgrp : ListLink<> {
   Pid pgid;

@@ -16,6 +16,8 @@
 //   tmpfs                one tmpfs's directory trees (held across a
 //                        readdir under the file offset, never across a
 //                        user copy)
+//   tty                  the console tty's line discipline (sleeping
+//                        mutex; under proc_lock in its ioctls)
 //   pipe                 one pipe's ring, held across copyin/copyout
 //   console input        serialises console readers (held across sleeps)
 //   vm map               one address space (VmSpace, sleeping mutex); user
@@ -31,6 +33,7 @@
 //   name cache           the VFS name cache (a leaf)
 //   timers               armed timers and their expiry queue (spin, irq
 //                        off; taken in the timer interrupt, arms callouts)
+//   tty rx               bytes from the UART interrupt (spin, irq off)
 //   sleep intr           one LWP's interruptible-sleep registration (spin;
 //                        psignal holds it while it wakes the sleep queue)
 //   sleep queue locks    a condition variable's waiters (spin)
@@ -60,6 +63,7 @@ enum class LockRank : unsigned {
   Mounts = 42,
   VnodeIo = 43,
   Tmpfs = 44,
+  Tty = 46,  // the console tty's line discipline (core/tty/tty.h)
   Pipe = 48,
   ConsoleInput = 49,
   // Address spaces (core/vm/vm.h, core/vm/vm_anon.h).
@@ -73,6 +77,7 @@ enum class LockRank : unsigned {
   Vnode = 54,
   NameCache = 55,
   Timers = 60,
+  TtyRx = 62,  // bytes the UART interrupt received (spin, irq off)
   SleepIntr = 65,
   SleepQueue = 70,
   MutexQueue = 75,

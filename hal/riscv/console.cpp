@@ -39,4 +39,14 @@ void console_write(const char* s, size_t n) {
   for (size_t i = 0; i < n; i++) sbi::legacy_putchar(s[i]);
 }
 
+void console_write_raw(const char* s, size_t n) {
+  using namespace riscv;
+  if (!uart_ready()) {
+    // The firmware's console adds its own "\r" before "\n": nothing to skip.
+    console_write(s, n);
+    return;
+  }
+  for (size_t i = 0; i < n; i++) uart_putc(s[i]);
+}
+
 }  // namespace tine::hal

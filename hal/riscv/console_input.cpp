@@ -5,6 +5,10 @@
 // provides.
 #include "core/lib/types.h"
 #include "hal/hal.h"
+#include "core/sched/interrupts.h"
+#include "hal/riscv/console.h"
+#include "hal/riscv/csr.h"
+#include "hal/riscv/plic.h"
 #include "hal/riscv/sbi.h"
 #include "hal/riscv/uart.h"
 
@@ -17,6 +21,9 @@ constexpr long kDbcnReadFid = 1;  // (num_bytes, base_lo, base_hi)
 enum class Source : int { Unknown = 0, Dbcn, Legacy };
 Source g_source = Source::Unknown;  // atomic: probed once, lazily
 u8 g_dbcn_byte;  // DBCN writes into physical memory; callers serialise
+bool g_input_irq = false;  // set once at boot, before interrupts are on
+
+void uart_interrupt() { tine::console_input_interrupt(); }
 
 Source source() {
   Source s = __atomic_load_n(&g_source, __ATOMIC_RELAXED);
@@ -28,9 +35,20 @@ Source source() {
 }
 
 }  // namespace
+
+void console_input_init(const fdt::BootInfo& info, unsigned hartid) {
+  if (!uart_ready() || info.uart.irq == 0 || !plic_init(info, hartid)) return;
+  if (!plic_attach(info.uart.irq, uart_interrupt)) return;
+  if (!uart_enable_rx_interrupt()) return;
+  g_input_irq = true;
+  set_sie(kIntExternal);
+}
+
 }  // namespace tine::hal::riscv
 
 namespace tine::hal {
+
+bool console_input_interrupts() { return riscv::g_input_irq; }
 
 int console_getc() {
   using namespace riscv;

@@ -109,6 +109,7 @@ extern "C" [[noreturn]] void kernel_entry_boot_hart(u64 hartid, paddr_t fdt_pa,
   timer_init(info.timebase_hz ? info.timebase_hz : 10000000,
              me && me->sstc);
   set_sie(kIntSoftware);
+  console_input_init(info, self.hartid);
   timer_start_hart();
   smp_start_harts(info, self.hartid);
   set_sstatus(kSstatusSIE);

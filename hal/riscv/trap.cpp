@@ -13,6 +13,7 @@
 #include "hal/riscv/hart.h"
 #include "hal/riscv/kmap.h"
 #include "hal/riscv/memlayout.h"
+#include "hal/riscv/plic.h"
 #include "hal/riscv/timer.h"
 
 namespace tine::hal::riscv {
@@ -42,6 +43,9 @@ void handle_interrupt(TrapFrame& f) {
     case Interrupt::Software:
       clear_sip(kIntSoftware);
       tine::ipi_interrupt();
+      return;
+    case Interrupt::External:
+      plic_handle_interrupt();
       return;
     default:
       panic("unexpected interrupt scause=%#lx", (unsigned long)f.scause);

@@ -11,6 +11,8 @@ constexpr unsigned kNsLsr = 5;
 constexpr u32 kNsLsrThrEmpty = 1u << 5;
 constexpr unsigned kNsRbr = 0;  // receive buffer (reads; THR on writes)
 constexpr u32 kNsLsrDataReady = 1u << 0;
+constexpr unsigned kNsIer = 1;         // interrupt enable
+constexpr u32 kNsIerRxData = 1u << 0;  // received data available
 // SiFive UART: txdata, whose bit 31 says the FIFO is full.
 constexpr unsigned kSifiveTxData = 0;
 constexpr u32 kSifiveTxFull = 1u << 31;
@@ -18,6 +20,13 @@ constexpr u32 kSifiveTxFull = 1u << 31;
 // rxctrl.rxen, as it has set up the rest of the line.
 constexpr unsigned kSifiveRxData = 4;
 constexpr u32 kSifiveRxEmpty = 1u << 31;
+// rxctrl: bit 0 rxen, bits 16..18 rxcnt (ip.rxwm is set while the FIFO
+// holds more than rxcnt bytes); ie: bit 1 rxwm.
+constexpr unsigned kSifiveRxCtrl = 0x0c;
+constexpr unsigned kSifiveIe = 0x10;
+constexpr u32 kSifiveRxEn = 1u << 0;
+constexpr u32 kSifiveRxCntMask = 7u << 16;
+constexpr u32 kSifiveIeRxWm = 1u << 1;
 
 u32 ns_read(unsigned reg) {
   uptr a = g_uart.base + (uptr(reg) << g_uart.reg_shift);
@@ -71,6 +80,23 @@ int uart_getc() {
       break;
   }
   return -1;
+}
+
+bool uart_enable_rx_interrupt() {
+  switch (g_uart.kind) {
+    case UartConfig::Kind::Ns16550:
+      ns_write(kNsIer, kNsIerRxData);
+      return true;
+    case UartConfig::Kind::Sifive: {
+      auto* rxctrl = reinterpret_cast<volatile u32*>(g_uart.base + kSifiveRxCtrl);
+      *rxctrl = (*rxctrl & ~kSifiveRxCntMask) | kSifiveRxEn;
+      *reinterpret_cast<volatile u32*>(g_uart.base + kSifiveIe) = kSifiveIeRxWm;
+      return true;
+    }
+    case UartConfig::Kind::None:
+      break;
+  }
+  return false;
 }
 
 }  // namespace tine::hal::riscv

@@ -18,5 +18,10 @@ bool uart_ready();
 void uart_putc(char c);
 // The next received byte, or -1 if none is waiting (or no UART).
 int uart_getc();
+// Makes the UART raise its interrupt line while received bytes wait
+// (ns16550: IER's received-data bit; SiFive: ie.rxwm with a watermark of
+// 0, so one byte is enough). Reading them all lowers it again. False
+// without a UART.
+bool uart_enable_rx_interrupt();
 
 }  // namespace tine::hal::riscv

@@ -66,6 +66,17 @@ i64 linux_sys_newfstatat(const SyscallArgs& a) {
   return syscall_result(sys_newfstatat(p->p_fd, int(a.a[0]), a.a[1], a.a[2], int(a.a[3]),
                                        p->p_cwdi ? p->p_cwdi->path : nullptr));
 }
-i64 linux_sys_ioctl(const SyscallArgs&) { return errno_of(Error::NotTty); }
+// ioctl(fd, cmd, arg): the File's backend answers (core/tty for the
+// console); EBADF for a bad fd, ENOTTY for a backend without ioctls. The
+// request is 32 bits wide in Linux's ABI (unsigned int cmd).
+i64 linux_sys_ioctl(const SyscallArgs& a) {
+  Result<File*> got = fd_get(curproc()->p_fd, int(a.a[0]));
+  if (!got.ok()) return errno_of(got.error());
+  File* f = got.value();
+  i64 r = f->ops->ioctl ? syscall_result(f->ops->ioctl(*f, u32(a.a[1]), uptr(a.a[2])))
+                        : errno_of(Error::NotTty);
+  file_release(f);
+  return r;
+}
 
 }  // namespace tine

@@ -249,6 +249,7 @@ TEST_CASE("virt: stdout-path names the ns16550a at 0x10000000 clocked at 3.6864 
   CHECK(info.uart.reg_shift == 0);
   CHECK(info.uart.reg_io_width == 1);
   CHECK(info.uart.clock_hz == 3686400);
+  CHECK(info.uart.irq == 10);  // the PLIC source its receive interrupt raises
 }
 
 TEST_CASE("virt: bootargs come from -append and are empty without it", "[fdt]") {
@@ -336,6 +337,7 @@ TEST_CASE("sifive_u: the console is the sifive,uart0 at 0x10010000", "[fdt]") {
   CHECK(info.uart.base == 0x10010000);
   CHECK(info.uart.size == 0x1000);
   CHECK(info.uart.clock_hz == 0);  // it names a clock, not a frequency
+  CHECK(info.uart.irq == 4);
   CHECK(std::string(info.bootargs).empty());
 }
 
@@ -351,6 +353,7 @@ TEST_CASE("VisionFive 2: alias stdout-path with options resolves to the DesignWa
   CHECK(info.uart.reg_shift == 2);
   CHECK(info.uart.reg_io_width == 4);
   CHECK(info.uart.clock_hz == 24'000'000);
+  CHECK(info.uart.irq == 0);  // this tree gives it no interrupts: input stays polled
   CHECK(std::string(info.bootargs) == "console=ttyS0,115200 earlycon rootwait");
 }
 
