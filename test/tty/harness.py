@@ -12,6 +12,10 @@ Checks, each printed "ok NAME" or "FAIL NAME" with the console's tail:
   intr       ^C kills a foreground `sleep 100` (status 130), not the shell
   stop       ^Z stops it ("Stopped"), `fg` resumes it, ^C then ends it
   ttin       a background `cat` that reads the tty is stopped (SIGTTIN)
+  termios    (with --termios PROG) a second boot runs PROG, termios_ctl.c,
+             as `setsid -c PROG`: its lines must equal termios_ctl.expected,
+             real Linux's (what qemu-riscv64 on a host pty prints, less the
+             two requests qemu-user does not translate, see that file)
 Exits 1 if any failed.
 """
 import argparse
@@ -87,6 +91,37 @@ class Console:
         os.close(self.master)
 
 
+def qemu_cmd(args, cpio, append):
+    return ["qemu-system-riscv64", "-M", args.machine, "-smp", str(args.smp), "-m", "256M",
+            "-display", "none", "-monitor", "none", "-no-reboot",
+            "-chardev", "stdio,id=con,signal=off", "-serial", "chardev:con",
+            "-bios", OPENSBI, "-kernel", args.kernel, "-initrd", cpio, "-append", append]
+
+
+def termios_check(args, bb, tmp):
+    """termios_ctl under `setsid -c` on Tine's console; its lines against
+    termios_ctl.expected. Returns (ok, diff text)."""
+    import difflib
+    cpio = os.path.join(tmp, "termios.cpio")
+    subprocess.run([sys.executable, args.mkinitrd, cpio, f"bin/setsid={bb}",
+                    f"bin/termios_ctl={args.termios}"], check=True, stdout=subprocess.DEVNULL)
+    con = Console(qemu_cmd(args, cpio, "init=/bin/setsid -- -c /bin/termios_ctl"))
+    try:
+        con.expect(rb"== end", 90)
+    finally:
+        con.close()
+    text = con.log.decode(errors="replace").replace("\r", "")
+    got = text[text.find("== termios_ctl"):]
+    got = got[:got.find("== end") + len("== end")] if "== end" in got else got
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "termios_ctl.expected")) as f:
+        want = "".join(l for l in f if not l.startswith("#")).strip()
+    got = got.strip()
+    diff = "\n".join("    " + d for d in difflib.unified_diff(
+        want.split("\n"), got.split("\n"), "linux", "tine", lineterm="", n=1))
+    return got == want, diff
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kernel", required=True)
@@ -95,6 +130,7 @@ def main():
     ap.add_argument("--thirdparty", required=True)
     ap.add_argument("--smp", type=int, default=1)
     ap.add_argument("--machine", default="virt")
+    ap.add_argument("--termios", help="termios_ctl built static for riscv64")
     args = ap.parse_args()
     subprocess.run([args.fetch, args.thirdparty], check=True)
     bb = os.path.join(args.thirdparty, "busybox")
@@ -106,12 +142,7 @@ def main():
         cpio = os.path.join(tmp, "user.cpio")
         subprocess.run([sys.executable, args.mkinitrd, cpio] + specs, check=True,
                        stdout=subprocess.DEVNULL)
-        cmd = ["qemu-system-riscv64", "-M", args.machine, "-smp", str(args.smp), "-m", "256M",
-               "-display", "none", "-monitor", "none", "-no-reboot",
-               "-chardev", "stdio,id=con,signal=off", "-serial", "chardev:con",
-               "-bios", OPENSBI, "-kernel", args.kernel, "-initrd", cpio,
-               "-append", "init=/bin/setsid -- -c /bin/sh -i"]
-        con = Console(cmd)
+        con = Console(qemu_cmd(args, cpio, "init=/bin/setsid -- -c /bin/sh -i"))
         try:
             def check(name, ok):
                 results.append((name, ok))
@@ -177,6 +208,12 @@ def main():
             con.settle(1.0)
         finally:
             con.close()
+        if args.termios:
+            ok, diff = termios_check(args, bb, tmp)
+            results.append(("termios", ok))
+            print(("ok " if ok else "FAIL ") + "termios", flush=True)
+            if not ok:
+                print(diff)
     failed = [n for n, ok in results if not ok]
     print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
     return 1 if failed else 0
