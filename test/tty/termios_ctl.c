@@ -205,6 +205,30 @@ int main(void)
 		_exit(new_session_child());
 	waitpid(c, &st, 0);
 	report("new session child", st);
+	/* An orphaned background group: its reader gets EIO, no stop. The
+	 * grandchild's parent exits, leaving its group with no parent in
+	 * another group of the session; it reports through a pipe. */
+	int rp[2];
+	pipe(rp);
+	c = fork();
+	if (c == 0) {
+		pid_t g = fork();
+		if (g == 0) {
+			setpgid(0, 0);
+			char b2;
+			usleep(300000); /* until its parent has gone */
+			long r = read(0, &b2, 1);
+			int e = r < 0 ? errno : 0;
+			write(rp[1], &e, sizeof e);
+			_exit(0);
+		}
+		setpgid(g, g);
+		_exit(0);
+	}
+	waitpid(c, &st, 0);
+	int e = -1;
+	read(rp[0], &e, sizeof e);
+	printf("orphaned bg read: %s\n", e ? strerrorname_np(e) : "no error");
 	printf("== end\n");
 	return 0;
 }
