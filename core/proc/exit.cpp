@@ -104,6 +104,9 @@ void exit1(Lwp* l, int status, int sig) {
     MutexGuard g(proc_lock);
     // Tracees are let go, children a tracer holds forget us (ptrace.h).
     ptrace_exit_locked(p);
+    // A session leader's terminal hangs up: its foreground group gets
+    // SIGHUP and SIGCONT, and the session has a terminal no more.
+    pgrp_leader_exit_locked(p);
     // Groups that our exit orphans (ours, our children's) are looked at
     // once we are a zombie (NetBSD fixjobc/orphanpg).
     OrphanWatch orphans;

@@ -32,6 +32,7 @@ void id_release_locked(Pid pid) REQUIRES(proc_lock) {
 }
 
 void (*g_session_free_hook)(Session*) = nullptr;  // set once at boot
+void (*g_leader_exit_hook)(Session*) = nullptr;   // set once at boot
 
 void pgrp_free_locked(Pgrp* pg) REQUIRES(proc_lock) {
   KASSERT(pg->pg_members.empty());
@@ -211,6 +212,13 @@ Result<void> pgrp_setpgid(Proc* self, i32 pid, i32 pgid) {
 }
 
 void pgrp_set_session_free_hook(void (*fn)(Session* s)) { g_session_free_hook = fn; }
+void pgrp_set_leader_exit_hook(void (*fn)(Session* s)) { g_leader_exit_hook = fn; }
+
+void pgrp_leader_exit_locked(Proc* p) {
+  if (!p->p_pgrp) return;
+  Session* s = p->p_pgrp->session;
+  if (s->sid == p->p_pid && s->s_ttyp && g_leader_exit_hook) g_leader_exit_hook(s);
+}
 
 Result<i32> pgrp_setsid(Proc* self) {
   Pgrp* pg = new (std::nothrow) Pgrp;

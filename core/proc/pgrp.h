@@ -19,6 +19,12 @@ namespace tine {
 // terminal is freed, so the tty lets go of it (core/tty installs it; the
 // arrow stays core/tty -> core/proc).
 void pgrp_set_session_free_hook(void (*fn)(Session* s));
+// Called under proc_lock when the leader of a session with a controlling
+// terminal exits (core/tty: the terminal hangs up, NetBSD exit1's
+// SESS_LEADER branch, Linux disassociate_ctty).
+void pgrp_set_leader_exit_hook(void (*fn)(Session* s));
+// exit1: p is exiting; if it leads a session with a terminal, the hook runs.
+void pgrp_leader_exit_locked(Proc* p) REQUIRES(proc_lock);
 
 // The group with this id, or nullptr.
 Pgrp* pgrp_find_locked(Pid pgid) REQUIRES(proc_lock);

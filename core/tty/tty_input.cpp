@@ -59,6 +59,11 @@ void session_freed(Session* s) REQUIRES(proc_lock) {
   if (s->s_ttyp) tty_release_locked(*s->s_ttyp, false);
 }
 
+// Its session's leader exits: the terminal hangs up.
+void leader_exited(Session* s) REQUIRES(proc_lock) {
+  if (s->s_ttyp) tty_release_locked(*s->s_ttyp, true);
+}
+
 }  // namespace
 
 // The HAL's console input interrupt: interrupts are off.
@@ -86,6 +91,7 @@ void tty_init() {
     ldisc_init(t.ld);
   }
   pgrp_set_session_free_hook(session_freed);
+  pgrp_set_leader_exit_hook(leader_exited);
   LwpOptions o;
   o.name = "tty";
   if (!lwp_create(tty_thread, nullptr, o).ok()) panic("tty: no memory for the input thread");

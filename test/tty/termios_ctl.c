@@ -104,6 +104,59 @@ static int new_session_child(void)
 	return 0;
 }
 
+static int hup_pipe[2];
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	write(hup_pipe[1], "H", 1);
+	_exit(0);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* Last, as it gives the terminal away. We let go of it (TIOCNOTTY as
+ * leader: our group gets SIGHUP, ignored, and SIGCONT); a child starts a
+ * session that takes it (TIOCSCTTY), with a grandchild in its foreground
+ * group; the child, the new session's leader, exits: the grandchild gets
+ * SIGHUP. */
+static void hangup_on_leader_exit(void)
+{
+	signal(SIGHUP, SIG_IGN);
+	say("TIOCNOTTY as leader", ioctl(0, TIOCNOTTY));
+	say("tcgetpgrp after", tcgetpgrp(0) < 0 ? -1 : 1);
+	pipe(hup_pipe);
+	int ready[2];
+	pipe(ready);
+	pid_t c = fork();
+	if (c == 0) {
+		setsid();
+		say("  new leader TIOCSCTTY", ioctl(0, TIOCSCTTY, 0));
+		if (fork() == 0) {
+			signal(SIGHUP, on_hup);
+			write(ready[1], "r", 1);
+			for (;;)
+				pause();
+		}
+		char r;
+		read(ready[0], &r, 1);
+		_exit(0);
+	}
+	int st;
+	waitpid(c, &st, 0);
+	struct sigaction sa = {0};
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(5);
+	char h = 0;
+	long r = read(hup_pipe[0], &h, 1);
+	alarm(0);
+	printf("grandchild after its leader exited: %s\n", r == 1 ? "SIGHUP" : "nothing");
+}
+
 int main(void)
 {
 	struct termios t0, t;
@@ -229,6 +282,7 @@ int main(void)
 	int e = -1;
 	read(rp[0], &e, sizeof e);
 	printf("orphaned bg read: %s\n", e ? strerrorname_np(e) : "no error");
+	hangup_on_leader_exit();
 	printf("== end\n");
 	return 0;
 }
