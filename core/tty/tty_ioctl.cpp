@@ -36,7 +36,9 @@ Result<i64> set_termios(Tty& t, u32 cmd, uptr arg) {
 Result<i64> set_pgrp(Tty& t, uptr arg) {
   i32 pgid;
   TRY(copyin(&pgid, arg, sizeof pgid));
-  TRY(tty_job_check(t, kSigTtou));
+  // Linux tiocspgrp: an orphaned background group is told ENOTTY, not EIO.
+  Result<void> jc = tty_job_check(t, kSigTtou);
+  if (!jc.ok()) return jc.error() == Error::Io ? Error::NotTty : jc.error();
   Proc* p = curproc();
   MutexGuard g(proc_lock);
   if (!tty_is_ctty_locked(t, p)) return Error::NotTty;

@@ -271,17 +271,21 @@ int main(void)
 			char b2;
 			usleep(300000); /* until its parent has gone */
 			long r = read(0, &b2, 1);
-			int e = r < 0 ? errno : 0;
-			write(rp[1], &e, sizeof e);
+			int e[2] = {r < 0 ? errno : 0, 0};
+			/* tcsetpgrp from there: Linux says ENOTTY, not EIO. */
+			if (tcsetpgrp(0, getpgrp()) < 0)
+				e[1] = errno;
+			write(rp[1], e, sizeof e);
 			_exit(0);
 		}
 		setpgid(g, g);
 		_exit(0);
 	}
 	waitpid(c, &st, 0);
-	int e = -1;
-	read(rp[0], &e, sizeof e);
-	printf("orphaned bg read: %s\n", e ? strerrorname_np(e) : "no error");
+	int e[2] = {-1, -1};
+	read(rp[0], e, sizeof e);
+	printf("orphaned bg read: %s\n", e[0] ? strerrorname_np(e[0]) : "no error");
+	printf("orphaned bg tcsetpgrp: %s\n", e[1] ? strerrorname_np(e[1]) : "no error");
 	hangup_on_leader_exit();
 	printf("== end\n");
 	return 0;
