@@ -1,5 +1,6 @@
 #include "core/procfs/snapshot.h"
 
+#include "core/dev/devnum.h"
 #include "core/fs/filedesc.h"
 #include "core/lib/string.h"
 #include "core/proc/exit.h"
@@ -7,6 +8,7 @@
 #include "core/procfs/loadavg.h"
 #include "core/sched/cpu.h"
 #include "core/sched/lwp.h"
+#include "core/tty/tty_internal.h"
 #include "core/vm/heap.h"
 #include "core/vm/page_alloc.h"
 #include "core/vm/vm.h"
@@ -71,7 +73,14 @@ Result<void> procfs_proc_info(i32 pid, ProcInfo& out) {
     out.tracer_pid = (p->p_slflag & PSL_TRACED) && p->p_pptr ? p->p_pptr->p_pid.value : 0;
     if (p->p_pgrp) {
       out.pgrp = p->p_pgrp->pgid.value;
-      out.session = p->p_pgrp->session ? p->p_pgrp->session->sid.value : 0;
+      const Session* s = p->p_pgrp->session;
+      out.session = s ? s->sid.value : 0;
+      // Its controlling terminal: the one tty there is, the console (5:1,
+      // the node devfs names it by), and that tty's foreground group.
+      if ((p->p_lflag & PL_CONTROLT) && s && s->s_ttyp) {
+        out.tty_nr = i32(dev_encode(kTtyAuxMajor, kConsoleMinor));
+        out.tpgid = s->s_ttyp->fg_pgid ? s->s_ttyp->fg_pgid : -1;
+      }
     }
     out.state = ps_state_locked(p);
     const size_t n = strnlen(p->p_comm, sizeof out.comm - 1);

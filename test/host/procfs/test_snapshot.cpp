@@ -306,3 +306,54 @@ TEST_CASE("procfs_reader_holds_old_space_across_exec: exec swaps the space under
   vmspace_release(seen);
   REQUIRE(reap(rv[0]) == rv[0]);
 }
+
+#include "core/dev/devnum.h"
+#include "core/proc/pgrp.h"
+#include "core/tty/tty_internal.h"
+
+namespace {
+struct CttyChild {
+  std::atomic<bool> ready{false}, go{false};
+  bool acquired = false;
+};
+void ctty_body(void* arg) {
+  auto* c = static_cast<CttyChild*>(arg);
+  Proc* p = curproc();
+  if (pgrp_setsid(p).ok()) {
+    MutexGuard g(proc_lock);
+    c->acquired = tty_acquire_locked(console_tty(), p, false).ok();
+  }
+  c->ready = true;
+  while (!c->go) sleep_ns(1'000'000);
+  {
+    MutexGuard g(proc_lock);
+    if (c->acquired) tty_release_locked(console_tty(), false);
+  }
+  exit1(curlwp(), 0, 0);
+}
+}  // namespace
+
+TEST_CASE("procfs snapshot: a session leader's controlling tty and its foreground group",
+          "[procfs][tty]") {
+  test::start_proc_machine();
+  // Without a terminal: tty_nr 0, tpgid -1, as Linux.
+  Child plain;
+  const i64 plain_pid = start_child(plain);
+  ProcInfo pi = info_of(plain_pid);
+  CHECK(pi.tty_nr == 0);
+  CHECK(pi.tpgid == -1);
+  plain.go = true;
+  REQUIRE(reap(plain_pid) == plain_pid);
+
+  CttyChild c;
+  i64 rv[2];
+  REQUIRE(fork1(curlwp(), 0, kSigChld, 0, 0, ctty_body, &c, rv, nullptr).ok());
+  while (!c.ready) sleep_ns(1'000'000);
+  REQUIRE(c.acquired);
+  pi = info_of(rv[0]);
+  CHECK(pi.session == rv[0]);
+  CHECK(pi.tty_nr == i32(dev_encode(5, 1)));
+  CHECK(pi.tpgid == rv[0]);  // its own group is the foreground one
+  c.go = true;
+  REQUIRE(reap(rv[0]) == rv[0]);
+}
