@@ -43,6 +43,8 @@ bool sigframe_restore(const void* buf, UserFrame* f, FpState& fp, SigFrameSave& 
 // The syscall that trapped into `f` runs again: the pc back onto the
 // syscall instruction, its first argument register back to `a0`.
 void user_frame_restart_syscall(UserFrame* f, u64 a0);
+// The same instruction runs syscall `nr` instead (restart_syscall).
+void user_frame_restart_as(UserFrame* f, u64 nr);
 // The return-value register (a0): what rt_sigreturn leaves there.
 u64 user_frame_return_value(const UserFrame* f);
 

@@ -39,6 +39,7 @@ const char* error_name(Error e) {
     case Error::Loop: return "ELOOP";
     case Error::TimedOut: return "ETIMEDOUT";
     case Error::RestartNoHand: return "ERESTARTNOHAND";
+    case Error::RestartBlock: return "ERESTART_RESTARTBLOCK";
   }
   return "E?";
 }

@@ -47,6 +47,10 @@ enum class Error : int {
   // EINTR if a handler runs, restarted otherwise. Plain Intr from a
   // syscall means Linux's ERESTARTSYS: restarted also under SA_RESTART.
   RestartNoHand = 514,
+  // Linux's ERESTART_RESTARTBLOCK: EINTR if a handler runs; otherwise the
+  // LWP's restart block (Lwp::l_restart_fn) finishes the call through the
+  // restart_syscall syscall (a relative sleep goes on to its first deadline).
+  RestartBlock = 516,
 };
 
 const char* error_name(Error e);

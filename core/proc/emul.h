@@ -28,6 +28,9 @@ struct Emul {
   // After a successful exec, and when a process exits.
   void (*proc_exec)(Proc* p);
   void (*lwp_exit)(Lwp* l);
+  // The number of restart_syscall, which a restart block's call becomes
+  // (core/proc/syscall.h).
+  u64 restart_syscall_nr;
 };
 
 extern const Emul emul_linux;

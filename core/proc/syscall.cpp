@@ -50,24 +50,46 @@ i64 syscall_dispatch(u64 number, const SyscallArgs& args) {
     l->l_sysrestart = kRestartNone;
     return r;
   }
-  if (r == errno_of(Error::Intr) || r == errno_of(Error::RestartNoHand)) {
-    l->l_sysrestart = r == errno_of(Error::Intr) ? kRestartSys : kRestartNoHand;
+  if (r == errno_of(Error::Intr) || r == errno_of(Error::RestartNoHand) ||
+      r == errno_of(Error::RestartBlock)) {
+    l->l_sysrestart = r == errno_of(Error::Intr)           ? kRestartSys
+                      : r == errno_of(Error::RestartNoHand) ? kRestartNoHand
+                                                            : kRestartBlock;
     l->l_sysrestart_a0 = args.a[0];
     return errno_of(Error::Intr);
   }
   return r;
 }
 
+void syscall_set_restart_block(i64 (*fn)(u64, u64), u64 a, u64 b) {
+  Lwp* l = curlwp();
+  l->l_restart_fn = fn;
+  l->l_restart_args[0] = a;
+  l->l_restart_args[1] = b;
+}
+
+i64 syscall_run_restart_block() {
+  Lwp* l = curlwp();
+  i64 (*fn)(u64, u64) = l->l_restart_fn;
+  l->l_restart_fn = nullptr;
+  if (!fn) return errno_of(Error::Intr);
+  return fn(l->l_restart_args[0], l->l_restart_args[1]);
+}
+
 void syscall_restart_for_handler(Lwp* l, hal::UserFrame* f, bool sa_restart) {
-  // a0 already holds -EINTR (syscall_dispatch).
+  // a0 already holds -EINTR (syscall_dispatch). A handler's frame ends any
+  // restart block (Linux resets restart_block.fn in setup_rt_frame).
   if (l->l_sysrestart == kRestartSys && sa_restart)
     hal::user_frame_restart_syscall(f, l->l_sysrestart_a0);
   l->l_sysrestart = kRestartNone;
+  l->l_restart_fn = nullptr;
 }
 
 void syscall_restart_no_handler(Lwp* l, hal::UserFrame* f) {
   if (l->l_sysrestart == kRestartSys || l->l_sysrestart == kRestartNoHand)
     hal::user_frame_restart_syscall(f, l->l_sysrestart_a0);
+  if (l->l_sysrestart == kRestartBlock)
+    hal::user_frame_restart_as(f, curproc()->p_emul->restart_syscall_nr);
   l->l_sysrestart = kRestartNone;
 }
 

@@ -21,10 +21,20 @@ i64 syscall_dispatch(u64 number, const SyscallArgs& args);
 // any handler, restarted when none runs). syscall_dispatch records which,
 // with the first argument, and returns -EINTR; the delivery loop then
 // decides. kRestartNever: rt_sigreturn, whose a0 is the restored one.
-// A restarted relative sleep (nanosleep) sleeps its whole request again:
-// there is no restart_block yet.
+// Error::RestartBlock (Linux's ERESTART_RESTARTBLOCK): EINTR after any
+// handler; when none runs, the call is replaced by the emulation's
+// restart_syscall, which runs the LWP's l_restart_fn (a relative sleep
+// goes on to the deadline it had, rather than sleeping its request again).
 struct Lwp;
-enum SyscallRestart : u8 { kRestartNone = 0, kRestartSys, kRestartNoHand, kRestartNever };
+enum SyscallRestart : u8 {
+  kRestartNone = 0, kRestartSys, kRestartNoHand, kRestartBlock, kRestartNever
+};
+// For a syscall about to return Error::RestartBlock: what restart_syscall
+// will run, with its two words.
+void syscall_set_restart_block(i64 (*fn)(u64, u64), u64 a, u64 b);
+// restart_syscall: runs and forgets the current LWP's restart block; EINTR
+// if there is none (Linux's do_no_restart_syscall).
+i64 syscall_run_restart_block();
 // A handler is about to run for the current syscall's interruption.
 void syscall_restart_for_handler(Lwp* l, hal::UserFrame* f, bool sa_restart);
 // The return to user mode runs no (further) handler.

@@ -79,6 +79,10 @@ struct Lwp : ListLink<RunQueueTag>, ListLink<SleepQueueTag> {
   bool l_sigsaved_set = false;   // l_sigsaved holds the mask to restore
   u8 l_sysrestart = 0;           // SyscallRestart of the last syscall
   u64 l_sysrestart_a0 = 0;       // its first argument, for the restart
+  // Error::RestartBlock: what restart_syscall runs instead (Linux's
+  // restart_block), with its two words; null: nothing to finish (EINTR).
+  i64 (*l_restart_fn)(u64, u64) = nullptr;
+  u64 l_restart_args[2] = {};
   u64 l_sigwaitset = 0;          // rt_sigtimedwait: blocked signals that end its sleep
   bool l_vforkwaiting GUARDED_BY(proc_lock) = false;  // parent of a vfork child
   CondVar* l_waitcv = nullptr;   // where it waits for that child

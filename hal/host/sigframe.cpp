@@ -59,6 +59,11 @@ void user_frame_restart_syscall(UserFrame* f, u64 a0) {
   f->regs[10] = a0;
 }
 
+void user_frame_restart_as(UserFrame* f, u64 nr) {
+  f->pc -= 4;
+  f->regs[17] = nr;  // the simulated frame keeps RISC-V's numbering: a7
+}
+
 u64 user_frame_return_value(const UserFrame* f) { return f->regs[10]; }
 
 }  // namespace tine::hal

@@ -113,6 +113,11 @@ void user_frame_restart_syscall(UserFrame* f, u64 a0) {
   f->x[riscv::kA0] = a0;
 }
 
+void user_frame_restart_as(UserFrame* f, u64 nr) {
+  f->sepc -= 4;
+  f->x[riscv::kA7] = nr;
+}
+
 u64 user_frame_return_value(const UserFrame* f) { return f->x[riscv::kA0]; }
 
 }  // namespace tine::hal

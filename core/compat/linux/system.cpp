@@ -130,15 +130,22 @@ u64 deadline_after(u64 base, const LinuxTimespec& ts) {
   return base + u64(ts.sec) * kNs + u64(ts.nsec);
 }
 
+i64 sleep_to(u64 until, uptr remain);
+
+// restart_syscall's work for an interrupted relative sleep: on to the same
+// deadline (Linux's hrtimer_nanosleep_restart).
+i64 sleep_restart(u64 until, u64 remain) { return sleep_to(until, remain); }
+
 // Sleeps until guest time `until`. A signal ends the sleep: a relative
 // sleep reports the time left in `remain` (if given), and the call fails
-// with EINTR when a handler runs, else it is made again (Linux's
-// restart_block; here with the whole request, a gap noted in
-// core/proc/syscall.h's restart rules).
+// with EINTR when a handler runs; when none runs (a stop and SIGCONT), it
+// goes on to the same deadline through restart_syscall, as Linux's
+// restart_block, so the time stopped counts toward the sleep.
 i64 sleep_to(u64 until, uptr remain) {
   Result<void> r =
       sleep_until(SleepOn{.until_ns = until}, [&] { return hal::time_ns() >= until; });
   if (r.ok()) return 0;
+  syscall_set_restart_block(sleep_restart, until, remain);
   if (remain) {
     const u64 now = hal::time_ns();
     const u64 left = until > now ? until - now : 0;
@@ -146,9 +153,11 @@ i64 sleep_to(u64 until, uptr remain) {
     Result<void> c = copyout(remain, &ts, sizeof ts);
     if (!c.ok()) return errno_of(c.error());
   }
-  return errno_of(Error::RestartNoHand);
+  return errno_of(Error::RestartBlock);
 }
 }  // namespace
+
+i64 linux_sys_restart_syscall(const SyscallArgs&) { return syscall_run_restart_block(); }
 
 i64 linux_sys_nanosleep(const SyscallArgs& a) {
   Result<LinuxTimespec> ts = read_timespec(a.a[0]);

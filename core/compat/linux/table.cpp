@@ -46,6 +46,7 @@ struct Table {
     fns[115] = linux_sys_clock_nanosleep;
     fns[117] = linux_sys_ptrace;
     fns[124] = linux_sys_sched_yield;
+    fns[kLinuxRestartSyscall] = linux_sys_restart_syscall;
     fns[129] = linux_sys_kill;
     fns[130] = linux_sys_tkill;
     fns[131] = linux_sys_tgkill;
@@ -95,7 +96,7 @@ constexpr Table kTable;
 
 const Emul emul_linux = {
     "linux",        kTable.fns,         kLinuxSyscalls,  linux_proc_fork,
-    linux_child_return, linux_proc_exec, linux_lwp_exit,
+    linux_child_return, linux_proc_exec, linux_lwp_exit, kLinuxRestartSyscall,
 };
 
 }  // namespace tine
