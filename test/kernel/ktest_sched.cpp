@@ -3,6 +3,7 @@
 #include "core/sync/condvar.h"
 #include "core/sched/cpu.h"
 #include "core/boot/ktest.h"
+#include "core/lib/console.h"
 #include "core/sched/lwp.h"
 #include "core/sync/mutex.h"
 #include "core/sched/sched.h"
@@ -83,8 +84,12 @@ KTEST(sched_token_ring_64_threads) {
   KT_CHECK_EQ(ring.handoffs, u64(kRingThreads) * kRingRounds);
   for (unsigned i = 0; i < kRingThreads; i++) KT_CHECK_EQ(ring.per_seat[i], kRingRounds);
   KT_CHECK_EQ(lwp_live_count(), live_before);  // nobody left asleep
-  // Generous: about 10 s under plain QEMU on 4 harts.
-  if (elapsed_ms > 120000) kt.fail("ring took %lu ms", (unsigned long)elapsed_ms);
+  // About 10 s under plain QEMU on 4 harts, and many times that on a host
+  // busy enough to deschedule QEMU's hart threads (every hand-off is a
+  // wakeup IPI): a time, printed, not a pass mark. A lost wakeup hangs the
+  // ring, and the boot test's timeout catches that.
+  kprintf("  ring of %u threads, %u rounds: %lu ms\n", kRingThreads, kRingRounds,
+          (unsigned long)elapsed_ms);
 }
 
 namespace {
