@@ -6,7 +6,7 @@
 #include "core/proc/exit.h"
 #include "core/proc/fork_doors.h"
 #include "core/fs/file.h"
-#include "core/fs/file_initrd.h"
+#include "core/vfs/vfs_boot.h"
 #include "core/proc/proc.h"
 #include "core/proc/proc0.h"
 #include "core/proc/signal.h"
@@ -82,8 +82,7 @@ void start_init(const void* loader_initrd, size_t loader_initrd_size) {
   // Interruptible sleeps (nanosleep, wait4, pipes, the console) give up
   // (EINTR) when the sleeper is being killed.
   sleep_intr_set_check(sigpending_interrupts);
-  initrd_set_archive(initrd_start, size_t(initrd_end - initrd_start));
-  if (loader_initrd && loader_initrd_size) initrd_add_archive(loader_initrd, loader_initrd_size);
+  vfs_boot(initrd_start, size_t(initrd_end - initrd_start), loader_initrd, loader_initrd_size);
   build_init_args();
   syscall_trace = kernel_cmdline().has("strace");
   // Every exec maps the vDSO (core/proc/vdso.h), init's first.

@@ -76,7 +76,9 @@ Result<bool> CpioArchive::next(size_t& off, CpioFile& out) const {
   if (data_off > size_ || filesize > size_ - data_off) return Error::Inval;
 
   strip_prefix(name, name_len);
-  out = CpioFile{name, name_len, base_ + data_off, filesize, fields[Mode]};
+  out = CpioFile{name,         name_len,        base_ + data_off, filesize,
+                 fields[Mode], fields[Ino],     fields[NLink],    fields[Uid],
+                 fields[Gid],  fields[MTime]};
   // May land past size_ by the padding; the next call reports that.
   off = align_up(data_off + filesize, 4);
   return true;

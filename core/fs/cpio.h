@@ -20,6 +20,7 @@ inline constexpr u32 kCpioTypeMask = 0170000;
 inline constexpr u32 kCpioDir = 0040000;
 inline constexpr u32 kCpioReg = 0100000;
 inline constexpr u32 kCpioSymlink = 0120000;
+inline constexpr u32 kCpioFifo = 0010000;
 
 // One entry. Everything points into the archive, which lives in a read-only
 // section, so `name` is not NUL-terminated: use name_len. The name is the
@@ -33,6 +34,12 @@ struct CpioFile {
   const u8* data;
   size_t size;
   u32 mode;
+  // The header's other fields that a file system seeded from the archive
+  // keeps: entries with one ino and nlink > 1 are hard links of one file.
+  u32 ino = 0;
+  u32 nlink = 1;
+  u32 uid = 0, gid = 0;
+  u32 mtime = 0;
 
   bool is_dir() const { return (mode & kCpioTypeMask) == kCpioDir; }
   bool is_reg() const { return (mode & kCpioTypeMask) == kCpioReg; }

@@ -3,6 +3,7 @@
 #include "core/lib/assert.h"
 #include "core/vm/heap.h"
 #include "core/lib/new.h"
+#include "core/vfs/vfs_file.h"
 
 namespace tine {
 
@@ -29,6 +30,7 @@ void file_release(File* f) {
   KASSERT(f->magic == File::kMagic);
   if (!f->refs.release()) return;
   f->ops->close(*f);
+  if (f->vnode) vfs_file_vnode_release(f->vnode);
   f->magic = 0;
   f->~File();
   kfree(f);

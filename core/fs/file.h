@@ -59,6 +59,7 @@ inline constexpr u32 kSIfDir = 0040000;
 inline constexpr u32 kSIfReg = 0100000;
 
 struct File;
+struct Vnode;
 
 struct FileOps {
   const char* name;  // for debugging: "console", "pipe", "initrd"
@@ -98,6 +99,10 @@ struct File {
   // kOSetFlMask bits. Never O_CLOEXEC, which belongs to the descriptor.
   int flags;
   void* data;  // the backend's, fixed after creation
+  // The vnode the File was opened from (core/vfs/vfs_file.h), held, or null
+  // (pipes, the console opened at boot). Fixed once the File is published;
+  // released after the backend's close.
+  Vnode* vnode = nullptr;
   // Guards offset, and serialises reads that use it, so two readers of one
   // File never read the same bytes (Linux's f_pos_lock).
   Mutex offset_lock{"file offset", LockRank::FileOffset};

@@ -1,9 +1,8 @@
 #include "core/fs/sys_file.h"
 
 #include "core/fs/file.h"
-#include "core/fs/file_initrd.h"
 #include "core/fs/file_pipe.h"
-#include "core/fs/stat.h"
+#include "core/vfs/vfs_file.h"
 #include "core/lib/string.h"
 #include "core/vm/heap.h"
 #include "core/vm/uaccess.h"
@@ -26,15 +25,6 @@ class FileRef {
   File* f_;
 };
 
-// Open flags that would change what the call means and that Tine does not
-// implement: O_PATH (a handle without read access) and O_TMPFILE (create an
-// unnamed file). Refused loudly rather than ignored. Every other flag Linux
-// ignores or that means nothing on a read-only in-memory file system
-// (O_NONBLOCK, O_NOFOLLOW: there are no symlinks, O_SYNC, O_DIRECT, ...) is
-// accepted and ignored, as Linux ignores unknown open flags.
-constexpr int kOPath = 010000000;
-constexpr int kOTmpFileBit = 020000000;
-
 }  // namespace
 
 Result<u64> sys_read(FileTable* t, int fd, uptr buf, u64 n) {
@@ -45,74 +35,6 @@ Result<u64> sys_read(FileTable* t, int fd, uptr buf, u64 n) {
 Result<u64> sys_write(FileTable* t, int fd, uptr buf, u64 n) {
   FileRef f(TRY(fd_get(t, fd)));
   return TRY(file_write(*f, buf, size_t(min(n, kMaxRwCount))));
-}
-
-// A user path copied in, freed at the end of scope.
-struct UserPath {
-  char* p = static_cast<char*>(kmalloc(kPathMax));
-  ~UserPath() { kfree(p); }
-  Result<void> copy(uptr user) {
-    if (!p) return Error::NoMem;
-    TRY(copyinstr(p, user, kPathMax));
-    return ok();
-  }
-};
-
-// The directory a relative path starts from, as the *at calls define it:
-// the cwd for AT_FDCWD ("/" when null), else the initrd directory open at
-// dirfd (EBADF, ENOTDIR), held while `base` points into it.
-struct AtBase {
-  const char* base = nullptr;
-  File* dir = nullptr;
-  ~AtBase() {
-    if (dir) file_release(dir);
-  }
-  Result<void> resolve(FileTable* t, int dirfd, const char* path, const char* cwd) {
-    base = cwd;
-    if (path[0] == '/' || dirfd == kAtFdCwd) return ok();
-    dir = TRY(fd_get(t, dirfd));
-    base = initrd_dir_path(dir);
-    if (!base) return Error::NotDir;
-    return ok();
-  }
-};
-
-Result<void> copyout_stat(uptr buf, const FileStat& st) {
-  UserStat u = user_stat(st);
-  return copyout(buf, &u, sizeof u);
-}
-
-Result<int> sys_openat(FileTable* t, int dirfd, uptr upath, int flags, int,
-                       const char* cwd) {
-  if (flags & (kOPath | kOTmpFileBit)) return Error::Inval;
-  UserPath path;
-  TRY(path.copy(upath));
-  Result<File*> opened = Error::NoEnt;
-  {
-    AtBase at;
-    TRY(at.resolve(t, dirfd, path.p, cwd));
-    opened = initrd_open(at.base, path.p, flags);
-  }
-  FileRef f(TRY(opened));
-  return fd_install(t, f.get(), (flags & kOCloExec) != 0);
-}
-
-Result<void> sys_chdir(CwdInfo* cwd, uptr upath) {
-  UserPath path;
-  TRY(path.copy(upath));
-  FileRef dir(TRY(initrd_open(cwd->path, path.p, kORdOnly | kODirectory)));
-  const char* abs = initrd_dir_path(dir.get());
-  const size_t n = strlen(abs);
-  if (n >= sizeof cwd->path) return Error::NameTooLong;
-  memcpy(cwd->path, abs, n + 1);
-  return ok();
-}
-
-Result<u64> sys_getcwd(const CwdInfo* cwd, uptr ubuf, u64 size) {
-  const u64 n = strlen(cwd->path) + 1;
-  if (size < n) return Error::Range;
-  TRY(copyout(ubuf, cwd->path, n));
-  return n;
 }
 
 Result<void> sys_close(FileTable* t, int fd) { return fd_close(t, fd); }
@@ -200,32 +122,68 @@ Result<i64> sys_fcntl(FileTable* t, int fd, int cmd, u64 arg) {
   }
 }
 
-Result<void> sys_fstat(FileTable* t, int fd, uptr buf) {
+Result<u64> sys_pread64(FileTable* t, int fd, uptr buf, u64 n, i64 off) {
   FileRef f(TRY(fd_get(t, fd)));
-  FileStat st;
-  (*f).ops->stat(*f, st);
-  return copyout_stat(buf, st);
+  if (off < 0) return Error::Inval;
+  return TRY(file_pread(*f, buf, size_t(min(n, kMaxRwCount)), u64(off)));
 }
 
-Result<void> sys_newfstatat(FileTable* t, int dirfd, uptr upath, uptr buf, int flags,
-                            const char* cwd) {
-  UserPath path;
-  TRY(path.copy(upath));
-  constexpr int kKnown = kAtSymlinkNoFollow | kAtNoAutomount | kAtEmptyPath | kAtStatxSyncType;
-  if (flags & ~kKnown) return Error::Inval;
-  FileStat st;
-  if (path.p[0] == '\0') {
-    if (!(flags & kAtEmptyPath)) return Error::NoEnt;
-    if (dirfd != kAtFdCwd) return sys_fstat(t, dirfd, buf);
-    TRY(initrd_stat_path(nullptr, cwd ? cwd : "/", st));
-    return copyout_stat(buf, st);
+Result<u64> sys_pwrite64(FileTable* t, int fd, uptr buf, u64 n, i64 off) {
+  FileRef f(TRY(fd_get(t, fd)));
+  if (off < 0) return Error::Inval;
+  return TRY(file_pwrite(*f, buf, size_t(min(n, kMaxRwCount)), u64(off)));
+}
+
+namespace {
+
+struct Iov {
+  uptr base;
+  u64 len;
+};
+constexpr u64 kIovMax = 1024;
+
+// Linux's order: EBADF, then the array (EINVAL for too many or too much,
+// EFAULT), then the transfers; a failure after some bytes returns them.
+Result<u64> rw_vector(FileTable* t, int fd, uptr uiov, u64 iovcnt, bool write) {
+  FileRef f(TRY(fd_get(t, fd)));
+  if (write ? !(*f).writable() : !(*f).readable()) return Error::BadF;
+  if (iovcnt > kIovMax) return Error::Inval;
+  Iov* v = static_cast<Iov*>(kmalloc(sizeof(Iov) * (iovcnt ? iovcnt : 1)));
+  if (!v) return Error::NoMem;
+  struct Free {
+    Iov* p;
+    ~Free() { kfree(p); }
+  } free_v{v};
+  TRY(copyin(v, uiov, sizeof(Iov) * iovcnt));
+  u64 sum = 0;
+  for (u64 i = 0; i < iovcnt; i++) {
+    if (i64(v[i].len) < 0 || __builtin_add_overflow(sum, v[i].len, &sum) || i64(sum) < 0)
+      return Error::Inval;
   }
-  {
-    AtBase at;
-    TRY(at.resolve(t, dirfd, path.p, cwd));
-    TRY(initrd_stat_path(at.base, path.p, st));
+  u64 total = 0;
+  for (u64 i = 0; i < iovcnt; i++) {
+    if (v[i].len == 0) continue;
+    const size_t want = size_t(min(v[i].len, kMaxRwCount - total));
+    if (want == 0) break;
+    Result<size_t> r = write ? file_write(*f, v[i].base, want) : file_read(*f, v[i].base, want);
+    if (!r.ok()) {
+      if (total) break;
+      return r.error();
+    }
+    total += r.value();
+    if (r.value() < v[i].len) break;
   }
-  return copyout_stat(buf, st);
+  return total;
+}
+
+}  // namespace
+
+Result<u64> sys_readv(FileTable* t, int fd, uptr iov, u64 iovcnt) {
+  return rw_vector(t, fd, iov, iovcnt, false);
+}
+
+Result<u64> sys_writev(FileTable* t, int fd, uptr iov, u64 iovcnt) {
+  return rw_vector(t, fd, iov, iovcnt, true);
 }
 
 }  // namespace tine

@@ -5,13 +5,13 @@
 #pragma once
 
 #include "core/fs/cwd.h"
+#include "core/vfs/sys_vfs.h"  // the path calls, which moved to the VFS
 #include "core/fs/filedesc.h"
 #include "core/lib/result.h"
 #include "core/lib/types.h"
 
 namespace tine {
 
-inline constexpr int kAtFdCwd = -100;  // openat's "relative to the cwd"
 // Linux caps one read or write at INT_MAX rounded down to a page.
 inline constexpr u64 kMaxRwCount = 0x7ffff000;
 
@@ -20,26 +20,6 @@ inline constexpr u64 kMaxRwCount = 0x7ffff000;
 // later on returns the bytes moved so far. n is capped at kMaxRwCount.
 Result<u64> sys_read(FileTable* t, int fd, uptr buf, u64 n);
 Result<u64> sys_write(FileTable* t, int fd, uptr buf, u64 n);
-
-// openat(2) on the initrd. Absolute paths ignore dirfd; relative ones
-// resolve against `cwd` for AT_FDCWD ("/" when null), else against dirfd,
-// which must be an open directory (EBADF, ENOTDIR). flags: O_RDONLY,
-// O_DIRECTORY and O_CLOEXEC act; O_PATH and O_TMPFILE are EINVAL; other
-// flags are ignored, as Linux does; asking to write is EROFS (see
-// initrd_open for every case). mode is ignored (nothing is ever created).
-// EFAULT, ENAMETOOLONG for the path.
-Result<int> sys_openat(FileTable* t, int dirfd, uptr path, int flags, int mode,
-                       const char* cwd = nullptr);
-
-// chdir(2) on the initrd: `cwd` becomes the absolute, normalised path of
-// the directory `upath` names (relative to `cwd`). ENOENT, ENOTDIR, EFAULT,
-// ENAMETOOLONG (also when the result does not fit CwdInfo::path).
-// Processes sharing `cwd` (CLONE_FS) must not chdir concurrently: the path
-// is rewritten in place (issue 9's VFS replaces the path with a vnode).
-Result<void> sys_chdir(CwdInfo* cwd, uptr upath);
-// getcwd(2): the path and its NUL into ubuf; ERANGE if size is too small.
-// Returns the length copied, NUL included, as Linux's syscall does.
-Result<u64> sys_getcwd(const CwdInfo* cwd, uptr ubuf, u64 size);
 
 Result<void> sys_close(FileTable* t, int fd);
 Result<int> sys_dup(FileTable* t, int oldfd);
@@ -72,22 +52,14 @@ inline constexpr int kFdCloExec = 1;
 // bad fd before anything else, EINVAL for any other command.
 Result<i64> sys_fcntl(FileTable* t, int fd, int cmd, u64 arg);
 
-// fstat(2): the File's FileStat as a Linux struct stat (core/fs/stat.h)
-// at buf. EBADF, EFAULT.
-Result<void> sys_fstat(FileTable* t, int fd, uptr buf);
-
-// newfstatat(2) flags.
-inline constexpr int kAtSymlinkNoFollow = 0x100, kAtNoAutomount = 0x800,
-                     kAtEmptyPath = 0x1000, kAtStatxSyncType = 0x6000;
-
-// newfstatat(2): a path resolved as sys_openat resolves it, or with
-// AT_EMPTY_PATH and "" the File at dirfd itself (glibc's fstat is this),
-// or the cwd for AT_FDCWD. EINVAL for other flags; ENOENT for "" without
-// AT_EMPTY_PATH; lookup errors as open(2); EFAULT for path or buf.
-// AT_SYMLINK_NOFOLLOW, AT_NO_AUTOMOUNT and the statx sync bits (which
-// Linux accepts here too) change nothing: the initrd
-// has neither symlinks Tine follows nor mount points.
-Result<void> sys_newfstatat(FileTable* t, int dirfd, uptr path, uptr buf, int flags,
-                            const char* cwd = nullptr);
+// pread64(2)/pwrite64(2): at `off`, the File's offset unmoved. EINVAL for
+// a negative offset, ESPIPE for a pipe or the console.
+Result<u64> sys_pread64(FileTable* t, int fd, uptr buf, u64 n, i64 off);
+Result<u64> sys_pwrite64(FileTable* t, int fd, uptr buf, u64 n, i64 off);
+// readv(2)/writev(2): the iovecs in order, stopping at the first short
+// transfer; EINVAL for more than 1024 iovecs or a total over SSIZE_MAX,
+// EFAULT for the array.
+Result<u64> sys_readv(FileTable* t, int fd, uptr iov, u64 iovcnt);
+Result<u64> sys_writev(FileTable* t, int fd, uptr iov, u64 iovcnt);
 
 }  // namespace tine

@@ -8,7 +8,9 @@
 #include "core/proc/vdso.h"
 #include "core/proc/vfork.h"
 #include "core/fs/filedesc.h"
-#include "core/fs/file_initrd.h"
+#include "core/fs/cwd.h"
+#include "core/proc/cred.h"
+#include "core/vfs/namei.h"
 #include "core/vm/heap.h"
 #include "core/lib/random.h"
 #include "core/lib/string.h"
@@ -121,11 +123,48 @@ Prot segment_prot(const elf::Segment& s) {
   return p;
 }
 
+// The program's bytes, read from its vnode into one kernel buffer (the
+// segments are copied from it; mapping them from the page cache is later
+// work, issue 9).
+struct ExecFile {
+  u8* data = nullptr;
+  size_t size = 0;
+  ExecFile() = default;
+  ExecFile(const ExecFile&) = delete;
+  ExecFile& operator=(const ExecFile&) = delete;
+  ~ExecFile() { kfree(data); }
+};
+
+Result<void> read_exec_file(Proc* p, const char* path, ExecFile& out) {
+  const Cred* cred = proc_own_cred(p);
+  const NameiCred nc{cred->euid.value, cred->egid};
+  VnodeRef start(cwd_get(p->p_cwdi));
+  Nameidata nd;
+  TRY(namei(start.get(), path, kNameiFollow, nd, nc));
+  Vnode& vp = *nd.vp;
+  // As Linux: only a regular file that someone may execute.
+  if (vp.type != VType::Reg || !vp.ops->read) return Error::Access;
+  if (!vnode_may(vp, nc, 1)) return Error::Access;
+  VAttr va;
+  vnode_getattr(vp, va);
+  if (u64(va.size) > kHeapMaxAlloc) return Error::NoMem;
+  out.size = size_t(va.size);
+  out.data = static_cast<u8*>(kmalloc(out.size ? out.size : 1));
+  if (!out.data) return Error::NoMem;
+  size_t got = 0;
+  while (got < out.size) {
+    const size_t n = TRY(vp.ops->read(vp, got, VIo{uptr(out.data + got), false}, out.size - got));
+    if (n == 0) break;  // truncated meanwhile
+    got += n;
+  }
+  out.size = got;
+  return ok();
+}
+
 Result<void> do_exec(Lwp* l, const char* path, Args& args) {
   Proc* p = l->proc;
-  const char* cwd = p->p_cwdi ? p->p_cwdi->path : nullptr;
-  CpioFile file = TRY(initrd_lookup(cwd, path));
-  if (file.is_dir()) return Error::Access;
+  ExecFile file;
+  TRY(read_exec_file(p, path, file));
   elf::Image im = TRY(elf::parse(file.data, file.size));
 
   VmSpace* vm = TRY(vmspace_create());

@@ -7,9 +7,14 @@
 #include <string>
 #include <vector>
 
+#include "core/fs/cwd.h"
 #include "core/fs/file.h"
 #include "core/fs/filedesc.h"
 #include "core/lib/result.h"
+#include "core/vfs/initrd_seed.h"
+#include "core/vfs/mount.h"
+#include "core/vfs/namei.h"
+#include "core/vfs/tmpfs/tmpfs.h"
 #include "test/host/fake_uaccess.h"
 #include "test/host/sched_machine.h"
 
@@ -83,6 +88,32 @@ class CpioBuilder {
   }
   std::vector<u8> bytes_;
   unsigned ino_ = 1;
+};
+
+// A tmpfs root seeded from an archive, as boot makes it, for one test;
+// everything is unmounted at the end of scope.
+struct SeededRoot {
+  explicit SeededRoot(const std::vector<u8>& archive) {
+    MUST(vfs_mount_root(&kTmpfsType));
+    MUST(vfs_seed_cpio(archive.data(), archive.size()));
+  }
+  ~SeededRoot() { vfs_reset(); }
+  SeededRoot(const SeededRoot&) = delete;
+  SeededRoot& operator=(const SeededRoot&) = delete;
+};
+
+// A cwd at an absolute directory path, released at the end of scope.
+struct CwdAt {
+  CwdInfo* c;
+  explicit CwdAt(const char* path) {
+    c = MUST(cwd_create());
+    Nameidata nd;
+    MUST(namei(nullptr, path, kNameiFollow, nd));
+    cwd_set(c, nd.vp);
+  }
+  ~CwdAt() { cwd_release(c); }
+  CwdAt(const CwdAt&) = delete;
+  CwdAt& operator=(const CwdAt&) = delete;
 };
 
 }  // namespace tine::test

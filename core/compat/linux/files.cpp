@@ -17,32 +17,16 @@ i64 linux_sys_write(const SyscallArgs& a) {
   return syscall_result(sys_write(curproc()->p_fd, int(a.a[0]), a.a[1], a.a[2]));
 }
 i64 linux_sys_writev(const SyscallArgs& a) {
-  struct Iov {
-    uptr base;
-    u64 len;
-  };
-  i64 total = 0;
-  for (u64 i = 0; i < a.a[2]; i++) {
-    Iov v;
-    Result<void> c = copyin(&v, a.a[1] + i * sizeof v, sizeof v);
-    if (!c.ok()) return total ? total : errno_of(c.error());
-    Result<size_t> w = sys_write(curproc()->p_fd, int(a.a[0]), v.base, v.len);
-    if (!w.ok()) return total ? total : errno_of(w.error());
-    total += i64(w.value());
-    if (w.value() < v.len) break;
-  }
-  return total;
+  return syscall_result(sys_writev(curproc()->p_fd, int(a.a[0]), a.a[1], a.a[2]));
 }
-i64 linux_sys_openat(const SyscallArgs& a) {
-  Proc* p = curproc();
-  return syscall_result(sys_openat(p->p_fd, int(a.a[0]), a.a[1], int(a.a[2]), int(a.a[3]),
-                                   p->p_cwdi ? p->p_cwdi->path : nullptr));
+i64 linux_sys_readv(const SyscallArgs& a) {
+  return syscall_result(sys_readv(curproc()->p_fd, int(a.a[0]), a.a[1], a.a[2]));
 }
-i64 linux_sys_chdir(const SyscallArgs& a) {
-  return syscall_result(sys_chdir(curproc()->p_cwdi, a.a[0]));
+i64 linux_sys_pread64(const SyscallArgs& a) {
+  return syscall_result(sys_pread64(curproc()->p_fd, int(a.a[0]), a.a[1], a.a[2], i64(a.a[3])));
 }
-i64 linux_sys_getcwd(const SyscallArgs& a) {
-  return syscall_result(sys_getcwd(curproc()->p_cwdi, a.a[0], a.a[1]));
+i64 linux_sys_pwrite64(const SyscallArgs& a) {
+  return syscall_result(sys_pwrite64(curproc()->p_fd, int(a.a[0]), a.a[1], a.a[2], i64(a.a[3])));
 }
 i64 linux_sys_close(const SyscallArgs& a) { return syscall_result(sys_close(curproc()->p_fd, int(a.a[0]))); }
 i64 linux_sys_dup(const SyscallArgs& a) { return syscall_result(sys_dup(curproc()->p_fd, int(a.a[0]))); }
@@ -57,14 +41,6 @@ i64 linux_sys_lseek(const SyscallArgs& a) {
 }
 i64 linux_sys_fcntl(const SyscallArgs& a) {
   return syscall_result(sys_fcntl(curproc()->p_fd, int(a.a[0]), int(a.a[1]), a.a[2]));
-}
-i64 linux_sys_fstat(const SyscallArgs& a) {
-  return syscall_result(sys_fstat(curproc()->p_fd, int(a.a[0]), a.a[1]));
-}
-i64 linux_sys_newfstatat(const SyscallArgs& a) {
-  Proc* p = curproc();
-  return syscall_result(sys_newfstatat(p->p_fd, int(a.a[0]), a.a[1], a.a[2], int(a.a[3]),
-                                       p->p_cwdi ? p->p_cwdi->path : nullptr));
 }
 // ioctl(fd, cmd, arg): the File's backend answers (core/tty for the
 // console); EBADF for a bad fd, ENOTTY for a backend without ioctls. The

@@ -10,6 +10,37 @@ namespace tine {
 struct Proc;
 struct Lwp;
 
+// Paths and attributes (paths.cpp, stat.cpp, mounts.cpp) and vectored or
+// positioned I/O (files.cpp).
+i64 linux_sys_mkdirat(const SyscallArgs& args);
+i64 linux_sys_mknodat(const SyscallArgs& args);
+i64 linux_sys_unlinkat(const SyscallArgs& args);
+i64 linux_sys_symlinkat(const SyscallArgs& args);
+i64 linux_sys_linkat(const SyscallArgs& args);
+i64 linux_sys_renameat2(const SyscallArgs& args);
+i64 linux_sys_readlinkat(const SyscallArgs& args);
+i64 linux_sys_getdents64(const SyscallArgs& args);
+i64 linux_sys_fchdir(const SyscallArgs& args);
+i64 linux_sys_umask(const SyscallArgs& args);
+i64 linux_sys_statx(const SyscallArgs& args);
+i64 linux_sys_fchmod(const SyscallArgs& args);
+i64 linux_sys_fchmodat(const SyscallArgs& args);
+i64 linux_sys_fchown(const SyscallArgs& args);
+i64 linux_sys_fchownat(const SyscallArgs& args);
+i64 linux_sys_utimensat(const SyscallArgs& args);
+i64 linux_sys_faccessat(const SyscallArgs& args);
+i64 linux_sys_faccessat2(const SyscallArgs& args);
+i64 linux_sys_truncate(const SyscallArgs& args);
+i64 linux_sys_ftruncate(const SyscallArgs& args);
+i64 linux_sys_statfs(const SyscallArgs& args);
+i64 linux_sys_fstatfs(const SyscallArgs& args);
+i64 linux_sys_fsync(const SyscallArgs& args);
+i64 linux_sys_sync(const SyscallArgs& args);
+i64 linux_sys_mount(const SyscallArgs& args);
+i64 linux_sys_umount2(const SyscallArgs& args);
+i64 linux_sys_readv(const SyscallArgs& args);
+i64 linux_sys_pread64(const SyscallArgs& args);
+i64 linux_sys_pwrite64(const SyscallArgs& args);
 i64 linux_sys_brk(const SyscallArgs& args);
 i64 linux_sys_clock_gettime(const SyscallArgs& args);
 i64 linux_sys_clock_getres(const SyscallArgs& args);

@@ -7,7 +7,7 @@
 namespace tine {
 
 namespace {
-constexpr unsigned kLinuxSyscalls = 300;
+constexpr unsigned kLinuxSyscalls = 440;  // through faccessat2 (439)
 
 struct Table {
   SyscallFn fns[kLinuxSyscalls] = {};
@@ -17,17 +17,43 @@ struct Table {
     fns[24] = linux_sys_dup3;
     fns[25] = linux_sys_fcntl;
     fns[29] = linux_sys_ioctl;
+    fns[33] = linux_sys_mknodat;
+    fns[34] = linux_sys_mkdirat;
+    fns[35] = linux_sys_unlinkat;
+    fns[36] = linux_sys_symlinkat;
+    fns[37] = linux_sys_linkat;
+    fns[39] = linux_sys_umount2;
+    fns[40] = linux_sys_mount;
+    fns[43] = linux_sys_statfs;
+    fns[44] = linux_sys_fstatfs;
+    fns[45] = linux_sys_truncate;
+    fns[46] = linux_sys_ftruncate;
+    fns[48] = linux_sys_faccessat;
     fns[49] = linux_sys_chdir;
+    fns[50] = linux_sys_fchdir;
+    fns[52] = linux_sys_fchmod;
+    fns[53] = linux_sys_fchmodat;
+    fns[54] = linux_sys_fchownat;
+    fns[55] = linux_sys_fchown;
     fns[56] = linux_sys_openat;
     fns[57] = linux_sys_close;
     fns[59] = linux_sys_pipe2;
+    fns[61] = linux_sys_getdents64;
     fns[62] = linux_sys_lseek;
     fns[63] = linux_sys_read;
     fns[64] = linux_sys_write;
+    fns[65] = linux_sys_readv;
     fns[66] = linux_sys_writev;
+    fns[67] = linux_sys_pread64;
+    fns[68] = linux_sys_pwrite64;
     fns[73] = linux_sys_ppoll;
+    fns[78] = linux_sys_readlinkat;
     fns[79] = linux_sys_newfstatat;
     fns[80] = linux_sys_fstat;
+    fns[81] = linux_sys_sync;
+    fns[82] = linux_sys_fsync;
+    fns[83] = linux_sys_fsync;  // fdatasync
+    fns[88] = linux_sys_utimensat;
     fns[93] = linux_sys_exit_group;  // exit: one LWP per process, so the same
     fns[94] = linux_sys_exit_group;
     fns[95] = linux_sys_waitid;
@@ -64,6 +90,7 @@ struct Table {
     fns[156] = linux_sys_getsid;
     fns[157] = linux_sys_setsid;
     fns[160] = linux_sys_uname;
+    fns[166] = linux_sys_umask;
     fns[167] = linux_sys_prctl;
     fns[163] = linux_sys_getrlimit;
     fns[164] = linux_sys_setrlimit;
@@ -85,7 +112,10 @@ struct Table {
     fns[226] = linux_sys_mprotect;
     fns[260] = linux_sys_wait4;
     fns[261] = linux_sys_prlimit64;
+    fns[276] = linux_sys_renameat2;
     fns[278] = linux_sys_getrandom;
+    fns[291] = linux_sys_statx;
+    fns[439] = linux_sys_faccessat2;
   }
 };
 

@@ -7,7 +7,10 @@
 
 #include "core/proc/exec.h"
 #include "core/proc/exit.h"
-#include "core/fs/file_initrd.h"
+#include "core/fs/cwd.h"
+#include "core/vfs/initrd_seed.h"
+#include "core/vfs/mount.h"
+#include "core/vfs/tmpfs/tmpfs.h"
 #include "core/proc/knote.h"
 #include "core/proc/ptrace.h"
 #include "core/fs/filedesc.h"
@@ -321,11 +324,17 @@ TEST_CASE("fork1: cwd, limits, signal actions and p_lock: shared or copied", "[f
   setup();
   Proc* p = curproc();
   SECTION("cwd") {
+    const u32 old = cwd_umask(p->p_cwdi, 027);
     Held shared = fork_stopped(FORK_SHARECWD);
     REQUIRE(shared.child->p_cwdi == p->p_cwdi);
     Held copied = fork_stopped(0);
     REQUIRE(copied.child->p_cwdi != p->p_cwdi);
-    REQUIRE(std::string(copied.child->p_cwdi->path) == p->p_cwdi->path);
+    REQUIRE(cwd_cmask(copied.child->p_cwdi) == 027);
+    // The copy is the child's own: the parent's umask moves on without it.
+    cwd_umask(p->p_cwdi, 077);
+    REQUIRE(cwd_cmask(copied.child->p_cwdi) == 027);
+    REQUIRE(cwd_cmask(shared.child->p_cwdi) == 077);
+    cwd_umask(p->p_cwdi, old);
     finish(shared);
     finish(copied);
   }
@@ -981,13 +990,14 @@ TEST_CASE("user_lwps_at_kernel_priority: exec makes a kernel-function process (i
           .dir("bin")
           .file("bin/exit-static", std::string(elf.begin(), elf.end()))
           .finish();
-  initrd_set_archive(cpio.data(), cpio.size());
+  REQUIRE(vfs_mount_root(&kTmpfsType).ok());
+  REQUIRE(vfs_seed_cpio(cpio.data(), cpio.size()).ok());
   ExecProbe probe;
   i64 rv[2];
   REQUIRE(fork1(curlwp(), 0, kSigChld, 0, 0, exec_then_exit, &probe, rv, nullptr).ok());
   int status;
   REQUIRE(reap(curproc(), rv[0], &status) == rv[0]);
-  initrd_set_archive(nullptr, 0);
+  vfs_reset();
   REQUIRE(probe.ok);
   REQUIRE(probe.before == kPriKernel);
   REQUIRE(probe.after == kPriUser);

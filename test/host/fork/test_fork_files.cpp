@@ -7,8 +7,9 @@
 
 #include <vector>
 
-#include "core/fs/file_initrd.h"
 #include "core/fs/filedesc.h"
+#include "core/vfs/namei.h"
+#include "core/vfs/vfs_file.h"
 #include "core/fs/sys_file.h"
 #include "core/proc/exit.h"
 #include "core/proc/proc0.h"
@@ -66,17 +67,20 @@ int fork_wait(int flags, void (*fn)(void*), Shared* s) {
 
 struct Initrd {
   std::vector<u8> archive = test::CpioBuilder().file("f", "0123456789").finish();
-  Initrd() { initrd_set_archive(archive.data(), archive.size()); }
-  ~Initrd() { initrd_set_archive(nullptr, 0); }
+  test::SeededRoot root{archive};
 };
 
-// An initrd file in the parent's (proc0's) table, closed again at the end
+// A file in the parent's (proc0's) table, closed again at the end
 // so the other fork tests find proc0 with its three console descriptors.
 struct OpenInParent {
   FileTable* t = curproc()->p_fd;
   int fd;
   OpenInParent() {
-    File* f = MUST(initrd_open(nullptr, "/f", kORdOnly));
+    // Through the VFS directly: this binary's copyin is the real one, over
+    // user page tables, so a host string cannot go through openat.
+    Nameidata nd;
+    MUST(namei(nullptr, "/f", kNameiFollow, nd));
+    File* f = MUST(vfs_open(nd.vp, kORdOnly));
     fd = MUST(fd_install(t, f, false));
     file_release(f);
   }

@@ -1,0 +1,18 @@
+// The calling process's PathCtx for the path syscalls' shims: its cwd and
+// effective credentials.
+#pragma once
+
+#include "core/proc/cred.h"
+#include "core/proc/proc.h"
+#include "core/sched/sched.h"
+#include "core/vfs/vfs_at.h"
+
+namespace tine {
+
+inline PathCtx path_ctx() {
+  Proc* p = curproc();
+  const Cred* c = proc_own_cred(p);
+  return PathCtx{p->p_cwdi, NameiCred{c->euid.value, c->egid}};
+}
+
+}  // namespace tine
