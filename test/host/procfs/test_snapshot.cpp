@@ -10,7 +10,6 @@
 #include <string>
 #include <vector>
 
-#include "core/fs/file_initrd.h"
 #include "core/fs/filedesc.h"
 #include "core/proc/exec.h"
 #include "core/proc/exit.h"
@@ -55,9 +54,10 @@ struct ProgramInitrd {
                .dir("bin")
                .file("bin/exit-static", std::string(elf.begin(), elf.end()))
                .finish();
-    initrd_set_archive(cpio.data(), cpio.size());
+    MUST(vfs_mount_root(&kTmpfsType));
+    MUST(vfs_seed_cpio(cpio.data(), cpio.size()));
   }
-  ~ProgramInitrd() { initrd_set_archive(nullptr, 0); }
+  ~ProgramInitrd() { vfs_reset(); }
 };
 
 // A child that may exec, then says it is ready and waits to be let go.
