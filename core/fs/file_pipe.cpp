@@ -13,12 +13,6 @@
 
 namespace tine {
 
-namespace {
-
-static_assert(kPipeBuf <= kPipeSize);
-
-constexpr u64 kPipeDev = 0xc;  // fstat's st_dev of every pipe (one "pipefs")
-
 // Both ends' Files point at one Pipe. The lock is held across copyin and
 // copyout (as Linux's pipe->mutex), so bytes leave the ring only once they
 // reached the reader: a fault loses nothing.
@@ -33,6 +27,10 @@ struct Pipe {
   // processes share it (the File's own count covers those).
   unsigned readers GUARDED_BY(lock) = 1;
   unsigned writers GUARDED_BY(lock) = 1;
+  // Opens ever made of each end (FIFOs): a waiting open wakes when the
+  // other count moves, even if that end closed again since.
+  u32 r_opens GUARDED_BY(lock) = 0;
+  u32 w_opens GUARDED_BY(lock) = 0;
   // Ends not yet done with the Pipe (atomic). Freed on the last drop, which
   // comes after each end's unlock has returned: freeing at readers ==
   // writers == 0 under the lock would free the Mutex while the other
@@ -42,6 +40,12 @@ struct Pipe {
 
   Pipe(u8* r, u64 i) : ring(r), ino(i) {}
 };
+
+namespace {
+
+static_assert(kPipeBuf <= kPipeSize);
+
+constexpr u64 kPipeDev = 0xc;  // fstat's st_dev of every pipe (one "pipefs")
 
 // Pipe inode numbers, one per pipe (atomic), as Linux's pipefs hands out.
 u64 g_next_pipe_ino = 1;
@@ -174,12 +178,14 @@ void pipe_close(File& f) {
   Pipe& p = pipe_of(f);
   {
     MutexGuard g(p.lock);
+    // A FIFO opened O_RDWR is both ends.
     if (f.readable()) {
       KASSERT(p.readers > 0);
       p.readers--;
       p.can_write.broadcast();  // blocked writers see EPIPE
       poll_wakeup();
-    } else {
+    }
+    if (f.writable()) {
       KASSERT(p.writers > 0);
       p.writers--;
       p.can_read.broadcast();  // blocked readers see end of file
@@ -210,7 +216,8 @@ i16 pipe_poll(File& f) {
   if (f.readable()) {
     if (p.count > 0) r |= kPollIn | kPollRdNorm;
     if (p.writers == 0) r |= kPollHup;
-  } else {
+  }
+  if (f.writable()) {
     if (p.count < kPipeSize) r |= kPollOut | kPollWrNorm;
     if (p.readers == 0) r |= kPollErr;
   }
@@ -227,9 +234,7 @@ const FileOps kPipeOps = {
     .poll = pipe_poll,
 };
 
-}  // namespace
-
-Result<PipeEnds> pipe_create() {
+Result<Pipe*> new_pipe(unsigned ends) {
   u8* ring = static_cast<u8*>(kmalloc(kPipeSize));
   if (!ring) return Error::NoMem;
   void* mem = kmalloc(sizeof(Pipe));
@@ -238,6 +243,76 @@ Result<PipeEnds> pipe_create() {
     return Error::NoMem;
   }
   Pipe* p = new (mem) Pipe(ring, __atomic_fetch_add(&g_next_pipe_ino, 1, __ATOMIC_RELAXED));
+  MutexGuard g(p->lock);
+  p->readers = p->writers = ends;
+  return p;
+}
+
+}  // namespace
+
+Result<Pipe*> fifo_create() {
+  Pipe* p = TRY(new_pipe(0));
+  pipe_drop(p);  // one reference: the node's
+  return p;
+}
+
+void fifo_hold(Pipe* p) { p->refs.hold(); }
+
+void fifo_release(Pipe* p) { pipe_drop(p); }
+
+Result<File*> fifo_open(Pipe* p, int flags) {
+  const int mode = flags & kOAccMode;
+  const bool rd = mode == kORdOnly || mode == kORdWr;
+  const bool wr = mode == kOWrOnly || mode == kORdWr;
+  const bool nonblock = (flags & kONonBlock) != 0;
+  {
+    MutexGuard g(p->lock);
+    if (wr && !rd && nonblock && p->readers == 0) return Error::NxIo;
+  }
+  fifo_hold(p);  // the File's
+  Result<File*> made = file_create(&kPipeOps, flags, p);
+  if (!made.ok()) {
+    pipe_drop(p);
+    return made.error();
+  }
+  File* f = made.value();
+  Result<void> waited = ok();
+  {
+    MutexGuard g(p->lock);
+    if (rd) {
+      p->readers++;
+      p->r_opens++;
+      p->can_write.broadcast();
+    }
+    if (wr) {
+      p->writers++;
+      p->w_opens++;
+      p->can_read.broadcast();
+    }
+    poll_wakeup();
+    if (rd && !wr && !nonblock && p->writers == 0) {
+      const u32 seen = p->w_opens;
+      waited = sleep_until(SleepOn{.cv = &p->can_read, .m = &p->lock}, [&] {
+        sleep_until_holds(p->lock);
+        return p->w_opens != seen;
+      });
+    } else if (wr && !rd && p->readers == 0) {
+      const u32 seen = p->r_opens;
+      waited = sleep_until(SleepOn{.cv = &p->can_write, .m = &p->lock}, [&] {
+        sleep_until_holds(p->lock);
+        return p->r_opens != seen;
+      });
+    }
+  }
+  if (!waited.ok()) {
+    file_release(f);  // closes this end again
+    return waited.error();
+  }
+  return f;
+}
+
+Result<PipeEnds> pipe_create() {
+  Pipe* p = TRY(new_pipe(1));
   Result<File*> r = file_create(&kPipeOps, kORdOnly, p);
   if (!r.ok()) {
     free_pipe(p);

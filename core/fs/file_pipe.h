@@ -32,4 +32,17 @@ struct PipeEnds {
 // Neither end is seekable (lseek: ESPIPE); fstat says S_IFIFO.
 Result<PipeEnds> pipe_create();
 
+// FIFOs (named pipes): one Pipe per FIFO node, shared by every open of it,
+// made on the node's first open and dropped with the node.
+struct Pipe;
+// A Pipe with no ends open, one reference (the node's). NoMem.
+Result<Pipe*> fifo_create();
+void fifo_hold(Pipe* p);
+void fifo_release(Pipe* p);
+// open(2) of a FIFO, as Linux's fifo_open: O_RDONLY waits for a writer
+// and O_WRONLY for a reader, unless O_NONBLOCK (then a reader opens at
+// once and a writer without a reader fails with NxIo); O_RDWR never waits.
+// A signal ends the wait (Intr). The File holds its own reference to p.
+Result<File*> fifo_open(Pipe* p, int flags);
+
 }  // namespace tine

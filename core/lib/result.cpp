@@ -9,6 +9,7 @@ const char* error_name(Error e) {
     case Error::Srch: return "ESRCH";
     case Error::Intr: return "EINTR";
     case Error::Io: return "EIO";
+    case Error::NxIo: return "ENXIO";
     case Error::TooBig: return "E2BIG";
     case Error::NoExec: return "ENOEXEC";
     case Error::BadF: return "EBADF";

@@ -13,6 +13,7 @@ enum class Error : int {
   Srch = 3,         // ESRCH
   Intr = 4,         // EINTR
   Io = 5,           // EIO
+  NxIo = 6,         // ENXIO
   TooBig = 7,       // E2BIG
   NoExec = 8,       // ENOEXEC
   BadF = 9,         // EBADF

@@ -54,6 +54,8 @@ const FileOps kVnodeFileOps = {
 
 }  // namespace
 
+Result<File*> vfs_generic_file(int flags) { return file_create(&kVnodeFileOps, flags, nullptr); }
+
 Result<File*> vfs_open(Vnode* vp, int flags) {
   const int kept = (flags & ~(kOCreat | kOExcl | kONoCtty | kOTrunc | kOCloExec)) | kOLargeFile;
   File* f;

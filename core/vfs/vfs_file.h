@@ -15,6 +15,11 @@ namespace tine {
 // 64-bit Linux does). File::vnode holds a new reference to vp. NoMem.
 Result<File*> vfs_open(Vnode* vp, int flags);
 
+// The generic vnode File (for a file system's open op that serves some
+// node types itself and leaves the rest to the VFS). vfs_open sets its
+// vnode.
+Result<File*> vfs_generic_file(int flags);
+
 // The File's vnode if it is a directory, else null (openat's dirfd).
 Vnode* file_dir_vnode(File* f);
 

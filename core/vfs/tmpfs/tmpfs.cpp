@@ -1,8 +1,10 @@
 #include "core/vfs/tmpfs/tmpfs.h"
 
+#include "core/fs/file_pipe.h"
 #include "core/lib/new.h"
 #include "core/lib/string.h"
 #include "core/vfs/tmpfs/tmpfs_node.h"
+#include "core/vfs/vfs_file.h"
 #include "core/vm/heap.h"
 #include "core/vm/vm_page.h"
 
@@ -26,8 +28,28 @@ void tmpfs_getattr(Vnode& vp, VAttr& va) {
   }
 }
 
+// A FIFO's opens share one pipe, made on the first; everything else is
+// the generic vnode File.
+Result<File*> tmpfs_open(Vnode& vp, int flags) {
+  if (vp.type != VType::Fifo) return vfs_generic_file(flags);
+  TmpfsMount& tm = tmpfs_mount_of(vp);
+  TmpfsNode& node = tmpfs_node_of(vp);
+  Pipe* p;
+  {
+    MutexGuard g(tm.lock);
+    if (!node.fifo) node.fifo = TRY(fifo_create());
+    p = node.fifo;
+    fifo_hold(p);
+  }
+  // The wait for the other end runs without the tmpfs lock.
+  Result<File*> f = fifo_open(p, flags);
+  fifo_release(p);
+  return f;
+}
+
 void tmpfs_reclaim(Vnode& vp) {
   TmpfsNode* node = &tmpfs_node_of(vp);
+  if (node->fifo) fifo_release(node->fifo);
   if (vp.type == VType::Reg) tmpfs_free_pages(vp);
   if (vp.type == VType::Dir) tmpfs_free_entries(*node);
   kfree(node->target);
@@ -90,7 +112,7 @@ const VnodeOps kTmpfsOps = {
     .getattr = tmpfs_getattr,
     .setattr = nullptr,
     .readdir = tmpfs_readdir,
-    .open = nullptr,
+    .open = tmpfs_open,
     .reclaim = tmpfs_reclaim,
 };
 

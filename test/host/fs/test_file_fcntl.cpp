@@ -47,9 +47,9 @@ std::string read_str(FileTable* t, int fd, size_t n) {
 
 i64 cur(FileTable* t, int fd) { return sys_lseek(t, fd, 0, kSeekCur).value(); }
 
-struct Pipe {
+struct PipeFds {
   int fds[2] = {-1, -1};
-  Pipe(FileTable* t, int flags = 0) { MUST(sys_pipe2(t, U(fds), flags)); }
+  PipeFds(FileTable* t, int flags = 0) { MUST(sys_pipe2(t, U(fds), flags)); }
   int r() const { return fds[0]; }
   int w() const { return fds[1]; }
 };
@@ -114,7 +114,7 @@ TEST_CASE("lseek: pipes and the console have no offset (ESPIPE), after EBADF and
   {
     Table t;
     REQUIRE(fd_open_console_stdio(t).ok());
-    Pipe p(t);
+    PipeFds p(t);
     REQUIRE(sys_lseek(t, p.r(), 0, kSeekCur).error() == Error::SPipe);
     REQUIRE(sys_lseek(t, p.w(), 0, kSeekSet).error() == Error::SPipe);
     REQUIRE(sys_lseek(t, 1, 0, kSeekCur).error() == Error::SPipe);
@@ -159,7 +159,7 @@ TEST_CASE("fcntl: F_GETFL reports the access mode; F_SETFL changes O_NONBLOCK an
     int fd = open_ok(t, "/bin/hello", kORdOnly | kOCloExec | kONoCtty);
     // As a 64-bit Linux: O_LARGEFILE forced, O_CLOEXEC and O_NOCTTY not kept.
     REQUIRE(sys_fcntl(t, fd, kFGetFl, 0).value() == kOLargeFile);
-    Pipe p(t);
+    PipeFds p(t);
     REQUIRE(sys_fcntl(t, p.r(), kFGetFl, 0).value() == kORdOnly);
     REQUIRE(sys_fcntl(t, p.w(), kFGetFl, 0).value() == kOWrOnly);
     REQUIRE(sys_fcntl(t, p.w(), kFSetFl, kORdWr | kONonBlock | kOAppend | kOCreat).value() == 0);
@@ -210,7 +210,7 @@ TEST_CASE("fcntl: an unknown command is EINVAL, but a bad fd is EBADF first", "[
   tine::test::start_sched_machine();
   {
     Table t;
-    Pipe p(t);
+    PipeFds p(t);
     REQUIRE(sys_fcntl(t, p.r(), 999, 0).error() == Error::Inval);
     REQUIRE(sys_fcntl(t, p.r(), 5, 0).error() == Error::Inval);  // F_GETLK: no locks
     REQUIRE(sys_fcntl(t, 20, 999, 0).error() == Error::BadF);
@@ -265,7 +265,7 @@ TEST_CASE("pipe2(O_NONBLOCK): EAGAIN on an empty pipe with a writer and on a ful
   tine::test::start_sched_machine();
   {
     Table t;
-    Pipe p(t, kONonBlock | kOCloExec);
+    PipeFds p(t, kONonBlock | kOCloExec);
     REQUIRE(sys_fcntl(t, p.r(), kFGetFl, 0).value() == (kORdOnly | kONonBlock));
     REQUIRE(sys_fcntl(t, p.w(), kFGetFl, 0).value() == (kOWrOnly | kONonBlock));
     REQUIRE(fd_is_cloexec(t, p.r()));
@@ -304,7 +304,7 @@ TEST_CASE("O_NONBLOCK set later with F_SETFL acts on the next read and write",
   tine::test::start_sched_machine();
   {
     Table t;
-    Pipe p(t);
+    PipeFds p(t);
     char buf[kPipeSize];
     std::memset(buf, 'q', sizeof buf);
     REQUIRE(sys_fcntl(t, p.r(), kFSetFl, kONonBlock).ok());
@@ -365,13 +365,13 @@ TEST_CASE("fstat: files and directories (seeded from an initrd), pipes and the c
     REQUIRE((dir.st_mode & kSIfMt) == kSIfDir);
     REQUIRE(dir.st_nlink == 2);
 
-    Pipe p(t);
+    PipeFds p(t);
     UserStat r = stat_of(t, p.r()), w = stat_of(t, p.w());
     REQUIRE(r.st_mode == (kSIfIfo | 0600));
     REQUIRE(r.st_ino == w.st_ino);
     REQUIRE(sys_write(t, p.w(), U("abc"), 3).value() == 3);
     REQUIRE(stat_of(t, p.r()).st_size == 0);  // Linux's pipefs says 0 too
-    Pipe q(t);
+    PipeFds q(t);
     REQUIRE(stat_of(t, q.r()).st_ino != r.st_ino);
 
     UserStat con = stat_of(t, 1);
