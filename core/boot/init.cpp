@@ -7,6 +7,10 @@
 #include "core/proc/fork_doors.h"
 #include "core/fs/file.h"
 #include "core/vfs/vfs_boot.h"
+#include "core/dev/devfs.h"
+#include "core/procfs/loadavg.h"
+#include "core/procfs/procfs.h"
+#include "core/vfs/mount.h"
 #include "core/proc/proc.h"
 #include "core/proc/proc0.h"
 #include "core/proc/signal.h"
@@ -29,6 +33,11 @@ const char* g_argv[kMaxInitArgs + 2];
 const char* g_envp[kMaxInitArgs + 3];
 
 // Splits the command line into init's argv and envp (see proc0.h).
+void mount_or_warn(const char* path, const FsType* type) {
+  Result<void> r = vfs_mount_path(path, type);
+  if (!r.ok()) kprintf("tine: cannot mount %s on %s: %s\n", type->name, path, error_name(r.error()));
+}
+
 void build_init_args() {
   const char* text = kernel_cmdline().text();
   size_t n = min(strlen(text), sizeof g_words - 1);
@@ -83,6 +92,11 @@ void start_init(const void* loader_initrd, size_t loader_initrd_size) {
   // (EINTR) when the sleeper is being killed.
   sleep_intr_set_check(sigpending_interrupts);
   vfs_boot(initrd_start, size_t(initrd_end - initrd_start), loader_initrd, loader_initrd_size);
+  // /dev and /proc on the directories vfs_boot made (core/dev/devfs.h,
+  // core/procfs/procfs.h); /proc's load averages start counting.
+  mount_or_warn("/dev", &kDevfsType);
+  mount_or_warn("/proc", &kProcfsType);
+  loadavg_start();
   build_init_args();
   syscall_trace = kernel_cmdline().has("strace");
   // Every exec maps the vDSO (core/proc/vdso.h), init's first.
