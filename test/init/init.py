@@ -10,6 +10,8 @@ an /etc/rc, types at the console and reads what comes back:
   shell     a shell reads the console; it leaves an orphan (sleep 2 &) and
             exits;
   respawn   a second shell, another process, reads the console;
+  ctrl_c    ^C typed during `sleep 30` ends the sleep (status 130), not the
+            shell: the console is the shell's controlling terminal;
   reaped    once the orphan's sleep is over, `kill -0` says it is gone (a
             zombie would still answer), so init reaped it;
   poweroff  `kill -USR2 1` (what BusyBox's poweroff sends) ends every
@@ -114,7 +116,17 @@ def run(con):
     if not check("respawn", m2 is not None and m2.group(1) != m1.group(1),
                  f"second shell {m2 and m2.group(1)}, first {m1.group(1)}"):
         return
-    con.send(f"sleep 3; kill -0 {mo.group(1)} 2>/dev/null && echo orphan-left || echo orphan-gone\n")
+    # ^C at the console: SIGINT to the shell's foreground job, not the shell
+    con.send("sleep 30\n")
+    time.sleep(2)
+    con.send("\x03")
+    time.sleep(1)
+    con.send("echo after-int $?\n")
+    m = con.expect(r"after-int (\d+)\n", 30)
+    check("ctrl_c", m is not None and m.group(1) == "130",
+          f"status after ^C: {m and m.group(1)} (130: sleep got SIGINT, the shell did not)")
+    # (stderr closed, not /dev/null: there may be no /dev)
+    con.send(f"sleep 3; (exec 2>&-; kill -0 {mo.group(1)}) && echo orphan-left || echo orphan-gone\n")
     m = con.expect(r"orphan-(left|gone)\n", 30)
     check("reaped", m is not None and m.group(1) == "gone",
           f"kill -0 on the orphan's pid after its end: {m and m.group(1)}")

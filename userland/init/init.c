@@ -13,9 +13,9 @@
  *
  * Without init=, as a BSD init in single-user mode, without login:
  *   1. /etc/rc, if it exists, runs as `/bin/sh /etc/rc` and is waited for;
- *   2. a shell, /bin/sh, runs on the console in a session of its own (its
- *      first open of /dev/console, where there is one, makes the console its
- *      controlling terminal), and is started again whenever it ends;
+ *   2. a shell, /bin/sh, runs on the console (/dev/console where there is
+ *      one) in a session of its own, whose controlling terminal the console
+ *      becomes (TIOCSCTTY), and is started again whenever it ends;
  *   3. every orphan that the kernel hands to init is reaped meanwhile.
  * BusyBox's halt, poweroff and reboot ask init by signal (SIGUSR1, SIGUSR2,
  * SIGTERM): init then sends SIGTERM to every other process, a second later
@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -112,8 +113,8 @@ static pid_t start_sh(char *const *args, int console)
 		signal(SIGTERM, SIG_DFL);
 		if (console) {
 			setsid();
-			/* No /dev yet: keep the console descriptors inherited from
-			 * the kernel. */
+			/* Without /dev, the console descriptors inherited from
+			 * the kernel serve. */
 			int fd = open("/dev/console", O_RDWR);
 			if (fd >= 0) {
 				dup2(fd, 0);
@@ -122,6 +123,10 @@ static pid_t start_sh(char *const *args, int console)
 				if (fd > 2)
 					close(fd);
 			}
+			/* The console becomes this session's controlling terminal,
+			 * taken from a session that had it (1: as root may), so
+			 * that ^C, ^Z and ^\ reach the shell's foreground job. */
+			ioctl(0, TIOCSCTTY, 1);
 		}
 		execv(sh, argv);
 		dprintf(2, "init: execve %s: %s\n", sh, strerror(errno));
