@@ -1,5 +1,0 @@
-/* false: exit 1. */
-int main(void)
-{
-	return 1;
-}
