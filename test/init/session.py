@@ -5,13 +5,13 @@ image's /bin), types what a person would and reads the answers:
 
   ls /bin | wc -l                  the number of entries in the image's bin/
   echo hi > /tmp/f; cat /tmp/f     hi
+  sleep 100, then ^C               status 130, the shell still answers
   ps                               lists init and sh
   seq 1 1000 | sort -rn | head -1  1000
   poweroff                         QEMU ends with status 0
 
     session.py --kernel tine.elf --image initrd.cpio [--smp N]
 
-(^C to a sleep needs the console tty: test/tty's harness does that.)
 Prints "ok NAME" / "FAIL NAME: why"; exits 1 if anything failed.
 """
 import argparse
@@ -82,6 +82,13 @@ def run(con, nbin):
     con.send("echo hi > /tmp/f; cat /tmp/f; echo '=''=tmp'\n")
     m = con.expect(r"([^\n]*)\n==tmp\n", 30)
     check("tmp_file", m is not None and m.group(1).endswith("hi"), f"cat /tmp/f: {m and m.group(1)!r}")
+    con.send("sleep 100\n")
+    time.sleep(2)
+    con.send("\x03")
+    time.sleep(1)
+    con.send("echo \"int $?\"; echo '=''=int'\n")
+    m = con.expect(r"int (\d+)\n==int\n", 30)
+    check("ctrl_c", m is not None and m.group(1) == "130", f"status after ^C: {m and m.group(1)}")
     con.send("ps; echo '=''=ps'\n")
     m = con.expect(r"PID(.*?)==ps\n", 30)
     check("ps", m is not None and re.search(r"\binit\b", m.group(1)) and
