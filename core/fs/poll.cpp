@@ -23,21 +23,22 @@ u64 g_generation GUARDED_BY(g_lock) = 0;
 // that waits for its input (a device poll; signals wake pollers at once).
 constexpr u64 kDevicePollNs = 10'000'000;
 
-i16 poll_one(FileTable* t, const PollFd& p, bool* device_polled) {
+i16 poll_one(FileTable* t, const PollFd& p, PollReport report, bool* device_polled) {
   if (p.fd < 0) return 0;
+  const bool select = report == PollReport::Select;
   Result<File*> got = fd_get(t, p.fd);
-  if (!got.ok()) return kPollNval;
+  if (!got.ok()) return select ? 0 : kPollNval;
   File* f = got.value();
   i16 ready = f->ops->poll ? f->ops->poll(*f) : i16(kPollIn | kPollRdNorm | kPollOut | kPollWrNorm);
   if (f->ops->polled_device && (p.events & (kPollIn | kPollRdNorm))) *device_polled = true;
   file_release(f);
-  return ready & (p.events | kPollErr | kPollHup);
+  return ready & (select ? p.events : i16(p.events | kPollErr | kPollHup));
 }
 
-u64 scan(FileTable* t, PollFd* fds, u64 nfds, bool* device_polled) {
+u64 scan(FileTable* t, PollFd* fds, u64 nfds, PollReport report, bool* device_polled) {
   u64 n = 0;
   for (u64 i = 0; i < nfds; i++) {
-    fds[i].revents = poll_one(t, fds[i], device_polled);
+    fds[i].revents = poll_one(t, fds[i], report, device_polled);
     if (fds[i].revents) n++;
   }
   return n;
@@ -51,9 +52,9 @@ void poll_wakeup() {
   g_cv.broadcast();
 }
 
-Result<u64> sys_poll(FileTable* t, PollFd* fds, u64 nfds, u64 until_ns) {
+Result<u64> sys_poll(FileTable* t, PollFd* fds, u64 nfds, u64 until_ns, PollReport report) {
   bool device = false;
-  if (until_ns == kPollNoWait) return scan(t, fds, nfds, &device);
+  if (until_ns == kPollNoWait) return scan(t, fds, nfds, report, &device);
   __atomic_fetch_add(&g_pollers, 1u, __ATOMIC_SEQ_CST);
   Result<u64> result = u64(0);
   for (;;) {
@@ -63,7 +64,7 @@ Result<u64> sys_poll(FileTable* t, PollFd* fds, u64 nfds, u64 until_ns) {
       seen = g_generation;
     }
     device = false;
-    const u64 n = scan(t, fds, nfds, &device);
+    const u64 n = scan(t, fds, nfds, report, &device);
     if (n > 0 || (until_ns && hal::time_ns() >= until_ns)) {
       result = n;
       break;

@@ -38,7 +38,14 @@ void poll_wakeup();
 // POLLHUP whether asked or not) and returns how many are non-zero. With none
 // ready it waits until one is, until guest time `until_ns` (0: no end;
 // kPollNoWait: not at all), or until a signal (Error::Intr).
+//
+// PollReport::Select is select(2)'s view (Linux's do_select): revents is the
+// readiness masked by `events` alone (no forced POLLERR/POLLHUP), and a
+// descriptor closed meanwhile reports nothing, so a caller that asks for
+// exactly the bits it counts sees a non-zero revents only where it counts.
 inline constexpr u64 kPollNoWait = ~u64(0);
-Result<u64> sys_poll(FileTable* t, PollFd* fds, u64 nfds, u64 until_ns);
+enum class PollReport : u8 { Poll, Select };
+Result<u64> sys_poll(FileTable* t, PollFd* fds, u64 nfds, u64 until_ns,
+                     PollReport report = PollReport::Poll);
 
 }  // namespace tine

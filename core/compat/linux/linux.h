@@ -89,6 +89,7 @@ i64 linux_sys_sigaltstack(const SyscallArgs& args);
 i64 linux_sys_tkill(const SyscallArgs& args);
 i64 linux_sys_tgkill(const SyscallArgs& args);
 i64 linux_sys_ppoll(const SyscallArgs& args);
+i64 linux_sys_pselect6(const SyscallArgs& args);
 i64 linux_sys_sched_yield(const SyscallArgs& args);
 inline constexpr u64 kLinuxRestartSyscall = 128;  // asm-generic __NR_restart_syscall
 i64 linux_sys_restart_syscall(const SyscallArgs& args);

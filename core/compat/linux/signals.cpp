@@ -2,9 +2,7 @@
 // signals, the alternate stack and the return from a handler. Thin: the
 // semantics are core/proc/signal.cpp's and sendsig.cpp's.
 #include "core/compat/linux/linux.h"
-
-#include "core/fs/poll.h"
-#include "core/vm/heap.h"
+#include "core/compat/linux/sigwait.h"
 
 #include "core/lib/bits.h"
 #include "core/proc/exit.h"
@@ -24,7 +22,6 @@ struct LinuxSigaction {
   u64 handler, flags, mask;
 };
 static_assert(sizeof(LinuxSigaction) == 24);
-constexpr u64 kLinuxSigsetSize = sizeof(u64);  // _NSIG / 8
 
 namespace {
 // stack_t: ss_sp, ss_flags (int), ss_size.
@@ -35,13 +32,8 @@ struct LinuxStack {
   u64 size;
 };
 static_assert(sizeof(LinuxStack) == 24);
+}  // namespace
 
-struct LinuxTimespec {
-  i64 sec, nsec;
-};
-
-// A relative timeout as a deadline in guest ns (0: none given, wait
-// forever); EFAULT, EINVAL as Linux.
 Result<u64> read_timeout(uptr user, bool* zero) {
   *zero = false;
   if (!user) return u64(0);
@@ -58,16 +50,12 @@ Result<u64> read_timeout(uptr user, bool* zero) {
   return now + u64(ts.sec) * kNs + u64(ts.nsec);
 }
 
-// Sleeps until a signal needs attention (Error::Intr) or guest time
-// `until` (0: no end) has come (ok()).
 Result<void> sleep_for_signal(u64 until) {
   // No poll: psignal wakes the sleep (sleep_intr_wake).
   return sleep_until(SleepOn{.until_ns = until},
                      [&] { return until && hal::time_ns() >= until; });
 }
 
-// rt_sigsuspend and ppoll's temporary mask: the delivery loop restores
-// the old one after the handler's frame has recorded it.
 void set_temporary_mask(Lwp* l, u64 mask) {
   MutexGuard g(l->proc->p_lock());
   l->l_sigsaved = l->l_sigmask;
@@ -80,7 +68,6 @@ void restore_temporary_mask(Lwp* l) {
   __atomic_store_n(&l->l_sigmask, l->l_sigsaved, __ATOMIC_RELAXED);
   l->l_sigsaved_set = false;
 }
-}  // namespace
 
 // In Linux's order (kernel/signal.c rt_sigaction, do_sigaction): the set
 // size, then the new action's copy-in, then the signal number (SIGKILL and
@@ -273,57 +260,6 @@ i64 linux_sys_rt_sigreturn(const SyscallArgs&) {
   Lwp* l = curlwp();
   l->l_sysrestart = kRestartNever;  // a0 is the restored one, not a result
   return i64(sigreturn1(l));
-}
-
-// ppoll(fds, nfds, timeout, sigmask, size): poll(2) over core/fs/poll.h,
-// with the mask in place while it waits. With no descriptors it is a sleep
-// that a signal ends (glibc's pause is ppoll(0, 0, 0, 0)). Linux's order:
-// nfds over the descriptor limit is EINVAL, then the timeout, the mask and
-// the array are read (EFAULT); a signal ends it with EINTR (never restarted
-// after a handler, as Linux's ERESTARTNOHAND).
-i64 linux_sys_ppoll(const SyscallArgs& a) {
-  const u64 nfds = a.a[1];
-  if (nfds > kPollMaxFds) return errno_of(Error::Inval);
-  bool zero;
-  Result<u64> until = read_timeout(a.a[2], &zero);
-  if (!until.ok()) return errno_of(until.error());
-  u64 mask = 0;
-  if (a.a[3]) {
-    if (a.a[4] != kLinuxSigsetSize) return errno_of(Error::Inval);
-    Result<void> c = copyin(&mask, a.a[3], sizeof mask);
-    if (!c.ok()) return errno_of(c.error());
-  }
-  PollFd* fds = nullptr;
-  if (nfds) {
-    fds = static_cast<PollFd*>(kmalloc(nfds * sizeof(PollFd)));
-    if (!fds) return errno_of(Error::NoMem);
-    Result<void> c = copyin(fds, a.a[0], nfds * sizeof(PollFd));
-    if (!c.ok()) {
-      kfree(fds);
-      return errno_of(c.error());
-    }
-  }
-  Lwp* l = curlwp();
-  if (a.a[3]) set_temporary_mask(l, mask);
-  Result<u64> r = u64(0);
-  if (nfds) {
-    r = sys_poll(curproc()->p_fd, fds, nfds, zero ? kPollNoWait : until.value());
-  } else if (!zero) {
-    Result<void> slept = sleep_for_signal(until.value());
-    if (!slept.ok()) r = slept.error();
-  }
-  if (!r.ok()) {
-    kfree(fds);
-    return errno_of(Error::RestartNoHand);  // the mask goes back after the handler
-  }
-  if (a.a[3]) restore_temporary_mask(l);
-  i64 ret = i64(r.value());
-  if (nfds) {
-    Result<void> c = copyout(a.a[0], fds, nfds * sizeof(PollFd));
-    if (!c.ok()) ret = errno_of(c.error());
-  }
-  kfree(fds);
-  return ret;
 }
 
 }  // namespace tine

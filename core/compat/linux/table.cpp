@@ -46,6 +46,7 @@ struct Table {
     fns[66] = linux_sys_writev;
     fns[67] = linux_sys_pread64;
     fns[68] = linux_sys_pwrite64;
+    fns[72] = linux_sys_pselect6;
     fns[73] = linux_sys_ppoll;
     fns[78] = linux_sys_readlinkat;
     fns[79] = linux_sys_newfstatat;
