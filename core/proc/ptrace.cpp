@@ -8,6 +8,8 @@
 #include "core/proc/signal.h"
 #include "core/vm/vm.h"
 #include "core/vm/vm_io.h"
+#include "hal/regset.h"
+#include "hal/user.h"
 
 namespace tine {
 
@@ -28,7 +30,8 @@ void trace_reparent_locked(Proc* p, Proc* new_parent) {
 void trace_post_signal(Proc* p, int sig) {
   // psignal: queued with the rest, and a sleeping p is woken to take it.
   // p is traced already, so even an ignored signal stays (sig_discarded).
-  psignal(p, sig);
+  // On the thread's own list, as Linux's send_sig_info (PIDTYPE_PID).
+  (void)psignal_info(p, siginfo_kernel(sig), false, true);
 }
 
 u32 trace_psl_of(u32 options) {
@@ -50,6 +53,7 @@ void trace_resume_locked(Proc* t, int sig, bool syscall) {
   t->p_ptrace.syscall = syscall;
   if (!t->p_ptrace.stopped) return;
   t->p_ptrace.stopped = false;
+  t->p_ptrace.stop_si_code = 0;  // Linux clears last_siginfo
   if (t->p_stat == ProcStat::SSTOP) {
     t->p_stat = ProcStat::SACTIVE;
     if (!t->p_waited && t->p_pptr) t->p_pptr->p_nstopchild--;
@@ -229,6 +233,39 @@ Result<void> ptrace_io(Proc* tracer, i32 pid, uptr va, void* buf, size_t n, bool
   // As Linux: PEEK and POKE of an address the tracee has not mapped is EIO.
   if (!r.ok()) return r.error() == Error::NoMem ? Error::NoMem : Error::Io;
   return ok();
+}
+
+Result<PtraceSyscallInfo> ptrace_syscall_info(Proc* tracer, i32 pid) {
+  MutexGuard g(proc_lock);
+  Proc* t = TRY(ptrace_tracee_locked(tracer, pid, false));
+  if (!t->p_lwp) return Error::Srch;
+  const hal::UserFrame* f = hal::user_frame_of(t->p_lwp->stack);
+  PtraceSyscallInfo info;
+  info.pc = hal::user_frame_pc(f);
+  info.sp = hal::user_frame_sp(f);
+  // Linux looks at the stop's si_code, then at the message: a syscall stop
+  // without PTRACE_O_TRACESYSGOOD (si_code plain SIGTRAP) says None.
+  if (t->p_ptrace.stop_si_code != (kSigTrap | 0x80)) return info;
+  if (t->p_ptrace.eventmsg == kEventMsgSyscallEntry) {
+    info.op = PtraceSyscallOp::Entry;
+    info.nr = hal::user_frame_syscall(f, info.args);
+  } else if (t->p_ptrace.eventmsg == kEventMsgSyscallExit) {
+    info.op = PtraceSyscallOp::Exit;
+    info.rval = hal::user_frame_return(f);
+    // Linux's IS_ERR_VALUE: the last 4095 values are errors.
+    info.is_error = u64(info.rval) >= u64(-4095);
+  }
+  return info;
+}
+
+Result<bool> ptrace_peek_siginfo(Proc* tracer, i32 pid, bool shared, u64 index, SigInfo* out) {
+  MutexGuard g(proc_lock);
+  Proc* t = TRY(ptrace_tracee_locked(tracer, pid, false));
+  MutexGuard tg(t->p_lock());
+  const SigInfo* e = sigqueue_peek(t->p_sigqueue, !shared, index);
+  if (!e) return false;
+  *out = *e;
+  return true;
 }
 
 }  // namespace tine

@@ -37,6 +37,9 @@ inline constexpr u32 kPtraceOExitKill = 0x100000;
 // 0x80 is PTRACE_O_TRACESECCOMP: accepted (Linux accepts it without
 // seccomp), never reported, as there is no seccomp.
 inline constexpr u32 kPtraceOptionsKnown = 0xff | kPtraceOExitKill;
+// Linux's PTRACE_EVENTMSG_SYSCALL_*: the event message at a syscall stop.
+inline constexpr u64 kEventMsgSyscallEntry = 1;
+inline constexpr u64 kEventMsgSyscallExit = 2;
 // Linux's PTRACE_EVENT_*: a stop's code is SIGTRAP | event << 8.
 enum class PtraceEvent : int { Fork = 1, Vfork = 2, Clone = 3, Exec = 4, VforkDone = 5, Exit = 6,
                                Stop = 128 };
@@ -81,6 +84,24 @@ Result<u64> ptrace_geteventmsg(Proc* tracer, i32 pid);
 // PTRACE_PEEKDATA / POKEDATA: n bytes of the stopped tracee's memory
 // (copy-on-write respected: core/vm/vm_io.h). EIO when not mapped.
 Result<void> ptrace_io(Proc* tracer, i32 pid, uptr va, void* buf, size_t n, bool write);
+// PTRACE_GET_SYSCALL_INFO (Linux's ptrace_get_syscall_info): the stopped
+// tracee's pc and sp, and what it is at. Entry and Exit only at a syscall
+// stop whose si_code is SIGTRAP | 0x80 (PTRACE_O_TRACESYSGOOD), as Linux
+// tells them: else None. There is no seccomp, so never its op.
+enum class PtraceSyscallOp : u8 { None = 0, Entry = 1, Exit = 2 };
+struct PtraceSyscallInfo {
+  PtraceSyscallOp op = PtraceSyscallOp::None;
+  u64 pc = 0, sp = 0;
+  u64 nr = 0, args[6] = {};      // Entry: as the frame holds them now
+  i64 rval = 0;                  // Exit: the result (a0)
+  bool is_error = false;         // Exit: rval is -4095..-1
+};
+Result<PtraceSyscallInfo> ptrace_syscall_info(Proc* tracer, i32 pid);
+// PTRACE_PEEKSIGINFO's step: a copy of entry `index` of the stopped
+// tracee's pending signals, on its thread's list or (shared) the
+// process's (sigqueue.h); false past the end. ESRCH when not a stopped
+// tracee.
+Result<bool> ptrace_peek_siginfo(Proc* tracer, i32 pid, bool shared, u64 index, SigInfo* out);
 // With the stopped tracee's LWP (its registers are in its user frame and
 // FP state while it is stopped): fn(l) under proc_lock.
 template <class Fn>
@@ -91,9 +112,10 @@ Result<void> ptrace_with_tracee(Proc* tracer, i32 pid, Fn fn);
 // Is p traced (a racy look for fast paths; the functions below re-check).
 bool ptrace_traced(const Proc* p);
 // Signal-delivery-stop: the delivery loop (core/proc/signal.cpp) has
-// taken `sig` off p's pending set; for a traced process the tracer decides:
-// returns the signal to deliver instead (0: none). SIGKILL never stops.
-int ptrace_signal_stop(Lwp* l, int sig);
+// taken `sig` (with its si_code) off p's pending set; for a traced process
+// the tracer decides: returns the signal to deliver instead (0: none).
+// SIGKILL never stops.
+int ptrace_signal_stop(Lwp* l, int sig, i32 si_code);
 // On every return to user mode of a traced process: a PTRACE_INTERRUPT
 // stop.
 void ptrace_userret(Lwp* l);

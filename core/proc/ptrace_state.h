@@ -15,7 +15,12 @@ struct PtraceState {
   bool syscall = false;   // resumed by PTRACE_SYSCALL: stop at entry and exit
   bool interrupt = false; // PTRACE_INTERRUPT asked for a stop at the next userret
   int resume_sig = 0;     // the signal the tracer's resume request passes in
-  u64 eventmsg = 0;       // PTRACE_GETEVENTMSG
+  u64 eventmsg = 0;       // PTRACE_GETEVENTMSG (at a syscall stop: kEventMsgSyscall*)
+  // The si_code of the stop the tracee is in (Linux's last_siginfo): the
+  // signal's for a signal-delivery-stop, the stop code (SIGTRAP | event
+  // << 8, SIGTRAP[|0x80] for a syscall) otherwise; 0 when not stopped.
+  // PTRACE_GET_SYSCALL_INFO reads it as Linux does.
+  int stop_si_code = 0;
   u32 traced_away = 0;    // as a real parent: own children a tracer holds
 };
 

@@ -26,7 +26,9 @@ u32 slflag_load(const Proc* p) NO_THREAD_SAFETY_ANALYSIS {
 // (kill1 and PTRACE_KILL wake proc_waitcv). Returns the signal the tracer
 // passed (0: none). Not interruptible by anything else: a ptrace stop is
 // Linux's TASK_TRACED.
-int ptrace_stop_locked(Lwp* l, int code, bool set_msg, u64 msg) REQUIRES(proc_lock) {
+// `si_code`: what PTRACE_GET_SYSCALL_INFO will see (PtraceState).
+int ptrace_stop_locked(Lwp* l, int code, i32 si_code, bool set_msg, u64 msg)
+    REQUIRES(proc_lock) {
   Proc* p = l->proc;
   if (!(p->p_slflag & PSL_TRACED) || sigkill_pending(p)) return 0;
   {
@@ -39,6 +41,7 @@ int ptrace_stop_locked(Lwp* l, int code, bool set_msg, u64 msg) REQUIRES(proc_lo
   if (set_msg) p->p_ptrace.eventmsg = msg;
   p->p_ptrace.stopped = true;
   p->p_ptrace.resume_sig = 0;
+  p->p_ptrace.stop_si_code = si_code;
   p->p_stat = ProcStat::SSTOP;
   p->p_xsig = code;
   p->p_waited = false;
@@ -67,11 +70,11 @@ int ptrace_stop_locked(Lwp* l, int code, bool set_msg, u64 msg) REQUIRES(proc_lo
 
 bool ptrace_traced(const Proc* p) { return slflag_load(p) & PSL_TRACED; }
 
-int ptrace_signal_stop(Lwp* l, int sig) {
+int ptrace_signal_stop(Lwp* l, int sig, i32 si_code) {
   if (sig == kSigKill) return sig;
   MutexGuard g(proc_lock);
   if (!(l->proc->p_slflag & PSL_TRACED)) return sig;
-  return ptrace_stop_locked(l, sig, false, 0);
+  return ptrace_stop_locked(l, sig, si_code, false, 0);
 }
 
 void ptrace_userret(Lwp* l) {
@@ -82,7 +85,8 @@ void ptrace_userret(Lwp* l) {
   p->p_ptrace.interrupt = false;
   // A signal passed when resuming from PTRACE_EVENT_STOP is ignored (man
   // ptrace: only signal-delivery-stops inject one).
-  (void)ptrace_stop_locked(l, kStopCode(PtraceEvent::Stop), false, 0);
+  (void)ptrace_stop_locked(l, kStopCode(PtraceEvent::Stop), kStopCode(PtraceEvent::Stop), false,
+                           0);
 }
 
 PtraceEvent ptrace_fork_kind(bool ppwait, int exitsig) {
@@ -119,7 +123,7 @@ void ptrace_fork_child_locked(Proc* p1, Proc* p2) {
 void ptrace_fork_event(Lwp* l1, PtraceEvent ev, i32 child_pid) {
   MutexGuard g(proc_lock);
   if (!ptrace_follows_locked(l1->proc, ev)) return;
-  (void)ptrace_stop_locked(l1, kStopCode(ev), true, u64(child_pid));
+  (void)ptrace_stop_locked(l1, kStopCode(ev), kStopCode(ev), true, u64(child_pid));
 }
 
 void ptrace_vfork_done(Lwp* l1, i32 child_pid) {
@@ -127,7 +131,8 @@ void ptrace_vfork_done(Lwp* l1, i32 child_pid) {
   Proc* p1 = l1->proc;
   if ((p1->p_slflag & (PSL_TRACED | PSL_TRACEVFORK_DONE)) != (PSL_TRACED | PSL_TRACEVFORK_DONE))
     return;
-  (void)ptrace_stop_locked(l1, kStopCode(PtraceEvent::VforkDone), true, u64(child_pid));
+  const int code = kStopCode(PtraceEvent::VforkDone);
+  (void)ptrace_stop_locked(l1, code, code, true, u64(child_pid));
 }
 
 void ptrace_exec_event(Lwp* l) {
@@ -137,7 +142,8 @@ void ptrace_exec_event(Lwp* l) {
   if (!(p->p_slflag & PSL_TRACED)) return;
   if (p->p_ptrace.options & kPtraceOExec) {
     // The message is the former thread id: the same, one LWP per process.
-    (void)ptrace_stop_locked(l, kStopCode(PtraceEvent::Exec), true, u64(p->p_pid.value));
+    const int code = kStopCode(PtraceEvent::Exec);
+    (void)ptrace_stop_locked(l, code, code, true, u64(p->p_pid.value));
   } else {
     trace_post_signal(p, kSigTrap);  // man ptrace: "the tracee gets SIGTRAP"
   }
@@ -148,7 +154,8 @@ void ptrace_exit_event(Lwp* l, int status, int sig) {
   if (sig == kSigKill || !ptrace_traced(p)) return;
   MutexGuard g(proc_lock);
   if ((p->p_slflag & PSL_TRACED) && (p->p_ptrace.options & kPtraceOExit))
-    (void)ptrace_stop_locked(l, kStopCode(PtraceEvent::Exit), true, u64(w_exitcode(status, sig)));
+    (void)ptrace_stop_locked(l, kStopCode(PtraceEvent::Exit), kStopCode(PtraceEvent::Exit), true,
+                             u64(w_exitcode(status, sig)));
 }
 
 bool ptrace_syscall_traced(const Proc* p) NO_THREAD_SAFETY_ANALYSIS {
@@ -164,8 +171,11 @@ int syscall_stop_code(const Proc* p) REQUIRES(proc_lock) {
 void ptrace_syscall_entry(Lwp* l) {
   Proc* p = l->proc;
   MutexGuard g(proc_lock);
-  if ((p->p_slflag & PSL_TRACED) && p->p_ptrace.syscall)
-    (void)ptrace_stop_locked(l, syscall_stop_code(p), false, 0);
+  // As Linux's ptrace_report_syscall_entry: the message says which stop.
+  if ((p->p_slflag & PSL_TRACED) && p->p_ptrace.syscall) {
+    const int code = syscall_stop_code(p);
+    (void)ptrace_stop_locked(l, code, code, true, kEventMsgSyscallEntry);
+  }
 }
 
 i64 ptrace_syscall_exit(Lwp* l, i64 r) {
@@ -175,7 +185,8 @@ i64 ptrace_syscall_exit(Lwp* l, i64 r) {
   // The tracer sees the result in a0 and may change it.
   hal::UserFrame* f = hal::user_frame_of(l->stack);
   hal::user_frame_set_return(f, r);
-  (void)ptrace_stop_locked(l, syscall_stop_code(p), false, 0);
+  const int code = syscall_stop_code(p);
+  (void)ptrace_stop_locked(l, code, code, true, kEventMsgSyscallExit);
   return hal::user_frame_return(f);
 }
 

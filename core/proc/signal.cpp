@@ -86,7 +86,7 @@ u64 lwp_mask(Proc* p) {
 }
 }  // namespace
 
-Result<void> psignal_info(Proc* p, const SigInfo& info, bool must_queue) {
+Result<void> psignal_info(Proc* p, const SigInfo& info, bool must_queue, bool to_thread) {
   const int sig = info.si_signo;
   if (sig <= 0 || sig >= int(kNsig)) return Error::Inval;
   MutexGuard g(p->p_lock());
@@ -94,7 +94,7 @@ Result<void> psignal_info(Proc* p, const SigInfo& info, bool must_queue) {
   // A stop and SIGCONT cancel each other (kern_sig.c, Linux prepare_signal).
   if (sig == kSigCont) sigqueue_flush(p->p_sigqueue, p->p_sigpend, kStopMask);
   if (kStopMask & sigbit(sig)) sigqueue_flush(p->p_sigqueue, p->p_sigpend, sigbit(kSigCont));
-  Result<void> posted = sigqueue_post(p->p_sigqueue, p->p_sigpend, info, must_queue);
+  Result<void> posted = sigqueue_post(p->p_sigqueue, p->p_sigpend, info, must_queue, to_thread);
   // After posting: the sleeper's check must see the signal when it looks.
   if (posted.ok()) sleep_intr_wake(p->p_lwp);
   return posted;
@@ -114,7 +114,7 @@ void user_fault_signal(const SigInfo& info) {
     a.handler = kSigDfl;
     __atomic_and_fetch(&l->l_sigmask, ~sigbit(sig), __ATOMIC_RELAXED);
   }
-  (void)sigqueue_post(p->p_sigqueue, p->p_sigpend, info, false);
+  (void)sigqueue_post(p->p_sigqueue, p->p_sigpend, info, false, true);
 }
 
 SigInfo siginfo_from(Proc* sender, int sig, i32 code) {
@@ -144,7 +144,8 @@ void psignal_child(Proc* parent, Proc* child, int sig, i32 code, i32 status) {
   (void)psignal_info(parent, siginfo_child(child, sig, code, status), false);
 }
 
-Result<void> kill_proc(Proc* sender, i32 pid, const SigInfo& info, bool must_queue) {
+Result<void> kill_proc(Proc* sender, i32 pid, const SigInfo& info, bool must_queue,
+                       bool to_thread) {
   const int sig = info.si_signo;
   if (sig < 0 || sig >= int(kNsig)) return Error::Inval;
   if (pid <= 0) return Error::Srch;
@@ -162,7 +163,7 @@ Result<void> kill_proc(Proc* sender, i32 pid, const SigInfo& info, bool must_que
   // SIGCONT resumes a stopped process whatever its action (kern_sig.c);
   // SIGKILL ends a stop (proc_stop.cpp).
   sig_post_jobctl_locked(target, sig);
-  TRY(psignal_info(target, info, must_queue));
+  TRY(psignal_info(target, info, must_queue, to_thread));
   // SIGKILL ends a ptrace stop (ptrace_stop.cpp sleeps on proc_waitcv).
   if (sig == kSigKill) proc_waitcv.broadcast();
   return ok();
@@ -236,7 +237,7 @@ void userret_signals(Lwp* l) {
     }
     if (traced && sig != kSigKill) {
       // The tracer sees the signal first and may change or cancel it.
-      const int to = ptrace_signal_stop(l, sig);
+      const int to = ptrace_signal_stop(l, sig, info.si_code);
       if (to <= 0 || to >= int(kNsig)) continue;
       if (to != sig) {
         info = siginfo_kernel(to, kSiUser);
@@ -245,7 +246,7 @@ void userret_signals(Lwp* l) {
       MutexGuard g(p->p_lock());
       // A changed signal that is now blocked waits, as Linux requeues it.
       if (l->l_sigmask & sigbit(sig)) {
-        (void)sigqueue_post(p->p_sigqueue, p->p_sigpend, info, false);
+        (void)sigqueue_post(p->p_sigqueue, p->p_sigpend, info, false, true);
         continue;
       }
       act = p->p_sigacts->actions[sig];

@@ -15,8 +15,9 @@ SigDefault sig_default(int sig);
 // Posts info.si_signo with its siginfo. Error::Again if a real-time signal
 // cannot be queued and `must_queue` (sigqueue); Error::Inval for a bad
 // number. Signals the process ignores are dropped here, as are signals to
-// init that it has no handler for.
-Result<void> psignal_info(Proc* p, const SigInfo& info, bool must_queue);
+// init that it has no handler for. `to_thread`: on the thread's own list
+// (sigqueue.h), as Linux's PIDTYPE_PID sendings.
+Result<void> psignal_info(Proc* p, const SigInfo& info, bool must_queue, bool to_thread = false);
 
 // Info for a signal `sender` sends (SI_USER, SI_TKILL): its pid and uid.
 SigInfo siginfo_from(Proc* sender, int sig, i32 code);
@@ -33,8 +34,9 @@ void psignal_child(Proc* parent, Proc* child, int sig, i32 code, i32 status);
 
 // Sends info to process `pid` (> 0) if `sender` may (EPERM), as kill does
 // for one process: ESRCH if there is none, a zombie takes nothing, signal
-// 0 checks only. must_queue: see psignal_info.
-Result<void> kill_proc(Proc* sender, i32 pid, const SigInfo& info, bool must_queue);
+// 0 checks only. must_queue, to_thread: see psignal_info.
+Result<void> kill_proc(Proc* sender, i32 pid, const SigInfo& info, bool must_queue,
+                       bool to_thread = false);
 
 // A fault the current thread's program caused (SIGSEGV, SIGBUS, SIGILL,
 // SIGTRAP, SIGFPE): posted with its si_code and address; delivered on

@@ -6,17 +6,22 @@ namespace {
 u64 bit(int sig) { return u64(1) << (sig - 1); }
 
 void remove_at(SigQueue& q, unsigned i) {
-  for (unsigned j = i + 1; j < q.n; j++) q.q[j - 1] = q.q[j];
+  for (unsigned j = i + 1; j < q.n; j++) {
+    q.q[j - 1] = q.q[j];
+    q.to_thread[j - 1] = q.to_thread[j];
+  }
   q.n--;
 }
 }  // namespace
 
-Result<void> sigqueue_post(SigQueue& q, u64& pending, const SigInfo& info, bool must_queue) {
+Result<void> sigqueue_post(SigQueue& q, u64& pending, const SigInfo& info, bool must_queue,
+                           bool to_thread) {
   const int sig = info.si_signo;
   const bool rt = sig >= kSigRtMin;
   // A standard signal already pending stays one signal with its first info.
   if (!rt && (pending & bit(sig))) return ok();
   if (q.n < SigQueue::kMax) {
+    q.to_thread[q.n] = to_thread;
     q.q[q.n++] = info;
   } else if (rt && must_queue) {
     return Error::Again;
@@ -26,27 +31,33 @@ Result<void> sigqueue_post(SigQueue& q, u64& pending, const SigInfo& info, bool 
 }
 
 SigInfo sigqueue_take(SigQueue& q, u64& pending, int sig) {
-  SigInfo out;
-  bool found = false, more = false;
+  // The thread's own entry of sig if there is one, else the first shared.
+  unsigned at = q.n, count = 0;
   for (unsigned i = 0; i < q.n; i++) {
     if (q.q[i].si_signo != sig) continue;
-    if (found) {
-      more = true;
-      break;
-    }
-    out = q.q[i];
-    found = true;
-    remove_at(q, i);
-    i--;
+    count++;
+    if (at == q.n || (q.to_thread[i] && !q.to_thread[at])) at = i;
   }
-  if (!found) {
+  SigInfo out;
+  if (at < q.n) {
+    out = q.q[at];
+    remove_at(q, at);
+  } else {
     // Pending without details (the queue was full): Linux's "zero info".
     out = SigInfo{};
     out.si_signo = sig;
     out.si_code = kSiUser;
   }
-  if (!more) __atomic_and_fetch(&pending, ~bit(sig), __ATOMIC_RELEASE);
+  if (count <= 1) __atomic_and_fetch(&pending, ~bit(sig), __ATOMIC_RELEASE);
   return out;
+}
+
+const SigInfo* sigqueue_peek(const SigQueue& q, bool thread, u64 index) {
+  for (unsigned i = 0; i < q.n; i++) {
+    if (q.to_thread[i] != thread) continue;
+    if (index-- == 0) return &q.q[i];
+  }
+  return nullptr;
 }
 
 void sigqueue_flush(SigQueue& q, u64& pending, u64 set) {

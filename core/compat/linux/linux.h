@@ -86,6 +86,7 @@ i64 linux_sys_rt_sigtimedwait(const SyscallArgs& args);
 i64 linux_sys_rt_sigqueueinfo(const SyscallArgs& args);
 i64 linux_sys_rt_sigreturn(const SyscallArgs& args);
 i64 linux_sys_sigaltstack(const SyscallArgs& args);
+i64 linux_sys_rt_tgsigqueueinfo(const SyscallArgs& args);
 i64 linux_sys_tkill(const SyscallArgs& args);
 i64 linux_sys_tgkill(const SyscallArgs& args);
 i64 linux_sys_ppoll(const SyscallArgs& args);

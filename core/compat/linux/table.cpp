@@ -111,6 +111,7 @@ struct Table {
     fns[221] = linux_sys_execve;
     fns[222] = linux_sys_mmap;
     fns[226] = linux_sys_mprotect;
+    fns[240] = linux_sys_rt_tgsigqueueinfo;
     fns[260] = linux_sys_wait4;
     fns[261] = linux_sys_prlimit64;
     fns[276] = linux_sys_renameat2;

@@ -75,3 +75,49 @@ TEST_CASE("sigqueue: flush forgets the signals of a set, info and all") {
   CHECK(q.n == 1);
   CHECK(q.q[0].si_signo == kSigUsr2);
 }
+
+TEST_CASE("sigqueue: the thread's list and the shared one, peeked apart, the thread's taken first") {
+  SigQueue q;
+  u64 pending = 0;
+  const int rt = kSigRtMin + 2;
+  // As kselftest ptrace/peeksiginfo.c: each sending on both lists.
+  for (u64 v = 0; v < 3; v++) {
+    REQUIRE(sigqueue_post(q, pending, from(rt, -2, 1, v), true, false).ok());
+    REQUIRE(sigqueue_post(q, pending, from(rt, -1, 1, v), true, true).ok());
+  }
+  for (u64 v = 0; v < 3; v++) {
+    const SigInfo* t = sigqueue_peek(q, true, v);
+    const SigInfo* s = sigqueue_peek(q, false, v);
+    REQUIRE(t);
+    REQUIRE(s);
+    CHECK(t->si_code == -1);
+    CHECK(t->kill.value == v);
+    CHECK(s->si_code == -2);
+    CHECK(s->kill.value == v);
+  }
+  CHECK(sigqueue_peek(q, true, 3) == nullptr);
+  CHECK(sigqueue_peek(q, false, 3) == nullptr);
+  // Delivery: the thread's three first, in order, then the shared ones.
+  for (u64 v = 0; v < 6; v++) {
+    CHECK((pending & sigbit(rt)) != 0);
+    const SigInfo got = sigqueue_take(q, pending, rt);
+    CHECK(got.si_code == (v < 3 ? -1 : -2));
+    CHECK(got.kill.value == v % 3);
+  }
+  CHECK(pending == 0);
+  CHECK(sigqueue_peek(q, true, 0) == nullptr);
+}
+
+TEST_CASE("sigqueue: flush keeps the lists of what stays") {
+  SigQueue q;
+  u64 pending = 0;
+  REQUIRE(sigqueue_post(q, pending, from(kSigStop, kSiKernel, 0), false, true).ok());
+  REQUIRE(sigqueue_post(q, pending, from(kSigUsr1, kSiUser, 2), false, false).ok());
+  REQUIRE(sigqueue_post(q, pending, from(kSigUsr2, kSiTkill, 2), false, true).ok());
+  sigqueue_flush(q, pending, sigbit(kSigStop));
+  REQUIRE(sigqueue_peek(q, true, 0));
+  CHECK(sigqueue_peek(q, true, 0)->si_signo == kSigUsr2);
+  REQUIRE(sigqueue_peek(q, false, 0));
+  CHECK(sigqueue_peek(q, false, 0)->si_signo == kSigUsr1);
+  CHECK(sigqueue_peek(q, true, 1) == nullptr);
+}
