@@ -27,8 +27,10 @@ Result<Cred*> cred_copy_for_write(Cred* c) {
   Cred* n = new (m) Cred;
   n->uid = c->uid;
   n->euid = c->euid;
+  n->suid = c->suid;
   n->gid = c->gid;
   n->egid = c->egid;
+  n->sgid = c->sgid;
   cred_release(c);
   return n;
 }

@@ -14,10 +14,12 @@ struct Uid {
 };
 inline constexpr Uid kRootUid{0};
 
+// The real, effective and saved ids (Linux's; its fsuid/fsgid follow the
+// effective ones here).
 struct Cred {
   RefCount refs;
-  Uid uid{0}, euid{0};
-  u32 gid = 0, egid = 0;
+  Uid uid{0}, euid{0}, suid{0};
+  u32 gid = 0, egid = 0, sgid = 0;
 };
 
 Result<Cred*> cred_create_root();

@@ -106,9 +106,11 @@ Result<void> procfs_proc_info(i32 pid, ProcInfo& out) {
       out.sigq_queued = p->p_sigqueue.n;
       if (const Cred* c = p->p_cred) {
         out.uid[0] = c->uid.value;
-        out.uid[1] = out.uid[2] = out.uid[3] = c->euid.value;
+        out.uid[1] = out.uid[3] = c->euid.value;  // [3]: fsuid follows euid
+        out.uid[2] = c->suid.value;
         out.gid[0] = c->gid;
-        out.gid[1] = out.gid[2] = out.gid[3] = c->egid;
+        out.gid[1] = out.gid[3] = c->egid;
+        out.gid[2] = c->sgid;
       }
       // Signal actions change under p_lock (rt_sigaction, exec).
       if (p->p_sigacts) {

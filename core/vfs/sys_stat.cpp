@@ -295,15 +295,17 @@ Result<void> sys_utimensat(FileTable* t, int dirfd, uptr upath, uptr utimes, int
 }
 
 Result<void> sys_faccessat2(FileTable* t, int dirfd, uptr upath, int mode, int flags,
-                            const PathCtx& ctx) {
+                            const PathCtx& ctx, const NameiCred& real) {
   if (mode & ~7) return Error::Inval;
   if (flags & ~(kAtEAccess | kAtSymlinkNoFollow | kAtEmptyPath)) return Error::Inval;
+  PathCtx who = ctx;
+  if (!(flags & kAtEAccess)) who.cred = real;
   UserPath path;
   TRY(path.copy(upath));
   VnodeRef vp(TRY(at_target(t, dirfd, path.p, !(flags & kAtSymlinkNoFollow),
-                            (flags & kAtEmptyPath) != 0, ctx)));
+                            (flags & kAtEmptyPath) != 0, who)));
   if (mode == 0) return ok();
-  if (!vnode_may(*vp, ctx.cred, u32(mode))) return Error::Access;
+  if (!vnode_may(*vp, who.cred, u32(mode))) return Error::Access;
   return ok();
 }
 

@@ -59,9 +59,11 @@ Result<void> sys_fchown(FileTable* t, int fd, u32 uid, u32 gid, const PathCtx& c
 Result<void> sys_utimensat(FileTable* t, int dirfd, uptr path, uptr times, int flags,
                            const PathCtx& ctx = {});
 // faccessat2(2): mode F_OK or R|W|X (EINVAL otherwise); flags
-// AT_EACCESS, AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH. EACCES.
+// AT_EACCESS, AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH. EACCES. As Linux's
+// do_faccessat, the walk and the check use the real ids (`real`) unless
+// AT_EACCESS asks for the effective ones (ctx.cred).
 Result<void> sys_faccessat2(FileTable* t, int dirfd, uptr path, int mode, int flags,
-                            const PathCtx& ctx = {});
+                            const PathCtx& ctx, const NameiCred& real);
 // truncate(2) / ftruncate(2): EINVAL for a negative length, a File not
 // open for writing or not a regular file; EISDIR for a directory path.
 Result<void> sys_truncate(uptr path, i64 length, const PathCtx& ctx = {});

@@ -41,6 +41,7 @@ static const char *const tests[] = {
 	"forktrace",
 	"init_protect",
 	"session_orphan",
+	"reboot_err",
 };
 #define NTESTS (int)(sizeof(tests) / sizeof(tests[0]))
 

@@ -1,5 +1,5 @@
 // The calling process's PathCtx for the path syscalls' shims: its cwd and
-// effective credentials.
+// effective credentials (and its real ones, for faccessat).
 #pragma once
 
 #include "core/proc/cred.h"
@@ -13,6 +13,12 @@ inline PathCtx path_ctx() {
   Proc* p = curproc();
   const Cred* c = proc_own_cred(p);
   return PathCtx{p->p_cwdi, NameiCred{c->euid.value, c->egid}};
+}
+
+// The calling process's real ids (faccessat without AT_EACCESS).
+inline NameiCred real_ids() {
+  const Cred* c = proc_own_cred(curproc());
+  return NameiCred{c->uid.value, c->gid};
 }
 
 }  // namespace tine

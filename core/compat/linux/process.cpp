@@ -284,33 +284,6 @@ i64 linux_sys_geteuid(const SyscallArgs&) { return proc_own_cred(curproc())->eui
 i64 linux_sys_getgid(const SyscallArgs&) { return proc_own_cred(curproc())->gid; }
 i64 linux_sys_getegid(const SyscallArgs&) { return proc_own_cred(curproc())->egid; }
 
-i64 linux_sys_setuid(const SyscallArgs& a) {
-  Proc* p = curproc();
-  const Uid uid{u32(a.a[0])};
-  MutexGuard g(p->p_lock());
-  if (!(p->p_cred->uid == uid) && !kauth_authorize(p->p_cred, KauthAction::ProcessSetuid))
-    return errno_of(Error::Perm);
-  // The process now counts against the new uid (chgproccnt moves it). The
-  // new uid's count is raised first: it fails (EAGAIN) when the per-uid
-  // table is full, and then nothing has changed.
-  const Uid old_uid = p->p_cred->uid;
-  const bool moves = !(old_uid == uid);
-  if (moves) {
-    Result<i64> n = chgproccnt_inc(uid);
-    if (!n.ok()) return errno_of(n.error());
-  }
-  Result<Cred*> c = cred_copy_for_write(p->p_cred);
-  if (!c.ok()) {
-    if (moves) (void)chgproccnt(uid, -1);
-    return errno_of(c.error());
-  }
-  if (moves) (void)chgproccnt(old_uid, -1);
-  c.value()->uid = c.value()->euid = uid;
-  p->p_cred = c.value();
-  p->p_flag |= PK_SUGID;
-  return 0;
-}
-
 i64 linux_sys_set_tid_address(const SyscallArgs& a) {
   curlwp()->emul_clear_child_tid = a.a[0];
   return curproc()->p_pid.value;

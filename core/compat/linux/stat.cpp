@@ -39,11 +39,12 @@ i64 linux_sys_utimensat(const SyscallArgs& a) {
       sys_utimensat(fdt(), int(a.a[0]), a.a[1], a.a[2], int(a.a[3]), path_ctx()));
 }
 i64 linux_sys_faccessat(const SyscallArgs& a) {
-  return syscall_result(sys_faccessat2(fdt(), int(a.a[0]), a.a[1], int(a.a[2]), 0, path_ctx()));
+  return syscall_result(
+      sys_faccessat2(fdt(), int(a.a[0]), a.a[1], int(a.a[2]), 0, path_ctx(), real_ids()));
 }
 i64 linux_sys_faccessat2(const SyscallArgs& a) {
   return syscall_result(
-      sys_faccessat2(fdt(), int(a.a[0]), a.a[1], int(a.a[2]), int(a.a[3]), path_ctx()));
+      sys_faccessat2(fdt(), int(a.a[0]), a.a[1], int(a.a[2]), int(a.a[3]), path_ctx(), real_ids()));
 }
 i64 linux_sys_truncate(const SyscallArgs& a) {
   return syscall_result(sys_truncate(a.a[0], i64(a.a[1]), path_ctx()));

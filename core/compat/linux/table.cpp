@@ -85,7 +85,13 @@ struct Table {
     fns[137] = linux_sys_rt_sigtimedwait;
     fns[138] = linux_sys_rt_sigqueueinfo;
     fns[139] = linux_sys_rt_sigreturn;
+    fns[142] = linux_sys_reboot;
+    fns[144] = linux_sys_setgid;
     fns[146] = linux_sys_setuid;
+    fns[147] = linux_sys_setresuid;
+    fns[148] = linux_sys_getresuid;
+    fns[149] = linux_sys_setresgid;
+    fns[150] = linux_sys_getresgid;
     fns[154] = linux_sys_setpgid;
     fns[155] = linux_sys_getpgid;
     fns[156] = linux_sys_getsid;
