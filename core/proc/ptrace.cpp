@@ -32,6 +32,11 @@ void trace_post_signal(Proc* p, int sig) {
   // p is traced already, so even an ignored signal stays (sig_discarded).
   // On the thread's own list, as Linux's send_sig_info (PIDTYPE_PID).
   (void)psignal_info(p, siginfo_kernel(sig), false, true);
+  // SIGKILL (PTRACE_KILL, PTRACE_O_EXITKILL) also ends a job-control stop
+  // the tracee is in (one the tracer let happen, PTRACE_CONT with
+  // SIGSTOP), as Linux's signal_wake_up for SIGKILL; a ptrace stop ends
+  // through proc_waitcv (ptrace_stop.cpp).
+  if (sig == kSigKill) sig_post_jobctl_locked(p, sig);
 }
 
 u32 trace_psl_of(u32 options) {

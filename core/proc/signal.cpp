@@ -223,17 +223,23 @@ void userret_signals(Lwp* l) {
   hal::UserFrame* f = hal::user_frame_of(l->stack);
   for (;;) {
     if (__atomic_load_n(&p->p_sigpend, __ATOMIC_ACQUIRE) == 0) break;
-    // ptrace_signal_stop re-checks under its locks.
-    const bool traced = ptrace_traced(p);
     int sig;
     SigInfo info;
     SigAction act;
+    bool traced;
     {
       MutexGuard g(p->p_lock());
       sig = pick(p->p_sigpend, l->l_sigmask);
       if (!sig) break;
       info = sigqueue_take(p->p_sigqueue, p->p_sigpend, sig);
       act = p->p_sigacts->actions[sig];
+      // Looked at once the signal is ours, not before: PTRACE_ATTACH sets
+      // PSL_TRACED before it posts its SIGSTOP, so a SIGSTOP seen here
+      // comes with the flag. Read earlier (a blocked signal pending keeps
+      // this loop going), an attach in between made that SIGSTOP a
+      // job-control stop the tracer never saw. ptrace_signal_stop
+      // re-checks under proc_lock.
+      traced = ptrace_traced(p);
     }
     if (traced && sig != kSigKill) {
       // The tracer sees the signal first and may change or cancel it.
