@@ -1,5 +1,6 @@
 #include "core/proc/elf.h"
 
+#include "core/lib/assert.h"
 #include "core/lib/string.h"
 #include "hal/pmap.h"
 
@@ -70,10 +71,27 @@ bool valid_align(u64 a) { return (a & (a - 1)) == 0; }
 
 }  // namespace
 
-Result<Image> parse(const void* file, size_t size) {
+u64 headers_end(const void* head, size_t avail) {
+  Elf64_Ehdr eh;
+  if (avail < sizeof eh) return 0;
+  memcpy(&eh, head, sizeof eh);
+  if (memcmp(eh.e_ident, kElfMag, sizeof kElfMag) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64)
+    return 0;
+  const u64 ph_bytes = u64{eh.e_phnum} * eh.e_phentsize;
+  if (eh.e_phoff > ~u64{0} - ph_bytes) return 0;
+  return max<u64>(sizeof eh, eh.e_phoff + ph_bytes);
+}
+
+Result<Image> parse(const void* file, size_t size) { return parse(file, size, size); }
+
+Result<Image> parse(const void* file, size_t avail, u64 size_u64) {
+  KASSERT(avail <= size_u64);
+  // Segment ranges are checked against the whole file; what is read must
+  // be in the head.
+  const size_t size = size_t(size_u64);
   const u8* base = static_cast<const u8*>(file);
   Elf64_Ehdr eh;
-  if (size < sizeof eh) return Error::NoExec;
+  if (avail < sizeof eh) return Error::NoExec;
   memcpy(&eh, base, sizeof eh);
 
   if (memcmp(eh.e_ident, kElfMag, sizeof kElfMag) != 0) return Error::NoExec;
@@ -87,7 +105,7 @@ Result<Image> parse(const void* file, size_t size) {
   if (eh.e_phentsize != sizeof(Elf64_Phdr)) return Error::NoExec;
   // u16 * 56 cannot overflow; the table must be in the file.
   u64 ph_bytes = u64{eh.e_phnum} * sizeof(Elf64_Phdr);
-  if (!file_range(eh.e_phoff, ph_bytes, size)) return Error::NoExec;
+  if (!file_range(eh.e_phoff, ph_bytes, avail)) return Error::NoExec;
 
   Image img{};
   img.entry = eh.e_entry;

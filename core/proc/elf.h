@@ -62,5 +62,14 @@ struct Image {
 // two, (vaddr - offset) not a multiple of the page size, an entry point
 // outside every executable segment. Nothing past `size` is read.
 Result<Image> parse(const void* file, size_t size);
+// The same for a file of `size` bytes of which only the first `avail` are
+// at `head` (exec reads the headers and maps the rest): the ELF header and
+// the program header table must lie in them (Error::NoExec otherwise);
+// segment ranges are checked against size.
+Result<Image> parse(const void* head, size_t avail, u64 size);
+// How many bytes from the start of the file parse needs at `head` (the ELF
+// header and the program header table), judged from the ELF header in the
+// first `avail` bytes; 0 when they hold no ELF64 header.
+u64 headers_end(const void* head, size_t avail);
 
 }  // namespace tine::elf

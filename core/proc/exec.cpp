@@ -11,6 +11,7 @@
 #include "core/fs/cwd.h"
 #include "core/proc/cred.h"
 #include "core/vfs/namei.h"
+#include "core/vfs/vnode_pager.h"
 #include "core/vm/heap.h"
 #include "core/lib/random.h"
 #include "core/lib/string.h"
@@ -123,19 +124,39 @@ Prot segment_prot(const elf::Segment& s) {
   return p;
 }
 
-// The program's bytes, read from its vnode into one kernel buffer (the
-// segments are copied from it; mapping them from the page cache is later
-// work, issue 9).
+// The program: its vnode (held) and its headers, read into a kernel
+// buffer; the segments are mapped from the vnode's page cache.
 struct ExecFile {
-  u8* data = nullptr;
-  size_t size = 0;
+  VnodeRef vp;
+  u64 size = 0;
+  u8* head = nullptr;  // the file's first `avail` bytes
+  size_t avail = 0;
   ExecFile() = default;
   ExecFile(const ExecFile&) = delete;
   ExecFile& operator=(const ExecFile&) = delete;
-  ~ExecFile() { kfree(data); }
+  ~ExecFile() { kfree(head); }
 };
 
-Result<void> read_exec_file(Proc* p, const char* path, ExecFile& out) {
+// Reads the file's first n bytes into a fresh ef.head.
+Result<void> read_head(ExecFile& ef, size_t n) {
+  kfree(ef.head);
+  ef.avail = 0;
+  ef.head = static_cast<u8*>(kmalloc(n ? n : 1));
+  if (!ef.head) return Error::NoMem;
+  Vnode& vp = *ef.vp;
+  while (ef.avail < n) {
+    const size_t got =
+        TRY(vp.ops->read(vp, ef.avail, VIo{uptr(ef.head + ef.avail), false}, n - ef.avail));
+    if (got == 0) break;  // truncated meanwhile
+    ef.avail += got;
+  }
+  return ok();
+}
+
+// Program headers further into the file than this are refused (Linux: 64 KiB).
+constexpr u64 kMaxHeaders = 64 * 1024;
+
+Result<elf::Image> open_exec_file(Proc* p, const char* path, ExecFile& out) {
   const Cred* cred = proc_own_cred(p);
   const NameiCred nc{cred->euid.value, cred->egid};
   VnodeRef start(cwd_get(p->p_cwdi));
@@ -145,38 +166,35 @@ Result<void> read_exec_file(Proc* p, const char* path, ExecFile& out) {
   // As Linux: only a regular file that someone may execute.
   if (vp.type != VType::Reg || !vp.ops->read) return Error::Access;
   if (!vnode_may(vp, nc, 1)) return Error::Access;
+  vnode_hold(&vp);
+  out.vp.reset(&vp);
   VAttr va;
   vnode_getattr(vp, va);
-  if (u64(va.size) > kHeapMaxAlloc) return Error::NoMem;
-  out.size = size_t(va.size);
-  out.data = static_cast<u8*>(kmalloc(out.size ? out.size : 1));
-  if (!out.data) return Error::NoMem;
-  size_t got = 0;
-  while (got < out.size) {
-    const size_t n = TRY(vp.ops->read(vp, got, VIo{uptr(out.data + got), false}, out.size - got));
-    if (n == 0) break;  // truncated meanwhile
-    got += n;
-  }
-  out.size = got;
-  return ok();
+  out.size = u64(va.size);
+  // The first page holds the headers of any program a linker made.
+  TRY(read_head(out, size_t(min<u64>(out.size, kPageSize))));
+  const u64 need = elf::headers_end(out.head, out.avail);
+  if (need > out.avail && need <= out.size && need <= kMaxHeaders)
+    TRY(read_head(out, size_t(need)));
+  return elf::parse(out.head, out.avail, max<u64>(out.size, out.avail));
 }
 
 Result<void> do_exec(Lwp* l, const char* path, Args& args) {
   Proc* p = l->proc;
   ExecFile file;
-  TRY(read_exec_file(p, path, file));
-  elf::Image im = TRY(elf::parse(file.data, file.size));
+  elf::Image im = TRY(open_exec_file(p, path, file));
+  // The segments come from the page cache (as Linux's elf_map): text and
+  // data private over the file's pages, copy-on-write, the bss anonymous.
+  const VmObject obj = vnode_vm_object(*file.vp);
+  if (!obj) return Error::NoExec;
 
   VmSpace* vm = TRY(vmspace_create());
   uptr brk = 0;
   for (unsigned i = 0; i < im.segment_count; i++) {
     const elf::Segment& s = im.segments[i];
-    const uptr start = align_down(s.vaddr, kPageSize);
-    const size_t lead = s.vaddr - start;
-    // Copy from the page start so the bytes before vaddr come along.
-    Result<void> r = vm_map_copy(vm, start, align_up(lead + s.memsz, kPageSize),
-                                 static_cast<const u8*>(file.data) + s.offset - lead,
-                                 lead + s.filesz, segment_prot(s));
+    Result<void> r =
+        vm_map_segment(vm, s.vaddr, s.memsz, obj, s.offset, s.filesz, segment_prot(s));
+    if (!r.ok() && r.error() == Error::Range) r = Error::NoExec;  // shorter than it says
     if (!r.ok()) {
       vmspace_release(vm);
       return r.error();

@@ -19,7 +19,7 @@ inline constexpr i32 kSiTkill = -6;
 inline constexpr i32 kIllIllopc = 1;
 inline constexpr i32 kFpeIntdiv = 1;
 inline constexpr i32 kSegvMaperr = 1, kSegvAccerr = 2;
-inline constexpr i32 kBusAdraln = 1;
+inline constexpr i32 kBusAdraln = 1, kBusAdrerr = 2;
 inline constexpr i32 kTrapBrkpt = 1;
 inline constexpr i32 kCldExited = 1, kCldKilled = 2, kCldDumped = 3, kCldTrapped = 4,
                      kCldStopped = 5, kCldContinued = 6;

@@ -151,6 +151,13 @@ struct VnodeOps {
   Result<File*> (*open)(Vnode& vp, int flags);
   // The last reference went: free the file system's state. Null: nothing.
   void (*reclaim)(Vnode& vp);
+  // The page cache's page at page index idx of a regular file, referenced
+  // once more for the caller (page allocator refcount), a hole getting its
+  // page first; Range at or past the end (mmap's SIGBUS); NoSpc. Called
+  // under a VmSpace lock (core/vm/vm_object.h): it may take vp.lock, never
+  // a lock ranked below LockRank::VmMap. Null: the file cannot be mapped
+  // (mmap: ENODEV).
+  Result<paddr_t> (*getpage)(Vnode& vp, u64 idx) = nullptr;
 };
 
 struct Vnode {

@@ -35,7 +35,10 @@ Result<void> copy_page(uptr u, Access access, F&& copy) {
     if (done) return ok();
     VmSpace* vs = curvm();
     if (!vs || attempt == kMaxRetries) return Error::Fault;
-    TRY(vm_fault(vs, u, access));
+    const Result<void> r = vm_fault(vs, u, access);
+    // A file page past the file's end is SIGBUS to a program, EFAULT to a
+    // syscall (as Linux).
+    if (!r.ok()) return r.error() == Error::Range ? Error::Fault : r.error();
   }
 }
 

@@ -30,6 +30,7 @@
 
 #include "core/lib/result.h"
 #include "core/lib/types.h"
+#include "core/vm/vm_object.h"
 #include "core/vm/vm_prot.h"
 #include "hal/pmap.h"
 
@@ -85,6 +86,13 @@ Result<void> vm_unmap(VmSpace* vs, uptr va, size_t len);
 // vDSO's pages are never writable).
 Result<void> vm_protect(VmSpace* vs, uptr va, size_t len, Prot prot);
 
+// msync: Tine's file pages are the page cache itself, so a shared
+// mapping's stores are the file's already and there is nothing to write
+// back. Checks only that [va, va+len) is mapped (Error::NoMem, as Linux);
+// len 0 does nothing. Errors: Inval (va unaligned, range beyond the user
+// half).
+Result<void> vm_sync(VmSpace* vs, uptr va, size_t len);
+
 // The brk heap. exec sets its base (rounded up to a page; the break starts
 // there). vm_brk moves the break: growing maps private read/write memory up
 // to the new break's page, shrinking unmaps the pages above it. It returns
@@ -102,6 +110,33 @@ uptr vm_brk(VmSpace* vs, uptr new_brk);
 // kUserVaTop)), NoMem (nothing of the region stays mapped).
 Result<void> vm_map_copy(VmSpace* vs, uptr va, size_t memsz, const void* src,
                          size_t filesz, Prot prot);
+
+// Maps pages of a file (mmap of a file; the object is the file's page
+// cache, core/vm/vm_object.h): like vm_map_anon, onto the object's pages
+// from page object_pg on. Shared: the object's pages themselves, so
+// writes reach the file and every mapping and read(2) see them. Private:
+// copy-on-write over the object's pages: reads see the file's page until
+// this space writes to it, and the write copies it into the space's own
+// memory (later file writes are not seen there). A page at or past the
+// object's end cannot be faulted in (vm_fault: Error::Range, a SIGBUS).
+// max_prot is the most mprotect may give (no Write for a shared mapping of
+// a file opened read-only: Error::Access then, as Linux's EACCES); prot
+// must lie inside it (Error::Inval). Other errors as vm_map_anon.
+Result<uptr> vm_map_object(VmSpace* vs, uptr va, size_t len, Prot prot,
+                           MapShare share, bool fixed, VmObject object,
+                           u64 object_pg, Prot max_prot);
+
+// For exec: an ELF PT_LOAD segment, from the file instead of a copy (as
+// Linux's elf_map). The pages holding file bytes [offset, offset+filesz)
+// at va are mapped private from the object (the bytes before va in the
+// first page come along); when memsz > filesz, the page where the file
+// part ends gets this space's own copy, zeroed past va+filesz; the rest up
+// to va+memsz is demand-zero. (va - offset) must be a multiple of the page
+// size. Errors: Inval (as vm_map_copy), NoMem, and the object's errors for
+// that one page (Range: the file is shorter than the headers say). Part of
+// the segment may stay mapped after an error (exec then drops the space).
+Result<void> vm_map_segment(VmSpace* vs, uptr va, size_t memsz, VmObject object,
+                            u64 offset, size_t filesz, Prot prot);
 
 // For exec's vDSO (core/proc/vdso.cpp): maps slots first .. first+n-1 of
 // `src` at va (fixed, replacing what is there), shared with every other
@@ -149,7 +184,8 @@ VmSpace* curvm();
 // For the HAL's user trap path: a page fault at user address addr taken by
 // l in user mode, resolved in l's process's address space. Returns 0 when
 // it is resolved, else the signal to send the process (SIGSEGV: a kernel
-// thread, no mapping there, no permission, or no memory for the page).
+// thread, no mapping there, no permission, or no memory for the page;
+// SIGBUS: a file mapping's page past the end of its file).
 int vm_user_fault(Lwp* l, uptr addr, Access access);
 // For the fault's si_code: whether addr lies in a mapping of l's address
 // space (SEGV_ACCERR: mapped, but not for that access) or not

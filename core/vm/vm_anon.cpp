@@ -157,6 +157,25 @@ Result<paddr_t> VmAnon::fill_zero(size_t i) {
   return page;
 }
 
+Result<paddr_t> VmAnon::fill_with(size_t i, paddr_t page) {
+  paddr_t* chunk = chunk_for(i);
+  if (!chunk) return Error::NoMem;
+  paddr_t now;
+  bool taken = false;
+  {
+    SpinGuard g(lock_);
+    paddr_t& slot = chunk[i % kSlotsPerChunk];
+    if (!slot) {
+      slot = page;
+      taken = true;
+    }
+    now = slot;
+  }
+  // The loser drops its reference even when both found the same page.
+  if (!taken) (void)vm_page_allocator().unref(page);
+  return now;
+}
+
 Result<void> VmAnon::install(size_t i, paddr_t page) {
   paddr_t* chunk = chunk_for(i);
   if (!chunk) return Error::NoMem;

@@ -60,6 +60,12 @@ class VmAnon {
   // The page in slot i, filling an empty slot with a zeroed page first.
   // Error::NoMem (the slot stays empty).
   Result<paddr_t> fill_zero(size_t i);
+  // The page in slot i, filling an empty slot with `page` first (its
+  // reference passes to the slot). When another space filled the slot
+  // meanwhile (a shared object), page's reference is dropped and the
+  // slot's page returned. Error::NoMem: the slot stays empty and the
+  // caller keeps the reference.
+  Result<paddr_t> fill_with(size_t i, paddr_t page);
   // Puts `page` (its reference passes to the slot) into empty slot i.
   // Error::NoMem (the caller keeps the reference).
   Result<void> install(size_t i, paddr_t page);

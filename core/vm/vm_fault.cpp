@@ -22,9 +22,28 @@ bool permits(Prot prot, Access access) {
   return false;
 }
 
-}  // namespace
+// A file mapping's empty slot gets the object's page (uvm_fault's lower
+// layer): shared, the page itself; private, the page too, which the code
+// below then treats as a page shared copy-on-write (the page cache holds a
+// reference of its own), so reads map it read-only and a write copies it.
+// Past the object's end: Error::Range (SIGBUS). `nosleep` (the kernel trap
+// path) cannot wait for the object's lock: Error::Again sends the fault
+// back to thread context.
+Result<void> fill_from_object(VmEntry& e, uptr page, bool nosleep) {
+  const size_t slot = e.slot_of(page);
+  if (e.anon->lookup(slot)) return ok();
+  if (nosleep) return Error::Again;
+  const paddr_t pa = TRY(e.object.get_page(e.object_page_of(page)));
+  Result<paddr_t> r = e.anon->fill_with(slot, pa);
+  if (!r.ok()) {
+    (void)vm_page_allocator().unref(pa);
+    return r.error();
+  }
+  return ok();
+}
 
-Result<void> vm_fault_locked(VmSpace* vs, uptr va, Access access) {
+Result<void> fault_locked(VmSpace* vs, uptr va, Access access, bool nosleep)
+    REQUIRES(vs->lock) {
   VmEntry* e = vm_find_entry_locked(vs, va);
   if (!e || !permits(e->prot, access)) return Error::Fault;
   const uptr page = align_down(va, kPageSize);
@@ -35,6 +54,7 @@ Result<void> vm_fault_locked(VmSpace* vs, uptr va, Access access) {
     e->anon = TRY(VmAnon::create(e->pages()));
     e->anon_off = 0;
   }
+  if (e->object) TRY(fill_from_object(*e, page, nosleep));
   VmAnon* anon = e->anon;
   const size_t slot = e->slot_of(page);
   // Demand zero: an empty slot gets a zeroed page. A translation that was
@@ -71,6 +91,12 @@ Result<void> vm_fault_locked(VmSpace* vs, uptr va, Access access) {
   return ok();
 }
 
+}  // namespace
+
+Result<void> vm_fault_locked(VmSpace* vs, uptr va, Access access) {
+  return fault_locked(vs, va, access, false);
+}
+
 Result<void> vm_fault(VmSpace* vs, uptr va, Access access) {
   vm_check(vs);
   if (va >= hal::kUserVaTop) return Error::Fault;
@@ -81,8 +107,11 @@ Result<void> vm_fault(VmSpace* vs, uptr va, Access access) {
 int vm_user_fault(Lwp* l, uptr addr, Access access) {
   Proc* p = l ? l->proc : nullptr;
   VmSpace* vs = p ? p->p_vmspace : nullptr;
-  if (!vs || !vm_fault(vs, addr, access).ok()) return kSigSegv;
-  return 0;
+  if (!vs) return kSigSegv;
+  const Result<void> r = vm_fault(vs, addr, access);
+  if (r.ok()) return 0;
+  // A file page past the end of its file: SIGBUS, as Linux.
+  return r.error() == Error::Range ? kSigBus : kSigSegv;
 }
 
 bool vm_user_mapped(Lwp* l, uptr addr) {
@@ -101,7 +130,7 @@ bool vm_fault_from_kernel(uptr va, bool write) {
   // to copyin, which calls vm_fault from thread context.
   if (!vs->lock.try_lock()) return false;
   const Result<void> r =
-      vm_fault_locked(vs, va, write ? Access::Write : Access::Read);
+      fault_locked(vs, va, write ? Access::Write : Access::Read, true);
   vs->lock.unlock();
   return r.ok();
 }

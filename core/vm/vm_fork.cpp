@@ -25,6 +25,13 @@ Result<void> copy_entries(VmSpace* parent, VmSpace* child)
     c->prot = e->prot;
     c->share = e->share;
     c->max_prot = e->max_prot;
+    if (e->object) {
+      // A file mapping: the child maps the same file pages; its private
+      // copies are shared copy-on-write like anonymous pages.
+      e->object.hold();
+      c->object = e->object;
+      c->object_pg = e->object_pg;
+    }
     // Linked first, so the child's release frees it if a copy fails.
     c->prev = tail;
     if (tail)

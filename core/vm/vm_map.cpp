@@ -83,6 +83,9 @@ void split(VmSpace* vs, VmEntry* e, uptr addr, VmEntry* hi) REQUIRES(vs->lock) {
   hi->anon = e->anon;
   hi->anon_off = e->slot_of(addr);
   if (hi->anon) hi->anon->hold();
+  hi->object = e->object;
+  hi->object_pg = e->object_page_of(addr);
+  if (hi->object) hi->object.hold();
   e->end = addr;
   link_after(vs, e, hi);
 }
@@ -106,6 +109,7 @@ void remove_range(VmSpace* vs, uptr va, uptr end, VmEntry** spare)
       vm_entry_free(e);
     } else if (a == e->start) {
       e->anon_off = e->slot_of(b);
+      e->object_pg = e->object_page_of(b);
       e->start = b;
     } else if (b == e->end) {
       e->end = a;
@@ -173,6 +177,7 @@ VmEntry* vm_entry_alloc() {
 void vm_entry_free(VmEntry* e) {
   KASSERT(!e->prev && !e->next);
   if (e->anon) e->anon->release();
+  if (e->object) e->object.release();
   e->~VmEntry();
   kfree(e);
 }
@@ -244,8 +249,13 @@ u64 vm_resident_pages(VmSpace* vs) {
 
 // ---- mmap, munmap, mprotect ------------------------------------------------
 
-Result<uptr> vm_map_anon(VmSpace* vs, uptr va, size_t len, Prot prot,
-                         MapShare share, bool fixed) {
+namespace {
+
+// mmap's common part: a new entry for [va, va+len) (placed, or fixed over
+// whatever is there) onto a fresh anon (shared) or none yet (private), and
+// onto `object` from page object_pg when it is set.
+Result<uptr> map_entry(VmSpace* vs, uptr va, size_t len, Prot prot, MapShare share,
+                       bool fixed, VmObject object, u64 object_pg, Prot max_prot) {
   vm_check(vs);
   if (!is_aligned(va, kPageSize) || len == 0 || !prot_ok(prot))
     return Error::Inval;
@@ -280,10 +290,32 @@ Result<uptr> vm_map_anon(VmSpace* vs, uptr va, size_t len, Prot prot,
   e->start = va;
   e->end = end;
   e->prot = access_of(prot);
+  e->max_prot = access_of(max_prot);
   e->share = share;
   e->anon = anon;
+  if (object) {
+    object.hold();
+    e->object = object;
+    e->object_pg = object_pg;
+  }
   insert_sorted(vs, e);
   return va;
+}
+
+}  // namespace
+
+Result<uptr> vm_map_anon(VmSpace* vs, uptr va, size_t len, Prot prot,
+                         MapShare share, bool fixed) {
+  return map_entry(vs, va, len, prot, share, fixed, VmObject{}, 0, kProtAccess);
+}
+
+Result<uptr> vm_map_object(VmSpace* vs, uptr va, size_t len, Prot prot,
+                           MapShare share, bool fixed, VmObject object,
+                           u64 object_pg, Prot max_prot) {
+  KASSERT(object);
+  if (!prot_ok(max_prot) || (access_of(prot) & ~access_of(max_prot)) != Prot::None)
+    return Error::Inval;
+  return map_entry(vs, va, len, prot, share, fixed, object, object_pg, max_prot);
 }
 
 Result<void> vm_unmap(VmSpace* vs, uptr va, size_t len) {
@@ -351,6 +383,21 @@ Result<void> vm_protect(VmSpace* vs, uptr va, size_t len, Prot prot) {
   return ok();
 }
 
+Result<void> vm_sync(VmSpace* vs, uptr va, size_t len) {
+  vm_check(vs);
+  if (!is_aligned(va, kPageSize)) return Error::Inval;
+  if (len == 0) return ok();
+  uptr end;
+  if (!user_range(va, len, &end)) return Error::NoMem;
+  MutexGuard g(vs->lock);
+  uptr covered = va;
+  for (const VmEntry* e = first_ending_after(vs, va); e && covered < end; e = e->next) {
+    if (e->start > covered) break;
+    covered = e->end;
+  }
+  return covered < end ? Result<void>(Error::NoMem) : ok();
+}
+
 // ---- brk -----------------------------------------------------------------------
 
 void vm_set_brk_base(VmSpace* vs, uptr base) {
@@ -376,7 +423,7 @@ uptr vm_brk(VmSpace* vs, uptr new_brk) {
     // entry.
     VmEntry* prev = old_end > vs->brk_base ? vm_find_entry_locked(vs, old_end - 1)
                                             : nullptr;
-    const bool extend = prev && prev->end == old_end &&
+    const bool extend = prev && prev->end == old_end && !prev->object &&
                         prev->share == MapShare::Private &&
                         prev->prot == (Prot::Read | Prot::Write) &&
                         (!prev->anon || prev->anon->refs() == 1);
@@ -454,6 +501,61 @@ Result<void> vm_map_copy(VmSpace* vs, uptr va, size_t memsz, const void* src,
       return r.error();
     }
   }
+  return ok();
+}
+
+Result<void> vm_map_segment(VmSpace* vs, uptr va, size_t memsz, VmObject object,
+                            u64 offset, size_t filesz, Prot prot) {
+  vm_check(vs);
+  if (memsz == 0 || memsz > hal::kUserVaTop || filesz > memsz || !prot_ok(prot) ||
+      (va - offset) % kPageSize != 0)
+    return Error::Inval;
+  const uptr start = align_down(va, kPageSize);
+  uptr end;
+  if (start < kVmMinAddr || !user_range(start, memsz + (va - start), &end))
+    return Error::Inval;
+  const uptr file_end = va + filesz;
+  const uptr file_pages_end = filesz ? align_up(file_end, kPageSize) : start;
+  if (file_pages_end > start) {
+    // The file's pages, the bytes before va included (as Linux maps them).
+    const u64 first_pg = (offset - (va - start)) / kPageSize;
+    TRY(vm_map_object(vs, start, file_pages_end - start, prot, MapShare::Private,
+                      true, object, first_pg, kProtAccess));
+    if (memsz > filesz && file_end % kPageSize) {
+      // The page where the file part ends is shared by the bss: this
+      // space's copy of it, zeroed past file_end (Linux's padzero).
+      const uptr last = file_pages_end - kPageSize;
+      const paddr_t src = TRY(object.get_page(first_pg + (last - start) / kPageSize));
+      PageAllocator& pages = vm_page_allocator();
+      Result<paddr_t> copy = pages.alloc(0);
+      if (!copy.ok()) {
+        (void)pages.unref(src);
+        return copy.error();
+      }
+      u8* dst = static_cast<u8*>(hal::phys_to_virt(copy.value()));
+      const size_t keep = file_end - last;
+      memcpy(dst, hal::phys_to_virt(src), keep);
+      memset(dst + keep, 0, kPageSize - keep);
+      (void)pages.unref(src);
+      MutexGuard g(vs->lock);
+      VmEntry* e = vm_find_entry_locked(vs, last);
+      KASSERT(e && e->object && !e->anon);
+      Result<VmAnon*> anon = VmAnon::create(e->pages());
+      Result<void> r = anon.ok() ? anon.value()->install(e->slot_of(last), copy.value())
+                                 : Result<void>(anon.error());
+      if (!r.ok()) {
+        if (anon.ok()) anon.value()->release();
+        pages.free(copy.value(), 0);
+        return r.error();
+      }
+      e->anon = anon.value();
+      e->anon_off = 0;
+    }
+  }
+  // The rest of memsz: demand-zero, private.
+  if (end > file_pages_end)
+    TRY(vm_map_anon(vs, file_pages_end, end - file_pages_end, prot, MapShare::Private,
+                    true));
   return ok();
 }
 

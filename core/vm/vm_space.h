@@ -8,11 +8,17 @@
 #include "core/sync/thread_safety.h"
 #include "core/vm/vm_anon.h"
 #include "core/vm/vm.h"
+#include "core/vm/vm_object.h"
 #include "core/vm/vm_usage.h"
 
 namespace tine {
 
-// One mapping: [start, end) onto slots anon_off .. of `anon`.
+// One mapping: [start, end) onto slots anon_off .. of `anon`, and, for a
+// file mapping, onto pages object_pg .. of `object` (NetBSD's map entry
+// with its amap over a uvm_object). A file mapping's anon holds the pages
+// it has faulted in: shared, the object's own pages; private, the object's
+// pages until a write copies one (copy-on-write over the page cache, as an
+// amap over a vnode), then the copy.
 struct VmEntry {
   VmEntry* prev = nullptr;  // the VmSpace's list, sorted by start
   VmEntry* next = nullptr;
@@ -24,13 +30,17 @@ struct VmEntry {
   // all of them, but for the vDSO's shared pages, which no space may write.
   Prot max_prot = kProtAccess;
   // One reference. nullptr only for a private entry nothing has touched yet
-  // (created on first fault); a shared entry gets its object at map time,
+  // (created on first fault); a shared entry gets its anon at map time,
   // so a fork before the first touch still shares it.
   VmAnon* anon = nullptr;
   size_t anon_off = 0;  // anon's slot for start
+  // A file mapping's object (one reference), none for anonymous memory.
+  VmObject object;
+  u64 object_pg = 0;  // object's page for start
 
   size_t pages() const { return (end - start) / kPageSize; }
   size_t slot_of(uptr va) const { return anon_off + (va - start) / kPageSize; }
+  u64 object_page_of(uptr va) const { return object_pg + (va - start) / kPageSize; }
 };
 
 class VmSpace {

@@ -16,7 +16,13 @@ namespace tine::hal::riscv {
 namespace {
 void page_fault(TrapFrame& f, Access access) {
   Lwp* l = curlwp();
-  if (!vm_user_fault(l, f.stval, access)) return;
+  const int sig = vm_user_fault(l, f.stval, access);
+  if (!sig) return;
+  if (sig == kSigBus) {
+    // A file mapping's page past the end of the file (Linux: BUS_ADRERR).
+    user_fault_signal(siginfo_fault(kSigBus, kBusAdrerr, f.stval));
+    return;
+  }
   const i32 code = vm_user_mapped(l, f.stval) ? kSegvAccerr : kSegvMaperr;
   user_fault_signal(siginfo_fault(kSigSegv, code, f.stval));
 }

@@ -70,6 +70,7 @@ i64 linux_sys_ioctl(const SyscallArgs& args);
 i64 linux_sys_kill(const SyscallArgs& args);
 i64 linux_sys_mmap(const SyscallArgs& args);
 i64 linux_sys_mprotect(const SyscallArgs& args);
+i64 linux_sys_msync(const SyscallArgs& args);
 i64 linux_sys_munmap(const SyscallArgs& args);
 i64 linux_sys_nanosleep(const SyscallArgs& args);
 i64 linux_sys_clock_nanosleep(const SyscallArgs& args);

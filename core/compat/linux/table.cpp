@@ -117,6 +117,7 @@ struct Table {
     fns[221] = linux_sys_execve;
     fns[222] = linux_sys_mmap;
     fns[226] = linux_sys_mprotect;
+    fns[227] = linux_sys_msync;
     fns[240] = linux_sys_rt_tgsigqueueinfo;
     fns[260] = linux_sys_wait4;
     fns[261] = linux_sys_prlimit64;

@@ -114,6 +114,7 @@ const VnodeOps kTmpfsOps = {
     .readdir = tmpfs_readdir,
     .open = tmpfs_open,
     .reclaim = tmpfs_reclaim,
+    .getpage = tmpfs_getpage,
 };
 
 const FsType kTmpfsType = {

@@ -3,7 +3,8 @@
 // reader or writer for the length of its copy, which runs without the
 // vnode's lock: a page fault during the copy may then take that lock (as
 // mmap of a file will), and a truncate meanwhile cannot free the page
-// under the copy.
+// under the copy. A mapping (mmap, exec) holds its pages the same way
+// (tmpfs_getpage), for as long as it maps them.
 #include "core/lib/string.h"
 #include "core/vfs/tmpfs/tmpfs_node.h"
 #include "core/vm/heap.h"
@@ -41,11 +42,10 @@ Result<void> grow_array(TmpfsNode& node, u64 idx) {
 }
 
 // The page at idx, allocated if missing, with one more reference for the
-// caller. NoSpc when the mount is full or memory ran out.
-Result<paddr_t> hold_page_for_write(Vnode& vp, u64 idx) {
+// caller. NoSpc when the mount is full or memory ran out. REQUIRES vp.lock.
+Result<paddr_t> hold_page_locked(Vnode& vp, u64 idx) {
   TmpfsNode& node = tmpfs_node_of(vp);
   TmpfsMount& tm = tmpfs_mount_of(vp);
-  MutexGuard g(vp.lock);
   TRY(grow_array(node, idx));
   if (!node.pages[idx]) {
     if (__atomic_load_n(&tm.pages_used, __ATOMIC_RELAXED) >= tm.pages_max) return Error::NoSpc;
@@ -57,6 +57,11 @@ Result<paddr_t> hold_page_for_write(Vnode& vp, u64 idx) {
   }
   pages().ref(node.pages[idx]);
   return node.pages[idx];
+}
+
+Result<paddr_t> hold_page_for_write(Vnode& vp, u64 idx) {
+  MutexGuard g(vp.lock);
+  return hold_page_locked(vp, idx);
 }
 
 // Drops pages from index `first` on. REQUIRES vp.lock.
@@ -74,13 +79,13 @@ void drop_pages_from(Vnode& vp, u64 first) {
 
 }  // namespace
 
-paddr_t tmpfs_get_page(Vnode& vp, u64 idx) {
-  if (vp.type != VType::Reg) return 0;
-  TmpfsNode& node = tmpfs_node_of(vp);
+// mmap's and exec's page (VnodeOps::getpage): a hole inside the file gets
+// its page here, so the mapping and later writes share it.
+Result<paddr_t> tmpfs_getpage(Vnode& vp, u64 idx) {
+  if (vp.type != VType::Reg) return Error::NoDev;
   MutexGuard g(vp.lock);
-  if (idx >= node.cap || idx * kPageSize >= u64(vp.size) || !node.pages[idx]) return 0;
-  pages().ref(node.pages[idx]);
-  return node.pages[idx];
+  if (idx >= kMaxPages || idx * kPageSize >= u64(vp.size)) return Error::Range;
+  return hold_page_locked(vp, idx);
 }
 
 Result<size_t> tmpfs_read(Vnode& vp, u64 off, const VIo& io, size_t n) {

@@ -75,6 +75,7 @@ Result<void> tmpfs_readdir(Vnode& vp, u64 cookie, ReaddirFn fn, void* ctx);
 Result<size_t> tmpfs_read(Vnode& vp, u64 off, const VIo& io, size_t n);
 Result<size_t> tmpfs_write(Vnode& vp, u64 off, const VIo& io, size_t n);
 Result<void> tmpfs_truncate(Vnode& vp, u64 size);
+Result<paddr_t> tmpfs_getpage(Vnode& vp, u64 idx);
 void tmpfs_free_pages(Vnode& vp);          // reclaim of a regular file
 void tmpfs_free_entries(TmpfsNode& node);  // reclaim of a directory
 
