@@ -2,7 +2,9 @@
 // switch hands a per-thread semaphore over, so exactly one host thread runs
 // per simulated hart at a time. The generic scheduler, sleep queues, mutexes
 // and condition variables run unchanged on top, with real concurrency
-// between harts. Idle harts simulate their timer tick in wait_for_interrupt.
+// between harts. Every hart simulates its timer tick: an idle one in
+// wait_for_interrupt, a busy one when it turns interrupts back on.
+#include <atomic>
 #include <semaphore>
 #include <thread>
 
@@ -65,12 +67,37 @@ void context_switch(Context& from, Context& to) {
   host::set_cpu_index(f->cpu);
 }
 
-void wait_for_interrupt() {
-  std::this_thread::sleep_for(std::chrono::microseconds(200));
-  // The idle hart's timer tick: callouts and stealing run from here.
+namespace {
+constexpr u64 kTickNs = 1'000'000;  // the simulated timer's period
+std::atomic<u64> g_next_tick_ns[kMaxCpus];
+thread_local bool t_in_tick = false;
+
+void take_tick() {
+  t_in_tick = true;
   interrupt_enter();
   clock_interrupt();
   interrupt_exit();
+  t_in_tick = false;
+}
+}  // namespace
+
+// A real hart takes a timer interrupt that came while its interrupts were
+// off the moment they are on again. Without this a hart whose thread never
+// idles (a test's main thread yielding in a loop) would never run the
+// callouts queued on it, and a deadline sleeper placed there would sleep on.
+void host::tick_if_due() {
+  if (t_in_tick) return;
+  std::atomic<u64>& due = g_next_tick_ns[cpu_index()];
+  const u64 now = time_ns();
+  u64 at = due.load(std::memory_order_relaxed);
+  if (now < at || !due.compare_exchange_strong(at, now + kTickNs)) return;
+  take_tick();
+}
+
+void wait_for_interrupt() {
+  std::this_thread::sleep_for(std::chrono::microseconds(200));
+  // The idle hart's timer tick: callouts and stealing run from here.
+  take_tick();
 }
 
 bool kernel_stack_alloc(KernelStack& out) {

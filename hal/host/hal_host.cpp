@@ -42,6 +42,7 @@ IrqState irq_save() {
 }
 void irq_restore(IrqState s) {
   const bool enabling = s != 0 && !t_irq_enabled;
+  if (enabling) host::tick_if_due();  // still with interrupts off, as a trap
   t_irq_enabled = s != 0;
   if (enabling)
     if (host::IrqEnableHook hook = g_irq_enable_hook.load()) hook();

@@ -45,6 +45,10 @@ void set_online_cpus(unsigned n);
 using IrqEnableHook = void (*)();
 void set_irq_enable_hook(IrqEnableHook hook);
 
+// The calling hart's timer tick, if a period has passed since its last one
+// (context.cpp); irq_restore calls it when it turns interrupts back on.
+void tick_if_due();
+
 // The user pmap loaded on the calling hart (nullptr: the kernel map alone).
 Pmap* loaded_pmap();
 
