@@ -31,6 +31,7 @@ Lwp* RunQueue::steal_for(unsigned thief) {
     bits &= ~(1u << pri);
     for (Lwp* l : levels_[pri]) {
       if (l->pinned >= 0 && unsigned(l->pinned) != thief) continue;
+      if (__atomic_load_n(&l->on_cpu, __ATOMIC_ACQUIRE)) continue;
       remove(l);  // safe: we stop iterating
       return l;
     }

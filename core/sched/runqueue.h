@@ -28,7 +28,12 @@ class RunQueue {
   // Removes and returns the head of the highest non-empty level, or nullptr.
   Lwp* dequeue_best() REQUIRES(lock);
   // For a thief on hart `thief`: removes the highest-priority thread that
-  // may run there (not pinned elsewhere), or returns nullptr.
+  // may run there (not pinned elsewhere) and has left its hart (on_cpu 0),
+  // or returns nullptr. A thread still switching out stays for its own
+  // hart: two harts that each stole the other's outgoing thread would each
+  // wait in sched_switch for the other to finish switching, for ever.
+  // (Two wait4 callers woken by one exit's broadcast as each was going to
+  // sleep did exactly that: linuxdiff-smp4's intermittent hang.)
   Lwp* steal_for(unsigned thief) REQUIRES(lock);
   void remove(Lwp* l) REQUIRES(lock);
   // Racy reads for placement and stealing decisions.

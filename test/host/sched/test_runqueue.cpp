@@ -53,6 +53,25 @@ TEST_CASE("run queue: a thief skips threads pinned to another hart",
   REQUIRE(rq.dequeue_best() == &pinned_high);
 }
 
+TEST_CASE("run queue: a thief skips a thread still switching out on its hart",
+          "[sched]") {
+  // Woken between its sleep-queue unlock and the end of its switch, a
+  // thread sits on its hart's queue with on_cpu still 1. Stolen then, the
+  // thief waits for that hart; if that hart stole the thief's own outgoing
+  // thread, both wait for ever (the hang this test pins down).
+  RunQueue rq;
+  Lwp leaving = make(20), settled = make(5);
+  leaving.on_cpu = 1;
+  SpinGuard g(rq.lock);
+  rq.enqueue(&leaving);
+  rq.enqueue(&settled);
+  REQUIRE(rq.steal_for(1) == &settled);
+  REQUIRE(rq.steal_for(1) == nullptr);
+  REQUIRE(rq.count() == 1);
+  leaving.on_cpu = 0;  // its hart finished the switch: fair game now
+  REQUIRE(rq.steal_for(1) == &leaving);
+}
+
 TEST_CASE("stealing takes from the busiest other hart", "[sched]") {
   const unsigned counts[] = {3, 0, 5, 5};
   REQUIRE(choose_steal_victim(counts, 4, 1) == 2);  // ties: lowest index
