@@ -111,17 +111,7 @@ i16 console_poll(File&) {
 
 void console_close(File&) {}  // nothing of its own to free
 
-// As Linux's /dev/console: a character device 5:1 (st_rdev in the kernel's
-// encoding, major << 8 | minor), mode 0620, size 0, a 1 KiB block.
-void console_stat(File&, FileStat& st) {
-  st.dev = kConsoleDev;
-  st.ino = kConsoleIno;
-  st.mode = kSIfChr | 0620;
-  st.nlink = 1;
-  st.rdev = (5 << 8) | 1;
-  st.size = 0;
-  st.blksize = 1024;
-}
+void console_stat(File&, FileStat& st) { console_fill_stat(st); }
 
 const FileOps kConsoleOps = {
     .name = "console",
@@ -135,6 +125,16 @@ const FileOps kConsoleOps = {
 };
 
 }  // namespace
+
+void console_fill_stat(FileStat& st) {
+  st.dev = kConsoleDev;
+  st.ino = kConsoleIno;
+  st.mode = kSIfChr | 0620;
+  st.nlink = 1;
+  st.rdev = (5 << 8) | 1;
+  st.size = 0;
+  st.blksize = 1024;
+}
 
 Result<File*> console_file_open(int flags) {
   return file_create(&kConsoleOps, flags, nullptr);

@@ -19,4 +19,9 @@ namespace tine {
 // Not seekable (lseek: ESPIPE); fstat says S_IFCHR.
 Result<File*> console_file_open(int flags);
 
+// What fstat says of the console, whichever File backs it (this one or the
+// tty's): Linux's /dev/console, character device 5:1 (st_rdev in the
+// kernel's encoding, major << 8 | minor), mode 0620, size 0, a 1 KiB block.
+void console_fill_stat(FileStat& st);
+
 }  // namespace tine

@@ -1,5 +1,6 @@
 #include "core/tty/tty.h"
 
+#include "core/fs/file_console.h"
 #include "core/fs/filedesc.h"
 #include "core/fs/poll.h"
 #include "core/lib/console.h"
@@ -21,8 +22,6 @@ namespace {
 
 // Bytes moved per copy: on the kernel stack.
 constexpr size_t kChunk = 256;
-constexpr u64 kConsoleDev = 0x6;  // fstat: the same node as core/fs/file_console
-constexpr u64 kConsoleIno = 5;
 constexpr u64 kDeciSecondNs = 100'000'000;  // VTIME's unit
 
 Tty g_console;
@@ -124,16 +123,7 @@ i16 tty_poll(File& f) {
 
 void tty_close(File&) {}  // the tty outlives its Files
 
-// As Linux's /dev/console: a character device 5:1, mode 0620.
-void tty_stat(File&, FileStat& st) {
-  st.dev = kConsoleDev;
-  st.ino = kConsoleIno;
-  st.mode = kSIfChr | 0620;
-  st.nlink = 1;
-  st.rdev = (5 << 8) | 1;
-  st.size = 0;
-  st.blksize = 1024;
-}
+void tty_stat(File&, FileStat& st) { console_fill_stat(st); }
 
 const FileOps kTtyOps = {
     .name = "tty",
