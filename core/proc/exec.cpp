@@ -17,6 +17,7 @@
 #include "core/lib/string.h"
 #include "core/vm/uaccess.h"
 #include "core/vm/vm.h"
+#include "core/vm/vm_io.h"
 #include "core/vm/vm_usage.h"
 #include "hal/user.h"
 
@@ -97,6 +98,8 @@ Result<uptr> build_stack(const Args& a, const char* execfn, const elf::Image& im
   const size_t words = 1 + a.argc + 1 + a.envc + 1 + 2 * (sizeof aux / sizeof aux[0]);
   size_t ptr_off = (off - words * 8) & ~size_t(15);  // sp 16-byte aligned
   if (ptr_off > off) return Error::TooBig;
+  // img is not zeroed: the alignment padding above the pointers must be.
+  memset(img + ptr_off + words * 8, 0, off - (ptr_off + words * 8));
   u64* w = reinterpret_cast<u64*>(img + ptr_off);
   size_t i = 0;
   w[i++] = a.argc;
@@ -208,9 +211,14 @@ Result<void> do_exec(Lwp* l, const char* path, Args& args) {
     vmspace_release(vm);
     return vdso.error();
   }
-  // The stack: its top pages carry the initial image, the rest is demand-zero.
+  // The stack: its top kImage bytes are one demand-zero entry into which
+  // only the bytes the initial image uses are written (it is built at the
+  // end of a buffer that can hold the largest); the rest of the stack is
+  // another demand-zero entry below. (Copying all of kImage cost some 40 K
+  // instructions an exec; one big entry instead would make fork copy the
+  // slot table of the whole 8 MiB stack.)
   constexpr size_t kImage = kExecArgMax + 16 * 1024;
-  u8* img = static_cast<u8*>(kzalloc(kImage));
+  u8* img = static_cast<u8*>(kmalloc(kImage));
   if (!img) {
     vmspace_release(vm);
     return Error::NoMem;
@@ -219,9 +227,15 @@ Result<void> do_exec(Lwp* l, const char* path, Args& args) {
   Result<uptr> sp = build_stack(args, path, im, proc_own_cred(p), vdso.value(), img,
                                  kImage, info);
   if (sp.ok()) vm_set_exec_info(vm, info);
-  Result<void> r = sp.ok() ? vm_map_copy(vm, kUserStackTop - kImage, kImage, img, kImage,
-                                         Prot::Read | Prot::Write | Prot::User)
-                           : Result<void>(sp.error());
+  Result<void> r = sp.ok() ? ok() : Result<void>(sp.error());
+  if (sp.ok()) {
+    const size_t used = kUserStackTop - sp.value();
+    Result<uptr> top = vm_map_anon(vm, kUserStackTop - kImage, kImage,
+                                   Prot::Read | Prot::Write | Prot::User, MapShare::Private,
+                                   true);
+    r = top.ok() ? vm_io(vm, sp.value(), img + kImage - used, used, true)
+                 : Result<void>(top.error());
+  }
   kfree(img);
   if (r.ok()) {
     Result<uptr> low = vm_map_anon(vm, kUserStackTop - kUserStackSize,

@@ -29,17 +29,15 @@ bool permits(Prot prot, Access access) {
 // Past the object's end: Error::Range (SIGBUS). `nosleep` (the kernel trap
 // path) cannot wait for the object's lock: Error::Again sends the fault
 // back to thread context.
-Result<void> fill_from_object(VmEntry& e, uptr page, bool nosleep) {
+// Returns the slot's page, as fill_zero does for anonymous memory.
+Result<paddr_t> fill_from_object(VmEntry& e, uptr page, bool nosleep) {
   const size_t slot = e.slot_of(page);
-  if (e.anon->lookup(slot)) return ok();
+  if (const paddr_t pa = e.anon->lookup(slot)) return pa;
   if (nosleep) return Error::Again;
   const paddr_t pa = TRY(e.object.get_page(e.object_page_of(page)));
   Result<paddr_t> r = e.anon->fill_with(slot, pa);
-  if (!r.ok()) {
-    (void)vm_page_allocator().unref(pa);
-    return r.error();
-  }
-  return ok();
+  if (!r.ok()) (void)vm_page_allocator().unref(pa);
+  return r;
 }
 
 Result<void> fault_locked(VmSpace* vs, uptr va, Access access, bool nosleep)
@@ -54,21 +52,24 @@ Result<void> fault_locked(VmSpace* vs, uptr va, Access access, bool nosleep)
     e->anon = TRY(VmAnon::create(e->pages()));
     e->anon_off = 0;
   }
-  if (e->object) TRY(fill_from_object(*e, page, nosleep));
   VmAnon* anon = e->anon;
   const size_t slot = e->slot_of(page);
-  // Demand zero: an empty slot gets a zeroed page. A translation that was
+  // Demand zero: an empty slot gets a zeroed page (a file mapping's, the
+  // file's page). A translation that was
   // merely missing (never entered, removed by mprotect(PROT_NONE), or
   // stale in this hart's TLB) is entered again from the slot. A page just
   // filled stays in its slot if pmap_enter fails: the object frees it.
-  const paddr_t pa = TRY(anon->fill_zero(slot));
+  const paddr_t pa =
+      TRY(e->object ? fill_from_object(*e, page, nosleep) : anon->fill_zero(slot));
   if (e->share == MapShare::Shared)
     return hal::pmap_enter(vs->pmap, page, pa, vm_pte_prot(*e, true));
 
   // Private. A page no other space references is this space's to write;
   // one with other references is shared copy-on-write and mapped
   // read-only until a write copies it. The count cannot rise under us:
-  // only a fork of this space adds references, and that needs our lock.
+  // only a fork of this space adds references, and that needs our lock
+  // (a page-cache page gains references from elsewhere, but while it is
+  // in the cache its count is at least 2, the cache's and the slot's).
   PageAllocator& pages = vm_page_allocator();
   if (pages.refcount(pa) == 1)
     return hal::pmap_enter(vs->pmap, page, pa, vm_pte_prot(*e, true));
