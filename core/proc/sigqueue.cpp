@@ -18,8 +18,19 @@ Result<void> sigqueue_post(SigQueue& q, u64& pending, const SigInfo& info, bool 
                            bool to_thread) {
   const int sig = info.si_signo;
   const bool rt = sig >= kSigRtMin;
-  // A standard signal already pending stays one signal with its first info.
-  if (!rt && (pending & bit(sig))) return ok();
+  // A standard signal already pending on this list stays one signal with
+  // its first info (Linux's legacy_queue looks at the one list). Pending
+  // with no entry at all (the queue was full): which list is unknown, so
+  // it stays one.
+  if (!rt && (pending & bit(sig))) {
+    bool any = false;
+    for (unsigned i = 0; i < q.n; i++) {
+      if (q.q[i].si_signo != sig) continue;
+      if (q.to_thread[i] == to_thread) return ok();
+      any = true;
+    }
+    if (!any) return ok();
+  }
   if (q.n < SigQueue::kMax) {
     q.to_thread[q.n] = to_thread;
     q.q[q.n++] = info;

@@ -1,16 +1,20 @@
 // Pending signals with their siginfo: one process's queue (NetBSD's
 // sigpend/ksiginfo lists, small). A standard signal (1..31) is pending at
-// most once and keeps the info of its first sending, as Linux coalesces;
+// most once per list (below) and keeps the info of its first sending, as
+// Linux coalesces;
 // a real-time one (32..64) queues one entry per sending. The bitmap
 // p_sigpend says what is pending; the queue holds the details.
 //
 // Each entry also says which of Linux's two lists it is on: the thread's
 // own (tkill, tgkill, rt_tgsigqueueinfo, faults, ptrace's SIGSTOP: Linux's
 // PIDTYPE_PID) or the process's shared one (kill, rt_sigqueueinfo).
-// PTRACE_PEEKSIGINFO shows them apart. One LWP per process, so delivery
-// sees both as one set; it takes the thread's entry of a signal first, as
-// Linux's dequeue_signal. Tine still coalesces a standard signal across the
-// two lists (Linux would keep one on each).
+// PTRACE_PEEKSIGINFO shows them apart. A standard signal coalesces per
+// list, so kill and tgkill of a blocked SIGUSR1 leave it pending twice and
+// it is delivered twice, as on Linux. One LWP per process, so delivery
+// sees both lists as one set; it takes the thread's entry of a signal
+// first, as Linux's dequeue_signal (which would also take any signal of
+// the thread's list before a lower-numbered shared one; Tine takes the
+// lowest number of either).
 #pragma once
 
 #include "core/lib/result.h"

@@ -121,3 +121,21 @@ TEST_CASE("sigqueue: flush keeps the lists of what stays") {
   CHECK(sigqueue_peek(q, false, 0)->si_signo == kSigUsr1);
   CHECK(sigqueue_peek(q, true, 1) == nullptr);
 }
+
+TEST_CASE("sigqueue: a standard signal coalesces per list, so kill and tgkill leave it twice") {
+  SigQueue q;
+  u64 pending = 0;
+  REQUIRE(sigqueue_post(q, pending, from(kSigUsr1, kSiUser, 4), false, false).ok());
+  REQUIRE(sigqueue_post(q, pending, from(kSigUsr1, kSiTkill, 5), false, true).ok());
+  REQUIRE(sigqueue_post(q, pending, from(kSigUsr1, kSiUser, 6), false, false).ok());
+  REQUIRE(sigqueue_post(q, pending, from(kSigUsr1, kSiTkill, 7), false, true).ok());
+  CHECK(q.n == 2);
+  SigInfo got = sigqueue_take(q, pending, kSigUsr1);
+  CHECK(got.si_code == kSiTkill);
+  CHECK(got.kill.pid == 5);
+  CHECK(pending == sigbit(kSigUsr1));
+  got = sigqueue_take(q, pending, kSigUsr1);
+  CHECK(got.si_code == kSiUser);
+  CHECK(got.kill.pid == 4);
+  CHECK(pending == 0);
+}
