@@ -197,14 +197,7 @@ void pipe_close(File& f) {
 
 // As Linux's pipefs: a FIFO owned by its creator with mode 0600, size 0
 // (the bytes in the ring are not a size), a page as the preferred block.
-void pipe_stat(File& f, FileStat& st) {
-  st.dev = kPipeDev;
-  st.ino = pipe_of(f).ino;
-  st.mode = kSIfIfo | 0600;
-  st.nlink = 1;
-  st.size = 0;
-  st.blksize = i32(kPageSize);
-}
+void pipe_stat(File& f, FileStat& st) { pipe_stat_of(pipe_of(f), st); }
 
 // As Linux's pipe_poll: the read end is readable with data, and POLLHUP
 // once every writer is gone; the write end is writable while the ring is
@@ -260,14 +253,29 @@ void fifo_hold(Pipe* p) { p->refs.hold(); }
 
 void fifo_release(Pipe* p) { pipe_drop(p); }
 
-Result<File*> fifo_open(Pipe* p, int flags) {
+void pipe_stat_of(Pipe& p, FileStat& st) {
+  st.dev = kPipeDev;
+  st.ino = p.ino;
+  st.mode = kSIfIfo | 0600;
+  st.nlink = 1;
+  st.size = 0;
+  st.blksize = i32(kPageSize);
+}
+
+Pipe* file_pipe(File& f) { return f.ops == &kPipeOps ? &pipe_of(f) : nullptr; }
+
+namespace {
+// Linux's fifo_open; `fifo` false is its is_pipe case (a pipe's inode
+// opened again through /proc/<pid>/fd): no waiting for the other end, and
+// no ENXIO.
+Result<File*> open_end(Pipe* p, int flags, bool fifo) {
   const int mode = flags & kOAccMode;
   const bool rd = mode == kORdOnly || mode == kORdWr;
   const bool wr = mode == kOWrOnly || mode == kORdWr;
   const bool nonblock = (flags & kONonBlock) != 0;
   {
     MutexGuard g(p->lock);
-    if (wr && !rd && nonblock && p->readers == 0) return Error::NxIo;
+    if (fifo && wr && !rd && nonblock && p->readers == 0) return Error::NxIo;
   }
   fifo_hold(p);  // the File's
   Result<File*> made = file_create(&kPipeOps, flags, p);
@@ -290,7 +298,9 @@ Result<File*> fifo_open(Pipe* p, int flags) {
       p->can_read.broadcast();
     }
     poll_wakeup();
-    if (rd && !wr && !nonblock && p->writers == 0) {
+    if (!fifo) {
+      // Opened again: the ends there are stay as they are.
+    } else if (rd && !wr && !nonblock && p->writers == 0) {
       const u32 seen = p->w_opens;
       waited = sleep_until(SleepOn{.cv = &p->can_read, .m = &p->lock}, [&] {
         sleep_until_holds(p->lock);
@@ -310,6 +320,11 @@ Result<File*> fifo_open(Pipe* p, int flags) {
   }
   return f;
 }
+}  // namespace
+
+Result<File*> fifo_open(Pipe* p, int flags) { return open_end(p, flags, true); }
+
+Result<File*> pipe_open(Pipe* p, int flags) { return open_end(p, flags, false); }
 
 Result<PipeEnds> pipe_create() {
   Pipe* p = TRY(new_pipe(1));

@@ -45,4 +45,13 @@ void fifo_release(Pipe* p);
 // A signal ends the wait (Intr). The File holds its own reference to p.
 Result<File*> fifo_open(Pipe* p, int flags);
 
+// A pipe made by pipe2 seen as the node it is (Linux's pipefs inode): the
+// Pipe behind f if f is an end of one, else null; the Pipe's FileStat; and
+// open(2) of it again (/proc/<pid>/fd/N), as fifo_open but never waiting
+// for the other end and never NxIo, as Linux's fifo_open for a pipe.
+// fifo_hold/fifo_release keep such a Pipe too.
+Pipe* file_pipe(File& f);
+void pipe_stat_of(Pipe& p, FileStat& st);
+Result<File*> pipe_open(Pipe* p, int flags);
+
 }  // namespace tine

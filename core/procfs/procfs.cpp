@@ -9,6 +9,9 @@
 #include "core/proc/proc.h"
 #include "core/procfs/procfs_file.h"
 #include "core/procfs/snapshot.h"
+#include "core/fs/file_pipe.h"
+#include "core/vfs/namei.h"
+#include "core/vfs/pipe_vnode.h"
 #include "core/sync/sleepq.h"
 #include "core/vm/heap.h"
 #include "hal/hal.h"
@@ -51,6 +54,7 @@ constexpr Entry kPidEntries[] = {
 extern const VnodeOps kDirOps;
 extern const VnodeOps kTextOps;
 extern const VnodeOps kLinkOps;
+extern const VnodeOps kFdLinkOps;
 
 const VnodeOps* ops_for(VType t) {
   return t == VType::Dir ? &kDirOps : t == VType::Lnk ? &kLinkOps : &kTextOps;
@@ -69,7 +73,8 @@ Result<Vnode*> make_node(Mount& m, i32 pid, Kind kind, VType type, int fd = 0,
     c.gid = o.value().gid;
   }
   if (kind == Kind::PidFdDir) c.mode = 0500;
-  return vnode_alloc(&m, ops_for(type), type, make_ino(pid, kind, fd), c, data);
+  const VnodeOps* ops = kind == Kind::PidFd ? &kFdLinkOps : ops_for(type);
+  return vnode_alloc(&m, ops, type, make_ino(pid, kind, fd), c, data);
 }
 
 // A decimal name ("42") as a number; -1 if it is not one.
@@ -255,6 +260,36 @@ Result<size_t> procfs_readlink(Vnode& vp, char* buf, size_t n) {
   return len;
 }
 
+// /proc/<pid>/fd/N followed, as Linux's proc_fd_link: the open File's own
+// vnode (a file, directory, device node or FIFO), a pipe's
+// (core/vfs/pipe_vnode.h), or, for a File the kernel opened without one
+// (the console at boot), the /dev node describe_file names; NxIo for
+// anything else. Opening the result makes a new open file description.
+Result<Vnode*> procfs_fd_jump(Vnode& vp) {
+  FileTable* t = TRY(procfs_proc_files(ino_pid(vp.ino)));
+  Result<File*> got = fd_get(t, ino_fd(vp.ino));
+  filetable_release(t);
+  if (!got.ok()) return Error::NoEnt;
+  File& f = *got.value();
+  Result<Vnode*> r = Error::NxIo;
+  if (f.vnode) {
+    vnode_hold(f.vnode);
+    r = f.vnode;
+  } else if (file_pipe(f)) {
+    r = pipe_vnode(f);
+  } else {
+    char text[kNameMax + 8];
+    describe_file(f, text, sizeof text);
+    Nameidata nd;
+    if (text[0] == '/' && namei(nullptr, text, kNameiFollow, nd).ok()) {
+      r = nd.vp;
+      nd.vp = nullptr;
+    }
+  }
+  file_release(&f);
+  return r;
+}
+
 // Renders with render(out) into a buffer that grows until the text fits
 // (as seq_file retries), and opens it.
 template <typename Render>
@@ -388,6 +423,10 @@ const VnodeOps kLinkOps = {
     .readdir = nullptr,
     .open = nullptr,
     .reclaim = nullptr,
+};
+const VnodeOps kFdLinkOps = {
+    .readlink = procfs_readlink,
+    .jump = procfs_fd_jump,
 };
 
 Result<Vnode*> procfs_mount(Mount& m) {

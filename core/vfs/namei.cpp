@@ -142,8 +142,12 @@ Result<void> namei(Vnode* start, const char* path, int flags, Nameidata& nd,
     }
     VnodeRef next(found.value());
 
-    if (next->type == VType::Lnk && (!last || slash || (flags & kNameiFollow))) {
-      if (++links > kSymlinkMax) return Error::Loop;
+    const bool follow = next->type == VType::Lnk && (!last || slash || (flags & kNameiFollow));
+    if (follow && ++links > kSymlinkMax) return Error::Loop;
+    if (follow && next->ops->jump) {
+      // A magic link: the walk goes on at the vnode it names.
+      next.reset(TRY(next->ops->jump(*next)));
+    } else if (follow) {
       if (!next->ops->readlink) return Error::Inval;
       const size_t tlen = TRY(next->ops->readlink(*next, target.p, kPathMax - 1));
       if (tlen == 0) return Error::NoEnt;

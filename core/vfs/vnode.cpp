@@ -151,7 +151,8 @@ void vnode_getattr(Vnode& vp, VAttr& va) {
     vnode_getattr_default(vp, va);
   }
   va.type = vp.type;
-  va.dev = vp.mount ? vp.mount->dev : 0;
+  // A vnode outside any mount (a pipe's, core/vfs/pipe_vnode.h) says its own.
+  if (vp.mount) va.dev = vp.mount->dev;
 }
 
 Result<void> vnode_setattr_default(Vnode& vp, const VAttr& va, u32 mask) {

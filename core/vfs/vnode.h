@@ -99,58 +99,59 @@ using ReaddirFn = bool (*)(void* ctx, const char* name, size_t len, u64 ino, VTy
 // by the VFS).
 inline constexpr u32 kRenameNoReplace = 1;
 
-// The operations. A null op answers as noted. `dvp` is always a directory
+// The operations (each null unless given). A null op answers as noted. `dvp` is always a directory
 // of this file system (the VFS checks it); results marked "held" carry one
 // reference for the caller.
 struct VnodeOps {
   // Directory lookup of one name ("..": the parent). Held. NoEnt.
-  Result<Vnode*> (*lookup)(Vnode& dvp, const char* name);
+  Result<Vnode*> (*lookup)(Vnode& dvp, const char* name) = nullptr;
   // Makes a regular file `name` in dvp. Held. Exist if taken. Null: RoFs.
-  Result<Vnode*> (*create)(Vnode& dvp, const char* name, const VCreate& c);
+  Result<Vnode*> (*create)(Vnode& dvp, const char* name, const VCreate& c) = nullptr;
   // Makes a directory. Exist. Null: RoFs. (Not held: mkdir returns nothing.)
-  Result<void> (*mkdir)(Vnode& dvp, const char* name, const VCreate& c);
+  Result<void> (*mkdir)(Vnode& dvp, const char* name, const VCreate& c) = nullptr;
   // Makes a FIFO (c.mode has S_IFIFO; others are Perm). Exist. Null: RoFs.
-  Result<void> (*mknod)(Vnode& dvp, const char* name, const VCreate& c);
+  Result<void> (*mknod)(Vnode& dvp, const char* name, const VCreate& c) = nullptr;
   // Makes a symlink to `target` (1..kPathMax-1 bytes). Exist. Null: RoFs.
-  Result<void> (*symlink)(Vnode& dvp, const char* name, const char* target, const VCreate& c);
+  Result<void> (*symlink)(Vnode& dvp, const char* name, const char* target,
+                          const VCreate& c) = nullptr;
   // A symlink's target into buf (no NUL); its length, truncated to n.
   // Null: Inval (not a symlink).
-  Result<size_t> (*readlink)(Vnode& vp, char* buf, size_t n);
+  Result<size_t> (*readlink)(Vnode& vp, char* buf, size_t n) = nullptr;
   // Another name for vp (same mount, not a directory: the VFS checks).
   // Exist. Null: Perm.
-  Result<void> (*link)(Vnode& dvp, const char* name, Vnode& vp);
+  Result<void> (*link)(Vnode& dvp, const char* name, Vnode& vp) = nullptr;
   // Removes a non-directory entry: NoEnt, IsDir (a directory). Null: RoFs.
-  Result<void> (*unlink)(Vnode& dvp, const char* name);
+  Result<void> (*unlink)(Vnode& dvp, const char* name) = nullptr;
   // Removes an empty directory: NoEnt, NotDir, NotEmpty, Busy (a mount
   // point). Null: RoFs.
-  Result<void> (*rmdir)(Vnode& dvp, const char* name);
+  Result<void> (*rmdir)(Vnode& dvp, const char* name) = nullptr;
   // Moves fdvp/fname to tdvp/tname (same mount), replacing a target as
   // rename(2) does: IsDir/NotDir for a type mismatch, NotEmpty, Inval when
   // a directory would move into itself, Exist under kRenameNoReplace.
   // Renaming an entry onto itself succeeds. Null: RoFs.
   Result<void> (*rename)(Vnode& fdvp, const char* fname, Vnode& tdvp, const char* tname,
-                         u32 flags);
+                         u32 flags) = nullptr;
   // Bytes at byte offset `off` into io; 0 at or past the end. Fault when
   // the first byte cannot be copied. Null: IsDir for a directory, else Inval.
-  Result<size_t> (*read)(Vnode& vp, u64 off, const VIo& io, size_t n);
+  Result<size_t> (*read)(Vnode& vp, u64 off, const VIo& io, size_t n) = nullptr;
   // Bytes from io at `off`, growing the file; NoSpc, FBig (as Inval).
   // Null: Inval.
-  Result<size_t> (*write)(Vnode& vp, u64 off, const VIo& io, size_t n);
+  Result<size_t> (*write)(Vnode& vp, u64 off, const VIo& io, size_t n) = nullptr;
   // Sets the size (zero-filling growth). Null: Inval.
-  Result<void> (*truncate)(Vnode& vp, u64 size);
+  Result<void> (*truncate)(Vnode& vp, u64 size) = nullptr;
   // The attributes. Null: the vnode's own fields (vnode_getattr_default).
-  void (*getattr)(Vnode& vp, VAttr& va);
+  void (*getattr)(Vnode& vp, VAttr& va) = nullptr;
   // Applies the fields named by mask (not kVaSize: truncate does that).
   // Null: the vnode's own fields change (vnode_setattr_default).
-  Result<void> (*setattr)(Vnode& vp, const VAttr& va, u32 mask);
+  Result<void> (*setattr)(Vnode& vp, const VAttr& va, u32 mask) = nullptr;
   // Entries from `cookie` (0: the first, ".") on, through fn. Null: NotDir.
-  Result<void> (*readdir)(Vnode& vp, u64 cookie, ReaddirFn fn, void* ctx);
+  Result<void> (*readdir)(Vnode& vp, u64 cookie, ReaddirFn fn, void* ctx) = nullptr;
   // An open File for vp (devices, FIFOs; flags are open(2)'s). Null: the
   // generic vnode File (core/vfs/vfs_file.h) over read/write/readdir.
   // The VFS sets File::vnode on the result.
-  Result<File*> (*open)(Vnode& vp, int flags);
+  Result<File*> (*open)(Vnode& vp, int flags) = nullptr;
   // The last reference went: free the file system's state. Null: nothing.
-  void (*reclaim)(Vnode& vp);
+  void (*reclaim)(Vnode& vp) = nullptr;
   // The page cache's page at page index idx of a regular file, referenced
   // once more for the caller (page allocator refcount), a hole getting its
   // page first; Range at or past the end (mmap's SIGBUS); NoSpc. Called
@@ -158,6 +159,11 @@ struct VnodeOps {
   // a lock ranked below LockRank::VmMap. Null: the file cannot be mapped
   // (mmap: ENODEV).
   Result<paddr_t> (*getpage)(Vnode& vp, u64 idx) = nullptr;
+  // A magic link (procfs's /proc/<pid>/fd/N, as Linux's proc_fd_link):
+  // the vnode a walk that follows vp goes on from, held, in place of
+  // readlink's text (which is still what readlink(2) says). Null: an
+  // ordinary symlink.
+  Result<Vnode*> (*jump)(Vnode& vp) = nullptr;
 };
 
 struct Vnode {
