@@ -36,9 +36,10 @@ Result<void> copy_page(uptr u, Access access, F&& copy) {
     VmSpace* vs = curvm();
     if (!vs || attempt == kMaxRetries) return Error::Fault;
     const Result<void> r = vm_fault(vs, u, access);
-    // A file page past the file's end is SIGBUS to a program, EFAULT to a
-    // syscall (as Linux).
-    if (!r.ok()) return r.error() == Error::Range ? Error::Fault : r.error();
+    // A file page past the file's end (or without room in its file
+    // system) is SIGBUS to a program, EFAULT to a syscall (as Linux).
+    if (!r.ok())
+      return r.error() == Error::Range || r.error() == Error::NoSpc ? Error::Fault : r.error();
   }
 }
 

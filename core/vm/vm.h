@@ -185,7 +185,8 @@ VmSpace* curvm();
 // l in user mode, resolved in l's process's address space. Returns 0 when
 // it is resolved, else the signal to send the process (SIGSEGV: a kernel
 // thread, no mapping there, no permission, or no memory for the page;
-// SIGBUS: a file mapping's page past the end of its file).
+// SIGBUS: a file mapping's page past the end of its file, or a hole its
+// file system has no room to fill).
 int vm_user_fault(Lwp* l, uptr addr, Access access);
 // For the fault's si_code: whether addr lies in a mapping of l's address
 // space (SEGV_ACCERR: mapped, but not for that access) or not

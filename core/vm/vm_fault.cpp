@@ -111,8 +111,9 @@ int vm_user_fault(Lwp* l, uptr addr, Access access) {
   if (!vs) return kSigSegv;
   const Result<void> r = vm_fault(vs, addr, access);
   if (r.ok()) return 0;
-  // A file page past the end of its file: SIGBUS, as Linux.
-  return r.error() == Error::Range ? kSigBus : kSigSegv;
+  // A file page past the end of its file, or one the file system has no
+  // room for (a hole in a full tmpfs): SIGBUS, as Linux.
+  return r.error() == Error::Range || r.error() == Error::NoSpc ? kSigBus : kSigSegv;
 }
 
 bool vm_user_mapped(Lwp* l, uptr addr) {

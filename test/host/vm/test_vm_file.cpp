@@ -39,6 +39,7 @@ struct FakeFile {
   u64 size = 0;
   int refs = 1;
   unsigned gets = 0;
+  bool full = false;  // holes cannot be filled: NoSpc
 
   FakeFile(unsigned npages, u64 bytes) : pages(npages, 0), size(bytes) {
     for (unsigned i = 0; i < npages; ++i) {
@@ -62,7 +63,8 @@ struct FakeFile {
   static Result<paddr_t> get_page(void* obj, u64 idx) {
     auto* f = static_cast<FakeFile*>(obj);
     f->gets++;
-    if (idx * kPageSize >= f->size || idx >= f->pages.size()) return Error::Range;
+    if (idx * kPageSize >= f->size) return Error::Range;
+    if (idx >= f->pages.size()) return f->full ? Error::NoSpc : Error::Range;
     vm_page_allocator().ref(f->pages[idx]);
     return f->pages[idx];
   }
@@ -185,6 +187,11 @@ TEST_CASE("vm file: a page past the file's end is Range, SIGBUS to the program")
     p.p_vmspace = vs;
     CHECK(vm_user_fault(&l, page(1), Access::Read) == kSigBus);
     CHECK(vm_user_fault(&l, page(0), Access::Read) == 0);
+    // A hole inside the file that its full file system cannot fill.
+    f.size = 3 * kPageSize;
+    f.full = true;
+    CHECK(vm_fault(vs, page(2), Access::Read).error() == Error::NoSpc);
+    CHECK(vm_user_fault(&l, page(2), Access::Read) == kSigBus);
     p.p_vmspace = nullptr;
     vmspace_release(vs);
   }
