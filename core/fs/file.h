@@ -87,6 +87,10 @@ struct FileOps {
   // answers for a file that is no terminal (core/tty/ owns this field and
   // the syscall's dispatch).
   Result<i64> (*ioctl)(File& f, u32 cmd, uptr arg) = nullptr;
+  // pread64(2) of a seekable File that is not a vnode's (a /proc text):
+  // up to n (> 0) bytes at `off`, the File's offset unmoved. Null: a File
+  // without a vnode is ESPIPE, as a pipe is.
+  Result<size_t> (*pread)(File& f, uptr user_buf, size_t n, u64 off) = nullptr;
 };
 
 struct File {

@@ -16,17 +16,28 @@ struct ProcText {
 
 ProcText& text_of(File& f) { return *static_cast<ProcText*>(f.data); }
 
-Result<size_t> text_read(File& f, uptr user_buf, size_t n) {
-  ProcText& t = text_of(f);
-  MutexGuard g(f.offset_lock);
-  if (f.offset >= t.len) return size_t{0};
-  const size_t want = min(n, size_t(t.len - f.offset));
-  const char* src = t.text + f.offset;
-  const size_t done = TRY(for_each_user_piece(user_buf, want, [&](uptr at, size_t len, size_t off) {
+// Up to n bytes of the text from `pos`. The text is fixed once rendered,
+// so readers at different offsets need no lock between them.
+Result<size_t> text_copy(const ProcText& t, u64 pos, uptr user_buf, size_t n) {
+  if (pos >= t.len) return size_t{0};
+  const size_t want = min(n, size_t(t.len - pos));
+  const char* src = t.text + pos;
+  return for_each_user_piece(user_buf, want, [&](uptr at, size_t len, size_t off) {
     return copyout(at, src + off, len);
-  }));
+  });
+}
+
+Result<size_t> text_read(File& f, uptr user_buf, size_t n) {
+  MutexGuard g(f.offset_lock);
+  const size_t done = TRY(text_copy(text_of(f), f.offset, user_buf, n));
   f.offset += done;
   return done;
+}
+
+// pread64: Linux's seq_file files read at any offset (proc-uptime.h of the
+// proc kselftests preads /proc/uptime at 0).
+Result<size_t> text_pread(File& f, uptr user_buf, size_t n, u64 off) {
+  return text_copy(text_of(f), off, user_buf, n);
 }
 
 // Never reached: the access mode is checked first and no text File is
@@ -56,6 +67,7 @@ const FileOps kProcTextOps = {
     .close = text_close,
     .stat = text_stat,
     .seekable = true,
+    .pread = text_pread,
 };
 
 }  // namespace

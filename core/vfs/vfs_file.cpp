@@ -99,6 +99,7 @@ void file_getattr(File& f, VAttr& va) {
 
 Result<size_t> file_pread(File& f, uptr user_buf, size_t n, u64 off) {
   if (!f.readable()) return Error::BadF;
+  if (f.ops->seekable && f.ops->pread) return n == 0 ? size_t{0} : f.ops->pread(f, user_buf, n, off);
   if (!f.ops->seekable || !f.vnode || f.ops != &kVnodeFileOps) return Error::SPipe;
   if (n == 0) return size_t{0};
   Vnode& vp = *f.vnode;
