@@ -371,6 +371,12 @@ Result<void> sys_execve_impl(Lwp* l, uptr upath, uptr argv, uptr envp) {
   a.buf = static_cast<char*>(kmalloc(kExecArgMax));
   if (!a.buf) return Error::NoMem;
   TRY(gather_user(a, argv, a.argc));
+  // An empty or null argv gives the program argc 1 and argv[0] "", as Linux
+  // since 5.18 (so no program walks past argv's NULL into envp).
+  if (a.argc == 0) {
+    TRY(add_string(a, "", 0));
+    a.argc = 1;
+  }
   TRY(gather_user(a, envp, a.envc));
   return do_exec(l, path, a);
 }
