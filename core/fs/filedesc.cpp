@@ -1,5 +1,7 @@
 #include "core/fs/filedesc.h"
 
+#include "core/vfs/lockf.h"
+
 #include "core/lib/assert.h"
 #include "core/fs/file_console.h"
 #include "core/vm/heap.h"
@@ -28,6 +30,14 @@ File* take_locked(FileTable* t, int fd) REQUIRES(t->lock) {
   t->files[fd] = nullptr;
   t->cloexec &= ~bit(fd);
   return f;
+}
+
+// A descriptor of t closed on f: t's record locks on the file go (POSIX:
+// any close of the file ends the process's locks on it), then the slot's
+// reference. Outside the table lock: close may sleep on a pipe.
+void close_slot_file(FileTable* t, File* f) {
+  lockf_release(lockf_key(*f), t);
+  file_release(f);
 }
 
 Result<FileTable*> alloc_table() {
@@ -85,7 +95,7 @@ void filetable_release(FileTable* t) {
     for (int fd = 0; fd < kMaxFds; fd++) files[fd] = take_locked(t, fd);
   }
   for (File* f : files)
-    if (f) file_release(f);
+    if (f) close_slot_file(t, f);
   free_table(t);
 }
 
@@ -142,7 +152,7 @@ Result<void> fd_close(FileTable* t, int fd) {
     f = take_locked(t, fd);
   }
   if (!f) return Error::BadF;
-  file_release(f);  // outside the table lock: close may sleep on a pipe
+  close_slot_file(t, f);
   return ok();
 }
 
@@ -202,7 +212,7 @@ Result<int> fd_dup3(FileTable* t, int oldfd, int newfd, int flags) {
     t->files[newfd] = f;
     if (flags & kOCloExec) t->cloexec |= bit(newfd);
   }
-  if (old) file_release(old);
+  if (old) close_slot_file(t, old);
   return newfd;
 }
 
@@ -215,7 +225,7 @@ void fd_close_on_exec(FileTable* t) {
       if (t->cloexec & bit(fd)) closing[fd] = take_locked(t, fd);
   }
   for (File* f : closing)
-    if (f) file_release(f);
+    if (f) close_slot_file(t, f);
 }
 
 unsigned fd_count(FileTable* t) {

@@ -117,6 +117,11 @@ Result<i64> sys_fcntl(FileTable* t, int fd, int cmd, u64 arg) {
     case kFSetFl:
       TRY(file_set_flags(*f, int(arg)));
       return 0;
+    case kFGetLk:
+    case kFSetLk:
+    case kFSetLkW:
+      TRY(sys_fcntl_lock(t, *f, cmd, uptr(arg)));
+      return 0;
     default:
       return Error::Inval;
   }

@@ -43,14 +43,21 @@ Result<i64> sys_lseek(FileTable* t, int fd, i64 offset, int whence);
 
 // fcntl(2) commands (asm-generic values) and the one descriptor flag.
 inline constexpr int kFDupFd = 0, kFGetFd = 1, kFSetFd = 2, kFGetFl = 3, kFSetFl = 4,
-                     kFDupFdCloExec = 1030;
+                     kFGetLk = 5, kFSetLk = 6, kFSetLkW = 7, kFDupFdCloExec = 1030;
 inline constexpr int kFdCloExec = 1;
 
 // fcntl(2): F_DUPFD/F_DUPFD_CLOEXEC (lowest free >= arg, see fd_dup_min),
 // F_GETFD/F_SETFD (FD_CLOEXEC, per descriptor), F_GETFL/F_SETFL (per open
-// File, so shared through dup and fork; see file_set_flags). EBADF for a
-// bad fd before anything else, EINVAL for any other command.
+// File, so shared through dup and fork; see file_set_flags), F_GETLK/
+// F_SETLK/F_SETLKW (sys_fcntl_lock). EBADF for a bad fd before anything
+// else, EINVAL for any other command (the OFD locks among them).
 Result<i64> sys_fcntl(FileTable* t, int fd, int cmd, u64 arg);
+
+// fcntl's POSIX record locks (core/vfs/sys_lock.cpp over core/vfs/lockf.h),
+// owned by t, on the struct flock at arg: EFAULT, EINVAL (type, whence, a
+// range before 0), EOVERFLOW, EBADF (a lock type the File's access mode
+// does not allow), EAGAIN (F_SETLK's conflict), EDEADLK, EINTR, ENOLCK.
+Result<void> sys_fcntl_lock(FileTable* t, File& f, int cmd, uptr arg);
 
 // pread64(2)/pwrite64(2): at `off`, the File's offset unmoved. EINVAL for
 // a negative offset, ESPIPE for a pipe or the console.

@@ -34,10 +34,13 @@ const char* error_name(Error e) {
     case Error::MLink: return "EMLINK";
     case Error::Pipe: return "EPIPE";
     case Error::Range: return "ERANGE";
+    case Error::Deadlk: return "EDEADLK";
     case Error::NameTooLong: return "ENAMETOOLONG";
+    case Error::NoLck: return "ENOLCK";
     case Error::NoSys: return "ENOSYS";
     case Error::NotEmpty: return "ENOTEMPTY";
     case Error::Loop: return "ELOOP";
+    case Error::Overflow: return "EOVERFLOW";
     case Error::TimedOut: return "ETIMEDOUT";
     case Error::RestartNoHand: return "ERESTARTNOHAND";
     case Error::RestartBlock: return "ERESTART_RESTARTBLOCK";

@@ -38,10 +38,13 @@ enum class Error : int {
   MLink = 31,       // EMLINK
   Pipe = 32,        // EPIPE
   Range = 34,       // ERANGE
+  Deadlk = 35,      // EDEADLK
   NameTooLong = 36, // ENAMETOOLONG
+  NoLck = 37,       // ENOLCK
   NoSys = 38,       // ENOSYS
   NotEmpty = 39,    // ENOTEMPTY
   Loop = 40,        // ELOOP
+  Overflow = 75,    // EOVERFLOW
   TimedOut = 110,   // ETIMEDOUT
   // Kernel-internal, never seen by a program (core/proc/syscall.cpp turns
   // it into EINTR or a restart, as Linux's ERESTARTNOHAND): interrupted,

@@ -18,6 +18,8 @@
 //                        user copy)
 //   tty                  the console tty's line discipline (sleeping
 //                        mutex; under proc_lock in its ioctls)
+//   record locks         every file's POSIX record locks (core/vfs/lockf.h;
+//                        taken alone, never across a user copy)
 //   pipe                 one pipe's ring, held across copyin/copyout
 //   console input        serialises console readers (held across sleeps)
 //   vm map               one address space (VmSpace, sleeping mutex); user
@@ -64,6 +66,7 @@ enum class LockRank : unsigned {
   VnodeIo = 43,
   Tmpfs = 44,
   Tty = 46,  // the console tty's line discipline (core/tty/tty.h)
+  RecordLocks = 47,
   Pipe = 48,
   ConsoleInput = 49,
   // Address spaces (core/vm/vm.h, core/vm/vm_anon.h).

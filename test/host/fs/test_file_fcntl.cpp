@@ -212,7 +212,7 @@ TEST_CASE("fcntl: an unknown command is EINVAL, but a bad fd is EBADF first", "[
     Table t;
     PipeFds p(t);
     REQUIRE(sys_fcntl(t, p.r(), 999, 0).error() == Error::Inval);
-    REQUIRE(sys_fcntl(t, p.r(), 5, 0).error() == Error::Inval);  // F_GETLK: no locks
+    REQUIRE(sys_fcntl(t, p.r(), 36, 0).error() == Error::Inval);  // F_OFD_GETLK: none yet
     REQUIRE(sys_fcntl(t, 20, 999, 0).error() == Error::BadF);
     REQUIRE(sys_fcntl(t, -1, 999, 0).error() == Error::BadF);
   }
