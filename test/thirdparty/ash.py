@@ -204,10 +204,13 @@ def main():
                     help="the part of the --list to run: the lines after its [SECTION] line")
     ap.add_argument("--console", help="Tine's console log goes to this file as it comes")
     ap.add_argument("--verbose", action="store_true", help="print the console log")
+    ap.add_argument("--set-aside", action="append", default=[], metavar="TEST",
+                    help="leave TEST out of this run (the caller says why)")
     ap.add_argument("tests", nargs="*")
     args = ap.parse_args()
     if args.list:
         args.tests += read_list(args.list, args.section)
+    args.tests = [t for t in args.tests if t not in args.set_aside]
     subprocess.run([args.fetch, args.thirdparty], check=True)
     with tempfile.TemporaryDirectory() as tmp:
         console = (run_linux if args.linux else run_tine)(args, args.tests, tmp)
