@@ -40,7 +40,7 @@ def linux_transcript(prog, srcdir):
     return lines + [end], "qemu-riscv64"
 
 
-def tine_transcripts(kernel, mkinitrd, runner, progs, smp, timeout):
+def tine_transcripts(kernel, mkinitrd, runner, progs, smp, timeout, extra=(), memory="256M"):
     with tempfile.TemporaryDirectory() as tmp:
         cpio = os.path.join(tmp, "diff.cpio")
         # The names go in a file: the kernel command line is too short for
@@ -50,9 +50,10 @@ def tine_transcripts(kernel, mkinitrd, runner, progs, smp, timeout):
             f.write("".join(os.path.basename(p) + "\n" for p in progs))
         files = [f"bin/ldrunner={runner}", f"etc/ldlist={names}"]
         files += [f"bin/{os.path.basename(p)}={p}" for p in progs]
+        files += list(extra)  # e.g. @busybox-links.txt: /bin/sh for system()
         subprocess.run([sys.executable, mkinitrd, cpio] + files, check=True,
                        capture_output=True)
-        cmd = ["qemu-system-riscv64", "-M", "virt", "-smp", str(smp), "-m", "256M",
+        cmd = ["qemu-system-riscv64", "-M", "virt", "-smp", str(smp), "-m", memory,
                "-nographic", "-no-reboot", "-bios", OPENSBI, "-kernel", kernel,
                "-initrd", cpio, "-append", "init=/bin/ldrunner"]
         cmd += os.environ.get("TINE_QEMU_EXTRA", "").split()  # e.g. -gdb tcp::1234
@@ -87,11 +88,15 @@ def main():
     ap.add_argument("--srcdir", required=True)
     ap.add_argument("--smp", default="1")
     ap.add_argument("--timeout", type=int, default=400)
+    ap.add_argument("--extra", action="append", default=[],
+                    help="another mkinitrd.py spec for the boot (DEST=SRC, @LIST)")
+    ap.add_argument("--memory", default="256M", help="the guest's RAM (QEMU -m)")
     ap.add_argument("programs", nargs="+")
     args = ap.parse_args()
 
     tine, console, status = tine_transcripts(args.kernel, args.mkinitrd, args.runner,
-                                             args.programs, args.smp, args.timeout)
+                                             args.programs, args.smp, args.timeout,
+                                             args.extra, args.memory)
     failed = passed = 0
     for prog in args.programs:
         name = os.path.basename(prog)
