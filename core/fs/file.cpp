@@ -62,15 +62,24 @@ Result<void> file_set_flags(File& f, int flags) {
 Result<size_t> file_read(File& f, uptr user_buf, size_t n) {
   KASSERT(f.magic == File::kMagic);
   if (!f.readable()) return Error::BadF;
-  if (n == 0) return size_t{0};
+  if (n == 0 && !f.ops->zero_len_io) return size_t{0};
   return f.ops->read(f, user_buf, n);
 }
 
 Result<size_t> file_write(File& f, uptr user_buf, size_t n) {
   KASSERT(f.magic == File::kMagic);
   if (!f.writable()) return Error::BadF;
-  if (n == 0) return size_t{0};
+  if (n == 0 && !f.ops->zero_len_io) return size_t{0};
   return f.ops->write(f, user_buf, n);
+}
+
+void anon_inode_stat(File&, FileStat& st) {
+  st.dev = 0xe;  // one "anon_inodefs"
+  st.ino = 1;
+  st.mode = 0600;
+  st.nlink = 1;
+  st.size = 0;
+  st.blksize = i32(kPageSize);
 }
 
 u64 file_live_count() { return __atomic_load_n(&g_live_files, __ATOMIC_RELAXED); }

@@ -91,6 +91,9 @@ struct FileOps {
   // up to n (> 0) bytes at `off`, the File's offset unmoved. Null: a File
   // without a vnode is ESPIPE, as a pipe is.
   Result<size_t> (*pread)(File& f, uptr user_buf, size_t n, u64 off) = nullptr;
+  // The backend answers a read or write of 0 bytes itself (Linux's
+  // vfs_read passes count 0 on: an eventfd says EINVAL); false: 0 at once.
+  bool zero_len_io = false;
 };
 
 struct File {
@@ -144,9 +147,13 @@ int file_flags(const File& f);
 Result<void> file_set_flags(File& f, int flags);
 
 // Access-checked I/O: Error::BadF if the File was not opened for it, 0 for
-// n == 0, else the backend's answer.
+// n == 0 (unless the backend has zero_len_io), else the backend's answer.
 Result<size_t> file_read(File& f, uptr user_buf, size_t n);
 Result<size_t> file_write(File& f, uptr user_buf, size_t n);
+
+// fstat of a File with no node of its own (eventfd, timerfd, epoll), as
+// Linux's anon_inode: mode 0600 with no file type, one inode for all.
+void anon_inode_stat(File& f, FileStat& st);
 
 // Files created and not yet freed (the host tests check it returns to 0).
 u64 file_live_count();

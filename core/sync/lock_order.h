@@ -21,6 +21,8 @@
 //   record locks         every file's POSIX record locks (core/vfs/lockf.h;
 //                        taken alone, never across a user copy)
 //   pipe                 one pipe's ring, held across copyin/copyout
+//   eventfd, timerfd,    one file's own state; never nested in one another
+//   socket               (the same rank as pipe)
 //   console input        serialises console readers (held across sleeps)
 //   vm map               one address space (VmSpace, sleeping mutex); user
 //                        page faults take it, also inside copyin/copyout,
@@ -68,6 +70,7 @@ enum class LockRank : unsigned {
   Tty = 46,  // the console tty's line discipline (core/tty/tty.h)
   RecordLocks = 47,
   Pipe = 48,
+  EventFd = 48,  // core/fs/file_eventfd.cpp
   ConsoleInput = 49,
   // Address spaces (core/vm/vm.h, core/vm/vm_anon.h).
   VmMap = 50,

@@ -13,6 +13,7 @@ struct Table {
   SyscallFn fns[kLinuxSyscalls] = {};
   constexpr Table() {
     fns[17] = linux_sys_getcwd;
+    fns[19] = linux_sys_eventfd2;
     fns[23] = linux_sys_dup;
     fns[24] = linux_sys_dup3;
     fns[25] = linux_sys_fcntl;
