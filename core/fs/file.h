@@ -94,6 +94,13 @@ struct FileOps {
   // The backend answers a read or write of 0 bytes itself (Linux's
   // vfs_read passes count 0 on: an eventfd says EINVAL); false: 0 at once.
   bool zero_len_io = false;
+  // When readiness will change with no poll_wakeup (a timer's next expiry,
+  // guest ns), so a poller naps no longer than that; 0 or null: never.
+  u64 (*poll_deadline)(File& f) = nullptr;
+  // A count that moves whenever the File's readiness may have changed (a
+  // write, a read, an expiry): epoll's edge-triggered mode reports a ready
+  // File again only once this has moved. Null: on a change of readiness.
+  u32 (*poll_seq)(File& f) = nullptr;
 };
 
 struct File {

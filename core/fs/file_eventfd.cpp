@@ -88,6 +88,8 @@ i16 efd_poll(File& f) {
   return r;
 }
 
+u32 efd_poll_seq(File& f) { return __atomic_load_n(&efd_of(f).seq, __ATOMIC_RELAXED); }
+
 const FileOps kEventFdOps = {
     .name = "eventfd",
     .read = efd_read,
@@ -97,6 +99,7 @@ const FileOps kEventFdOps = {
     .seekable = false,
     .poll = efd_poll,
     .zero_len_io = true,
+    .poll_seq = efd_poll_seq,
 };
 
 }  // namespace

@@ -23,7 +23,8 @@ u64 g_generation GUARDED_BY(g_lock) = 0;
 // that waits for its input (a device poll; signals wake pollers at once).
 constexpr u64 kDevicePollNs = 10'000'000;
 
-i16 poll_one(FileTable* t, const PollFd& p, PollReport report, bool* device_polled) {
+i16 poll_one(FileTable* t, const PollFd& p, PollReport report, bool* device_polled,
+             u64* deadline) {
   if (p.fd < 0) return 0;
   const bool select = report == PollReport::Select;
   Result<File*> got = fd_get(t, p.fd);
@@ -31,19 +32,27 @@ i16 poll_one(FileTable* t, const PollFd& p, PollReport report, bool* device_poll
   File* f = got.value();
   i16 ready = f->ops->poll ? f->ops->poll(*f) : i16(kPollIn | kPollRdNorm | kPollOut | kPollWrNorm);
   if (f->ops->polled_device && (p.events & (kPollIn | kPollRdNorm))) *device_polled = true;
+  poll_note_deadline(*f, deadline);
   file_release(f);
   return ready & (select ? p.events : i16(p.events | kPollErr | kPollHup));
 }
 
-u64 scan(FileTable* t, PollFd* fds, u64 nfds, PollReport report, bool* device_polled) {
+u64 scan(FileTable* t, PollFd* fds, u64 nfds, PollReport report, bool* device_polled,
+         u64* deadline) {
   u64 n = 0;
   for (u64 i = 0; i < nfds; i++) {
-    fds[i].revents = poll_one(t, fds[i], report, device_polled);
+    fds[i].revents = poll_one(t, fds[i], report, device_polled, deadline);
     if (fds[i].revents) n++;
   }
   return n;
 }
 }  // namespace
+
+void poll_note_deadline(File& f, u64* deadline) {
+  if (!f.ops->poll_deadline) return;
+  const u64 d = f.ops->poll_deadline(f);
+  if (d && (!*deadline || d < *deadline)) *deadline = d;
+}
 
 void poll_wakeup() {
   if (__atomic_load_n(&g_pollers, __ATOMIC_SEQ_CST) == 0) return;
@@ -54,7 +63,8 @@ void poll_wakeup() {
 
 Result<u64> sys_poll(FileTable* t, PollFd* fds, u64 nfds, u64 until_ns, PollReport report) {
   bool device = false;
-  if (until_ns == kPollNoWait) return scan(t, fds, nfds, report, &device);
+  u64 deadline = 0;
+  if (until_ns == kPollNoWait) return scan(t, fds, nfds, report, &device, &deadline);
   __atomic_fetch_add(&g_pollers, 1u, __ATOMIC_SEQ_CST);
   Result<u64> result = u64(0);
   for (;;) {
@@ -64,15 +74,19 @@ Result<u64> sys_poll(FileTable* t, PollFd* fds, u64 nfds, u64 until_ns, PollRepo
       seen = g_generation;
     }
     device = false;
-    const u64 n = scan(t, fds, nfds, report, &device);
+    deadline = 0;
+    const u64 n = scan(t, fds, nfds, report, &device, &deadline);
     if (n > 0 || (until_ns && hal::time_ns() >= until_ns)) {
       result = n;
       break;
     }
     MutexGuard g(g_lock);
-    // Until a wakeup, the deadline, a device look, or a signal.
-    const u64 look = device ? hal::time_ns() + kDevicePollNs : 0;
-    const u64 wake_at = look && (!until_ns || look < until_ns) ? look : until_ns;
+    // Until a wakeup, the deadline, a device look, a File's own deadline
+    // (a timer), or a signal.
+    u64 wake_at = until_ns;
+    const u64 sooner[2] = {device ? hal::time_ns() + kDevicePollNs : 0, deadline};
+    for (u64 d : sooner)
+      if (d && (!wake_at || d < wake_at)) wake_at = d;
     Result<void> slept = sleep_until(SleepOn{.cv = &g_cv, .m = &g_lock, .until_ns = wake_at}, [&] {
       sleep_until_holds(g_lock);
       return g_generation != seen || (wake_at && hal::time_ns() >= wake_at);

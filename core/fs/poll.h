@@ -34,6 +34,9 @@ inline constexpr u64 kPollMaxFds = 1024;
 // closed): wakes every poller to look again. Cheap when nobody polls.
 void poll_wakeup();
 
+// Lowers *deadline (0: none yet) to f's FileOps::poll_deadline, if any.
+void poll_note_deadline(File& f, u64* deadline);
+
 // Fills each fds[i].revents (fd < 0: 0; a closed fd: POLLNVAL; POLLERR and
 // POLLHUP whether asked or not) and returns how many are non-zero. With none
 // ready it waits until one is, until guest time `until_ns` (0: no end;

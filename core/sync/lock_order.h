@@ -71,6 +71,7 @@ enum class LockRank : unsigned {
   RecordLocks = 47,
   Pipe = 48,
   EventFd = 48,  // core/fs/file_eventfd.cpp
+  TimerFd = 48,  // core/fs/file_timerfd.cpp
   ConsoleInput = 49,
   // Address spaces (core/vm/vm.h, core/vm/vm_anon.h).
   VmMap = 50,

@@ -116,8 +116,11 @@ i64 linux_sys_prctl(const SyscallArgs& args);
 i64 linux_sys_write(const SyscallArgs& args);
 i64 linux_sys_writev(const SyscallArgs& args);
 i64 linux_sys_zero(const SyscallArgs& args);
-// File kinds: eventfd.cpp.
+// File kinds: eventfd.cpp, timerfd.cpp.
 i64 linux_sys_eventfd2(const SyscallArgs& args);
+i64 linux_sys_timerfd_create(const SyscallArgs& args);
+i64 linux_sys_timerfd_settime(const SyscallArgs& args);
+i64 linux_sys_timerfd_gettime(const SyscallArgs& args);
 // Timers (timers.cpp).
 i64 linux_sys_getitimer(const SyscallArgs& args);
 i64 linux_sys_setitimer(const SyscallArgs& args);

@@ -55,6 +55,9 @@ struct Table {
     fns[81] = linux_sys_sync;
     fns[82] = linux_sys_fsync;
     fns[83] = linux_sys_fsync;  // fdatasync
+    fns[85] = linux_sys_timerfd_create;
+    fns[86] = linux_sys_timerfd_settime;
+    fns[87] = linux_sys_timerfd_gettime;
     fns[88] = linux_sys_utimensat;
     fns[93] = linux_sys_exit_group;  // exit: one LWP per process, so the same
     fns[94] = linux_sys_exit_group;
