@@ -293,7 +293,12 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
     l2->l_sigstk_size = l1->l_sigstk_size;
     l2->l_sigstk_flags = l1->l_sigstk_flags;
   }
+  // Only the calling LWP is copied, whatever others its process has
+  // (POSIX; the seed's single lwp_create). Its tid is the pid.
   p2->p_lwp = l2;
+  l2->l_lid = r.pid.value;
+  p2->p_lwps.push_back(l2);
+  p2->p_nlwps = 1;
   if (func) {
     l2->entry = func;
     l2->arg = arg;

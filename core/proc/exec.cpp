@@ -4,6 +4,7 @@
 #include "core/proc/emul.h"
 #include "core/proc/exit.h"
 #include "core/proc/itimer.h"
+#include "core/proc/lwp_user.h"
 #include "core/proc/ptrace.h"
 #include "core/proc/vdso.h"
 #include "core/proc/vfork.h"
@@ -277,6 +278,16 @@ Result<void> do_exec(Lwp* l, const char* path, Args& args) {
       return c.error();
     }
     own_sigacts = c.value();
+  }
+
+  // The other LWPs end first (Linux's de_thread): the new image starts
+  // with this one, under the pid. If another LWP is already ending the
+  // process, this exec gives up and this LWP goes with the rest.
+  if (!proc_single_thread(l, true)) {
+    if (own_sigacts) sigacts_release(own_sigacts);
+    if (own_fd) filetable_release(own_fd);
+    vmspace_release(vm);
+    return Error::Intr;
   }
 
   // Point of no return: the old image goes. The new space and table are

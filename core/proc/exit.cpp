@@ -2,6 +2,7 @@
 
 #include "core/proc/emul.h"
 #include "core/proc/itimer.h"
+#include "core/proc/lwp_user.h"
 #include "core/proc/pgrp.h"
 #include "core/proc/ptrace.h"
 #include "core/proc/signal.h"
@@ -65,6 +66,14 @@ void exit1(Lwp* l, int status, int sig) {
   Proc* p = l->proc;
   KASSERT(p);
   if (p->p_emul && p->p_emul->lwp_exit) p->p_emul->lwp_exit(l);
+  // The other LWPs go first; if one of them is already ending the process
+  // (or exec'ing), this one just goes.
+  if (!proc_single_thread(l, false)) lwp_exit_thread(l);
+  exit1_alone(l, status, sig);
+}
+
+void exit1_alone(Lwp* l, int status, int sig) {
+  Proc* p = l->proc;
   if (p == initproc) init_exited(status, sig);
   ptrace_exit_event(l, status, sig);  // PTRACE_EVENT_EXIT, all still in place
 
@@ -188,6 +197,9 @@ void proc_reap_locked(Proc* c) REQUIRES(proc_lock) {
   // session still carries it as its id (then it goes with them).
   pgrp_leave_locked(c);
   proc_list_remove_locked(c);
+  // The LWP that ended it may have a tid of its own (the first one went
+  // earlier, lwp_exit_thread); it goes back with the process.
+  if (c->p_lwp && c->p_lwp->l_lid != c->p_pid.value) proc_free_pid(Pid{c->p_lwp->l_lid});
   if (!pgrp_id_in_use_locked(c->p_pid)) proc_free_pid(c->p_pid);
 }
 

@@ -14,7 +14,10 @@ constexpr int w_exitcode(int status, int sig) { return ((status & 0xff) << 8) | 
 // Ends the calling process: releases its resources, reparents its children
 // to init, wakes a vfork parent, becomes a zombie and signals its parent.
 // `sig` != 0: killed by that signal.
+// With other LWPs, they end first (proc_single_thread).
 [[noreturn]] void exit1(Lwp* l, int status, int sig);
+// The same for the process's only LWP, whose emulation exit hook has run.
+[[noreturn]] void exit1_alone(Lwp* l, int status, int sig);
 
 // wait4/waitid options (Linux values).
 inline constexpr int kWaitNoHang = 1;

@@ -152,7 +152,16 @@ struct Proc : ListLink<ChildTag>, ListLink<AllProcTag>, ListLink<PgrpTag> {
   char p_path[128] = "";          // executable path (NetBSD p_path)
   ProcStats p_stats;
 
-  Lwp* p_lwp = nullptr;           // the one LWP (CLONE_THREAD is refused)
+  // Its LWPs (core/proc/lwp_user.h). p_lwp is the representative one:
+  // the first, until it exits while others live (then another; changed
+  // under proc_lock and p_lock). ptrace's registers and procfs's state are
+  // its. p_single: the LWP making itself the only one (exit, exec), which
+  // sleeps on p_lwpcv until the others have gone.
+  Lwp* p_lwp = nullptr;
+  List<Lwp, ProcLwpTag> p_lwps GUARDED_BY(p_lockobj->mutex);
+  u32 p_nlwps GUARDED_BY(p_lockobj->mutex) = 0;
+  Lwp* p_single GUARDED_BY(p_lockobj->mutex) = nullptr;
+  CondVar p_lwpcv{"p_lwpcv"};
   ProcTimers* p_timers = nullptr; // setitimer/timer_create (core/proc/itimer.h); not inherited
 
   Mutex& p_lock() const RETURN_CAPABILITY(p_lockobj->mutex) {

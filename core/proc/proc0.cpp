@@ -28,6 +28,8 @@ void proc0_init(Lwp* lwp0) {
   p->p_emul = &emul_linux;
   p->p_flag = PK_SYSTEM;
   p->p_lwp = lwp0;
+  p->p_lwps.push_back(lwp0);
+  p->p_nlwps = 1;
   // A session and process group for everyone forked from here.
   Session* s = new (std::nothrow) Session;
   Pgrp* pg = new (std::nothrow) Pgrp;

@@ -15,6 +15,7 @@
 #include "core/proc/signal.h"
 #include "core/proc/pgrp.h"
 #include "core/sched/sched.h"
+#include "core/sched/sleep_intr.h"
 
 namespace tine {
 
@@ -83,9 +84,31 @@ void proc_stop_self(Lwp* l, int sig) {
   p->p_continued = false;
   if (p->p_pptr) p->p_pptr->p_nstopchild++;
   notify_parent_locked(p);
+  {
+    // The process's other LWPs stop too, on their way to user mode; those
+    // asleep leave their sleep for it (sigpending_interrupts).
+    MutexGuard pg(p->p_lock());
+    for (Lwp* o : p->p_lwps)
+      if (o != l) sleep_intr_wake(o);
+  }
   // Sleeps until SIGCONT, SIGKILL or a tracer ends the stop. Not an
   // interruptible sleep: other signals stay pending until then.
   while (p->p_stat == ProcStat::SSTOP) proc_stopcv.wait(proc_lock);
+}
+
+bool proc_stopped_by_other(const Lwp* l) NO_THREAD_SAFETY_ANALYSIS {
+  // A hint, read without proc_lock; proc_stop_join looks again under it.
+  // A ptrace stop is the one traced LWP's, not the process's.
+  const Proc* p = l->proc;
+  const auto stat = static_cast<ProcStat>(
+      __atomic_load_n(reinterpret_cast<const u8*>(&p->p_stat), __ATOMIC_ACQUIRE));
+  return stat == ProcStat::SSTOP && !__atomic_load_n(&p->p_ptrace.stopped, __ATOMIC_ACQUIRE);
+}
+
+void proc_stop_join(Lwp* l) {
+  Proc* p = l->proc;
+  MutexGuard g(proc_lock);
+  while (p->p_stat == ProcStat::SSTOP && !p->p_ptrace.stopped) proc_stopcv.wait(proc_lock);
 }
 
 bool proc_continue_locked(Proc* p) {

@@ -31,7 +31,7 @@ void trace_post_signal(Proc* p, int sig) {
   // psignal: queued with the rest, and a sleeping p is woken to take it.
   // p is traced already, so even an ignored signal stays (sig_discarded).
   // On the thread's own list, as Linux's send_sig_info (PIDTYPE_PID).
-  (void)psignal_info(p, siginfo_kernel(sig), false, true);
+  (void)psignal_info(p, siginfo_kernel(sig), false, p->p_lwp);
   // SIGKILL (PTRACE_KILL, PTRACE_O_EXITKILL) also ends a job-control stop
   // the tracee is in (one the tracer let happen, PTRACE_CONT with
   // SIGSTOP), as Linux's signal_wake_up for SIGKILL; a ptrace stop ends
@@ -267,7 +267,7 @@ Result<bool> ptrace_peek_siginfo(Proc* tracer, i32 pid, bool shared, u64 index, 
   MutexGuard g(proc_lock);
   Proc* t = TRY(ptrace_tracee_locked(tracer, pid, false));
   MutexGuard tg(t->p_lock());
-  const SigInfo* e = sigqueue_peek(t->p_sigqueue, !shared, index);
+  const SigInfo* e = sigqueue_peek(t->p_sigqueue, shared ? nullptr : t->p_lwp, index);
   if (!e) return false;
   *out = *e;
   return true;

@@ -12,9 +12,13 @@ namespace tine {
 namespace {
 constexpr int kStopCode(PtraceEvent ev) { return kSigTrap | (int(ev) << 8); }
 
-// p_sigpend is set with atomics under p_lock; here only looked at.
-bool sigkill_pending(const Proc* p) NO_THREAD_SAFETY_ANALYSIS {
-  return __atomic_load_n(&p->p_sigpend, __ATOMIC_ACQUIRE) & (u64(1) << (kSigKill - 1));
+// p_sigpend and l_sigpend are set with atomics under p_lock; here only
+// looked at. A SIGKILL on l's own list comes from exit_group or exec in
+// another LWP (proc_single_thread).
+bool sigkill_pending(const Lwp* l) NO_THREAD_SAFETY_ANALYSIS {
+  return (__atomic_load_n(&l->proc->p_sigpend, __ATOMIC_ACQUIRE) |
+          __atomic_load_n(&l->l_sigpend, __ATOMIC_ACQUIRE)) &
+         (u64(1) << (kSigKill - 1));
 }
 
 u32 slflag_load(const Proc* p) NO_THREAD_SAFETY_ANALYSIS {
@@ -30,7 +34,7 @@ u32 slflag_load(const Proc* p) NO_THREAD_SAFETY_ANALYSIS {
 int ptrace_stop_locked(Lwp* l, int code, i32 si_code, bool set_msg, u64 msg)
     REQUIRES(proc_lock) {
   Proc* p = l->proc;
-  if (!(p->p_slflag & PSL_TRACED) || sigkill_pending(p)) return 0;
+  if (!(p->p_slflag & PSL_TRACED) || sigkill_pending(l)) return 0;
   {
     // The tracer may read and write the FP registers while we sleep: our
     // saved copy must be current (hal/user.h's contract: only our own).
@@ -51,7 +55,7 @@ int ptrace_stop_locked(Lwp* l, int code, i32 si_code, bool set_msg, u64 msg)
     psignal_child(tracer, p, kSigChld, kCldTrapped, code & 0x7f);  // as Linux tells the tracer
   }
   proc_waitcv.broadcast();
-  while (p->p_ptrace.stopped && !sigkill_pending(p)) proc_waitcv.wait(proc_lock);
+  while (p->p_ptrace.stopped && !sigkill_pending(l)) proc_waitcv.wait(proc_lock);
   if (p->p_ptrace.stopped) {
     // SIGKILL: the stop ends without the tracer; the kill acts at userret.
     trace_resume_locked(p, 0, false);

@@ -6,6 +6,7 @@
 
 #include "core/lib/bits.h"
 #include "core/proc/exit.h"
+#include "core/proc/lwp_user.h"
 #include "core/proc/pgrp.h"
 #include "core/proc/ptrace.h"
 #include "core/proc/sendsig.h"
@@ -80,23 +81,66 @@ int pick(u64 pending, u64 mask) {
   return lowest_set_bit(sync ? sync : ready) + 1;
 }
 
-u64 lwp_mask(Proc* p) {
-  Lwp* l = p->p_lwp;
-  return l ? __atomic_load_n(&l->l_sigmask, __ATOMIC_RELAXED) : 0;
+u64 lwp_mask(const Lwp* l) { return l ? __atomic_load_n(&l->l_sigmask, __ATOMIC_RELAXED) : 0; }
+
+// Wakes the LWPs that should see a process-wide `sig` now: all of them for
+// SIGKILL; else the first that does not block it (the representative
+// first, as Linux's complete_signal prefers the main thread). Waking one
+// that then finds the signal taken costs a look, nothing more.
+void wake_for_locked(Proc* p, int sig) REQUIRES(p->p_lockobj->mutex) {
+  if (sig == kSigKill) {
+    for (Lwp* l : p->p_lwps) sleep_intr_wake(l);
+    return;
+  }
+  if (p->p_lwp && !(lwp_mask(p->p_lwp) & sigbit(sig))) {
+    sleep_intr_wake(p->p_lwp);
+    return;
+  }
+  for (Lwp* l : p->p_lwps)
+    if (!(lwp_mask(l) & sigbit(sig))) {
+      sleep_intr_wake(l);
+      return;
+    }
 }
 }  // namespace
 
-Result<void> psignal_info(Proc* p, const SigInfo& info, bool must_queue, bool to_thread) {
+void sig_retarget_locked(Proc* p, const Lwp* gone) {
+  u64 shared = __atomic_load_n(&p->p_sigpend, __ATOMIC_ACQUIRE);
+  while (shared) {
+    const int sig = lowest_set_bit(shared) + 1;
+    shared &= shared - 1;
+    for (Lwp* l : p->p_lwps)
+      if (l != gone && !(lwp_mask(l) & sigbit(sig))) {
+        sleep_intr_wake(l);
+        break;
+      }
+  }
+}
+
+SigInfo sig_take_locked(Proc* p, Lwp* l, int sig) {
+  if (__atomic_load_n(&l->l_sigpend, __ATOMIC_RELAXED) & sigbit(sig))
+    return sigqueue_take(p->p_sigqueue, l->l_sigpend, sig, l);
+  return sigqueue_take(p->p_sigqueue, p->p_sigpend, sig, nullptr);
+}
+
+Result<void> psignal_info(Proc* p, const SigInfo& info, bool must_queue, Lwp* to) {
   const int sig = info.si_signo;
   if (sig <= 0 || sig >= int(kNsig)) return Error::Inval;
   MutexGuard g(p->p_lock());
-  if (sig_discarded(p, p->p_sigacts->actions[sig], sig, lwp_mask(p))) return ok();
+  if (sig_discarded(p, p->p_sigacts->actions[sig], sig, lwp_mask(to ? to : p->p_lwp)))
+    return ok();
   // A stop and SIGCONT cancel each other (kern_sig.c, Linux prepare_signal).
-  if (sig == kSigCont) sigqueue_flush(p->p_sigqueue, p->p_sigpend, kStopMask);
-  if (kStopMask & sigbit(sig)) sigqueue_flush(p->p_sigqueue, p->p_sigpend, sigbit(kSigCont));
-  Result<void> posted = sigqueue_post(p->p_sigqueue, p->p_sigpend, info, must_queue, to_thread);
+  if (sig == kSigCont) proc_sigflush_locked(p, kStopMask);
+  if (kStopMask & sigbit(sig)) proc_sigflush_locked(p, sigbit(kSigCont));
+  Result<void> posted = to ? sigqueue_post(p->p_sigqueue, to->l_sigpend, info, must_queue, to)
+                           : sigqueue_post(p->p_sigqueue, p->p_sigpend, info, must_queue);
   // After posting: the sleeper's check must see the signal when it looks.
-  if (posted.ok()) sleep_intr_wake(p->p_lwp);
+  if (posted.ok()) {
+    if (to)
+      sleep_intr_wake(to);
+    else
+      wake_for_locked(p, sig);
+  }
   return posted;
 }
 
@@ -114,7 +158,7 @@ void user_fault_signal(const SigInfo& info) {
     a.handler = kSigDfl;
     __atomic_and_fetch(&l->l_sigmask, ~sigbit(sig), __ATOMIC_RELAXED);
   }
-  (void)sigqueue_post(p->p_sigqueue, p->p_sigpend, info, false, true);
+  (void)sigqueue_post(p->p_sigqueue, l->l_sigpend, info, false, l);
 }
 
 SigInfo siginfo_from(Proc* sender, int sig, i32 code) {
@@ -144,8 +188,7 @@ void psignal_child(Proc* parent, Proc* child, int sig, i32 code, i32 status) {
   (void)psignal_info(parent, siginfo_child(child, sig, code, status), false);
 }
 
-Result<void> kill_proc(Proc* sender, i32 pid, const SigInfo& info, bool must_queue,
-                       bool to_thread) {
+Result<void> kill_proc(Proc* sender, i32 pid, const SigInfo& info, bool must_queue) {
   const int sig = info.si_signo;
   if (sig < 0 || sig >= int(kNsig)) return Error::Inval;
   if (pid <= 0) return Error::Srch;
@@ -163,8 +206,49 @@ Result<void> kill_proc(Proc* sender, i32 pid, const SigInfo& info, bool must_que
   // SIGCONT resumes a stopped process whatever its action (kern_sig.c);
   // SIGKILL ends a stop (proc_stop.cpp).
   sig_post_jobctl_locked(target, sig);
-  TRY(psignal_info(target, info, must_queue, to_thread));
+  TRY(psignal_info(target, info, must_queue));
   // SIGKILL ends a ptrace stop (ptrace_stop.cpp sleeps on proc_waitcv).
+  if (sig == kSigKill) proc_waitcv.broadcast();
+  return ok();
+}
+
+namespace {
+// The LWP `tid` of p, if p is a live process.
+Lwp* live_lwp_locked(Proc* p, i32 tid) REQUIRES(proc_lock) {
+  if (p->p_stat != ProcStat::SACTIVE && p->p_stat != ProcStat::SSTOP) return nullptr;
+  MutexGuard pg(p->p_lock());
+  return lwp_find_locked(p, tid);
+}
+}  // namespace
+
+Result<void> kill_lwp(Proc* sender, i32 tgid, i32 tid, const SigInfo& info, bool must_queue) {
+  const int sig = info.si_signo;
+  if (tid <= 0) return Error::Inval;
+  MutexGuard g(proc_lock);
+  // The thread: in tgid, or in any process (tkill).
+  Proc* target = nullptr;
+  Lwp* l = nullptr;
+  if (tgid > 0) {
+    target = proc_find_locked(Pid{tgid});
+    if (target) l = live_lwp_locked(target, tid);
+  } else {
+    for (Proc* p : allproc)
+      if ((l = live_lwp_locked(p, tid))) {
+        target = p;
+        break;
+      }
+  }
+  if (!l) return Error::Srch;
+  if (sig < 0 || sig >= int(kNsig)) return Error::Inval;
+  {
+    MutexGuard tg(target->p_lock());
+    if (!kauth_authorize(proc_own_cred(sender), KauthAction::ProcessSignal, target->p_cred))
+      return Error::Perm;
+  }
+  if (sig == 0) return ok();
+  sig_post_jobctl_locked(target, sig);
+  // l cannot leave p_lwps while proc_lock is held (lwp_exit_thread).
+  TRY(psignal_info(target, info, must_queue, l));
   if (sig == kSigKill) proc_waitcv.broadcast();
   return ok();
 }
@@ -197,8 +281,11 @@ bool sigpending_interrupts() {
   Lwp* l = curlwp();
   Proc* p = l ? l->proc : nullptr;
   if (!p) return false;
-  const u64 pending = __atomic_load_n(&p->p_sigpend, __ATOMIC_ACQUIRE);
-  return (pending & l->l_sigwaitset) ||
+  const u64 pending = __atomic_load_n(&p->p_sigpend, __ATOMIC_ACQUIRE) |
+                      __atomic_load_n(&l->l_sigpend, __ATOMIC_ACQUIRE);
+  // Another LWP stopped the process: this one leaves its sleep to stop
+  // too (userret), and its syscall restarts after the continue.
+  return (pending & l->l_sigwaitset) || proc_stopped_by_other(l) ||
          pick(pending, __atomic_load_n(&l->l_sigmask, __ATOMIC_RELAXED)) != 0;
 }
 
@@ -206,7 +293,8 @@ bool sigpending_fatal() {
   Lwp* l = curlwp();
   Proc* p = l ? l->proc : nullptr;
   if (!p) return false;
-  const u64 pending = __atomic_load_n(&p->p_sigpend, __ATOMIC_ACQUIRE);
+  const u64 pending = __atomic_load_n(&p->p_sigpend, __ATOMIC_ACQUIRE) |
+                      __atomic_load_n(&l->l_sigpend, __ATOMIC_ACQUIRE);
   if (pending & sigbit(kSigKill)) return true;
   const u64 ready = pending & ~l->l_sigmask;
   if (!ready) return false;
@@ -222,16 +310,20 @@ void userret_signals(Lwp* l) {
   Proc* p = l->proc;
   hal::UserFrame* f = hal::user_frame_of(l->stack);
   for (;;) {
-    if (__atomic_load_n(&p->p_sigpend, __ATOMIC_ACQUIRE) == 0) break;
+    // Another LWP stopped the process: stop with it (proc_stop.cpp).
+    if (proc_stopped_by_other(l)) proc_stop_join(l);
+    if ((__atomic_load_n(&p->p_sigpend, __ATOMIC_ACQUIRE) |
+         __atomic_load_n(&l->l_sigpend, __ATOMIC_ACQUIRE)) == 0)
+      break;
     int sig;
     SigInfo info;
     SigAction act;
     bool traced;
     {
       MutexGuard g(p->p_lock());
-      sig = pick(p->p_sigpend, l->l_sigmask);
+      sig = pick(p->p_sigpend | l->l_sigpend, l->l_sigmask);
       if (!sig) break;
-      info = sigqueue_take(p->p_sigqueue, p->p_sigpend, sig);
+      info = sig_take_locked(p, l, sig);
       act = p->p_sigacts->actions[sig];
       // Looked at once the signal is ours, not before: PTRACE_ATTACH sets
       // PSL_TRACED before it posts its SIGSTOP, so a SIGSTOP seen here
@@ -252,7 +344,7 @@ void userret_signals(Lwp* l) {
       MutexGuard g(p->p_lock());
       // A changed signal that is now blocked waits, as Linux requeues it.
       if (l->l_sigmask & sigbit(sig)) {
-        (void)sigqueue_post(p->p_sigqueue, p->p_sigpend, info, false, true);
+        (void)sigqueue_post(p->p_sigqueue, l->l_sigpend, info, false, l);
         continue;
       }
       act = p->p_sigacts->actions[sig];

@@ -8,31 +8,21 @@ u64 bit(int sig) { return u64(1) << (sig - 1); }
 void remove_at(SigQueue& q, unsigned i) {
   for (unsigned j = i + 1; j < q.n; j++) {
     q.q[j - 1] = q.q[j];
-    q.to_thread[j - 1] = q.to_thread[j];
+    q.owner[j - 1] = q.owner[j];
   }
   q.n--;
 }
 }  // namespace
 
 Result<void> sigqueue_post(SigQueue& q, u64& pending, const SigInfo& info, bool must_queue,
-                           bool to_thread) {
+                           const Lwp* owner) {
   const int sig = info.si_signo;
   const bool rt = sig >= kSigRtMin;
   // A standard signal already pending on this list stays one signal with
-  // its first info (Linux's legacy_queue looks at the one list). Pending
-  // with no entry at all (the queue was full): which list is unknown, so
-  // it stays one.
-  if (!rt && (pending & bit(sig))) {
-    bool any = false;
-    for (unsigned i = 0; i < q.n; i++) {
-      if (q.q[i].si_signo != sig) continue;
-      if (q.to_thread[i] == to_thread) return ok();
-      any = true;
-    }
-    if (!any) return ok();
-  }
+  // its first info (Linux's legacy_queue looks at the one list).
+  if (!rt && (pending & bit(sig))) return ok();
   if (q.n < SigQueue::kMax) {
-    q.to_thread[q.n] = to_thread;
+    q.owner[q.n] = owner;
     q.q[q.n++] = info;
   } else if (rt && must_queue) {
     return Error::Again;
@@ -41,13 +31,12 @@ Result<void> sigqueue_post(SigQueue& q, u64& pending, const SigInfo& info, bool 
   return ok();
 }
 
-SigInfo sigqueue_take(SigQueue& q, u64& pending, int sig) {
-  // The thread's own entry of sig if there is one, else the first shared.
+SigInfo sigqueue_take(SigQueue& q, u64& pending, int sig, const Lwp* owner) {
   unsigned at = q.n, count = 0;
   for (unsigned i = 0; i < q.n; i++) {
-    if (q.q[i].si_signo != sig) continue;
+    if (q.q[i].si_signo != sig || q.owner[i] != owner) continue;
     count++;
-    if (at == q.n || (q.to_thread[i] && !q.to_thread[at])) at = i;
+    if (at == q.n) at = i;
   }
   SigInfo out;
   if (at < q.n) {
@@ -63,12 +52,21 @@ SigInfo sigqueue_take(SigQueue& q, u64& pending, int sig) {
   return out;
 }
 
-const SigInfo* sigqueue_peek(const SigQueue& q, bool thread, u64 index) {
+const SigInfo* sigqueue_peek(const SigQueue& q, const Lwp* owner, u64 index) {
   for (unsigned i = 0; i < q.n; i++) {
-    if (q.to_thread[i] != thread) continue;
+    if (q.owner[i] != owner) continue;
     if (index-- == 0) return &q.q[i];
   }
   return nullptr;
+}
+
+void sigqueue_forget(SigQueue& q, const Lwp* owner) {
+  for (unsigned i = 0; i < q.n;) {
+    if (q.owner[i] == owner)
+      remove_at(q, i);
+    else
+      i++;
+  }
 }
 
 void sigqueue_flush(SigQueue& q, u64& pending, u64 set) {

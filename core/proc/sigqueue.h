@@ -5,16 +5,17 @@
 // a real-time one (32..64) queues one entry per sending. The bitmap
 // p_sigpend says what is pending; the queue holds the details.
 //
-// Each entry also says which of Linux's two lists it is on: the thread's
-// own (tkill, tgkill, rt_tgsigqueueinfo, faults, ptrace's SIGSTOP: Linux's
-// PIDTYPE_PID) or the process's shared one (kill, rt_sigqueueinfo).
-// PTRACE_PEEKSIGINFO shows them apart. A standard signal coalesces per
-// list, so kill and tgkill of a blocked SIGUSR1 leave it pending twice and
-// it is delivered twice, as on Linux. One LWP per process, so delivery
-// sees both lists as one set; it takes the thread's entry of a signal
-// first, as Linux's dequeue_signal (which would also take any signal of
-// the thread's list before a lower-numbered shared one; Tine takes the
-// lowest number of either).
+// Each entry also says which of Linux's lists it is on: one LWP's own
+// (tkill, tgkill, rt_tgsigqueueinfo, faults, ptrace's SIGSTOP: Linux's
+// PIDTYPE_PID), named by its owner, or the process's shared one (kill,
+// rt_sigqueueinfo), owner null. Each list has its own pending bits: the
+// owner's l_sigpend, the process's p_sigpend. PTRACE_PEEKSIGINFO shows the
+// lists apart. A standard signal coalesces per list, so kill and tgkill of
+// a blocked SIGUSR1 leave it pending twice and it is delivered twice, as
+// on Linux. Delivery takes an LWP's own entry of a signal before a shared
+// one, as Linux's dequeue_signal (which would also take any signal of the
+// thread's list before a lower-numbered shared one; Tine takes the lowest
+// number of either).
 #pragma once
 
 #include "core/lib/result.h"
@@ -22,6 +23,7 @@
 
 namespace tine {
 
+struct Lwp;
 inline constexpr int kSigRtMin = 32;
 
 struct SigQueue {
@@ -31,28 +33,32 @@ struct SigQueue {
   // (Linux's limit is RLIMIT_SIGPENDING, thousands).
   static constexpr unsigned kMax = 32;
   SigInfo q[kMax];
-  bool to_thread[kMax] = {};  // on the thread's own list, else the shared one
+  const Lwp* owner[kMax] = {};  // the LWP whose own list it is on, or null: shared
   unsigned n = 0;
 };
 
-// The caller holds the owning process's p_lock and passes its p_sigqueue
-// and p_sigpend (whose bits change atomically: userret reads it without
-// the lock).
+// The caller holds the owning process's p_lock. `pending` is the bitmap
+// of the list named by `owner` (owner->l_sigpend, or the process's
+// p_sigpend for null); its bits change atomically (userret reads them
+// without the lock).
 //
-// Makes info.si_signo pending with `info`. Error::Again when a real-time
-// signal finds the queue full and `must_queue` (sigqueue, as Linux's
-// RLIMIT_SIGPENDING); without it the signal is pending with no details.
-// `to_thread`: on the thread's own list (see above).
+// Makes info.si_signo pending on owner's list with `info`. Error::Again
+// when a real-time signal finds the queue full and `must_queue` (sigqueue,
+// as Linux's RLIMIT_SIGPENDING); without it the signal is pending with no
+// details.
 Result<void> sigqueue_post(SigQueue& q, u64& pending, const SigInfo& info, bool must_queue,
-                           bool to_thread = false);
-// Takes one pending `sig` (its queued info, the thread's list first, or
-// made-up SI_USER info) and clears its bit when none is left.
-SigInfo sigqueue_take(SigQueue& q, u64& pending, int sig);
-// The index-th entry (from 0, in the order posted) of the thread's list or
-// of the shared one; nullptr past the end (PTRACE_PEEKSIGINFO).
-const SigInfo* sigqueue_peek(const SigQueue& q, bool thread, u64 index);
-// Forgets every pending signal in `set` (an action set to SIG_IGN, SIGCONT
-// cancelling stops).
+                           const Lwp* owner = nullptr);
+// Takes one pending `sig` from owner's list (its queued info, or made-up
+// SI_USER info) and clears its bit in `pending` when none is left there.
+SigInfo sigqueue_take(SigQueue& q, u64& pending, int sig, const Lwp* owner = nullptr);
+// The index-th entry (from 0, in the order posted) of owner's list; nullptr
+// past the end (PTRACE_PEEKSIGINFO).
+const SigInfo* sigqueue_peek(const SigQueue& q, const Lwp* owner, u64 index);
+// Forgets every pending signal in `set` on every list (an action set to
+// SIG_IGN, SIGCONT cancelling stops) and clears `set` in `pending`; the
+// caller clears the LWPs' bits (proc_sigflush_locked).
 void sigqueue_flush(SigQueue& q, u64& pending, u64 set);
+// Forgets the entries of an LWP's own list (it is exiting).
+void sigqueue_forget(SigQueue& q, const Lwp* owner);
 
 }  // namespace tine

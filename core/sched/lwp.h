@@ -20,6 +20,7 @@ class CAPABILITY("mutex") Mutex;
 extern Mutex proc_lock;  // core/proc/proc.h
 class CondVar;
 struct SleepQueueTag {};
+struct ProcLwpTag {};  // Proc::p_lwps (core/proc/proc.h)
 
 // States and their numbers as NetBSD's <sys/lwp.h>.
 enum class LwpState : u8 {
@@ -36,7 +37,7 @@ const char* lwp_state_name(LwpState s);
 // Field protection: `state`, the queue links and `cpu` change under the run
 // queue lock of the hart it is queued on, or the sleep queue lock it sleeps
 // on; the running thread alone changes its own state from LSONPROC.
-struct Lwp : ListLink<RunQueueTag>, ListLink<SleepQueueTag> {
+struct Lwp : ListLink<RunQueueTag>, ListLink<SleepQueueTag>, ListLink<ProcLwpTag> {
   static constexpr u32 kMagic = 0x4c57501a;
   u32 magic = kMagic;
   const char* name = "?";
@@ -96,6 +97,12 @@ struct Lwp : ListLink<RunQueueTag>, ListLink<SleepQueueTag> {
   uptr emul_clone_parent_tid = 0;
   uptr emul_clone_tls = 0;
   SleepQueue* join_waiters = nullptr;  // joinable threads: who waits for exit
+  // A user process's threads (core/proc/lwp_user.h): its thread id (Linux's
+  // tid; the first LWP's is the pid), and the signals pending on its own
+  // list (core/proc/sigqueue.h), changed under its process's p_lock with
+  // atomics, read without it.
+  i32 l_lid = 0;
+  u64 l_sigpend = 0;
 };
 
 // Reads another thread's state without its lock (for polling loops).

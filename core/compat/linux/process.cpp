@@ -11,6 +11,7 @@
 #include "core/proc/exec.h"
 #include "core/proc/exit.h"
 #include "core/proc/fork_doors.h"
+#include "core/proc/lwp_user.h"
 #include "core/proc/pgrp.h"
 #include "core/sched/sched.h"
 #include "core/vm/uaccess.h"
@@ -24,9 +25,33 @@ namespace {
 constexpr u64 kCloneEmulFlags = kCloneSettls | kCloneParentSettid | kCloneChildCleartid |
                                 kCloneChildSettid | kCloneDetached | kCloneUntraced |
                                 kCloneSysvsem;
-// Threads are not supported yet: CLONE_THREAD is refused, as are flags
-// Tine has no notion of (namespaces, CLONE_PARENT).
-constexpr u64 kCloneKnown = kCloneSeedFlags | kCloneEmulFlags;
+// Flags Tine has no notion of (namespaces, CLONE_PARENT) are refused.
+constexpr u64 kCloneKnown = kCloneSeedFlags | kCloneEmulFlags | kCloneThread;
+
+// CLONE_THREAD: a new LWP in this process (NetBSD's linux_clone_nptl, by
+// lwp_create), checked as Linux's copy_process checks: a thread shares
+// the signal actions, which need the address space shared. Its exit
+// signal is ignored, as on Linux. Tine's file table and current directory
+// belong to the process, so a thread that would not share them
+// (CLONE_THREAD without CLONE_FILES or CLONE_FS, which no libc asks for)
+// is refused with EINVAL, as is CLONE_VFORK with it.
+i64 clone_thread(Lwp* l1, u64 flags, uptr newsp, uptr parent_tid, uptr tls, uptr child_tid) {
+  if (!(flags & kCloneSighand) || !(flags & kCloneVm)) return errno_of(Error::Inval);
+  if ((flags & (kCloneFiles | kCloneFs)) != (kCloneFiles | kCloneFs) || (flags & kCloneVfork))
+    return errno_of(Error::Inval);
+  const hal::UserFrame* f = hal::user_frame_of(l1->stack);
+  Result<Lwp*> made =
+      lwp_create_user(l1, newsp, (flags & kCloneSettls) ? tls : hal::user_frame_tls(f));
+  if (!made.ok()) return errno_of(made.error());
+  Lwp* l2 = made.value();
+  if (flags & kCloneChildSettid) l2->emul_set_child_tid = child_tid;
+  if (flags & kCloneChildCleartid) l2->emul_clear_child_tid = child_tid;
+  const i32 tid = l2->l_lid;
+  // Before the thread can run, as Linux; a fault is ignored, as there.
+  if (flags & kCloneParentSettid) (void)copyout(parent_tid, &tid, sizeof tid);
+  sched_setrunnable(l2);
+  return tid;
+}
 }  // namespace
 
 // Picks the seed's door for clone's flags (those of kCloneSeedFlags) and
@@ -42,9 +67,9 @@ constexpr u64 kCloneKnown = kCloneSeedFlags | kCloneEmulFlags;
 i64 linux_clone(const SyscallArgs& a) {
   const u64 flags = a.a[0];
   const uptr newsp = a.a[1], parent_tid = a.a[2], tls = a.a[3], child_tid = a.a[4];
-  if ((flags & ~kCloneKnown) || (flags & (kCloneThread | kCloneParent)))
-    return errno_of(Error::Inval);
+  if ((flags & ~kCloneKnown) || (flags & kCloneParent)) return errno_of(Error::Inval);
   Lwp* l1 = curlwp();
+  if (flags & kCloneThread) return clone_thread(l1, flags, newsp, parent_tid, tls, child_tid);
   const u64 seed = flags & kCloneSeedFlags;
   const bool own_stack =
       newsp == 0 || newsp == hal::user_frame_sp(hal::user_frame_of(l1->stack));
@@ -91,7 +116,7 @@ void linux_proc_fork(Proc* p2, Lwp* l2, Lwp* l1, int) {
 
 void linux_child_return(Lwp* l2) {
   if (l2->emul_set_child_tid) {
-    i32 tid = l2->proc->p_pid.value;
+    i32 tid = l2->l_lid;
     (void)copyout(l2->emul_set_child_tid, &tid, sizeof tid);
   }
 }
@@ -117,6 +142,7 @@ void linux_lwp_exit(Lwp* l) {
 }
 
 i64 linux_sys_exit_group(const SyscallArgs& a) { exit1(curlwp(), int(a.a[0] & 0xff), 0); }
+i64 linux_sys_exit(const SyscallArgs& a) { lwp_exit_user(curlwp(), int(a.a[0] & 0xff)); }
 
 i64 linux_sys_execve(const SyscallArgs& a) {
   return syscall_result(sys_execve_impl(curlwp(), a.a[0], a.a[1], a.a[2]));
@@ -272,7 +298,7 @@ i64 linux_sys_kill(const SyscallArgs& a) {
 }
 
 i64 linux_sys_getpid(const SyscallArgs&) { return curproc()->p_pid.value; }
-i64 linux_sys_gettid(const SyscallArgs&) { return curproc()->p_pid.value; }
+i64 linux_sys_gettid(const SyscallArgs&) { return curlwp()->l_lid; }
 i64 linux_sys_getppid(const SyscallArgs&) {
   Proc* p = curproc();
   // A tracee's parent is its real one, not the tracer (Linux's real_parent).
@@ -286,7 +312,7 @@ i64 linux_sys_getegid(const SyscallArgs&) { return proc_own_cred(curproc())->egi
 
 i64 linux_sys_set_tid_address(const SyscallArgs& a) {
   curlwp()->emul_clear_child_tid = a.a[0];
-  return curproc()->p_pid.value;
+  return curlwp()->l_lid;
 }
 
 struct LinuxRlimit {

@@ -6,6 +6,7 @@
 
 #include "core/lib/bits.h"
 #include "core/proc/exit.h"
+#include "core/proc/lwp_user.h"
 #include "core/proc/proc.h"
 #include "core/proc/sendsig.h"
 #include "core/proc/signal.h"
@@ -98,7 +99,7 @@ i64 linux_sys_rt_sigaction(const SyscallArgs& a) {
       const bool ignored =
           n.handler == kSigIgn || (n.handler == kSigDfl && (sig_default(sig) == SigDefault::Ignore ||
                                                             sig_default(sig) == SigDefault::Cont));
-      if (ignored) sigqueue_flush(p->p_sigqueue, p->p_sigpend, sigbit(sig));
+      if (ignored) proc_sigflush_locked(p, sigbit(sig));
     }
     if (act && sig == kSigChld) proc_sigchld_action_locked(p, n.handler, n.flags);
   }
@@ -126,6 +127,8 @@ i64 linux_sys_rt_sigprocmask(const SyscallArgs& a) {
     // signal is kept (blocked) or dropped.
     MutexGuard g(l->proc->p_lock());
     __atomic_store_n(&l->l_sigmask, mask, __ATOMIC_RELAXED);
+    // Process-wide signals it now blocks may be for another LWP to take.
+    if (mask & ~old & l->proc->p_sigpend) sig_retarget_locked(l->proc, l);
   }
   if (a.a[2]) return syscall_result(copyout(a.a[2], &old, sizeof old));
   return 0;
@@ -139,7 +142,7 @@ i64 linux_sys_rt_sigpending(const SyscallArgs& a) {
   u64 set;
   {
     MutexGuard g(l->proc->p_lock());
-    set = l->proc->p_sigpend & l->l_sigmask;
+    set = (l->proc->p_sigpend | l->l_sigpend) & l->l_sigmask;
   }
   return syscall_result(copyout(a.a[0], &set, a.a[1]));
 }
@@ -177,9 +180,9 @@ i64 linux_sys_rt_sigtimedwait(const SyscallArgs& a) {
     SigInfo info;
     {
       MutexGuard g(p->p_lock());
-      if (const u64 ready = p->p_sigpend & set) {
+      if (const u64 ready = (p->p_sigpend | l->l_sigpend) & set) {
         sig = lowest_set_bit(ready) + 1;
-        info = sigqueue_take(p->p_sigqueue, p->p_sigpend, sig);
+        info = sig_take_locked(p, l, sig);
       }
     }
     if (sig) {
@@ -196,7 +199,7 @@ i64 linux_sys_rt_sigtimedwait(const SyscallArgs& a) {
     l->l_sigwaitset = 0;
     if (!r.ok()) {
       MutexGuard g(p->p_lock());
-      if (!(p->p_sigpend & set)) return errno_of(Error::RestartNoHand);
+      if (!((p->p_sigpend | l->l_sigpend) & set)) return errno_of(Error::RestartNoHand);
     }
   }
 }
@@ -212,28 +215,28 @@ i64 linux_sys_rt_sigqueueinfo(const SyscallArgs& a) {
   info.si_signo = sig;
   Proc* p = curproc();
   const i32 pid = i32(a.a[0]);
-  if ((info.si_code >= 0 || info.si_code == kSiTkill) && pid != p->p_pid.value)
+  // Linux compares with the caller's thread id (task_pid_vnr).
+  if ((info.si_code >= 0 || info.si_code == kSiTkill) && pid != curlwp()->l_lid)
     return errno_of(Error::Perm);
   return syscall_result(kill_proc(p, pid, info, info.si_code < 0));
 }
 
-// tkill(tid, sig) and tgkill(tgid, tid, sig): one LWP per process, so a
-// thread id is its process's pid. glibc's raise and abort use tgkill.
+// tkill(tid, sig) and tgkill(tgid, tid, sig): to one LWP (tgkill: of
+// process tgid). glibc's raise, abort and pthread_kill use tgkill.
 namespace {
 i64 tkill1(i32 tgid, i32 tid, int sig) {
   if (tid <= 0 || sig < 0 || sig >= int(kNsig)) return errno_of(Error::Inval);
-  if (tgid != -1 && tgid != tid) return errno_of(Error::Srch);
   Proc* p = curproc();
-  return syscall_result(kill_proc(p, tid, siginfo_from(p, sig, kSiTkill), false, true));
+  return syscall_result(kill_lwp(p, tgid, tid, siginfo_from(p, sig, kSiTkill), false));
 }
 }  // namespace
 
 // rt_tgsigqueueinfo(tgid, tid, sig, info): rt_sigqueueinfo to one thread
 // (Linux's do_rt_tgsigqueueinfo): EFAULT for the info, EINVAL for a tgid or
 // tid not above 0, EPERM for claiming kill's or the kernel's si_code to
-// another, ESRCH when tid is not in tgid (one LWP per process: tid is its
-// pid). The signal goes on the thread's own list (PTRACE_PEEKSIGINFO
-// without PTRACE_PEEKSIGINFO_SHARED sees it).
+// another thread, ESRCH when tid is not in tgid. The signal goes on the
+// thread's own list (PTRACE_PEEKSIGINFO without PTRACE_PEEKSIGINFO_SHARED
+// sees it).
 i64 linux_sys_rt_tgsigqueueinfo(const SyscallArgs& a) {
   SigInfo info;
   Result<void> c = copyin(&info, a.a[3], sizeof info);
@@ -242,18 +245,9 @@ i64 linux_sys_rt_tgsigqueueinfo(const SyscallArgs& a) {
   const int sig = int(a.a[2]);
   info.si_signo = sig;
   if (tgid <= 0 || tid <= 0) return errno_of(Error::Inval);
-  Proc* p = curproc();
-  if ((info.si_code >= 0 || info.si_code == kSiTkill) && tid != p->p_pid.value)
+  if ((info.si_code >= 0 || info.si_code == kSiTkill) && tid != curlwp()->l_lid)
     return errno_of(Error::Perm);
-  // do_send_specific: the thread is looked up before the signal is checked.
-  bool exists;
-  {
-    MutexGuard g(proc_lock);
-    Proc* t = proc_find_locked(Pid{tid});
-    exists = t && t->p_stat != ProcStat::SDEAD;
-  }
-  if (tgid != tid || !exists) return errno_of(Error::Srch);
-  return syscall_result(kill_proc(p, tid, info, info.si_code < 0, true));
+  return syscall_result(kill_lwp(curproc(), tgid, tid, info, info.si_code < 0));
 }
 
 i64 linux_sys_tkill(const SyscallArgs& a) { return tkill1(-1, i32(a.a[0]), int(a.a[1])); }

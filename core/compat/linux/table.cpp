@@ -59,7 +59,7 @@ struct Table {
     fns[86] = linux_sys_timerfd_settime;
     fns[87] = linux_sys_timerfd_gettime;
     fns[88] = linux_sys_utimensat;
-    fns[93] = linux_sys_exit_group;  // exit: one LWP per process, so the same
+    fns[93] = linux_sys_exit;
     fns[94] = linux_sys_exit_group;
     fns[95] = linux_sys_waitid;
     fns[96] = linux_sys_set_tid_address;

@@ -76,18 +76,19 @@ TEST_CASE("sigqueue: flush forgets the signals of a set, info and all") {
   CHECK(q.q[0].si_signo == kSigUsr2);
 }
 
-TEST_CASE("sigqueue: the thread's list and the shared one, peeked apart, the thread's taken first") {
+TEST_CASE("sigqueue: an LWP's list and the shared one, peeked and taken apart") {
   SigQueue q;
-  u64 pending = 0;
+  u64 pending = 0, mine = 0;
+  const Lwp* me = reinterpret_cast<const Lwp*>(&q);  // only compared
   const int rt = kSigRtMin + 2;
   // As kselftest ptrace/peeksiginfo.c: each sending on both lists.
   for (u64 v = 0; v < 3; v++) {
-    REQUIRE(sigqueue_post(q, pending, from(rt, -2, 1, v), true, false).ok());
-    REQUIRE(sigqueue_post(q, pending, from(rt, -1, 1, v), true, true).ok());
+    REQUIRE(sigqueue_post(q, pending, from(rt, -2, 1, v), true).ok());
+    REQUIRE(sigqueue_post(q, mine, from(rt, -1, 1, v), true, me).ok());
   }
   for (u64 v = 0; v < 3; v++) {
-    const SigInfo* t = sigqueue_peek(q, true, v);
-    const SigInfo* s = sigqueue_peek(q, false, v);
+    const SigInfo* t = sigqueue_peek(q, me, v);
+    const SigInfo* s = sigqueue_peek(q, nullptr, v);
     REQUIRE(t);
     REQUIRE(s);
     CHECK(t->si_code == -1);
@@ -95,44 +96,56 @@ TEST_CASE("sigqueue: the thread's list and the shared one, peeked apart, the thr
     CHECK(s->si_code == -2);
     CHECK(s->kill.value == v);
   }
-  CHECK(sigqueue_peek(q, true, 3) == nullptr);
-  CHECK(sigqueue_peek(q, false, 3) == nullptr);
-  // Delivery: the thread's three first, in order, then the shared ones.
-  for (u64 v = 0; v < 6; v++) {
-    CHECK((pending & sigbit(rt)) != 0);
+  CHECK(sigqueue_peek(q, me, 3) == nullptr);
+  CHECK(sigqueue_peek(q, nullptr, 3) == nullptr);
+  for (u64 v = 0; v < 3; v++) {
+    CHECK((mine & sigbit(rt)) != 0);
+    const SigInfo got = sigqueue_take(q, mine, rt, me);
+    CHECK(got.si_code == -1);
+    CHECK(got.kill.value == v);
+  }
+  CHECK(mine == 0);
+  CHECK(pending == sigbit(rt));
+  for (u64 v = 0; v < 3; v++) {
     const SigInfo got = sigqueue_take(q, pending, rt);
-    CHECK(got.si_code == (v < 3 ? -1 : -2));
-    CHECK(got.kill.value == v % 3);
+    CHECK(got.si_code == -2);
+    CHECK(got.kill.value == v);
   }
   CHECK(pending == 0);
-  CHECK(sigqueue_peek(q, true, 0) == nullptr);
+  CHECK(sigqueue_peek(q, me, 0) == nullptr);
 }
 
-TEST_CASE("sigqueue: flush keeps the lists of what stays") {
+TEST_CASE("sigqueue: flush keeps the lists of what stays; forget drops one LWP's") {
   SigQueue q;
-  u64 pending = 0;
-  REQUIRE(sigqueue_post(q, pending, from(kSigStop, kSiKernel, 0), false, true).ok());
-  REQUIRE(sigqueue_post(q, pending, from(kSigUsr1, kSiUser, 2), false, false).ok());
-  REQUIRE(sigqueue_post(q, pending, from(kSigUsr2, kSiTkill, 2), false, true).ok());
-  sigqueue_flush(q, pending, sigbit(kSigStop));
-  REQUIRE(sigqueue_peek(q, true, 0));
-  CHECK(sigqueue_peek(q, true, 0)->si_signo == kSigUsr2);
-  REQUIRE(sigqueue_peek(q, false, 0));
-  CHECK(sigqueue_peek(q, false, 0)->si_signo == kSigUsr1);
-  CHECK(sigqueue_peek(q, true, 1) == nullptr);
+  u64 pending = 0, mine = 0;
+  const Lwp* me = reinterpret_cast<const Lwp*>(&q);
+  REQUIRE(sigqueue_post(q, mine, from(kSigStop, kSiKernel, 0), false, me).ok());
+  REQUIRE(sigqueue_post(q, pending, from(kSigUsr1, kSiUser, 2), false).ok());
+  REQUIRE(sigqueue_post(q, mine, from(kSigUsr2, kSiTkill, 2), false, me).ok());
+  sigqueue_flush(q, mine, sigbit(kSigStop));
+  REQUIRE(sigqueue_peek(q, me, 0));
+  CHECK(sigqueue_peek(q, me, 0)->si_signo == kSigUsr2);
+  REQUIRE(sigqueue_peek(q, nullptr, 0));
+  CHECK(sigqueue_peek(q, nullptr, 0)->si_signo == kSigUsr1);
+  CHECK(sigqueue_peek(q, me, 1) == nullptr);
+  sigqueue_forget(q, me);
+  CHECK(sigqueue_peek(q, me, 0) == nullptr);
+  CHECK(q.n == 1);
 }
 
 TEST_CASE("sigqueue: a standard signal coalesces per list, so kill and tgkill leave it twice") {
   SigQueue q;
-  u64 pending = 0;
-  REQUIRE(sigqueue_post(q, pending, from(kSigUsr1, kSiUser, 4), false, false).ok());
-  REQUIRE(sigqueue_post(q, pending, from(kSigUsr1, kSiTkill, 5), false, true).ok());
-  REQUIRE(sigqueue_post(q, pending, from(kSigUsr1, kSiUser, 6), false, false).ok());
-  REQUIRE(sigqueue_post(q, pending, from(kSigUsr1, kSiTkill, 7), false, true).ok());
+  u64 pending = 0, mine = 0;
+  const Lwp* me = reinterpret_cast<const Lwp*>(&q);
+  REQUIRE(sigqueue_post(q, pending, from(kSigUsr1, kSiUser, 4), false).ok());
+  REQUIRE(sigqueue_post(q, mine, from(kSigUsr1, kSiTkill, 5), false, me).ok());
+  REQUIRE(sigqueue_post(q, pending, from(kSigUsr1, kSiUser, 6), false).ok());
+  REQUIRE(sigqueue_post(q, mine, from(kSigUsr1, kSiTkill, 7), false, me).ok());
   CHECK(q.n == 2);
-  SigInfo got = sigqueue_take(q, pending, kSigUsr1);
+  SigInfo got = sigqueue_take(q, mine, kSigUsr1, me);
   CHECK(got.si_code == kSiTkill);
   CHECK(got.kill.pid == 5);
+  CHECK(mine == 0);
   CHECK(pending == sigbit(kSigUsr1));
   got = sigqueue_take(q, pending, kSigUsr1);
   CHECK(got.si_code == kSiUser);

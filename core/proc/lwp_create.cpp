@@ -1,0 +1,92 @@
+// lwp_create_user: a new LWP in the calling process (lwp_user.h).
+#include "core/proc/lwp_user.h"
+
+#include "core/proc/emul.h"
+#include "core/proc/syscall.h"
+#include "core/sched/sched.h"
+#include "core/vm/vm.h"
+#include "hal/user.h"
+
+namespace tine {
+
+u32 maxlwp = 4096;
+
+namespace {
+// LWPs beyond each process's first, against maxlwp.
+u32 g_extra_lwps = 0;
+
+// A new LWP's first instructions, on its own kernel stack (as fork's
+// child_return, in the process's own space).
+void child_return_thread(void* arg) {
+  Lwp* l2 = static_cast<Lwp*>(arg);
+  Proc* p = l2->proc;
+  hal::IrqState s = hal::irq_save();
+  vmspace_activate(p->p_vmspace);
+  hal::fp_restore(l2->fp);
+  hal::irq_restore(s);
+  if (p->p_emul && p->p_emul->lwp_child_return) p->p_emul->lwp_child_return(l2);
+  userret();
+  hal::user_enter(hal::user_frame_of(l2->stack));
+}
+}  // namespace
+
+Result<Lwp*> lwp_create_user(Lwp* l1, uptr stack, uptr tls) {
+  Proc* p = l1->proc;
+  if (__atomic_add_fetch(&g_extra_lwps, 1u, __ATOMIC_RELAXED) > maxlwp) {
+    __atomic_sub_fetch(&g_extra_lwps, 1u, __ATOMIC_RELAXED);
+    return Error::Again;
+  }
+  LwpOptions o;
+  o.name = "user";
+  o.priority = kPriUser;
+  Result<Lwp*> got = lwp_alloc(o);  // detached: freed when it exits
+  if (!got.ok()) {
+    __atomic_sub_fetch(&g_extra_lwps, 1u, __ATOMIC_RELAXED);
+    return got.error();
+  }
+  Lwp* l2 = got.value();
+  Result<Pid> tid = Error::Again;
+  {
+    MutexGuard g(proc_lock);
+    tid = proc_alloc_pid(nullptr);
+  }
+  if (!tid.ok()) {
+    lwp_free(l2);
+    __atomic_sub_fetch(&g_extra_lwps, 1u, __ATOMIC_RELAXED);
+    return tid.error();
+  }
+  l2->l_lid = tid.value().value;
+  l2->proc = p;
+  l2->l_private = tls;
+  hal::user_frame_fork(hal::user_frame_of(l2->stack), hal::user_frame_of(l1->stack), stack,
+                       true, tls);
+  // The caller's FP registers, saved into its own copy first (fork1 says
+  // why not straight into l2's).
+  hal::fp_save(l1->fp);
+  l2->fp = l1->fp;
+  l2->entry = child_return_thread;
+  l2->arg = l2;
+  hal::context_init(l2->ctx, reinterpret_cast<uptr>(hal::user_frame_of(l2->stack)),
+                    sched_thread_start, l2);
+  {
+    MutexGuard g(p->p_lock());
+    l2->l_sigmask = l1->l_sigmask;
+    // No new LWP while one makes itself the only one: it would be missed.
+    if (!p->p_single) {
+      p->p_lwps.push_back(l2);
+      p->p_nlwps++;
+      return l2;
+    }
+  }
+  {
+    MutexGuard g(proc_lock);
+    proc_free_pid(tid.value());
+  }
+  lwp_free(l2);
+  __atomic_sub_fetch(&g_extra_lwps, 1u, __ATOMIC_RELAXED);
+  return Error::Intr;
+}
+
+void lwp_extra_gone() { __atomic_sub_fetch(&g_extra_lwps, 1u, __ATOMIC_RELAXED); }
+
+}  // namespace tine

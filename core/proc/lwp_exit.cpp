@@ -1,0 +1,110 @@
+// The end of LWPs: exit(2) of one, and the single-threading that exit_group
+// and exec do first (lwp_user.h).
+#include "core/proc/lwp_user.h"
+
+#include "core/proc/emul.h"
+#include "core/proc/exit.h"
+#include "core/proc/signal.h"
+#include "core/sched/sched.h"
+#include "core/sched/sleep_intr.h"
+
+namespace tine {
+
+Lwp* lwp_find_locked(Proc* p, i32 tid) {
+  for (Lwp* l : p->p_lwps)
+    if (l->l_lid == tid) return l;
+  return nullptr;
+}
+
+void proc_sigflush_locked(Proc* p, u64 set) {
+  sigqueue_flush(p->p_sigqueue, p->p_sigpend, set);
+  for (Lwp* l : p->p_lwps) __atomic_and_fetch(&l->l_sigpend, ~set, __ATOMIC_RELEASE);
+}
+
+void lwp_exit_user(Lwp* l, int status) {
+  Proc* p = l->proc;
+  if (p->p_emul && p->p_emul->lwp_exit) p->p_emul->lwp_exit(l);
+  bool last;
+  {
+    MutexGuard g(p->p_lock());
+    last = p->p_nlwps == 1 && !p->p_single;
+    if (last) p->p_single = l;  // nothing can make a thread any more
+  }
+  if (last) exit1_alone(l, status, 0);
+  lwp_exit_thread(l);
+}
+
+void lwp_exit_thread(Lwp* l) {
+  Proc* p = l->proc;
+  {
+    MutexGuard g(proc_lock);  // p_lwp changes under both
+    MutexGuard pg(p->p_lock());
+    KASSERT(p->p_nlwps > 1);
+    sigqueue_forget(p->p_sigqueue, l);
+    __atomic_store_n(&l->l_sigpend, 0, __ATOMIC_RELEASE);
+    p->p_lwps.remove(l);
+    p->p_nlwps--;
+    if (p->p_lwp == l) {
+      // The first LWP goes before the process: another represents it and
+      // is the one wait4 frees; this one is freed as it switches away.
+      // (Linux keeps the leader as a zombie instead.)
+      Lwp* n = p->p_lwps.front();
+      p->p_lwp = n;
+      n->detached = false;
+      l->detached = true;
+    }
+    // Its tid goes back, unless it is the pid, which the process keeps.
+    if (l->l_lid != p->p_pid.value) proc_free_pid(Pid{l->l_lid});
+    p->p_lwpcv.broadcast();
+    // Process-wide signals it was the one to take go to another.
+    sig_retarget_locked(p, l);
+  }
+  lwp_extra_gone();
+  l->proc = nullptr;  // a kernel thread now, until it is gone
+  lwp_exit();
+}
+
+bool proc_single_thread(Lwp* l, bool for_exec) {
+  Proc* p = l->proc;
+  {
+    MutexGuard g(proc_lock);
+    MutexGuard pg(p->p_lock());
+    if (p->p_single && p->p_single != l) return false;
+    p->p_single = l;
+    if (p->p_nlwps == 1) {
+      if (for_exec) p->p_single = nullptr;
+      return true;
+    }
+    for (Lwp* o : p->p_lwps) {
+      if (o == l) continue;
+      (void)sigqueue_post(p->p_sigqueue, o->l_sigpend, siginfo_kernel(kSigKill), false, o);
+      sleep_intr_wake(o);
+    }
+  }
+  {
+    // A stopped LWP runs to its death (a job-control stop ends as for
+    // SIGKILL); a ptrace stop ends on SIGKILL too (ptrace_stop.cpp).
+    MutexGuard g(proc_lock);
+    sig_post_jobctl_locked(p, kSigKill);
+    proc_waitcv.broadcast();
+  }
+  {
+    MutexGuard pg(p->p_lock());
+    while (p->p_nlwps > 1) p->p_lwpcv.wait(p->p_lock());
+  }
+  if (for_exec) {
+    // Linux's de_thread: the exec'ing LWP takes over the pid.
+    MutexGuard g(proc_lock);
+    MutexGuard pg(p->p_lock());
+    if (l->l_lid != p->p_pid.value) {
+      proc_free_pid(Pid{l->l_lid});
+      l->l_lid = p->p_pid.value;
+    }
+    p->p_lwp = l;
+    l->detached = false;
+    p->p_single = nullptr;
+  }
+  return true;
+}
+
+}  // namespace tine

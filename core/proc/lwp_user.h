@@ -1,0 +1,56 @@
+// A process's LWPs (NetBSD kern_lwp.c: lwp_create, lwp_exit, and the
+// single-threading of exit and exec; Linux's CLONE_THREAD, exit and
+// exit_group, de_thread).
+//
+// Every user LWP is on its process's p_lwps (under p_lock) and has a
+// thread id from the pid space (proc_alloc_pid): the first LWP's is the
+// pid, the others' are their own and go back when they exit. An LWP that
+// exits while others live is freed when its hart switches away from it;
+// the last one runs the process's exit (exit1) and is freed with the
+// process by wait4.
+#pragma once
+
+#include "core/proc/proc.h"
+
+namespace tine {
+
+// A new LWP in l1's process (Linux clone with CLONE_THREAD, NetBSD's
+// lwp_create): l1's user registers, but `stack` (0: l1's sp) and a0 = 0,
+// l1's signal mask and FP registers, the TLS pointer `tls`, no alternate
+// signal stack. It is on p_lwps with its tid but not yet runnable: the
+// caller finishes what the emulation needs and calls sched_setrunnable.
+// Error::NoMem for memory, Error::Again past the limit of threads or
+// pids, Error::Intr while the process is exiting or exec'ing.
+Result<Lwp*> lwp_create_user(Lwp* l1, uptr stack, uptr tls);
+
+// Linux's exit(2): ends the calling LWP; the last one ends the process
+// with `status`, as exit_group.
+[[noreturn]] void lwp_exit_user(Lwp* l, int status);
+
+// Ends the calling LWP, which is not its process's last (another runs the
+// process's exit, or lives on). The emulation's exit hook has run.
+[[noreturn]] void lwp_exit_thread(Lwp* l);
+
+// Makes l its process's only LWP, for exit or exec: every other LWP gets a
+// SIGKILL on its own list (ending any interruptible sleep or stop), and l
+// waits until they have exited. false: another LWP got there first and is
+// ending the process; l must exit (lwp_exit_thread).
+// `for_exec`: when done, l takes over the pid as its tid (Linux's
+// de_thread) and the process may make threads again.
+bool proc_single_thread(Lwp* l, bool for_exec);
+
+// The LWP with thread id `tid` in p, or nullptr.
+Lwp* lwp_find_locked(Proc* p, i32 tid) REQUIRES(p->p_lockobj->mutex);
+
+// Forgets the pending signals in `set` on every list of p (the shared one
+// and each LWP's).
+void proc_sigflush_locked(Proc* p, u64 set) REQUIRES(p->p_lockobj->mutex);
+
+// An LWP beyond its process's first has gone (lwp_exit_thread).
+void lwp_extra_gone();
+
+// Limit on the LWPs of all processes together (Linux's threads-max is
+// derived from memory; each LWP here costs its kernel stack).
+extern u32 maxlwp;
+
+}  // namespace tine
