@@ -33,5 +33,6 @@ inline constexpr u64 kCloneChildCleartid = 0x00200000;
 inline constexpr u64 kCloneDetached = 0x00400000;
 inline constexpr u64 kCloneUntraced = 0x00800000;
 inline constexpr u64 kCloneChildSettid = 0x01000000;
+inline constexpr u64 kCloneClearSighand = 0x100000000ull;  // clone3 only
 
 }  // namespace tine

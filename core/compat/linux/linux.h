@@ -58,6 +58,7 @@ i64 linux_sys_newfstatat(const SyscallArgs& args);
 i64 linux_sys_execve(const SyscallArgs& args);
 i64 linux_sys_exit_group(const SyscallArgs& args);
 i64 linux_sys_exit(const SyscallArgs& args);
+i64 linux_sys_clone3(const SyscallArgs& args);
 i64 linux_sys_getegid(const SyscallArgs& args);
 i64 linux_sys_geteuid(const SyscallArgs& args);
 i64 linux_sys_getgid(const SyscallArgs& args);

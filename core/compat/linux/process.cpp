@@ -1,8 +1,7 @@
-// Linux process syscalls: clone (as NetBSD's linux_sys_clone: it decodes
-// clone(2) and goes through the seed's doors; what glibc needs beyond them
-// -- CHILD_SETTID, CHILD_CLEARTID, PARENT_SETTID, SETTLS -- happens in the
-// emulation's fork hook and child return), exit, exec, wait, kill, ids and
-// limits.
+// Linux process syscalls: what clone (clone.cpp) needs beyond the seed's
+// doors -- CHILD_SETTID, CHILD_CLEARTID, PARENT_SETTID, SETTLS,
+// CLEAR_SIGHAND -- in the emulation's fork hook and child return; exit,
+// exec, wait, kill, ids and limits.
 #include "core/compat/linux/linux.h"
 
 #include "core/proc/ptrace.h"
@@ -20,82 +19,21 @@
 
 namespace tine {
 
-namespace {
-// What the emulation handles itself, on top of the seed's flags.
-constexpr u64 kCloneEmulFlags = kCloneSettls | kCloneParentSettid | kCloneChildCleartid |
-                                kCloneChildSettid | kCloneDetached | kCloneUntraced |
-                                kCloneSysvsem;
-// Flags Tine has no notion of (namespaces, CLONE_PARENT) are refused.
-constexpr u64 kCloneKnown = kCloneSeedFlags | kCloneEmulFlags | kCloneThread;
-
-// CLONE_THREAD: a new LWP in this process (NetBSD's linux_clone_nptl, by
-// lwp_create), checked as Linux's copy_process checks: a thread shares
-// the signal actions, which need the address space shared. Its exit
-// signal is ignored, as on Linux. Tine's file table and current directory
-// belong to the process, so a thread that would not share them
-// (CLONE_THREAD without CLONE_FILES or CLONE_FS, which no libc asks for)
-// is refused with EINVAL, as is CLONE_VFORK with it.
-i64 clone_thread(Lwp* l1, u64 flags, uptr newsp, uptr parent_tid, uptr tls, uptr child_tid) {
-  if (!(flags & kCloneSighand) || !(flags & kCloneVm)) return errno_of(Error::Inval);
-  if ((flags & (kCloneFiles | kCloneFs)) != (kCloneFiles | kCloneFs) || (flags & kCloneVfork))
-    return errno_of(Error::Inval);
-  const hal::UserFrame* f = hal::user_frame_of(l1->stack);
-  Result<Lwp*> made =
-      lwp_create_user(l1, newsp, (flags & kCloneSettls) ? tls : hal::user_frame_tls(f));
-  if (!made.ok()) return errno_of(made.error());
-  Lwp* l2 = made.value();
-  if (flags & kCloneChildSettid) l2->emul_set_child_tid = child_tid;
-  if (flags & kCloneChildCleartid) l2->emul_clear_child_tid = child_tid;
-  const i32 tid = l2->l_lid;
-  // Before the thread can run, as Linux; a fault is ignored, as there.
-  if (flags & kCloneParentSettid) (void)copyout(parent_tid, &tid, sizeof tid);
-  sched_setrunnable(l2);
-  return tid;
-}
-}  // namespace
-
-// Picks the seed's door for clone's flags (those of kCloneSeedFlags) and
-// calls it:
-//   SIGCHLD and nothing else            -> sys_fork       (glibc's fork)
-//   CLONE_VFORK|SIGCHLD                 -> sys_vfork      (4.4BSD vfork)
-//   CLONE_VM|CLONE_VFORK|SIGCHLD        -> sys___vfork14  (glibc's vfork)
-//   anything else, or a stack of its own -> sys___clone   (the one mapping)
-// A new stack equal to the caller's own sp is no new stack (glibc's vfork
-// passes sp). The emulation's flags ride along on the parent LWP
-// (emul_clone_*), where its fork hook, which fork1 calls before the child
-// can run, finds them; they are cleared again when the door returns.
-i64 linux_clone(const SyscallArgs& a) {
-  const u64 flags = a.a[0];
-  const uptr newsp = a.a[1], parent_tid = a.a[2], tls = a.a[3], child_tid = a.a[4];
-  if ((flags & ~kCloneKnown) || (flags & kCloneParent)) return errno_of(Error::Inval);
-  Lwp* l1 = curlwp();
-  if (flags & kCloneThread) return clone_thread(l1, flags, newsp, parent_tid, tls, child_tid);
-  const u64 seed = flags & kCloneSeedFlags;
-  const bool own_stack =
-      newsp == 0 || newsp == hal::user_frame_sp(hal::user_frame_of(l1->stack));
-  const ForkDoors& doors = fork_doors();
-  SyscallFn door = doors.clone;
-  if (own_stack && seed == u64(kSigChld)) {
-    door = doors.fork;
-  } else if (own_stack && seed == (kCloneVfork | kSigChld)) {
-    door = doors.vfork;
-  } else if (own_stack && seed == (kCloneVm | kCloneVfork | kSigChld)) {
-    door = doors.vfork14;
-  }
-  l1->emul_clone_flags = flags;
-  l1->emul_clone_child_tid = child_tid;
-  l1->emul_clone_parent_tid = parent_tid;
-  l1->emul_clone_tls = tls;
-  const SyscallArgs door_args{{seed, own_stack ? 0 : newsp, 0, 0, 0, 0}};
-  const i64 r = door(door_args);
-  l1->emul_clone_flags = 0;
-  return r;
-}
-
 // fork1's emulation hook: the child exists, has its copy (or share) of the
 // parent's memory, and has not run yet.
 void linux_proc_fork(Proc* p2, Lwp* l2, Lwp* l1, int) {
   const u64 flags = l1->emul_clone_flags;
+  if (flags & kCloneClearSighand) {
+    // clone3's CLONE_CLEAR_SIGHAND: caught signals take their default
+    // action in the child (its own copy: CLONE_SIGHAND is refused with it).
+    proc_assert_private(p2);
+    for (SigAction& act : p2->p_sigacts->actions) {
+      if (act.handler == kSigIgn) continue;
+      act.handler = kSigDfl;
+      act.flags = 0;
+      act.mask = 0;
+    }
+  }
   if (flags & kCloneSettls) {
     hal::user_frame_set_tls(hal::user_frame_of(l2->stack), l1->emul_clone_tls);
     l2->l_private = l1->emul_clone_tls;

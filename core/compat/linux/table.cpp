@@ -128,6 +128,7 @@ struct Table {
     fns[276] = linux_sys_renameat2;
     fns[278] = linux_sys_getrandom;
     fns[291] = linux_sys_statx;
+    fns[435] = linux_sys_clone3;
     fns[439] = linux_sys_faccessat2;
   }
 };
