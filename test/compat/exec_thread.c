@@ -45,9 +45,9 @@ int main(int argc, char** argv) {
   if (k == 0) {
     pid_before = getpid();
     pthread_t a, b, c;
-    pthread_create(&a, NULL, spinner, NULL);
-    pthread_create(&b, NULL, spinner, NULL);
-    pthread_create(&c, NULL, execer, NULL);
+    CHECK(pthread_create(&a, NULL, spinner, NULL) == 0);
+    CHECK(pthread_create(&b, NULL, spinner, NULL) == 0);
+    CHECK(pthread_create(&c, NULL, execer, NULL) == 0);
     for (;;) pause();
   }
   int st;

@@ -8,7 +8,7 @@
 #include <signal.h>
 
 static sigset_t set;
-static int counts[65];
+static volatile int counts[65];
 
 static void* sigthread(void* arg) {
   (void)arg;
@@ -44,10 +44,10 @@ int main(void) {
   for (int i = 0; i < 5; i++) {
     int before = counts[SIGUSR1];
     kill(getpid(), SIGUSR1);
-    while (counts[SIGUSR1] == before) nap_ms(1);
+    for (int k = 0; k < 5000 && counts[SIGUSR1] == before; k++) nap_ms(1);
     before = counts[SIGUSR2];
     pthread_kill(st, SIGUSR2);
-    while (counts[SIGUSR2] == before) nap_ms(1);
+    for (int k = 0; k < 5000 && counts[SIGUSR2] == before; k++) nap_ms(1);
   }
   kill(getpid(), SIGTERM);
   pthread_join(st, NULL);
