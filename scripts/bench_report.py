@@ -27,6 +27,10 @@ NAMES = {
     "vforkexec": "vfork + execve + wait",
     "null": "getppid (null syscall)",
     "pipe": "pipe ping-pong round trip",
+    "thread": "pthread_create + join",
+    "forkT1": "fork + _exit + wait, 1 thread alive",
+    "forkT8": "fork + _exit + wait, 8 threads alive",
+    "forkT64": "fork + _exit + wait, 64 threads alive",
 }
 
 

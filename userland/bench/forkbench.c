@@ -1,7 +1,8 @@
 /*
  * forkbench: process-creation micro-benchmark: shared/bench/forkbench.c,
  * the anchors' glibc program that measured Linux and xv6, with one mode
- * added (vfork44), so that Tine's figures come from the same code.
+ * added (vfork44) and a thread mode, so that Tine's figures come from
+ * the same code.
  *
  * With a parent that has S MiB of touched anonymous memory, time N runs of
  *   fork       fork(); child _exit(0); parent waitpid()
@@ -15,6 +16,7 @@
  *   null       getppid() (a null system call)
  *   pipe       one-byte ping-pong with a child over two pipes (one round
  *              trip = two context switches)
+ *   thread     pthread_create(); the thread returns at once; pthread_join()
  * EXE -x is this same program, which exits at once when its first argument
  * is -x.  Each (mode, size) prints one line: mode MiB N ns/op.
  *
@@ -27,6 +29,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -164,6 +167,27 @@ static uint64_t time_null(long n)
 	return now_ns() - t0;
 }
 
+static void *thread_body(void *arg)
+{
+	return arg;
+}
+
+static uint64_t time_thread(long n)
+{
+	uint64_t t0 = now_ns();
+
+	for (long i = 0; i < n; i++) {
+		pthread_t t;
+		int err = pthread_create(&t, NULL, thread_body, NULL);
+
+		if (err)
+			die("pthread_create", err);
+		if ((err = pthread_join(t, NULL)) != 0)
+			die("pthread_join", err);
+	}
+	return now_ns() - t0;
+}
+
 static void roundtrip(int wfd, int rfd)
 {
 	char c = 0;
@@ -218,6 +242,7 @@ static const struct mode {
 	{ "spawn", spawn_child, 1 },
 	{ "null", NULL, 0 },
 	{ "pipe", NULL, 0 },
+	{ "thread", NULL, 0 },
 };
 #define NMODES (int)(sizeof(modes) / sizeof(modes[0]))
 
@@ -227,6 +252,8 @@ static uint64_t measure(const struct mode *m, long n)
 		return time_children(m->start, m->exec, n);
 	if (strcmp(m->name, "null") == 0)
 		return time_null(n);
+	if (strcmp(m->name, "thread") == 0)
+		return time_thread(n);
 	return time_pipe(n);
 }
 
@@ -273,7 +300,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: forkbench [-m MODES] [-s MIBS] [-n N | -t MS] [-e EXE]\n"
-		"  -m  comma list of fork,vfork,vfork44,forkexec,vforkexec,spawn,null,pipe"
+		"  -m  comma list of fork,vfork,vfork44,forkexec,vforkexec,spawn,null,pipe,"
+		"thread"
 		" (default all)\n"
 		"  -s  comma list of parent sizes in MiB for the first six modes"
 		" (default 0,1,4,16,64)\n"
@@ -288,7 +316,7 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	uint64_t start = now_ns();
-	char modelist[] = "fork,vfork,vfork44,forkexec,vforkexec,spawn,null,pipe";
+	char modelist[] = "fork,vfork,vfork44,forkexec,vforkexec,spawn,null,pipe,thread";
 	char sizelist[] = "0,1,4,16,64";
 	char *mstr = modelist, *sstr = sizelist, *tok, *end;
 	long sizes[32];
