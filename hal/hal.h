@@ -45,6 +45,9 @@ bool console_input_interrupts();
 
 // Monotonic time since boot, in nanoseconds.
 u64 time_ns();
+// The rate of the counter time_ns() reads, in Hz (riscv: the time CSR's
+// timebase; Linux's hwprobe TIME_CSR_FREQ).
+u64 time_counter_hz();
 
 // time_ns() when the firmware handed over to the kernel's first instruction
 // that can read the clock (for the boot summary).

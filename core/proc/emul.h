@@ -31,6 +31,9 @@ struct Emul {
   // The number of restart_syscall, which a restart block's call becomes
   // (core/proc/syscall.h).
   u64 restart_syscall_nr;
+  // A number the table lacks, just before the call answers ENOSYS (the
+  // emulation logs its name once); may be null.
+  void (*unknown_syscall)(u64 number) = nullptr;
 };
 
 extern const Emul emul_linux;

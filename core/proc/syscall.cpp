@@ -24,6 +24,7 @@ i64 syscall_traced(u64 number, const SyscallArgs& args) {
   number = hal::user_frame_syscall(hal::user_frame_of(l->stack), now.a);
   i64 r = errno_of(Error::NoSys);
   if (number < e->nsyscalls && e->syscalls[number]) r = e->syscalls[number](now);
+  else if (e->unknown_syscall) e->unknown_syscall(number);
   return ptrace_syscall_exit(l, r);
 }
 }  // namespace
@@ -42,8 +43,10 @@ i64 syscall_dispatch(u64 number, const SyscallArgs& args) {
   i64 r;
   if (ptrace_syscall_traced(p))
     r = syscall_traced(number, args);
-  else if (number >= e->nsyscalls || !e->syscalls[number])
+  else if (number >= e->nsyscalls || !e->syscalls[number]) {
+    if (e->unknown_syscall) e->unknown_syscall(number);
     return errno_of(Error::NoSys);
+  }
   else
     r = e->syscalls[number](args);
   if (l->l_sysrestart == kRestartNever) {

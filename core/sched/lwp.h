@@ -103,6 +103,13 @@ struct Lwp : ListLink<RunQueueTag>, ListLink<SleepQueueTag>, ListLink<ProcLwpTag
   // atomics, read without it.
   i32 l_lid = 0;
   u64 l_sigpend = 0;
+  // Linux scheduling attributes (core/compat/linux/sched.cpp), atomic: the
+  // harts sched_setaffinity allowed (0: all; `pinned` holds the one it runs
+  // on when that is not all), the nice value, the policy (SCHED_OTHER 0,
+  // SCHED_BATCH 3). Inherited by a fork child.
+  u64 l_affinity = 0;
+  int8_t l_nice = 0;
+  u8 l_policy = 0;
 };
 
 // Reads another thread's state without its lock (for polling loops).

@@ -63,6 +63,9 @@ class VmSpace {
   // Where exec put the stack and the argument strings (vm_usage.h); the
   // same rule as vdso_base.
   VmExecInfo exec_info;
+  // membarrier(2)'s registrations for this space (atomic; a new space, at
+  // fork or exec, has none): core/compat/linux/membarrier.cpp.
+  u32 membarrier_state = 0;
 };
 
 inline void vm_check(const VmSpace* vs) {

@@ -62,6 +62,8 @@ u64 time_ns() {
   return u64(ts.tv_sec) * 1000000000u + u64(ts.tv_nsec);
 }
 
+u64 time_counter_hz() { return 1000000000u; }
+
 void power_off(int exit_status) { std::exit(exit_status); }
 void halt() { std::abort(); }
 

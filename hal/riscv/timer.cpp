@@ -70,4 +70,6 @@ u64 time_ns() {
   return t / hz * 1000000000u + t % hz * 1000000000u / hz;
 }
 
+u64 time_counter_hz() { return riscv::g_timebase_hz; }
+
 }  // namespace tine::hal

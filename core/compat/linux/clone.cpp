@@ -37,6 +37,7 @@ i64 clone_thread(Lwp* l1, u64 flags, uptr newsp, uptr parent_tid, uptr tls, uptr
       lwp_create_user(l1, newsp, (flags & kCloneSettls) ? tls : hal::user_frame_tls(f));
   if (!made.ok()) return errno_of(made.error());
   Lwp* l2 = made.value();
+  linux_sched_fork(l2, l1);  // affinity, nice, policy: a thread's too
   if (flags & kCloneChildSettid) l2->emul_set_child_tid = child_tid;
   if (flags & kCloneChildCleartid) l2->emul_clear_child_tid = child_tid;
   const i32 tid = l2->l_lid;

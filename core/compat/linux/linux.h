@@ -132,6 +132,26 @@ i64 linux_sys_timer_getoverrun(const SyscallArgs& args);
 i64 linux_sys_timer_settime(const SyscallArgs& args);
 i64 linux_sys_timer_delete(const SyscallArgs& args);
 i64 linux_clone(const SyscallArgs& args);
+// Scheduling (sched.cpp), riscv_hwprobe (hwprobe.cpp), membarrier
+// (membarrier.cpp).
+i64 linux_sys_sched_getaffinity(const SyscallArgs& args);
+i64 linux_sys_sched_setaffinity(const SyscallArgs& args);
+i64 linux_sys_sched_get_priority_max(const SyscallArgs& args);
+i64 linux_sys_sched_get_priority_min(const SyscallArgs& args);
+i64 linux_sys_sched_getscheduler(const SyscallArgs& args);
+i64 linux_sys_sched_setscheduler(const SyscallArgs& args);
+i64 linux_sys_sched_getparam(const SyscallArgs& args);
+i64 linux_sys_sched_setparam(const SyscallArgs& args);
+i64 linux_sys_getpriority(const SyscallArgs& args);
+i64 linux_sys_setpriority(const SyscallArgs& args);
+i64 linux_sys_rseq(const SyscallArgs& args);
+void linux_sched_fork(Lwp* l2, const Lwp* l1);
+i64 linux_sys_riscv_hwprobe(const SyscallArgs& args);
+i64 linux_sys_membarrier(const SyscallArgs& args);
+void linux_membarrier_fork(Proc* p2, const Lwp* l1);
+// Names of syscall numbers, and the log of missing ones (names.cpp).
+const char* linux_syscall_name(u64 nr);
+void linux_unknown_syscall(u64 nr);
 
 // The emulation's hooks (struct Emul).
 void linux_proc_fork(Proc* p2, Lwp* l2, Lwp* l1, int flags);

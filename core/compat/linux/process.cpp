@@ -23,6 +23,8 @@ namespace tine {
 // parent's memory, and has not run yet.
 void linux_proc_fork(Proc* p2, Lwp* l2, Lwp* l1, int) {
   const u64 flags = l1->emul_clone_flags;
+  linux_sched_fork(l2, l1);
+  linux_membarrier_fork(p2, l1);
   if (flags & kCloneClearSighand) {
     // clone3's CLONE_CLEAR_SIGHAND: caught signals take their default
     // action in the child (its own copy: CLONE_SIGHAND is refused with it).

@@ -76,7 +76,15 @@ struct Table {
     fns[114] = linux_sys_clock_getres;
     fns[115] = linux_sys_clock_nanosleep;
     fns[117] = linux_sys_ptrace;
+    fns[118] = linux_sys_sched_setparam;
+    fns[119] = linux_sys_sched_setscheduler;
+    fns[120] = linux_sys_sched_getscheduler;
+    fns[121] = linux_sys_sched_getparam;
+    fns[122] = linux_sys_sched_setaffinity;
+    fns[123] = linux_sys_sched_getaffinity;
     fns[124] = linux_sys_sched_yield;
+    fns[125] = linux_sys_sched_get_priority_max;
+    fns[126] = linux_sys_sched_get_priority_min;
     fns[kLinuxRestartSyscall] = linux_sys_restart_syscall;
     fns[129] = linux_sys_kill;
     fns[130] = linux_sys_tkill;
@@ -89,6 +97,8 @@ struct Table {
     fns[137] = linux_sys_rt_sigtimedwait;
     fns[138] = linux_sys_rt_sigqueueinfo;
     fns[139] = linux_sys_rt_sigreturn;
+    fns[140] = linux_sys_setpriority;
+    fns[141] = linux_sys_getpriority;
     fns[142] = linux_sys_reboot;
     fns[144] = linux_sys_setgid;
     fns[146] = linux_sys_setuid;
@@ -123,12 +133,15 @@ struct Table {
     fns[226] = linux_sys_mprotect;
     fns[227] = linux_sys_msync;
     fns[240] = linux_sys_rt_tgsigqueueinfo;
+    fns[258] = linux_sys_riscv_hwprobe;
     fns[260] = linux_sys_wait4;
     fns[261] = linux_sys_prlimit64;
     fns[276] = linux_sys_renameat2;
     fns[278] = linux_sys_getrandom;
+    fns[283] = linux_sys_membarrier;
     fns[291] = linux_sys_statx;
     fns[435] = linux_sys_clone3;
+    fns[293] = linux_sys_rseq;
     fns[439] = linux_sys_faccessat2;
   }
 };
@@ -141,6 +154,7 @@ constexpr Table kTable;
 const Emul emul_linux = {
     "linux",        kTable.fns,         kLinuxSyscalls,  linux_proc_fork,
     linux_child_return, linux_proc_exec, linux_lwp_exit, kLinuxRestartSyscall,
+    linux_unknown_syscall,
 };
 
 }  // namespace tine
