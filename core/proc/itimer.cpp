@@ -31,7 +31,8 @@ struct Timer : ListLink<FiredTag> {
   Proc* p = nullptr;
   int sig = 0;      // 0: SIGEV_NONE
   int id = -1;      // POSIX timer id; -1: ITIMER_REAL
-  u64 sigval = 0;   // for siginfo's si_value once signals carry siginfo
+  u64 sigval = 0;   // siginfo's si_value
+  i32 tid = 0;      // SIGEV_THREAD_ID's LWP, or 0: the process
   // Under g_timer_lock:
   u64 deadline_ns = 0;  // next expiry, guest time; 0 = disarmed
   u64 interval_ns = 0;
@@ -95,6 +96,7 @@ void on_expire(void* arg) {
   for (;;) {
     Proc* p;
     int sig;
+    i32 tid;
     SigInfo info;
     {
       IrqSpinGuard g(g_timer_lock);
@@ -106,6 +108,7 @@ void on_expire(void* arg) {
       g_posting = t;
       p = t->p;
       sig = t->sig;
+      tid = t->tid;
       if (t->id >= 0) {
         // Linux's _timer: si_tid, si_overrun, si_sigval, where kill keeps
         // pid, uid and value.
@@ -117,7 +120,9 @@ void on_expire(void* arg) {
     }
     // ITIMER_REAL: SIGALRM from the kernel (SI_KERNEL), as Linux.
     if (sig && p) {
-      if (info.si_signo)
+      if (tid)
+        (void)psignal_info_tid(p, info, tid);
+      else if (info.si_signo)
         (void)psignal_info(p, info, false);
       else
         psignal(p, sig);
@@ -231,7 +236,7 @@ Result<TimerSetting> itimer_get(Proc* p, int which) {
   return setting_of(p->p_timers->real);
 }
 
-Result<int> ptimer_create(Proc* p, int sig, u64 sigval) {
+Result<int> ptimer_create(Proc* p, int sig, u64 sigval, i32 tid) {
   ProcTimers* pt = TRY(timers_of(p));
   int id = 0;
   while (id < kMaxPosixTimers && pt->posix[id]) id++;
@@ -243,6 +248,7 @@ Result<int> ptimer_create(Proc* p, int sig, u64 sigval) {
   t->sig = sig;
   t->id = id;
   t->sigval = sigval;
+  t->tid = tid;
   pt->posix[id] = t;
   return id;
 }

@@ -38,7 +38,9 @@ Result<TimerSetting> itimer_get(Proc* p, int which);
 // POSIX timers. sig 0 = SIGEV_NONE (no signal). Ids are small integers per
 // process; EAGAIN past kMaxPosixTimers; EINVAL for an id not in use.
 inline constexpr int kMaxPosixTimers = 32;
-Result<int> ptimer_create(Proc* p, int sig, u64 sigval);
+// `tid`: the LWP the signal goes to (SIGEV_THREAD_ID; dropped if it has
+// exited, as Linux), 0 for the process.
+Result<int> ptimer_create(Proc* p, int sig, u64 sigval, i32 tid = 0);
 void ptimer_set_sigval(Proc* p, int id, u64 sigval);  // a timer just created
 // Arms (value != 0) or disarms; `absolute`: value is a deadline in guest
 // time. Returns the old setting. Resets the overrun count.

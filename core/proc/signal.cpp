@@ -123,10 +123,11 @@ SigInfo sig_take_locked(Proc* p, Lwp* l, int sig) {
   return sigqueue_take(p->p_sigqueue, p->p_sigpend, sig, nullptr);
 }
 
-Result<void> psignal_info(Proc* p, const SigInfo& info, bool must_queue, Lwp* to) {
+namespace {
+Result<void> psignal_info_locked(Proc* p, const SigInfo& info, bool must_queue, Lwp* to)
+    REQUIRES(p->p_lockobj->mutex) {
   const int sig = info.si_signo;
   if (sig <= 0 || sig >= int(kNsig)) return Error::Inval;
-  MutexGuard g(p->p_lock());
   if (sig_discarded(p, p->p_sigacts->actions[sig], sig, lwp_mask(to ? to : p->p_lwp)))
     return ok();
   // A stop and SIGCONT cancel each other (kern_sig.c, Linux prepare_signal).
@@ -142,6 +143,19 @@ Result<void> psignal_info(Proc* p, const SigInfo& info, bool must_queue, Lwp* to
       wake_for_locked(p, sig);
   }
   return posted;
+}
+}  // namespace
+
+Result<void> psignal_info(Proc* p, const SigInfo& info, bool must_queue, Lwp* to) {
+  MutexGuard g(p->p_lock());
+  return psignal_info_locked(p, info, must_queue, to);
+}
+
+Result<void> psignal_info_tid(Proc* p, const SigInfo& info, i32 tid) {
+  MutexGuard g(p->p_lock());
+  Lwp* l = lwp_find_locked(p, tid);
+  if (!l) return Error::Srch;
+  return psignal_info_locked(p, info, false, l);
 }
 
 void psignal(Proc* p, int sig) { (void)psignal_info(p, siginfo_kernel(sig), false); }

@@ -19,6 +19,9 @@ SigDefault sig_default(int sig);
 // (sigqueue.h), as Linux's PIDTYPE_PID sendings; else on the process's,
 // for whichever LWP does not block it.
 Result<void> psignal_info(Proc* p, const SigInfo& info, bool must_queue, Lwp* to = nullptr);
+// The same to p's LWP `tid` (a SIGEV_THREAD_ID timer): Error::Srch if it
+// is gone.
+Result<void> psignal_info_tid(Proc* p, const SigInfo& info, i32 tid);
 
 // Takes one pending `sig` for l: from l's own list if there, else the
 // process's (sigqueue_take).

@@ -4,9 +4,11 @@
 #include "core/compat/linux/linux.h"
 
 #include "core/proc/itimer.h"
+#include "core/proc/lwp_user.h"
 #include "core/proc/proc.h"
 #include "core/proc/sigacts.h"
 #include "core/vm/uaccess.h"
+#include "core/lib/string.h"
 
 namespace tine {
 
@@ -35,7 +37,7 @@ struct LinuxSigevent {
 };
 static_assert(sizeof(LinuxSigevent) == 64);
 
-constexpr i32 kSigevSignal = 0, kSigevNone = 1;
+constexpr i32 kSigevSignal = 0, kSigevNone = 1, kSigevThread = 2, kSigevThreadId = 4;
 constexpr u64 kTimerAbstime = 1;
 
 // Seconds beyond this are "forever" (saturate instead of overflowing).
@@ -112,22 +114,30 @@ i64 linux_sys_timer_create(const SyscallArgs& a) {
   if (!known_clock(a.a[0])) return errno_of(Error::Inval);
   int sig = kSigAlrm;
   u64 sigval = 0;
+  i32 tid = 0;
+  Proc* p = curproc();
   if (a.a[1]) {
     LinuxSigevent ev;
     if (!copyin(&ev, a.a[1], sizeof ev).ok()) return errno_of(Error::Fault);
+    // Linux's good_sigevent: SIGEV_THREAD_ID names an LWP of this process
+    // (_sigev_un._tid, after notify); SIGEV_THREAD is the kernel's
+    // SIGEV_SIGNAL (glibc makes the thread and asks for THREAD_ID).
+    if (ev.notify == kSigevThreadId || ev.notify == (kSigevThreadId | kSigevSignal)) {
+      memcpy(&tid, ev.rest, sizeof tid);
+      MutexGuard g(p->p_lock());
+      if (tid <= 0 || !lwp_find_locked(p, tid)) return errno_of(Error::Inval);
+    }
     if (ev.notify == kSigevNone) {
       sig = 0;
-    } else if (ev.notify == kSigevSignal) {
+    } else if (ev.notify == kSigevSignal || ev.notify == kSigevThread || tid) {
       if (ev.signo <= 0 || ev.signo >= i32(kNsig)) return errno_of(Error::Inval);
       sig = ev.signo;
     } else {
-      // SIGEV_THREAD_ID (glibc's SIGEV_THREAD) needs threads: issue 10.
       return errno_of(Error::Inval);
     }
     sigval = ev.value;
   }
-  Proc* p = curproc();
-  Result<int> id = ptimer_create(p, sig, sigval);
+  Result<int> id = ptimer_create(p, sig, sigval, tid);
   if (!id.ok()) return errno_of(id.error());
   // Without a sigevent, si_value is the timer id (Linux).
   if (!a.a[1]) ptimer_set_sigval(p, id.value(), u64(id.value()));
