@@ -58,6 +58,7 @@ void trace_resume_locked(Proc* t, int sig, bool syscall) {
   t->p_ptrace.syscall = syscall;
   if (!t->p_ptrace.stopped) return;
   t->p_ptrace.stopped = false;
+  t->p_ptrace.stop_lwp = nullptr;
   t->p_ptrace.stop_si_code = 0;  // Linux clears last_siginfo
   if (t->p_stat == ProcStat::SSTOP) {
     t->p_stat = ProcStat::SACTIVE;
@@ -243,8 +244,9 @@ Result<void> ptrace_io(Proc* tracer, i32 pid, uptr va, void* buf, size_t n, bool
 Result<PtraceSyscallInfo> ptrace_syscall_info(Proc* tracer, i32 pid) {
   MutexGuard g(proc_lock);
   Proc* t = TRY(ptrace_tracee_locked(tracer, pid, false));
-  if (!t->p_lwp) return Error::Srch;
-  const hal::UserFrame* f = hal::user_frame_of(t->p_lwp->stack);
+  Lwp* tl = ptrace_regs_lwp_locked(t);
+  if (!tl) return Error::Srch;
+  const hal::UserFrame* f = hal::user_frame_of(tl->stack);
   PtraceSyscallInfo info;
   info.pc = hal::user_frame_pc(f);
   info.sp = hal::user_frame_sp(f);

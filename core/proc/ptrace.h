@@ -161,11 +161,17 @@ bool ptrace_handback_locked(Proc* waiter, Proc* c) REQUIRES(proc_lock);
 // holds: its wait4 sleeps instead of failing with ECHILD.
 bool ptrace_traced_away_locked(const Proc* waiter, i32 pid) REQUIRES(proc_lock);
 
+// Whose registers the tracer sees: the LWP in the ptrace stop, else the
+// representative one (a threaded tracee is traced as one process).
+inline Lwp* ptrace_regs_lwp_locked(Proc* t) REQUIRES(proc_lock) {
+  return t->p_ptrace.stop_lwp ? t->p_ptrace.stop_lwp : t->p_lwp;
+}
+
 template <class Fn>
 Result<void> ptrace_with_tracee(Proc* tracer, i32 pid, Fn fn) {
   MutexGuard g(proc_lock);
   Proc* t = TRY(ptrace_tracee_locked(tracer, pid, false));
-  return fn(t->p_lwp);
+  return fn(ptrace_regs_lwp_locked(t));
 }
 
 }  // namespace tine

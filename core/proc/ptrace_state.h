@@ -8,10 +8,13 @@
 
 namespace tine {
 
+struct Lwp;
+
 struct PtraceState {
   u32 options = 0;        // PTRACE_O_* the tracer set (ptrace.h)
   bool seized = false;    // attached by PTRACE_SEIZE (no SIGSTOP, INTERRUPT works)
   bool stopped = false;   // in a ptrace stop: only the tracer (or SIGKILL) resumes it
+  Lwp* stop_lwp = nullptr;  // the LWP in that stop (a threaded tracee's registers are its)
   bool syscall = false;   // resumed by PTRACE_SYSCALL: stop at entry and exit
   bool interrupt = false; // PTRACE_INTERRUPT asked for a stop at the next userret
   int resume_sig = 0;     // the signal the tracer's resume request passes in

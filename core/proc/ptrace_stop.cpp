@@ -34,6 +34,11 @@ u32 slflag_load(const Proc* p) NO_THREAD_SAFETY_ANALYSIS {
 int ptrace_stop_locked(Lwp* l, int code, i32 si_code, bool set_msg, u64 msg)
     REQUIRES(proc_lock) {
   Proc* p = l->proc;
+  // One ptrace stop per process at a time: the tracer's view (registers,
+  // the stop's code) is the process's (ptrace.h). Another LWP of a
+  // threaded tracee waits here until that stop ends.
+  while (p->p_ptrace.stopped && (p->p_slflag & PSL_TRACED) && !sigkill_pending(l))
+    proc_waitcv.wait(proc_lock);
   if (!(p->p_slflag & PSL_TRACED) || sigkill_pending(l)) return 0;
   {
     // The tracer may read and write the FP registers while we sleep: our
@@ -44,6 +49,7 @@ int ptrace_stop_locked(Lwp* l, int code, i32 si_code, bool set_msg, u64 msg)
   }
   if (set_msg) p->p_ptrace.eventmsg = msg;
   p->p_ptrace.stopped = true;
+  p->p_ptrace.stop_lwp = l;
   p->p_ptrace.resume_sig = 0;
   p->p_ptrace.stop_si_code = si_code;
   p->p_stat = ProcStat::SSTOP;
