@@ -104,6 +104,7 @@ Result<void> procfs_proc_info(i32 pid, ProcInfo& out) {
       MutexGuard pl(p->p_lock());
       out.sig_pending = p->p_sigpend;
       out.sigq_queued = p->p_sigqueue.n;
+      out.num_threads = p->p_nlwps ? p->p_nlwps : 1;  // a zombie shows 1, as Linux
       if (const Cred* c = p->p_cred) {
         out.uid[0] = c->uid.value;
         out.uid[1] = out.uid[3] = c->euid.value;  // [3]: fsuid follows euid
