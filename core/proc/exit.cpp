@@ -1,4 +1,5 @@
 #include "core/proc/exit.h"
+#include "core/proc/rusage.h"
 
 #include "core/proc/emul.h"
 #include "core/proc/itimer.h"
@@ -209,6 +210,7 @@ void proc_reap_locked(Proc* c) REQUIRES(proc_lock) {
 // WNOWAIT: a stop or continue is reported once.
 bool child_event_locked(Proc* c, const WaitSpec& w, WaitResult& out) REQUIRES(proc_lock) {
   out.pid = c->p_pid.value;
+  rusage_of_child(c, out.utime_ns, out.stime_ns);
   {
     MutexGuard cg(c->p_lock());  // a live child's setuid replaces p_cred
     out.uid = c->p_cred->uid.value;
@@ -292,6 +294,7 @@ Result<bool> do_wait(Proc* p, const WaitSpec& w, WaitResult& out) {
             out.reap = false;
             return true;
           }
+          rusage_reap_locked(p, c);
           proc_reap_locked(c);
           reaped = c;
         }
@@ -310,7 +313,7 @@ Result<bool> do_wait(Proc* p, const WaitSpec& w, WaitResult& out) {
   return true;
 }
 
-Result<i64> do_wait4(Proc* p, i32 pid, int options, int* status) {
+Result<i64> do_wait4(Proc* p, i32 pid, int options, int* status, WaitResult* out) {
   WaitSpec w{.idtype = WaitId::All, .id = 0, .options = options | kWaitExited};
   if (pid > 0) {
     w.idtype = WaitId::Pid;
@@ -327,6 +330,7 @@ Result<i64> do_wait4(Proc* p, i32 pid, int options, int* status) {
   WaitResult r;
   if (!TRY(do_wait(p, w, r))) return i64(0);
   *status = r.status;
+  if (out) *out = r;
   return i64(r.pid);
 }
 

@@ -46,13 +46,16 @@ struct WaitResult {
   int si_status = 0;
   u32 uid = 0;
   bool reap = false;  // the child was reaped (an exit without WNOWAIT)
+  // The child's CPU time and its reaped children's (Linux's RUSAGE_BOTH),
+  // for wait4's and waitid's rusage.
+  u64 utime_ns = 0, stime_ns = 0;
 };
 // true: out holds a child's exit, stop or continue; false: WNOHANG and
 // nothing to report yet; Error::Child: no child matches; Error::Intr.
 Result<bool> do_wait(Proc* p, const WaitSpec& w, WaitResult& out);
 // wait4: pid > 0 that child, 0 the caller's process group, -1 any child,
 // < -1 process group -pid. Returns the child's pid, or 0 (WNOHANG).
-Result<i64> do_wait4(Proc* p, i32 pid, int options, int* status);
+Result<i64> do_wait4(Proc* p, i32 pid, int options, int* status, WaitResult* out = nullptr);
 
 // Posts a signal to a process; SIGKILL and the other default-fatal signals
 // end it at its next return to user mode (or wake it from an interruptible

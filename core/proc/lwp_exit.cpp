@@ -2,6 +2,8 @@
 // and exec do first (lwp_user.h).
 #include "core/proc/lwp_user.h"
 
+#include "core/proc/rusage.h"
+
 #include "core/proc/emul.h"
 #include "core/proc/exit.h"
 #include "core/proc/signal.h"
@@ -43,6 +45,7 @@ void lwp_exit_thread(Lwp* l) {
     sigqueue_forget(p->p_sigqueue, l);
     __atomic_store_n(&l->l_sigpend, 0, __ATOMIC_RELEASE);
     p->p_lwps.remove(l);
+    rusage_lwp_gone_locked(p, l);
     p->p_nlwps--;
     if (p->p_lwp == l) {
       // The first LWP goes before the process: another represents it and

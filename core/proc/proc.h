@@ -101,6 +101,9 @@ struct ProcStats {
   u64 forks = 0;         // children created
   u64 start_ns = 0;
   u64 user_ns = 0, sys_ns = 0;
+  // Reaped children's CPU time, theirs and their children's (atomic;
+  // core/proc/rusage.h).
+  u64 child_user_ns = 0, child_sys_ns = 0;
 };
 
 struct ChildTag {};

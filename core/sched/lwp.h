@@ -110,6 +110,11 @@ struct Lwp : ListLink<RunQueueTag>, ListLink<SleepQueueTag>, ListLink<ProcLwpTag
   u64 l_affinity = 0;
   int8_t l_nice = 0;
   u8 l_policy = 0;
+  // CPU time (core/sched/cputime.h): user and system ns, and when the
+  // running stretch being charged began.
+  u64 l_utime_ns = 0;
+  u64 l_stime_ns = 0;
+  u64 l_cpu_mark_ns = 0;
 };
 
 // Reads another thread's state without its lock (for polling loops).

@@ -1,6 +1,7 @@
 #include "core/sched/sched.h"
 
 #include "core/sched/cpu.h"
+#include "core/sched/cputime.h"
 #include "core/vm/heap.h"
 #include "core/proc/proc_switch.h"
 #include "core/sync/sleepq.h"
@@ -154,6 +155,7 @@ void sched_switch_finish() {
   Cpu& c = this_cpu();
   Lwp* prev = c.switching_from;
   c.switching_from = nullptr;
+  cputime_switch(prev, c.current);
   if (!prev) return;
   if (prev->state == LwpState::LSZOMB) {
     lwp_reap_after_switch(prev);

@@ -5,6 +5,7 @@
 #include "core/lib/assert.h"
 #include "core/lib/console.h"
 #include "core/sched/interrupts.h"
+#include "core/sched/cputime.h"
 #include "core/sched/sched.h"
 #include "core/vm/vm.h"
 #include "core/proc/syscall.h"
@@ -161,6 +162,7 @@ using namespace tine::hal::riscv;
 
 extern "C" void trap_dispatch(TrapFrame* frame) {
   const bool from_user = !(frame->sstatus & kSstatusSPP);
+  if (from_user) tine::cputime_user_to_kernel(tine::curlwp());
   if (frame->scause & kCauseInterrupt) {
     tine::interrupt_enter();
     handle_interrupt(*frame);
@@ -178,4 +180,5 @@ extern "C" void trap_dispatch(TrapFrame* frame) {
     clear_sstatus(kSstatusSIE);
   }
   tine::sched_trap_exit(from_user || (frame->sstatus & kSstatusSPIE));
+  if (from_user) tine::cputime_kernel_to_user(tine::curlwp());
 }

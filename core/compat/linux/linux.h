@@ -149,6 +149,12 @@ void linux_sched_fork(Lwp* l2, const Lwp* l1);
 i64 linux_sys_riscv_hwprobe(const SyscallArgs& args);
 i64 linux_sys_membarrier(const SyscallArgs& args);
 void linux_membarrier_fork(Proc* p2, const Lwp* l1);
+// Resource usage and CPU-time clocks (resource.cpp).
+i64 linux_sys_getrusage(const SyscallArgs& args);
+i64 linux_sys_times(const SyscallArgs& args);
+i64 linux_copyout_rusage(uptr user, u64 user_ns, u64 sys_ns);
+bool linux_is_cpu_clock(i64 clock);
+Result<u64> linux_cpu_clock_read(i64 clock, u64* resolution_ns);
 // Names of syscall numbers, and the log of missing ones (names.cpp).
 const char* linux_syscall_name(u64 nr);
 void linux_unknown_syscall(u64 nr);

@@ -94,8 +94,13 @@ i64 linux_sys_wait4(const SyscallArgs& a) {
   if (options & ~(kWaitNoHang | kWaitUntraced | kWaitContinued | kWaitNoThread | kWaitClone |
                   kWaitAll))
     return errno_of(Error::Inval);
-  Result<i64> r = do_wait4(curproc(), i32(a.a[0]), options, &status);
+  WaitResult w;
+  Result<i64> r = do_wait4(curproc(), i32(a.a[0]), options, &status, &w);
   if (!r.ok()) return errno_of(r.error());
+  if (r.value() > 0 && a.a[3]) {
+    const i64 c = linux_copyout_rusage(a.a[3], w.utime_ns, w.stime_ns);
+    if (c < 0) return c;
+  }
   if (r.value() > 0 && a.a[1]) {
     Result<void> c = copyout(a.a[1], &status, sizeof status);
     if (!c.ok()) return errno_of(c.error());
@@ -105,8 +110,8 @@ i64 linux_sys_wait4(const SyscallArgs& a) {
 
 // waitid(idtype, id, infop, options, rusage) (Linux kernel/exit.c): the
 // checks in Linux's order, then the wait; infop gets a SIGCHLD siginfo, or
-// zeros when WNOHANG found nothing; rusage (may be NULL) is all zeros:
-// Tine keeps no per-child resource usage yet.
+// zeros when WNOHANG found nothing; rusage (may be NULL) gets the child's
+// usage (resource.cpp) when a child was found.
 namespace {
 // The SIGCHLD part of riscv64's siginfo_t (128 bytes in all).
 struct LinuxSiginfoChld {
@@ -116,7 +121,6 @@ struct LinuxSiginfoChld {
   i32 status, pad2;
 };
 static_assert(offsetof(LinuxSiginfoChld, status) == 24);
-constexpr u64 kLinuxRusageSize = 144;
 constexpr int kPAll = 0, kPPid = 1, kPPgid = 2;
 }  // namespace
 
@@ -154,10 +158,9 @@ i64 linux_sys_waitid(const SyscallArgs& a) {
   WaitResult r;
   Result<bool> found = do_wait(p, w, r);
   if (!found.ok()) return errno_of(found.error());
-  if (ru) {
-    u8 zero[kLinuxRusageSize] = {};
-    Result<void> c = copyout(ru, zero, sizeof zero);
-    if (!c.ok()) return errno_of(c.error());
+  if (ru && found.value()) {  // Linux leaves it alone when WNOHANG found nothing
+    const i64 c = linux_copyout_rusage(ru, r.utime_ns, r.stime_ns);
+    if (c < 0) return c;
   }
   if (infop) {
     LinuxSiginfoChld si{};

@@ -68,6 +68,12 @@ struct LinuxTimeval {
 }  // namespace
 
 i64 linux_sys_clock_gettime(const SyscallArgs& a) {
+  if (linux_is_cpu_clock(i64(i32(a.a[0])))) {  // resource.cpp
+    Result<u64> ns = linux_cpu_clock_read(i64(i32(a.a[0])), nullptr);
+    if (!ns.ok()) return errno_of(ns.error());
+    const LinuxTimespec ts{i64(ns.value() / 1000000000u), i64(ns.value() % 1000000000u)};
+    return syscall_result(copyout(a.a[1], &ts, sizeof ts));
+  }
   const u64 now = hal::time_ns();
   LinuxTimespec ts{i64(now / 1000000000u), i64(now % 1000000000u)};
   if (a.a[0] > kClockMax) return errno_of(Error::Inval);
@@ -76,8 +82,14 @@ i64 linux_sys_clock_gettime(const SyscallArgs& a) {
 
 // clock_getres(clock, res): res may be NULL (a validity check, as Linux).
 i64 linux_sys_clock_getres(const SyscallArgs& a) {
-  if (a.a[0] > kClockMax) return errno_of(Error::Inval);
-  const LinuxTimespec res{0, 1};
+  u64 cpu_res = 0;
+  if (linux_is_cpu_clock(i64(i32(a.a[0])))) {  // resource.cpp
+    Result<u64> ns = linux_cpu_clock_read(i64(i32(a.a[0])), &cpu_res);
+    if (!ns.ok()) return errno_of(ns.error());
+  } else if (a.a[0] > kClockMax) {
+    return errno_of(Error::Inval);
+  }
+  const LinuxTimespec res{0, cpu_res ? i64(cpu_res) : 1};
   if (!a.a[1]) return 0;
   return syscall_result(copyout(a.a[1], &res, sizeof res));
 }

@@ -106,11 +106,13 @@ struct Table {
     fns[148] = linux_sys_getresuid;
     fns[149] = linux_sys_setresgid;
     fns[150] = linux_sys_getresgid;
+    fns[153] = linux_sys_times;
     fns[154] = linux_sys_setpgid;
     fns[155] = linux_sys_getpgid;
     fns[156] = linux_sys_getsid;
     fns[157] = linux_sys_setsid;
     fns[160] = linux_sys_uname;
+    fns[165] = linux_sys_getrusage;
     fns[166] = linux_sys_umask;
     fns[167] = linux_sys_prctl;
     fns[163] = linux_sys_getrlimit;

@@ -1,0 +1,45 @@
+#include "core/proc/rusage.h"
+
+#include "core/sched/cputime.h"
+
+namespace tine {
+
+CpuTimes lwp_cputime(const Lwp* l) { return {lwp_utime_ns(l), lwp_stime_ns(l)}; }
+
+// Time of LWPs that are gone is kept in p_stats; the living ones' (the
+// last one of a zombie included, which stays until the reap) runs on.
+CpuTimes proc_cputime(const Proc* p) {
+  MutexGuard g(p->p_lock());
+  CpuTimes t{__atomic_load_n(&p->p_stats.user_ns, __ATOMIC_RELAXED),
+             __atomic_load_n(&p->p_stats.sys_ns, __ATOMIC_RELAXED)};
+  for (const Lwp* l : const_cast<Proc*>(p)->p_lwps) {
+    t.user_ns += lwp_utime_ns(l);
+    t.sys_ns += lwp_stime_ns(l);
+  }
+  return t;
+}
+
+void rusage_lwp_gone_locked(Proc* p, const Lwp* l) {
+  __atomic_fetch_add(&p->p_stats.user_ns, lwp_utime_ns(l), __ATOMIC_RELAXED);
+  __atomic_fetch_add(&p->p_stats.sys_ns, lwp_stime_ns(l), __ATOMIC_RELAXED);
+}
+
+CpuTimes proc_children_cputime(const Proc* p) {
+  return {__atomic_load_n(&p->p_stats.child_user_ns, __ATOMIC_RELAXED),
+          __atomic_load_n(&p->p_stats.child_sys_ns, __ATOMIC_RELAXED)};
+}
+
+void rusage_of_child(const Proc* c, u64& user_ns, u64& sys_ns) {
+  const CpuTimes self = proc_cputime(c), kids = proc_children_cputime(c);
+  user_ns = self.user_ns + kids.user_ns;
+  sys_ns = self.sys_ns + kids.sys_ns;
+}
+
+void rusage_reap_locked(Proc* parent, const Proc* c) {
+  u64 user_ns, sys_ns;
+  rusage_of_child(c, user_ns, sys_ns);
+  __atomic_fetch_add(&parent->p_stats.child_user_ns, user_ns, __ATOMIC_RELAXED);
+  __atomic_fetch_add(&parent->p_stats.child_sys_ns, sys_ns, __ATOMIC_RELAXED);
+}
+
+}  // namespace tine

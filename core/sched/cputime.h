@@ -1,0 +1,27 @@
+// CPU time per LWP, charged precisely at the edges between user mode,
+// kernel mode and not running (as Linux's VIRT_CPU_ACCOUNTING_GEN, not
+// its tick sampling): a trap from user mode ends a stretch of user time,
+// the way back to user mode ends one of system time, and a switch ends the
+// outgoing LWP's system time and starts the incoming one's clock. Time
+// asleep or on a run queue is charged to nobody.
+//
+// Each LWP's counters are written only on the hart that runs it, by
+// itself (or by the switch that takes it off that hart, before another
+// hart may run it); other harts read them with relaxed atomics (getrusage,
+// /proc, a parent's wait).
+#pragma once
+
+#include "core/sched/lwp.h"
+
+namespace tine {
+
+// A trap from user mode (before anything else); the way back to it.
+void cputime_user_to_kernel(Lwp* l);
+void cputime_kernel_to_user(Lwp* l);
+// A hart switches from prev to next (next is now current).
+void cputime_switch(Lwp* prev, Lwp* next);
+
+inline u64 lwp_utime_ns(const Lwp* l) { return __atomic_load_n(&l->l_utime_ns, __ATOMIC_RELAXED); }
+inline u64 lwp_stime_ns(const Lwp* l) { return __atomic_load_n(&l->l_stime_ns, __ATOMIC_RELAXED); }
+
+}  // namespace tine
