@@ -1,5 +1,6 @@
 #include "core/fs/file.h"
 
+#include "core/fs/file_epoll.h"
 #include "core/lib/assert.h"
 #include "core/vm/heap.h"
 #include "core/lib/new.h"
@@ -29,6 +30,7 @@ void file_hold(File* f) {
 void file_release(File* f) {
   KASSERT(f->magic == File::kMagic);
   if (!f->refs.release()) return;
+  epoll_file_closed(*f);  // leaves every interest list, as Linux's eventpoll_release
   f->ops->close(*f);
   if (f->vnode) vfs_file_vnode_release(f->vnode);
   f->magic = 0;

@@ -121,6 +121,10 @@ struct File {
   // File never read the same bytes (Linux's f_pos_lock).
   Mutex offset_lock{"file offset", LockRank::FileOffset};
   u64 offset GUARDED_BY(offset_lock) = 0;
+  // The entries of epoll interest lists that watch this File, a chain that
+  // core/fs/file_epoll.cpp keeps under its lock; file_release empties it
+  // (epoll_file_closed) before the backend's close.
+  void* epoll_items = nullptr;
 
   File(const FileOps* o, int fl, void* d) : ops(o), flags(fl), data(d) {}
 

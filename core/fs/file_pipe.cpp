@@ -37,6 +37,8 @@ struct Pipe {
   // closer may still be inside its unlock().
   RefCount refs{2};
   u64 ino;  // fstat's st_ino, the same for both ends; fixed
+  // Moves at each wake of pollers (atomic): epoll's edge-triggered mode.
+  u32 seq = 0;
 
   Pipe(u8* r, u64 i) : ring(r), ino(i) {}
 };
@@ -51,6 +53,13 @@ constexpr u64 kPipeDev = 0xc;  // fstat's st_dev of every pipe (one "pipefs")
 u64 g_next_pipe_ino = 1;
 
 Pipe& pipe_of(File& f) { return *static_cast<Pipe*>(f.data); }
+
+void wake_pollers(Pipe& p) {
+  __atomic_add_fetch(&p.seq, 1, __ATOMIC_RELAXED);
+  poll_wakeup();
+}
+
+u32 pipe_poll_seq(File& f) { return __atomic_load_n(&pipe_of(f).seq, __ATOMIC_RELAXED); }
 
 // Copies up to `len` ring bytes starting at ring index `at` out to user
 // memory, in at most two runs (the ring wraps).
@@ -91,7 +100,7 @@ Result<size_t> pipe_read(File& f, uptr user_buf, size_t n) {
       });
   if (done.ok() && done.value() > 0) {
     p.can_write.broadcast();
-    poll_wakeup();
+    wake_pollers(p);
   }
   return done;
 }
@@ -141,7 +150,7 @@ Result<size_t> pipe_write_ring(File& f, uptr user_buf, size_t n, bool* no_reader
     }
     if (moved.value() > 0) {
       p.can_read.broadcast();
-      poll_wakeup();
+      wake_pollers(p);
     }
     done += moved.value();
     if (moved.value() < chunk) break;  // a later page faulted
@@ -183,13 +192,13 @@ void pipe_close(File& f) {
       KASSERT(p.readers > 0);
       p.readers--;
       p.can_write.broadcast();  // blocked writers see EPIPE
-      poll_wakeup();
+      wake_pollers(p);
     }
     if (f.writable()) {
       KASSERT(p.writers > 0);
       p.writers--;
       p.can_read.broadcast();  // blocked readers see end of file
-      poll_wakeup();
+      wake_pollers(p);
     }
   }
   pipe_drop(&p);
@@ -225,6 +234,7 @@ const FileOps kPipeOps = {
     .stat = pipe_stat,
     .seekable = false,
     .poll = pipe_poll,
+    .poll_seq = pipe_poll_seq,
 };
 
 Result<Pipe*> new_pipe(unsigned ends) {
@@ -297,7 +307,7 @@ Result<File*> open_end(Pipe* p, int flags, bool fifo) {
       p->w_opens++;
       p->can_read.broadcast();
     }
-    poll_wakeup();
+    wake_pollers(*p);
     if (!fifo) {
       // Opened again: the ends there are stay as they are.
     } else if (rd && !wr && !nonblock && p->writers == 0) {

@@ -61,10 +61,10 @@ void poll_wakeup() {
   g_cv.broadcast();
 }
 
-Result<u64> sys_poll(FileTable* t, PollFd* fds, u64 nfds, u64 until_ns, PollReport report) {
+Result<u64> poll_wait(u64 until_ns, PollLook look, void* ctx) {
   bool device = false;
   u64 deadline = 0;
-  if (until_ns == kPollNoWait) return scan(t, fds, nfds, report, &device, &deadline);
+  if (until_ns == kPollNoWait) return look(ctx, &device, &deadline);
   __atomic_fetch_add(&g_pollers, 1u, __ATOMIC_SEQ_CST);
   Result<u64> result = u64(0);
   for (;;) {
@@ -75,7 +75,7 @@ Result<u64> sys_poll(FileTable* t, PollFd* fds, u64 nfds, u64 until_ns, PollRepo
     }
     device = false;
     deadline = 0;
-    const u64 n = scan(t, fds, nfds, report, &device, &deadline);
+    const u64 n = look(ctx, &device, &deadline);
     if (n > 0 || (until_ns && hal::time_ns() >= until_ns)) {
       result = n;
       break;
@@ -98,6 +98,22 @@ Result<u64> sys_poll(FileTable* t, PollFd* fds, u64 nfds, u64 until_ns, PollRepo
   }
   __atomic_fetch_sub(&g_pollers, 1u, __ATOMIC_SEQ_CST);
   return result;
+}
+
+Result<u64> sys_poll(FileTable* t, PollFd* fds, u64 nfds, u64 until_ns, PollReport report) {
+  struct Ctx {
+    FileTable* t;
+    PollFd* fds;
+    u64 nfds;
+    PollReport report;
+  } ctx{t, fds, nfds, report};
+  return poll_wait(
+      until_ns,
+      [](void* c, bool* device, u64* deadline) -> u64 {
+        Ctx& x = *static_cast<Ctx*>(c);
+        return scan(x.t, x.fds, x.nfds, x.report, device, deadline);
+      },
+      &ctx);
 }
 
 }  // namespace tine

@@ -15,6 +15,7 @@
 namespace tine {
 
 // poll's event bits (Linux's asm-generic values).
+inline constexpr i16 kPollRdHup = 0x2000;  // the peer shut down writing (sockets)
 inline constexpr i16 kPollIn = 0x001, kPollPri = 0x002, kPollOut = 0x004, kPollErr = 0x008,
                      kPollHup = 0x010, kPollNval = 0x020, kPollRdNorm = 0x040,
                      kPollRdBand = 0x080, kPollWrNorm = 0x100, kPollWrBand = 0x200;
@@ -47,6 +48,16 @@ void poll_note_deadline(File& f, u64* deadline);
 // descriptor closed meanwhile reports nothing, so a caller that asks for
 // exactly the bits it counts sees a non-zero revents only where it counts.
 inline constexpr u64 kPollNoWait = ~u64(0);
+
+// The wait of sys_poll for any set of Files (epoll's too): calls
+// look(ctx, &device, &deadline), which counts what is ready, sets *device
+// if a polled device is watched and lowers *deadline (0: none) to the
+// earliest FileOps::poll_deadline, until it counts one or more, guest
+// time until_ns passes (0: no end; kPollNoWait: one look), or a signal
+// comes (Error::Intr).
+using PollLook = u64 (*)(void* ctx, bool* device, u64* deadline);
+Result<u64> poll_wait(u64 until_ns, PollLook look, void* ctx);
+
 enum class PollReport : u8 { Poll, Select };
 Result<u64> sys_poll(FileTable* t, PollFd* fds, u64 nfds, u64 until_ns,
                      PollReport report = PollReport::Poll);

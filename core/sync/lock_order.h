@@ -16,6 +16,8 @@
 //   tmpfs                one tmpfs's directory trees (held across a
 //                        readdir under the file offset, never across a
 //                        user copy)
+//   epoll                every epoll interest list (core/fs/file_epoll.cpp);
+//                        a watched File's poll runs under it
 //   tty                  the console tty's line discipline (sleeping
 //                        mutex; under proc_lock in its ioctls)
 //   record locks         every file's POSIX record locks (core/vfs/lockf.h;
@@ -67,6 +69,7 @@ enum class LockRank : unsigned {
   Mounts = 42,
   VnodeIo = 43,
   Tmpfs = 44,
+  Epoll = 45,  // core/fs/file_epoll.cpp
   Tty = 46,  // the console tty's line discipline (core/tty/tty.h)
   RecordLocks = 47,
   Pipe = 48,

@@ -118,7 +118,11 @@ i64 linux_sys_prctl(const SyscallArgs& args);
 i64 linux_sys_write(const SyscallArgs& args);
 i64 linux_sys_writev(const SyscallArgs& args);
 i64 linux_sys_zero(const SyscallArgs& args);
-// File kinds: eventfd.cpp, timerfd.cpp.
+// File kinds: eventfd.cpp, timerfd.cpp, epoll.cpp.
+i64 linux_sys_epoll_create1(const SyscallArgs& args);
+i64 linux_sys_epoll_ctl(const SyscallArgs& args);
+i64 linux_sys_epoll_pwait(const SyscallArgs& args);
+i64 linux_sys_epoll_pwait2(const SyscallArgs& args);
 i64 linux_sys_eventfd2(const SyscallArgs& args);
 i64 linux_sys_timerfd_create(const SyscallArgs& args);
 i64 linux_sys_timerfd_settime(const SyscallArgs& args);

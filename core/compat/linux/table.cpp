@@ -7,13 +7,16 @@
 namespace tine {
 
 namespace {
-constexpr unsigned kLinuxSyscalls = 440;  // through faccessat2 (439)
+constexpr unsigned kLinuxSyscalls = 442;  // through epoll_pwait2 (441)
 
 struct Table {
   SyscallFn fns[kLinuxSyscalls] = {};
   constexpr Table() {
     fns[17] = linux_sys_getcwd;
     fns[19] = linux_sys_eventfd2;
+    fns[20] = linux_sys_epoll_create1;
+    fns[21] = linux_sys_epoll_ctl;
+    fns[22] = linux_sys_epoll_pwait;
     fns[23] = linux_sys_dup;
     fns[24] = linux_sys_dup3;
     fns[25] = linux_sys_fcntl;
@@ -145,6 +148,7 @@ struct Table {
     fns[435] = linux_sys_clone3;
     fns[293] = linux_sys_rseq;
     fns[439] = linux_sys_faccessat2;
+    fns[441] = linux_sys_epoll_pwait2;
   }
 };
 
