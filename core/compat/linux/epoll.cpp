@@ -18,7 +18,6 @@ namespace tine {
 
 namespace {
 
-constexpr u64 kNsPerSec = 1000000000u;
 // Linux's EP_MAX_EVENTS: INT_MAX / sizeof(struct epoll_event).
 constexpr i64 kMaxEvents = 0x7fffffff / i64(sizeof(EpollEvent));
 // Events gathered per look; more ready entries wait for the next call.
