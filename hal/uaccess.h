@@ -24,4 +24,14 @@ namespace tine::hal {
 bool user_copy_in(void* kdst, uptr usrc, size_t n);
 bool user_copy_out(uptr udst, const void* ksrc, size_t n);
 
+// Atomic read-modify-write of the aligned 32-bit user word at uaddr (for
+// futexes: Linux's arch_futex_atomic_op_inuser and futex_atomic_cmpxchg_
+// inatomic). The same contract as the copies, plus: uaddr is 4-aligned.
+// *old gets the word's value before the operation. False when the user
+// side faulted (the word is then unchanged).
+enum class UserAmo : u8 { Swap, Add, Or, And, Xor };
+bool user_amo32(uptr uaddr, UserAmo op, u32 arg, u32* old);
+// Stores desired if the word equals expected; *old is the value found.
+bool user_cmpxchg32(uptr uaddr, u32 expected, u32 desired, u32* old);
+
 }  // namespace tine::hal

@@ -115,6 +115,11 @@ struct Lwp : ListLink<RunQueueTag>, ListLink<SleepQueueTag>, ListLink<ProcLwpTag
   u64 l_utime_ns = 0;
   u64 l_stime_ns = 0;
   u64 l_cpu_mark_ns = 0;
+  // Linux emulation's futexes (core/compat/linux/futex.cpp), the LWP's
+  // own: the robust list set_robust_list registered (0: none), and a timed
+  // wait's value and bitset for its restart block.
+  uptr emul_robust_list = 0;
+  u64 emul_futex_restart = 0;
 };
 
 // Reads another thread's state without its lock (for polling loops).

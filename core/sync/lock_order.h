@@ -5,6 +5,11 @@
 //   smp_call             serialises smp_call_all, whose function may lock
 //   proc_lock            the process tree, pid table (sleeping mutex)
 //   p_lock               one process's state (sleeping mutex)
+//   futex buckets        one hash chain of futex waiters (spin; taken
+//                        alone, or two in address order; the waiter reads
+//                        its user word under it, and that read may fault
+//                        the page in through vm_fault_from_kernel, so it
+//                        ranks below vm map and vm anon)
 //   file table           a FileTable's slots (sleeping mutex; never held
 //                        while a File is closed or read: Files are taken
 //                        out under it and released after)
@@ -62,6 +67,7 @@ enum class LockRank : unsigned {
   SmpCall = 5,
   ProcLock = 10,
   PLock = 20,
+  Futex = 25,  // a futex hash bucket (core/proc/futex.cpp)
   // Files (core/fs/filedesc.h, core/fs/file.h). Copyin/copyout run under the
   // three below, so whatever a user page fault takes must rank above 49.
   FileTable = 40,

@@ -95,4 +95,29 @@ Result<size_t> copyinstr(char* kdst, uptr usrc, size_t max) {
   return Error::NameTooLong;
 }
 
+bool copyin_nosleep(void* kdst, uptr usrc, size_t n) {
+  if (n == 0) return true;
+  if (!hal::user_va_range(usrc, n)) return false;
+  KASSERT(chunk_len(usrc, n) == n);  // one page: all the futex word needs
+  preempt_disable();
+  const bool done = hal::user_copy_in(kdst, usrc, n);
+  preempt_enable();
+  return done;
+}
+
+Result<u32> user_amo32(uptr uaddr, UserAmo op, u32 arg) {
+  if (uaddr % 4 != 0 || !hal::user_va_range(uaddr, 4)) return Error::Fault;
+  u32 old = 0;
+  TRY(copy_page(uaddr, Access::Write, [&] { return hal::user_amo32(uaddr, op, arg, &old); }));
+  return old;
+}
+
+Result<u32> user_cmpxchg32(uptr uaddr, u32 expected, u32 desired) {
+  if (uaddr % 4 != 0 || !hal::user_va_range(uaddr, 4)) return Error::Fault;
+  u32 old = 0;
+  TRY(copy_page(uaddr, Access::Write,
+                [&] { return hal::user_cmpxchg32(uaddr, expected, desired, &old); }));
+  return old;
+}
+
 }  // namespace tine

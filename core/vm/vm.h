@@ -164,6 +164,17 @@ uptr vm_vdso_base(const VmSpace* vs);
 // entry does not permit `access`: the caller sends SIGSEGV), NoMem.
 Result<void> vm_fault(VmSpace* vs, uptr va, Access access);
 
+// For a futex's key (core/proc/futex.h): the physical address of user
+// byte va when it lies in a shared mapping (MAP_SHARED memory or file: the
+// frame is the same in every space that maps it, across fork), or 0 when
+// the mapping is private (its futexes are keyed by space and address, as
+// Linux keys a futex in private memory even without FUTEX_PRIVATE_FLAG).
+// The page is faulted in for reading first, as Linux's get_futex_key pins
+// it. Errors: Fault (nothing mapped at va, or not readable; private
+// anonymous memory that is not writable; a file page past the file's
+// end), NoMem.
+Result<paddr_t> vm_shared_frame(VmSpace* vs, uptr va);
+
 // Pages the space's entries hold (filled slots in their windows).
 u64 vm_resident_pages(VmSpace* vs);
 

@@ -59,4 +59,28 @@ bool user_copy_out(uptr udst, const void* ksrc, size_t n) {
   });
 }
 
+// The word through the pmap, then a host atomic on it: the HAL's AMO.
+bool user_amo32(uptr uaddr, UserAmo op, u32 arg, u32* old) {
+  if (uaddr % 4 != 0 || uaddr >= kUserVaTop || kUserVaTop - uaddr < 4) return false;
+  u32* w = reinterpret_cast<u32*>(user_byte(uaddr, true));
+  if (!w) return false;
+  switch (op) {
+    case UserAmo::Swap: *old = __atomic_exchange_n(w, arg, __ATOMIC_SEQ_CST); break;
+    case UserAmo::Add: *old = __atomic_fetch_add(w, arg, __ATOMIC_SEQ_CST); break;
+    case UserAmo::Or: *old = __atomic_fetch_or(w, arg, __ATOMIC_SEQ_CST); break;
+    case UserAmo::And: *old = __atomic_fetch_and(w, arg, __ATOMIC_SEQ_CST); break;
+    case UserAmo::Xor: *old = __atomic_fetch_xor(w, arg, __ATOMIC_SEQ_CST); break;
+  }
+  return true;
+}
+
+bool user_cmpxchg32(uptr uaddr, u32 expected, u32 desired, u32* old) {
+  if (uaddr % 4 != 0 || uaddr >= kUserVaTop || kUserVaTop - uaddr < 4) return false;
+  u32* w = reinterpret_cast<u32*>(user_byte(uaddr, true));
+  if (!w) return false;
+  __atomic_compare_exchange_n(w, &expected, desired, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+  *old = expected;
+  return true;
+}
+
 }  // namespace tine::hal

@@ -22,6 +22,10 @@ bool faults(uptr a, size_t n) {
 }
 }  // namespace
 
+std::atomic<int> g_nosleep_failures{0};
+
+void fake_uaccess_fail_nosleep(int n) { g_nosleep_failures.store(n); }
+
 void fake_uaccess_poison(uptr lo, uptr hi) {
   g_poison_lo.store(lo);
   g_poison_hi.store(hi);
@@ -50,6 +54,37 @@ namespace tine {
     if (kdst[i] == '\0') return i;
   }
   return Error::NameTooLong;
+}
+
+// Under a spin lock: host memory never needs faulting in. The test may
+// make the first N calls fail as a busy space lock would
+// (fake_uaccess_fail_nosleep), to drive the drop-the-lock-and-retry path.
+[[gnu::weak]] bool copyin_nosleep(void* kdst, uptr usrc, size_t n) {
+  if (test::faults(usrc, n)) return false;
+  if (test::g_nosleep_failures.load() > 0 && test::g_nosleep_failures.fetch_sub(1) > 0)
+    return false;
+  std::memcpy(kdst, reinterpret_cast<const void*>(usrc), n);
+  return true;
+}
+
+[[gnu::weak]] Result<u32> user_amo32(uptr uaddr, UserAmo op, u32 arg) {
+  if (uaddr % 4 != 0 || test::faults(uaddr, 4)) return Error::Fault;
+  u32* w = reinterpret_cast<u32*>(uaddr);
+  switch (op) {
+    case UserAmo::Swap: return __atomic_exchange_n(w, arg, __ATOMIC_SEQ_CST);
+    case UserAmo::Add: return __atomic_fetch_add(w, arg, __ATOMIC_SEQ_CST);
+    case UserAmo::Or: return __atomic_fetch_or(w, arg, __ATOMIC_SEQ_CST);
+    case UserAmo::And: return __atomic_fetch_and(w, arg, __ATOMIC_SEQ_CST);
+    case UserAmo::Xor: return __atomic_fetch_xor(w, arg, __ATOMIC_SEQ_CST);
+  }
+  return Error::Inval;
+}
+
+[[gnu::weak]] Result<u32> user_cmpxchg32(uptr uaddr, u32 expected, u32 desired) {
+  if (uaddr % 4 != 0 || test::faults(uaddr, 4)) return Error::Fault;
+  __atomic_compare_exchange_n(reinterpret_cast<u32*>(uaddr), &expected, desired, false,
+                              __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+  return expected;
 }
 
 }  // namespace tine

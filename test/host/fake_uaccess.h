@@ -4,6 +4,8 @@
 // the second page of a two-page buffer to fault part way through a copy.
 #pragma once
 
+#include <atomic>
+
 #include "core/lib/types.h"
 
 namespace tine::test {
@@ -12,5 +14,10 @@ inline constexpr uptr kFakeUserFloor = 0x10000;
 
 // Makes [lo, hi) fault too (one range at a time; lo == hi clears it).
 void fake_uaccess_poison(uptr lo, uptr hi);
+
+// The next n copyin_nosleep calls fail as if the page had to be faulted in
+// (the caller then retries with copyin); 0 stops it.
+void fake_uaccess_fail_nosleep(int n);
+extern std::atomic<int> g_nosleep_failures;
 
 }  // namespace tine::test

@@ -98,6 +98,7 @@ i64 linux_sys_sched_yield(const SyscallArgs& args);
 inline constexpr u64 kLinuxRestartSyscall = 128;  // asm-generic __NR_restart_syscall
 i64 linux_sys_restart_syscall(const SyscallArgs& args);
 i64 linux_sys_set_tid_address(const SyscallArgs& args);
+i64 linux_sys_futex(const SyscallArgs& args);
 i64 linux_sys_setrlimit(const SyscallArgs& args);
 i64 linux_sys_setuid(const SyscallArgs& args);
 i64 linux_sys_reboot(const SyscallArgs& args);

@@ -11,6 +11,7 @@
 #include "core/proc/exit.h"
 #include "core/proc/fork_doors.h"
 #include "core/proc/lwp_user.h"
+#include "core/proc/futex.h"
 #include "core/proc/pgrp.h"
 #include "core/sched/sched.h"
 #include "core/vm/uaccess.h"
@@ -73,11 +74,13 @@ void linux_proc_exec(Proc* p) {
   }
 }
 
+// As Linux's mm_release: CLONE_CHILD_CLEARTID's word is zeroed and one
+// waiter on it woken (pthread_join's wait), faults ignored.
 void linux_lwp_exit(Lwp* l) {
-  // CLONE_CHILD_CLEARTID: zero the word (no futex wake: Tine has no futex).
   if (l->emul_clear_child_tid && l->proc && l->proc->p_vmspace) {
     i32 zero = 0;
-    (void)copyout(l->emul_clear_child_tid, &zero, sizeof zero);
+    if (copyout(l->emul_clear_child_tid, &zero, sizeof zero).ok())
+      (void)futex_wake(l->proc->p_vmspace, l->emul_clear_child_tid, true, 1, kFutexBitsetAny);
   }
 }
 

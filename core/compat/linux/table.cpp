@@ -66,6 +66,7 @@ struct Table {
     fns[94] = linux_sys_exit_group;
     fns[95] = linux_sys_waitid;
     fns[96] = linux_sys_set_tid_address;
+    fns[98] = linux_sys_futex;
     fns[99] = linux_sys_zero;        // set_robust_list
     fns[101] = linux_sys_nanosleep;
     fns[102] = linux_sys_getitimer;
