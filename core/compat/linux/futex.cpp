@@ -5,6 +5,10 @@
 #include "core/compat/linux/linux.h"
 
 #include "core/proc/futex.h"
+#include "core/proc/futex_robust.h"
+#include "core/proc/proc.h"
+#include "core/proc/cred.h"
+#include "core/proc/lwp_user.h"
 #include "core/proc/syscall.h"
 #include "core/sched/sched.h"
 #include "core/vm/uaccess.h"
@@ -105,6 +109,57 @@ i64 linux_sys_futex(const SyscallArgs& a) {
       // The PI ops, FUTEX_FD (gone since 2.6.26) and unknown ones.
       return errno_of(Error::NoSys);
   }
+}
+
+// set_robust_list(head, len): the one size Linux knows, else EINVAL. The
+// head is not looked at until the thread dies.
+i64 linux_sys_set_robust_list(const SyscallArgs& a) {
+  if (a.a[1] != kRobustListHeadSize) return errno_of(Error::Inval);
+  curlwp()->emul_robust_list = a.a[0];
+  return 0;
+}
+
+// get_robust_list(tid, head_ptr, len_ptr): tid 0 is the caller; another
+// thread's needs the right to trace its process (Linux: ptrace_may_access,
+// EPERM), and a tid nobody has is ESRCH.
+i64 linux_sys_get_robust_list(const SyscallArgs& a) {
+  const i32 tid = i32(a.a[0]);
+  uptr head = 0;
+  if (tid == 0) {
+    head = curlwp()->emul_robust_list;
+  } else {
+    Proc* self = curproc();
+    MutexGuard g(proc_lock);
+    Lwp* l = nullptr;
+    Proc* target = nullptr;
+    for (Proc* p : allproc) {
+      if (p->p_stat != ProcStat::SACTIVE && p->p_stat != ProcStat::SSTOP) continue;
+      MutexGuard pg(p->p_lock());
+      if ((l = lwp_find_locked(p, tid))) {
+        target = p;
+        head = l->emul_robust_list;
+        break;
+      }
+    }
+    if (!l) return errno_of(Error::Srch);
+    if (target != self) {
+      MutexGuard tg(target->p_lock());
+      if (!kauth_authorize(proc_own_cred(self), KauthAction::ProcessPtrace, target->p_cred))
+        return errno_of(Error::Perm);
+    }
+  }
+  const u64 len = kRobustListHeadSize;
+  if (Result<void> r = copyout(a.a[2], &len, sizeof len); !r.ok()) return errno_of(r.error());
+  return syscall_result(copyout(a.a[1], &head, sizeof head));
+}
+
+// The LWP's futex state at its end (linux_lwp_exit): its robust list, as
+// Linux's futex_exit_release.
+void linux_futex_lwp_exit(Lwp* l) {
+  const uptr head = l->emul_robust_list;
+  l->emul_robust_list = 0;
+  if (head && l->proc && l->proc->p_vmspace)
+    futex_exit_robust_list(l->proc->p_vmspace, head, l->l_lid);
 }
 
 }  // namespace tine

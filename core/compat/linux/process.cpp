@@ -71,12 +71,15 @@ void linux_proc_exec(Proc* p) {
   if (Lwp* l = p->p_lwp) {
     l->emul_set_child_tid = 0;
     l->emul_clear_child_tid = 0;
+    l->emul_robust_list = 0;  // the new image registers its own
   }
 }
 
-// As Linux's mm_release: CLONE_CHILD_CLEARTID's word is zeroed and one
-// waiter on it woken (pthread_join's wait), faults ignored.
+// As Linux's exit_mm_release: the robust list is walked (locks the thread
+// still holds get FUTEX_OWNER_DIED), then CLONE_CHILD_CLEARTID's word is
+// zeroed and one waiter on it woken (pthread_join's wait), faults ignored.
 void linux_lwp_exit(Lwp* l) {
+  linux_futex_lwp_exit(l);
   if (l->emul_clear_child_tid && l->proc && l->proc->p_vmspace) {
     i32 zero = 0;
     if (copyout(l->emul_clear_child_tid, &zero, sizeof zero).ok())

@@ -67,7 +67,8 @@ struct Table {
     fns[95] = linux_sys_waitid;
     fns[96] = linux_sys_set_tid_address;
     fns[98] = linux_sys_futex;
-    fns[99] = linux_sys_zero;        // set_robust_list
+    fns[99] = linux_sys_set_robust_list;
+    fns[100] = linux_sys_get_robust_list;
     fns[101] = linux_sys_nanosleep;
     fns[102] = linux_sys_getitimer;
     fns[103] = linux_sys_setitimer;
