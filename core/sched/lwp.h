@@ -120,6 +120,9 @@ struct Lwp : ListLink<RunQueueTag>, ListLink<SleepQueueTag>, ListLink<ProcLwpTag
   // wait's value and bitset for its restart block.
   uptr emul_robust_list = 0;
   u64 emul_futex_restart = 0;
+  // prctl(PR_SET_NO_NEW_PRIVS) (core/compat/linux/prctl.cpp): kept across
+  // fork, clone and exec.
+  bool l_no_new_privs = false;
 };
 
 // Reads another thread's state without its lock (for polling loops).

@@ -164,6 +164,8 @@ i64 linux_sys_times(const SyscallArgs& args);
 i64 linux_copyout_rusage(uptr user, u64 user_ns, u64 sys_ns);
 bool linux_is_cpu_clock(i64 clock);
 Result<u64> linux_cpu_clock_read(i64 clock, u64* resolution_ns);
+// prctl's options beyond process.cpp's (prctl.cpp), then those.
+i64 linux_sys_prctl_surface(const SyscallArgs& args);
 // Names of syscall numbers, and the log of missing ones (names.cpp).
 const char* linux_syscall_name(u64 nr);
 void linux_unknown_syscall(u64 nr);

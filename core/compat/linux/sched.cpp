@@ -111,6 +111,7 @@ void linux_sched_fork(Lwp* l2, const Lwp* l1) {
   l2->l_affinity = __atomic_load_n(&l1->l_affinity, __ATOMIC_RELAXED);
   l2->l_nice = __atomic_load_n(&l1->l_nice, __ATOMIC_RELAXED);
   l2->l_policy = __atomic_load_n(&l1->l_policy, __ATOMIC_RELAXED);
+  l2->l_no_new_privs = l1->l_no_new_privs;  // prctl.cpp's, inherited alike
   if (l2->l_policy & kPolicyResetOnFork) {
     l2->l_policy &= u8(~kPolicyResetOnFork);
     if (l2->l_nice < 0) l2->l_nice = 0;

@@ -119,7 +119,7 @@ struct Table {
     fns[160] = linux_sys_uname;
     fns[165] = linux_sys_getrusage;
     fns[166] = linux_sys_umask;
-    fns[167] = linux_sys_prctl;
+    fns[167] = linux_sys_prctl_surface;
     fns[163] = linux_sys_getrlimit;
     fns[164] = linux_sys_setrlimit;
     fns[168] = linux_sys_getcpu;
