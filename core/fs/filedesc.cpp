@@ -228,6 +228,25 @@ void fd_close_on_exec(FileTable* t) {
     if (f) close_slot_file(t, f);
 }
 
+void fd_close_range(FileTable* t, unsigned first, unsigned last, bool cloexec_only) {
+  check(t);
+  if (first >= unsigned(kMaxFds)) return;
+  if (last >= unsigned(kMaxFds)) last = kMaxFds - 1;
+  File* closing[kMaxFds] = {};
+  {
+    MutexGuard g(t->lock);
+    for (unsigned fd = first; fd <= last; fd++) {
+      if (!t->files[fd]) continue;  // free or reserved: not open
+      if (cloexec_only)
+        t->cloexec |= bit(int(fd));
+      else
+        closing[fd] = take_locked(t, int(fd));
+    }
+  }
+  for (File* f : closing)
+    if (f) close_slot_file(t, f);
+}
+
 unsigned fd_count(FileTable* t) {
   check(t);
   MutexGuard g(t->lock);

@@ -70,6 +70,10 @@ Result<void> fd_set_cloexec(FileTable* t, int fd, bool cloexec);
 Result<int> fd_dup3(FileTable* t, int oldfd, int newfd, int flags);
 // exec: closes every descriptor marked close-on-exec.
 void fd_close_on_exec(FileTable* t);
+// close_range: closes every open descriptor in [first, last] (a last past
+// the table is the table's end), or with cloexec_only marks them
+// close-on-exec instead. Never fails: free numbers are skipped.
+void fd_close_range(FileTable* t, unsigned first, unsigned last, bool cloexec_only);
 unsigned fd_count(FileTable* t);  // open descriptors (reserved ones too)
 bool fd_is_cloexec(FileTable* t, int fd);  // false for a free fd
 

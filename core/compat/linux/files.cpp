@@ -29,6 +29,22 @@ i64 linux_sys_pwrite64(const SyscallArgs& a) {
   return syscall_result(sys_pwrite64(curproc()->p_fd, int(a.a[0]), a.a[1], a.a[2], i64(a.a[3])));
 }
 i64 linux_sys_close(const SyscallArgs& a) { return syscall_result(sys_close(curproc()->p_fd, int(a.a[0]))); }
+// close_range(first, last, flags), as Linux's fs/file.c: EINVAL for an
+// unknown flag or first > last, else 0. CLOSE_RANGE_CLOEXEC marks instead
+// of closing. CLOSE_RANGE_UNSHARE wants a private table first: that is a
+// no-op for a table nobody shares (glibc's posix_spawn child: its own
+// copy); a shared one is refused with EINVAL, as the table is per process
+// here and not per thread as Linux's files_struct is.
+i64 linux_sys_close_range(const SyscallArgs& a) {
+  constexpr u64 kUnshare = 1u << 1, kCloexec = 1u << 2;
+  const u32 first = u32(a.a[0]), last = u32(a.a[1]);
+  const u64 flags = u32(a.a[2]);
+  if ((flags & ~(kUnshare | kCloexec)) || first > last) return errno_of(Error::Inval);
+  FileTable* t = curproc()->p_fd;
+  if ((flags & kUnshare) && t->refs.count() > 1) return errno_of(Error::Inval);
+  fd_close_range(t, first, last, flags & kCloexec);
+  return 0;
+}
 i64 linux_sys_dup(const SyscallArgs& a) { return syscall_result(sys_dup(curproc()->p_fd, int(a.a[0]))); }
 i64 linux_sys_dup3(const SyscallArgs& a) {
   return syscall_result(sys_dup3(curproc()->p_fd, int(a.a[0]), int(a.a[1]), int(a.a[2])));

@@ -48,6 +48,7 @@ i64 linux_sys_gettimeofday(const SyscallArgs& args);
 i64 linux_sys_getcpu(const SyscallArgs& args);
 i64 linux_sys_chdir(const SyscallArgs& args);
 i64 linux_sys_close(const SyscallArgs& args);
+i64 linux_sys_close_range(const SyscallArgs& args);
 i64 linux_sys_getcwd(const SyscallArgs& args);
 i64 linux_sys_dup(const SyscallArgs& args);
 i64 linux_sys_dup3(const SyscallArgs& args);

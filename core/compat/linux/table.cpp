@@ -149,6 +149,7 @@ struct Table {
     fns[291] = linux_sys_statx;
     fns[435] = linux_sys_clone3;
     fns[293] = linux_sys_rseq;
+    fns[436] = linux_sys_close_range;
     fns[439] = linux_sys_faccessat2;
     fns[441] = linux_sys_epoll_pwait2;
   }
