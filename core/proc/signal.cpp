@@ -83,6 +83,13 @@ int pick(u64 pending, u64 mask) {
 
 u64 lwp_mask(const Lwp* l) { return l ? __atomic_load_n(&l->l_sigmask, __ATOMIC_RELAXED) : 0; }
 
+// Whether l would take sig now: it does not block it, or it waits for it
+// in rt_sigtimedwait (Linux unblocks the waited set for the wait).
+bool lwp_wants(const Lwp* l, int sig) {
+  return !(lwp_mask(l) & sigbit(sig)) ||
+         (__atomic_load_n(&l->l_sigwaitset, __ATOMIC_SEQ_CST) & sigbit(sig));
+}
+
 // Wakes the LWPs that should see a process-wide `sig` now: all of them for
 // SIGKILL; else the first that does not block it (the representative
 // first, as Linux's complete_signal prefers the main thread). Waking one
@@ -92,12 +99,15 @@ void wake_for_locked(Proc* p, int sig) REQUIRES(p->p_lockobj->mutex) {
     for (Lwp* l : p->p_lwps) sleep_intr_wake(l);
     return;
   }
-  if (p->p_lwp && !(lwp_mask(p->p_lwp) & sigbit(sig))) {
+  // The signal is posted (an atomic or) before the LWPs' masks and wait
+  // sets are read: the waiter stores its set before it looks.
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  if (p->p_lwp && lwp_wants(p->p_lwp, sig)) {
     sleep_intr_wake(p->p_lwp);
     return;
   }
   for (Lwp* l : p->p_lwps)
-    if (!(lwp_mask(l) & sigbit(sig))) {
+    if (lwp_wants(l, sig)) {
       sleep_intr_wake(l);
       return;
     }
@@ -110,7 +120,7 @@ void sig_retarget_locked(Proc* p, const Lwp* gone) {
     const int sig = lowest_set_bit(shared) + 1;
     shared &= shared - 1;
     for (Lwp* l : p->p_lwps)
-      if (l != gone && !(lwp_mask(l) & sigbit(sig))) {
+      if (l != gone && lwp_wants(l, sig)) {
         sleep_intr_wake(l);
         break;
       }

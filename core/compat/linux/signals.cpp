@@ -194,9 +194,11 @@ i64 linux_sys_rt_sigtimedwait(const SyscallArgs& a) {
     }
     if (zero || (slept && until.value() && hal::time_ns() >= until.value()))
       return errno_of(Error::Again);
-    l->l_sigwaitset = set;
+    // Seen by posters (signal.cpp's lwp_wants) before this LWP looks at
+    // what is pending: a signal all LWPs block still wakes its waiter.
+    __atomic_store_n(&l->l_sigwaitset, set, __ATOMIC_SEQ_CST);
     const Result<void> r = sleep_for_signal(until.value());
-    l->l_sigwaitset = 0;
+    __atomic_store_n(&l->l_sigwaitset, u64(0), __ATOMIC_RELAXED);
     if (!r.ok()) {
       MutexGuard g(p->p_lock());
       if (!((p->p_sigpend | l->l_sigpend) & set)) return errno_of(Error::RestartNoHand);
