@@ -10,6 +10,10 @@ CpuTimes lwp_cputime(const Lwp* l) { return {lwp_utime_ns(l), lwp_stime_ns(l)}; 
 // last one of a zombie included, which stays until the reap) runs on.
 CpuTimes proc_cputime(const Proc* p) {
   MutexGuard g(p->p_lock());
+  return proc_cputime_locked(p);
+}
+
+CpuTimes proc_cputime_locked(const Proc* p) {
   CpuTimes t{__atomic_load_n(&p->p_stats.user_ns, __ATOMIC_RELAXED),
              __atomic_load_n(&p->p_stats.sys_ns, __ATOMIC_RELAXED)};
   for (const Lwp* l : const_cast<Proc*>(p)->p_lwps) {

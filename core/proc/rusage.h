@@ -17,6 +17,7 @@ struct CpuTimes {
 // caller keeps from being freed (its own, or one found under proc_lock);
 // takes p's p_lock.
 CpuTimes proc_cputime(const Proc* p);
+CpuTimes proc_cputime_locked(const Proc* p) REQUIRES(p->p_lockobj->mutex);
 // An LWP leaves p's list (p's other LWPs live on): its time stays p's.
 void rusage_lwp_gone_locked(Proc* p, const Lwp* l) REQUIRES(p->p_lockobj->mutex);
 // What p's reaped children used (RUSAGE_CHILDREN).

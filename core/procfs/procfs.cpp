@@ -332,7 +332,7 @@ Result<File*> procfs_open(Vnode& vp, int flags) {
       return open_rendered(vp, flags, [&](TextBuf& o) { procfs_render_loadavg(o, l); });
     }
     case Kind::Stat: {
-      CpuTimes harts[hal::kMaxCpus];
+      HartTimes harts[hal::kMaxCpus];
       SysStat s;
       procfs_sys_stat(s, harts, hal::kMaxCpus);
       return open_rendered(vp, flags, [&](TextBuf& o) { procfs_render_stat_sys(o, s); });

@@ -39,7 +39,7 @@ void put_ticks(TextBuf& out, u64 ns) {
   out.put_u64(ns / 10000000ull);  // USER_HZ = 100
 }
 
-void cpu_line(TextBuf& out, const CpuTimes& c) {
+void cpu_line(TextBuf& out, const HartTimes& c) {
   put_ticks(out, c.user_ns);
   put_ticks(out, c.nice_ns);
   put_ticks(out, c.system_ns);
@@ -138,9 +138,9 @@ void procfs_render_loadavg(TextBuf& out, const LoadAvg& l) {
 }
 
 void procfs_render_stat_sys(TextBuf& out, const SysStat& s) {
-  CpuTimes sum;
+  HartTimes sum;
   for (u32 i = 0; i < s.nharts; i++) {
-    const CpuTimes& c = s.harts[i];
+    const HartTimes& c = s.harts[i];
     sum.user_ns += c.user_ns;
     sum.nice_ns += c.nice_ns;
     sum.system_ns += c.system_ns;

@@ -48,12 +48,12 @@ struct LoadAvg {
 void procfs_render_loadavg(TextBuf& out, const LoadAvg& l);
 
 // /proc/stat: time of each hart by what it spent it on, and counters.
-struct CpuTimes {
+struct HartTimes {
   u64 user_ns = 0, nice_ns = 0, system_ns = 0, idle_ns = 0, iowait_ns = 0, irq_ns = 0,
       softirq_ns = 0;
 };
 struct SysStat {
-  const CpuTimes* harts = nullptr;  // nharts of them
+  const HartTimes* harts = nullptr;  // nharts of them
   u32 nharts = 0;
   u64 interrupts = 0;     // all taken, any source
   u64 switches = 0;       // context switches

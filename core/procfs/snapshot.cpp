@@ -5,6 +5,7 @@
 #include "core/lib/string.h"
 #include "core/proc/exit.h"
 #include "core/proc/proc.h"
+#include "core/proc/rusage.h"
 #include "core/procfs/loadavg.h"
 #include "core/sched/cpu.h"
 #include "core/sched/lwp.h"
@@ -86,8 +87,6 @@ Result<void> procfs_proc_info(i32 pid, ProcInfo& out) {
     const size_t n = strnlen(p->p_comm, sizeof out.comm - 1);
     memcpy(out.comm, p->p_comm, n);
     out.comm[n] = '\0';
-    out.utime_ns = p->p_stats.user_ns;
-    out.stime_ns = p->p_stats.sys_ns;
     out.start_ns = p->p_stats.start_ns;
     out.exit_signal = p->p_exitsig;
     if (p->p_stat == ProcStat::SZOMB) out.exit_code = w_exitcode(p->p_xexit, p->p_xsig);
@@ -105,6 +104,12 @@ Result<void> procfs_proc_info(i32 pid, ProcInfo& out) {
       out.sig_pending = p->p_sigpend;
       out.sigq_queued = p->p_sigqueue.n;
       out.num_threads = p->p_nlwps ? p->p_nlwps : 1;  // a zombie shows 1, as Linux
+      // Its own time counts its living LWPs too, as getrusage's does.
+      const CpuTimes self = proc_cputime_locked(p), kids = proc_children_cputime(p);
+      out.utime_ns = self.user_ns;
+      out.stime_ns = self.sys_ns;
+      out.cutime_ns = kids.user_ns;
+      out.cstime_ns = kids.sys_ns;
       if (const Cred* c = p->p_cred) {
         out.uid[0] = c->uid.value;
         out.uid[1] = out.uid[3] = c->euid.value;  // [3]: fsuid follows euid
@@ -248,11 +253,11 @@ void procfs_uptime(u64& uptime_ns, u64& idle_ns) {
   idle_ns = 0;  // idle time is not accounted yet
 }
 
-void procfs_sys_stat(SysStat& out, CpuTimes* harts, u32 nharts) {
+void procfs_sys_stat(SysStat& out, HartTimes* harts, u32 nharts) {
   const u32 online = hal::online_cpus();
   out.nharts = min(nharts, online);
   out.harts = harts;
-  for (u32 i = 0; i < out.nharts; i++) harts[i] = CpuTimes{};
+  for (u32 i = 0; i < out.nharts; i++) harts[i] = HartTimes{};
   for (u32 i = 0; i < online; i++) {
     const Cpu& c = g_cpus[i];
     out.interrupts += __atomic_load_n(&c.ticks, __ATOMIC_RELAXED) +

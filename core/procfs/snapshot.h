@@ -54,6 +54,6 @@ void procfs_loadavg(LoadAvg& out);
 // Uptime and the harts' idle time, as /proc/uptime shows them.
 void procfs_uptime(u64& uptime_ns, u64& idle_ns);
 // Fills harts[0 .. nharts) (nharts <= online harts) and out.
-void procfs_sys_stat(SysStat& out, CpuTimes* harts, u32 nharts);
+void procfs_sys_stat(SysStat& out, HartTimes* harts, u32 nharts);
 
 }  // namespace tine

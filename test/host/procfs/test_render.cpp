@@ -285,7 +285,7 @@ TEST_CASE("procfs: uptime and loadavg", "[procfs]") {
 }
 
 TEST_CASE("procfs: /proc/stat's cpu lines as top reads them", "[procfs]") {
-  CpuTimes harts[2];
+  HartTimes harts[2];
   harts[0].user_ns = 1'000'000'000;
   harts[0].system_ns = 500'000'000;
   harts[0].idle_ns = 2'000'000'000;
