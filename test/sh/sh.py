@@ -19,6 +19,11 @@ import subprocess
 import sys
 import tempfile
 
+# The kernel's note that a program called a syscall Tine lacks is not the
+# program's output: test/kernel_note.py.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from kernel_note import drop_kernel_notes  # noqa: E402
+
 OPENSBI = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
 # The applets the scripts run as programs (the rest are ash builtins). Tine
 # resolves no symbolic links yet: each is a copy of busybox, which picks the
@@ -37,11 +42,6 @@ done
 echo "=== DONE"
 """
 
-
-
-# The kernel's note that a program called a syscall Tine lacks
-# (core/compat/linux/names.cpp) is not the program's output.
-KERNEL_NOTE = re.compile(r"(?m)^tine: pid \d+ \(.*\): syscall \S+ \(\d+\) is not implemented: ENOSYS\r?\n")
 
 def driver(bindir, srcdir, tests):
     return DRIVER.format(bindir=bindir, srcdir=srcdir, tests=" ".join(tests),
@@ -71,7 +71,7 @@ def run_tine(args, tests, tmp):
     try:
         r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            stdin=subprocess.DEVNULL, timeout=limit)
-        return KERNEL_NOTE.sub("", r.stdout.decode(errors="replace"))
+        return drop_kernel_notes(r.stdout.decode(errors="replace"))
     except subprocess.TimeoutExpired as e:
         return (e.stdout or b"").decode(errors="replace") + "\n(QEMU killed)\n"
 

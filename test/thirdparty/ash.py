@@ -23,6 +23,11 @@ import subprocess
 import sys
 import tempfile
 
+# The kernel's note that a program called a syscall Tine lacks is not the
+# program's output: test/kernel_note.py.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from kernel_note import drop_kernel_notes  # noqa: E402
+
 OPENSBI = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
 # The suite's helper programs (run-all builds them with the host's gcc): here
 # static riscv64 glibc programs, on PATH after the applets' folder but not in
@@ -53,11 +58,6 @@ done
 echo "=== DONE"
 """
 
-
-
-# The kernel's note that a program called a syscall Tine lacks
-# (core/compat/linux/names.cpp) is not the program's output.
-KERNEL_NOTE = re.compile(r"(?m)^tine: pid \d+ \(.*\): syscall \S+ \(\d+\) is not implemented: ENOSYS\r?\n")
 
 def driver(root, bindir, helpers, tests):
     return DRIVER.format(tests=" ".join(tests), root=root, timeout=SCRIPT_TIMEOUT_S).replace(
@@ -130,7 +130,7 @@ def run_tine(args, tests, tmp):
         except subprocess.TimeoutExpired:
             killed = f"\n(tine: QEMU killed after {limit} s)\n"
     with open(log, "rb") as f:
-        return KERNEL_NOTE.sub("", f.read().decode(errors="replace")) + killed
+        return drop_kernel_notes(f.read().decode(errors="replace")) + killed
 
 
 def run_linux(args, tests, tmp):
