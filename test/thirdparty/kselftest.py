@@ -11,7 +11,7 @@ is not TAP-shaped (an older selftest that prints "PASS" rather than TAP)
 must appear in the console as a whole line, in that order among the rest.
 
     kselftest.py --kernel tine.elf --mkinitrd mkinitrd.py --fetch SCRIPT
-                 --thirdparty DIR --list kselftests.txt --smp N
+                 --thirdparty DIR --list kselftests.txt --smp N [--icount]
 """
 import argparse
 import os
@@ -20,15 +20,15 @@ import subprocess
 import sys
 import tempfile
 
+# The kernel's note that a program called a syscall Tine lacks is not the
+# program's output: test/kernel_note.py.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from kernel_note import drop_kernel_notes  # noqa: E402
+
 OPENSBI = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
 HERE = os.path.dirname(os.path.abspath(__file__))
 TAP = re.compile(r"^(TAP version \d+|1\.\.\d+|(not )?ok \d+.*)$")
 
-
-
-# The kernel's note that a program called a syscall Tine lacks
-# (core/compat/linux/names.cpp) is not the program's output.
-KERNEL_NOTE = re.compile(r"(?m)^tine: pid \d+ \(.*\): syscall \S+ \(\d+\) is not implemented: ENOSYS\r?\n")
 
 def read_expected(path):
     """The compared lines of a NAME.expected: all but its "#" comments."""
@@ -50,11 +50,13 @@ def run_tine(args, exe, tmp):
     cmd = ["qemu-system-riscv64", "-M", "virt", "-smp", str(args.smp), "-m", "256M",
            "-nographic", "-no-reboot", "-bios", OPENSBI, "-kernel", args.kernel,
            "-initrd", cpio, "-append", f"init=/bin/{name}"]
+    if args.icount:
+        cmd += ["-icount", "shift=0,align=off,sleep=off"]
     cmd += os.environ.get("TINE_QEMU_EXTRA", "").split()  # e.g. -gdb tcp::1234
     try:
         r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            stdin=subprocess.DEVNULL, timeout=120)
-        return KERNEL_NOTE.sub("", r.stdout.decode(errors="replace")), r.returncode
+        return drop_kernel_notes(r.stdout.decode(errors="replace")), r.returncode
     except subprocess.TimeoutExpired as e:
         return (e.stdout or b"").decode(errors="replace"), "timeout"
 
@@ -67,6 +69,9 @@ def main():
     ap.add_argument("--thirdparty", required=True)
     ap.add_argument("--list", required=True)
     ap.add_argument("--smp", type=int, default=1)
+    ap.add_argument("--icount", action="store_true",
+                    help="guest time counts instructions (1 hart only): a host that "
+                         "stalls QEMU cannot make a selftest's timeout expire early")
     args = ap.parse_args()
     subprocess.run([args.fetch, args.thirdparty], check=True)
     with open(args.list) as f:
@@ -77,9 +82,14 @@ def main():
             sdir = os.path.join(args.thirdparty, "selftests")
             exe = os.path.join(tmp, name)
             # -D_GNU_SOURCE= as selftests/lib.mk builds every selftest (proc/'s
-            # sources rely on it for CLONE_FILES and friends).
-            subprocess.run(["riscv64-linux-gnu-gcc", "-O2", "-static", "-D_GNU_SOURCE=", "-I", sdir,
-                            "-o", exe, os.path.join(sdir, src), "-lpthread"], check=True)
+            # sources rely on it for CLONE_FILES and friends). A suite's own
+            # headers beside its tests' folder are found as its Makefile finds
+            # them (futex/functional/Makefile: INCLUDES := -I../include).
+            path = os.path.join(sdir, src)
+            inc = os.path.join(os.path.dirname(path), "..", "include")
+            subprocess.run(["riscv64-linux-gnu-gcc", "-O2", "-static", "-D_GNU_SOURCE=", "-I", sdir]
+                           + (["-I", inc] if os.path.isdir(inc) else [])
+                           + ["-o", exe, path, "-lpthread"], check=True)
             want = read_expected(os.path.join(HERE, "kselftest", name + ".expected"))
             extra = {l for l in want[:-1] if not TAP.match(l)}
             out, status = run_tine(args, exe, tmp)
