@@ -93,6 +93,59 @@ Result<void> vm_protect(VmSpace* vs, uptr va, size_t len, Prot prot);
 // half).
 Result<void> vm_sync(VmSpace* vs, uptr va, size_t len);
 
+// madvise (core/vm/vm_advise.cpp), as Linux's mm/madvise.c for what Tine
+// has:
+//  - Hint: accepted, nothing to do (NORMAL, RANDOM, SEQUENTIAL, WILLNEED,
+//    HUGEPAGE, NOHUGEPAGE, DONTDUMP, DODUMP, COLD, PAGEOUT, MERGEABLE...).
+//  - DontNeed: private pages go (anonymous memory reads zeros again, a
+//    private file mapping the file's page); shared mappings only lose
+//    their translations, the data stays for every sharer.
+//  - Free: private anonymous only (else Error::Inval); Tine frees at once,
+//    which Linux may do at any time before the next write.
+//  - DontFork/DoFork, WipeOnFork/KeepOnFork (private anonymous only, else
+//    Error::Inval): entries are split at the range's ends and flagged;
+//    vmspace_fork leaves DontFork ranges out of the child and gives it
+//    WipeOnFork ranges demand-zero.
+//  - PopulateRead/PopulateWrite: every page faulted in for that access
+//    (Error::Fault where the protection forbids it).
+// va must be page aligned, len is rounded up to pages; len 0 does nothing.
+// A hole in the range is Error::NoMem after the mapped parts got the advice
+// (as Linux); an Inval from one entry comes before anything changed.
+enum class Advice : u8 {
+  Hint, DontNeed, Free, DontFork, DoFork, WipeOnFork, KeepOnFork,
+  PopulateRead, PopulateWrite,
+};
+Result<void> vm_advise(VmSpace* vs, uptr va, size_t len, Advice advice);
+
+// mincore: one byte per page of [va, va + npages pages) into out (1: the
+// page is in memory, i.e. its slot holds a page; a file mapping's page that
+// this mapping never touched reads 0 even when the file's cache holds it).
+// Stops at the first unmapped page: returns how many pages it described,
+// Error::NoMem when va itself is unmapped. va must be page aligned.
+Result<size_t> vm_mincore(VmSpace* vs, uptr va, size_t npages, u8* out);
+
+// mremap (core/vm/vm_remap.cpp), as Linux's mm/mremap.c. Lengths are page
+// multiples (new_len > 0), addr page aligned: the shim checks flags and
+// alignment. Shrinking unmaps the tail; growing extends in place when the
+// range ends its mapping and the space after it is free, else (maymove)
+// moves the mapping: its pages change address, none is copied (a private
+// mapping's pages go to a new object when the old one is shared with
+// other entries; COW sharing with a forked child stays as it was). fixed:
+// the destination is new_addr, unmapped first. dontunmap (old_len ==
+// new_len): the old range stays mapped, empty for private memory.
+// old_len 0 on a shared mapping maps the same pages again. Errors as
+// Linux: Fault (nothing mapped at addr, checked first; the range crosses
+// the end of its mapping), Inval (overlapping fixed ranges, old_len 0 on
+// private memory, destination outside the user half), NoMem (cannot grow in place and may not
+// move, no room, no memory).
+struct RemapFlags {
+  bool maymove = false;
+  bool fixed = false;
+  bool dontunmap = false;
+};
+Result<uptr> vm_remap(VmSpace* vs, uptr addr, size_t old_len, size_t new_len,
+                      RemapFlags flags, uptr new_addr);
+
 // The brk heap. exec sets its base (rounded up to a page; the break starts
 // there). vm_brk moves the break: growing maps private read/write memory up
 // to the new break's page, shrinking unmaps the pages above it. It returns

@@ -228,31 +228,39 @@ size_t VmAnon::resident(size_t first, size_t n) const {
 }
 
 Result<void> VmAnon::grow(size_t npages) {
-  size_t old_chunks;
-  {
-    SpinGuard g(lock_);
-    KASSERT(npages >= npages_);
-    old_chunks = chunks_for(npages_);
-    if (chunks_for(npages) == old_chunks) {
-      npages_ = npages;
+  // A shared object may be grown from two spaces at once (mremap of a
+  // MAP_SHARED mapping, each under its own VmSpace lock): the table is
+  // swapped only if nobody resized it meanwhile, else the round is redone.
+  for (;;) {
+    size_t old_chunks;
+    {
+      SpinGuard g(lock_);
+      if (npages <= npages_) return ok();
+      old_chunks = chunks_for(npages_);
+      if (chunks_for(npages) == old_chunks) {
+        npages_ = npages;
+        return ok();
+      }
+    }
+    paddr_t** top = alloc_top(chunks_for(npages));
+    if (!top) return Error::NoMem;
+    paddr_t** old = nullptr;
+    {
+      SpinGuard g(lock_);
+      if (chunks_for(npages_) == old_chunks && npages > npages_) {
+        for (size_t c = 0; c < old_chunks; ++c) top[c] = chunks_[c];
+        old = chunks_;
+        chunks_ = top;
+        npages_ = npages;
+        top = nullptr;
+      }
+    }
+    if (!top) {
+      kfree(old);
       return ok();
     }
+    kfree(top);  // resized meanwhile: look again
   }
-  paddr_t** top = alloc_top(chunks_for(npages));
-  if (!top) return Error::NoMem;
-  paddr_t** old;
-  {
-    SpinGuard g(lock_);
-    // Only the one space that holds a private object grows it, under its
-    // VmSpace lock, so the size cannot have moved since the check above.
-    KASSERT(chunks_for(npages_) == old_chunks);
-    for (size_t c = 0; c < old_chunks; ++c) top[c] = chunks_[c];
-    old = chunks_;
-    chunks_ = top;
-    npages_ = npages;
-  }
-  kfree(old);
-  return ok();
 }
 
 }  // namespace tine

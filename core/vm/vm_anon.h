@@ -77,7 +77,9 @@ class VmAnon {
   void clear(size_t first, size_t n);
   // Filled slots among first .. first+n-1.
   size_t resident(size_t first, size_t n) const;
-  // Grows to npages slots (new ones empty). Error::NoMem: unchanged.
+  // Grows to at least npages slots (new ones empty; nothing when it has
+  // as many already). Safe on a shared object grown from two spaces at
+  // once. Error::NoMem: unchanged.
   Result<void> grow(size_t npages);
 
  private:

@@ -18,6 +18,7 @@ Result<void> copy_entries(VmSpace* parent, VmSpace* child)
     REQUIRES(parent->lock) NO_THREAD_SAFETY_ANALYSIS {
   VmEntry* tail = nullptr;
   for (const VmEntry* e = parent->first; e; e = e->next) {
+    if (e->dontfork) continue;  // MADV_DONTFORK: not in the child at all
     VmEntry* c = vm_entry_alloc();
     if (!c) return Error::NoMem;
     c->start = e->start;
@@ -25,6 +26,7 @@ Result<void> copy_entries(VmSpace* parent, VmSpace* child)
     c->prot = e->prot;
     c->share = e->share;
     c->max_prot = e->max_prot;
+    c->wipeonfork = e->wipeonfork;
     if (e->object) {
       // A file mapping: the child maps the same file pages; its private
       // copies are shared copy-on-write like anonymous pages.
@@ -39,7 +41,9 @@ Result<void> copy_entries(VmSpace* parent, VmSpace* child)
     else
       child->first = c;
     tail = c;
-    if (!e->anon) continue;  // private and untouched: stays demand-zero
+    // Private and untouched, or MADV_WIPEONFORK (private anonymous): the
+    // child's range is demand-zero.
+    if (!e->anon || e->wipeonfork) continue;
     if (e->share == MapShare::Shared) {
       e->anon->hold();
       c->anon = e->anon;

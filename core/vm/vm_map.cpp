@@ -86,6 +86,8 @@ void split(VmSpace* vs, VmEntry* e, uptr addr, VmEntry* hi) REQUIRES(vs->lock) {
   hi->object = e->object;
   hi->object_pg = e->object_page_of(addr);
   if (hi->object) hi->object.hold();
+  hi->dontfork = e->dontfork;
+  hi->wipeonfork = e->wipeonfork;
   e->end = addr;
   link_after(vs, e, hi);
 }
@@ -166,6 +168,22 @@ struct Spares {
 };
 
 }  // namespace
+
+// ---- for vm_advise.cpp and vm_remap.cpp (vm_space.h) ------------------------
+
+bool vm_user_range(uptr va, size_t len, uptr* end) { return user_range(va, len, end); }
+VmEntry* vm_first_ending_after_locked(VmSpace* vs, uptr va) {
+  return first_ending_after(vs, va);
+}
+void vm_split_locked(VmSpace* vs, VmEntry* e, uptr addr, VmEntry* hi) {
+  split(vs, e, addr, hi);
+}
+void vm_remove_range_locked(VmSpace* vs, uptr va, uptr end, VmEntry** spare) {
+  remove_range(vs, va, end, spare);
+}
+uptr vm_place_locked(VmSpace* vs, uptr hint, size_t len) { return place(vs, hint, len); }
+void vm_insert_locked(VmSpace* vs, VmEntry* e) { insert_sorted(vs, e); }
+void vm_unlink_locked(VmSpace* vs, VmEntry* e) { unlink(vs, e); }
 
 // ---- entries -----------------------------------------------------------------
 
@@ -426,6 +444,7 @@ uptr vm_brk(VmSpace* vs, uptr new_brk) {
     const bool extend = prev && prev->end == old_end && !prev->object &&
                         prev->share == MapShare::Private &&
                         prev->prot == (Prot::Read | Prot::Write) &&
+                        !prev->dontfork && !prev->wipeonfork &&
                         (!prev->anon || prev->anon->refs() == 1);
     if (extend) {
       const size_t slots = prev->anon_off + (new_end - prev->start) / kPageSize;

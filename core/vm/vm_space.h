@@ -37,6 +37,11 @@ struct VmEntry {
   // A file mapping's object (one reference), none for anonymous memory.
   VmObject object;
   u64 object_pg = 0;  // object's page for start
+  // madvise(MADV_DONTFORK): fork leaves the range out of the child (Linux's
+  // VM_DONTCOPY). MADV_WIPEONFORK (private anonymous only): the child gets
+  // the range demand-zero (VM_WIPEONFORK). A split copies both.
+  bool dontfork = false;
+  bool wipeonfork = false;
 
   size_t pages() const { return (end - start) / kPageSize; }
   size_t slot_of(uptr va) const { return anon_off + (va - start) / kPageSize; }
@@ -93,5 +98,25 @@ Result<void> vm_fault_locked(VmSpace* vs, uptr va, Access access)
 // An entry for the list (zeroed) and its disposal, which releases its anon.
 VmEntry* vm_entry_alloc();
 void vm_entry_free(VmEntry* e);
+
+// The entry-list helpers of vm_map.cpp, for vm_advise.cpp and vm_remap.cpp.
+// Rounds len up to pages into *end; false when len is 0 or the range leaves
+// the user half.
+bool vm_user_range(uptr va, size_t len, uptr* end);
+// The first entry that ends above va (the one containing va, or the next).
+VmEntry* vm_first_ending_after_locked(VmSpace* vs, uptr va) REQUIRES(vs->lock);
+// Splits e at addr (inside it): e keeps the low part, `hi` (a fresh entry)
+// the high part, linked after e.
+void vm_split_locked(VmSpace* vs, VmEntry* e, uptr addr, VmEntry* hi)
+    REQUIRES(vs->lock);
+// munmap's work on [va, end): *spare is used when one entry straddles both
+// ends (then *spare becomes nullptr).
+void vm_remove_range_locked(VmSpace* vs, uptr va, uptr end, VmEntry** spare)
+    REQUIRES(vs->lock);
+// Placement without MAP_FIXED (vm.h's policy): the address, or 0.
+uptr vm_place_locked(VmSpace* vs, uptr hint, size_t len) REQUIRES(vs->lock);
+// Links e (overlapping nothing) into the sorted list / takes it out.
+void vm_insert_locked(VmSpace* vs, VmEntry* e) REQUIRES(vs->lock);
+void vm_unlink_locked(VmSpace* vs, VmEntry* e) REQUIRES(vs->lock);
 
 }  // namespace tine

@@ -34,6 +34,7 @@ static const char *const tests[] = {
 	"lifecycle",
 	"bigfork",
 	"forkloop",
+	"vmloop",
 	"fpregs",
 	"exec_shared",
 	"clone_settid",

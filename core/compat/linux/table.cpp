@@ -134,11 +134,14 @@ struct Table {
     fns[179] = linux_sys_sysinfo;
     fns[214] = linux_sys_brk;
     fns[215] = linux_sys_munmap;
+    fns[216] = linux_sys_mremap;
     fns[220] = linux_clone;
     fns[221] = linux_sys_execve;
     fns[222] = linux_sys_mmap;
     fns[226] = linux_sys_mprotect;
     fns[227] = linux_sys_msync;
+    fns[232] = linux_sys_mincore;
+    fns[233] = linux_sys_madvise;
     fns[240] = linux_sys_rt_tgsigqueueinfo;
     fns[258] = linux_sys_riscv_hwprobe;
     fns[260] = linux_sys_wait4;
