@@ -3,6 +3,9 @@
 #include "core/vfs/lockf.h"
 
 #include "core/lib/assert.h"
+#include "core/lib/string.h"
+#include "core/proc/plimit.h"
+#include "core/proc/proc.h"
 #include "core/fs/file_console.h"
 #include "core/vm/heap.h"
 #include "core/lib/new.h"
@@ -11,24 +14,97 @@ namespace tine {
 
 namespace {
 
-constexpr u64 bit(int fd) { return u64{1} << fd; }
-
-bool valid_fd(int fd) { return fd >= 0 && fd < kMaxFds; }
+constexpr u64 bit(int fd) { return u64{1} << (fd % 64); }
+constexpr unsigned words(unsigned size) { return size / 64; }
 
 void check(FileTable* t) { KASSERT(t && t->magic == FileTable::kMagic); }
 
-// The lowest number >= from neither open nor reserved, or -1.
-int lowest_free_from_locked(FileTable* t, int from) REQUIRES(t->lock) {
-  for (int fd = from; fd < kMaxFds; fd++)
-    if (!t->files[fd] && !(t->reserved & bit(fd))) return fd;
-  return -1;
+bool in_table_locked(FileTable* t, int fd) REQUIRES(t->lock) {
+  return fd >= 0 && unsigned(fd) < t->size;
+}
+bool is_reserved_locked(FileTable* t, int fd) REQUIRES(t->lock) {
+  return (t->reserved[fd / 64] & bit(fd)) != 0;
+}
+bool is_cloexec_locked(FileTable* t, int fd) REQUIRES(t->lock) {
+  return (t->cloexec[fd / 64] & bit(fd)) != 0;
+}
+void set_bit(u64* map, int fd, bool on) {
+  if (on)
+    map[fd / 64] |= bit(fd);
+  else
+    map[fd / 64] &= ~bit(fd);
+}
+
+// The heap block behind a grown table: `size` File pointers, then the
+// reserved and close-on-exec bitmaps.
+size_t block_bytes(unsigned size) { return size * sizeof(File*) + 2 * words(size) * 8; }
+
+struct Slots {
+  unsigned size;
+  File** files;
+  u64* reserved;
+  u64* cloexec;
+};
+
+// A zeroed block of `size` slots. Error::NoMem.
+Result<Slots> alloc_slots(unsigned size) {
+  void* mem = kzalloc(block_bytes(size));
+  if (!mem) return Error::NoMem;
+  File** files = static_cast<File**>(mem);
+  u64* maps = reinterpret_cast<u64*>(files + size);
+  return Slots{size, files, maps, maps + words(size)};
+}
+
+// Frees the slots of t unless they are its inline ones.
+void free_slots_locked(FileTable* t) REQUIRES(t->lock) {
+  if (t->files != t->inline_files) kfree(t->files);
+}
+
+void install_slots_locked(FileTable* t, const Slots& s) REQUIRES(t->lock) {
+  t->size = s.size;
+  t->files = s.files;
+  t->reserved = s.reserved;
+  t->cloexec = s.cloexec;
+}
+
+// Grows t so that slot fd exists (Linux's expand_files, NetBSD's
+// fd_tryexpand): the smallest power of two of at least twice the size that
+// holds fd, no more than kNrOpen. The Files move with their references;
+// the old block goes. The heap's locks rank below the table's, so the
+// allocation happens under it and nobody sees a half-grown table.
+// Error::NoMem (then t is as it was).
+Result<void> expand_locked(FileTable* t, unsigned fd) REQUIRES(t->lock) {
+  KASSERT(fd < kNrOpen);
+  unsigned size = t->size * 2;
+  while (size <= fd) size *= 2;
+  if (size > kNrOpen) size = kNrOpen;
+  Slots s = TRY(alloc_slots(size));
+  memcpy(s.files, t->files, t->size * sizeof(File*));
+  memcpy(s.reserved, t->reserved, words(t->size) * 8);
+  memcpy(s.cloexec, t->cloexec, words(t->size) * 8);
+  free_slots_locked(t);
+  install_slots_locked(t, s);
+  return ok();
+}
+
+// The lowest number in [from, end) neither open nor reserved, growing the
+// table when every slot of it from `from` is taken. Error::MFile when
+// [from, end) is full, Error::NoMem when the table could not grow.
+Result<int> lowest_free_locked(FileTable* t, unsigned from, unsigned end) REQUIRES(t->lock) {
+  for (unsigned fd = from; fd < t->size && fd < end; fd++) {
+    if (!t->files[fd] && !is_reserved_locked(t, int(fd))) return int(fd);
+  }
+  const unsigned next = max(from, t->size);
+  if (next >= end) return Error::MFile;
+  TRY(expand_locked(t, next));
+  return int(next);
 }
 
 // Empties slot fd and hands back its File (the slot's reference), or nullptr.
 File* take_locked(FileTable* t, int fd) REQUIRES(t->lock) {
   File* f = t->files[fd];
   t->files[fd] = nullptr;
-  t->cloexec &= ~bit(fd);
+  set_bit(t->cloexec, fd, false);
   return f;
 }
 
@@ -47,6 +123,10 @@ Result<FileTable*> alloc_table() {
 }
 
 void free_table(FileTable* t) {
+  {
+    MutexGuard g(t->lock);
+    free_slots_locked(t);
+  }
   t->magic = 0;
   t->~FileTable();
   kfree(t);
@@ -54,27 +134,60 @@ void free_table(FileTable* t) {
 
 }  // namespace
 
+unsigned fd_nofile() {
+  Proc* p = curproc();
+  if (!p) return unsigned(kNofileCur);
+  u64 cur = kNofileCur;
+  {
+    MutexGuard g(p->p_lock());  // setrlimit swaps p_limit under it
+    if (p->p_limit) cur = p->p_limit->limits[kRlimitNofile].cur;
+  }
+  return unsigned(min<u64>(cur, kNrOpen));
+}
+
 Result<FileTable*> filetable_create() { return alloc_table(); }
 
 Result<FileTable*> filetable_copy(FileTable* src) {
   check(src);
   FileTable* dst = TRY(alloc_table());
-  // Snapshot under src's lock only: two table locks share a rank, so they
-  // are never held together. The references taken here keep the Files alive
-  // until dst owns them.
-  File* files[kMaxFds];
-  u64 cloexec;
+  // Copied under src's lock only: two table locks share a rank, so they
+  // are never held together. A grown src's slots go into a block of its
+  // size, allocated under its lock so that it cannot grow meanwhile (the
+  // child keeps the parent's size, /proc's FDSize); an inline one's into a
+  // snapshot here. The references taken keep the Files alive until dst
+  // owns them.
+  File* snap_files[kFdInline];
+  u64 snap_reserved = 0, snap_cloexec = 0;
+  Slots s{kFdInline, snap_files, &snap_reserved, &snap_cloexec};
+  bool nomem = false;
   {
     MutexGuard g(src->lock);
-    for (int fd = 0; fd < kMaxFds; fd++) {
-      files[fd] = src->files[fd];
-      if (files[fd]) file_hold(files[fd]);
+    if (src->size > kFdInline) {
+      Result<Slots> got = alloc_slots(src->size);
+      if (got.ok())
+        s = got.value();
+      else
+        nomem = true;
     }
-    cloexec = src->cloexec;
+    if (!nomem) {
+      for (unsigned fd = 0; fd < src->size; fd++) {
+        s.files[fd] = src->files[fd];
+        if (s.files[fd]) file_hold(s.files[fd]);
+      }
+      memcpy(s.cloexec, src->cloexec, words(src->size) * 8);  // reserved: not copied
+    }
+  }
+  if (nomem) {
+    free_table(dst);
+    return Error::NoMem;
   }
   MutexGuard g(dst->lock);
-  for (int fd = 0; fd < kMaxFds; fd++) dst->files[fd] = files[fd];
-  dst->cloexec = cloexec;
+  if (s.size > kFdInline) {
+    install_slots_locked(dst, s);
+  } else {
+    memcpy(dst->inline_files, snap_files, sizeof snap_files);
+    dst->inline_cloexec = snap_cloexec;
+  }
   return dst;
 }
 
@@ -86,16 +199,22 @@ void filetable_hold(FileTable* t) {
 void filetable_release(FileTable* t) {
   check(t);
   if (!t->refs.release()) return;
-  File* files[kMaxFds];
-  {
-    // No other holder is left, but the analysis (and lockdebug) want the
-    // slots read under their lock all the same.
-    MutexGuard g(t->lock);
-    KASSERT(t->reserved == 0);  // an fd_alloc outlived its table
-    for (int fd = 0; fd < kMaxFds; fd++) files[fd] = take_locked(t, fd);
+  // No other holder is left, but the analysis (and lockdebug) want the
+  // slots read under their lock all the same. Files are closed outside it,
+  // a batch at a time (a grown table may hold thousands).
+  for (unsigned from = 0;;) {
+    File* batch[32];
+    unsigned n = 0;
+    {
+      MutexGuard g(t->lock);
+      for (; from < t->size && n < 32; from++) {
+        KASSERT(!is_reserved_locked(t, int(from)));  // an fd_alloc outlived its table
+        if (t->files[from]) batch[n++] = take_locked(t, int(from));
+      }
+    }
+    if (n == 0) break;
+    for (unsigned i = 0; i < n; i++) close_slot_file(t, batch[i]);
   }
-  for (File* f : files)
-    if (f) close_slot_file(t, f);
   free_table(t);
 }
 
@@ -107,36 +226,34 @@ Result<int> fd_install(FileTable* t, File* f, bool cloexec) {
 
 Result<int> fd_alloc(FileTable* t) {
   check(t);
+  const unsigned end = fd_nofile();  // p_lock ranks below the table's
   MutexGuard g(t->lock);
-  int fd = lowest_free_from_locked(t, 0);
-  if (fd < 0) return Error::MFile;
-  t->reserved |= bit(fd);
+  int fd = TRY(lowest_free_locked(t, 0, end));
+  set_bit(t->reserved, fd, true);
   return fd;
 }
 
 void fd_affix(FileTable* t, int fd, File* f, bool cloexec) {
   check(t);
-  KASSERT(valid_fd(fd));
   file_hold(f);
   MutexGuard g(t->lock);
-  KASSERT((t->reserved & bit(fd)) && !t->files[fd]);
-  t->reserved &= ~bit(fd);
+  KASSERT(in_table_locked(t, fd) && is_reserved_locked(t, fd) && !t->files[fd]);
+  set_bit(t->reserved, fd, false);
   t->files[fd] = f;
-  if (cloexec) t->cloexec |= bit(fd);
+  set_bit(t->cloexec, fd, cloexec);
 }
 
 void fd_abort(FileTable* t, int fd) {
   check(t);
-  KASSERT(valid_fd(fd));
   MutexGuard g(t->lock);
-  KASSERT((t->reserved & bit(fd)) && !t->files[fd]);
-  t->reserved &= ~bit(fd);
+  KASSERT(in_table_locked(t, fd) && is_reserved_locked(t, fd) && !t->files[fd]);
+  set_bit(t->reserved, fd, false);
 }
 
 Result<File*> fd_get(FileTable* t, int fd) {
   check(t);
-  if (!valid_fd(fd)) return Error::BadF;
   MutexGuard g(t->lock);
+  if (!in_table_locked(t, fd)) return Error::BadF;
   File* f = t->files[fd];
   if (!f) return Error::BadF;
   file_hold(f);
@@ -145,10 +262,10 @@ Result<File*> fd_get(FileTable* t, int fd) {
 
 Result<void> fd_close(FileTable* t, int fd) {
   check(t);
-  if (!valid_fd(fd)) return Error::BadF;
   File* f;
   {
     MutexGuard g(t->lock);
+    if (!in_table_locked(t, fd)) return Error::BadF;
     f = take_locked(t, fd);
   }
   if (!f) return Error::BadF;
@@ -160,38 +277,33 @@ Result<int> fd_dup(FileTable* t, int oldfd) { return fd_dup_min(t, oldfd, 0, fal
 
 Result<int> fd_dup_min(FileTable* t, int oldfd, unsigned minfd, bool cloexec) {
   check(t);
-  if (!valid_fd(oldfd)) return Error::BadF;
+  const unsigned end = fd_nofile();
   MutexGuard g(t->lock);
-  File* f = t->files[oldfd];
-  if (!f) return Error::BadF;
-  // Linux's f_dupfd: a start at or past RLIMIT_NOFILE (here the table's
-  // size) is EINVAL, a full range EMFILE.
-  if (minfd >= unsigned(kMaxFds)) return Error::Inval;
-  int fd = lowest_free_from_locked(t, int(minfd));
-  if (fd < 0) return Error::MFile;
+  if (!in_table_locked(t, oldfd)) return Error::BadF;
+  if (!t->files[oldfd]) return Error::BadF;
+  // Linux's f_dupfd: a start at or past RLIMIT_NOFILE is EINVAL, a full
+  // range EMFILE.
+  if (minfd >= end) return Error::Inval;
+  int fd = TRY(lowest_free_locked(t, minfd, end));
+  File* f = t->files[oldfd];  // the table may have moved: read it again
   file_hold(f);
   t->files[fd] = f;
-  if (cloexec) t->cloexec |= bit(fd);
+  set_bit(t->cloexec, fd, cloexec);
   return fd;
 }
 
 Result<bool> fd_get_cloexec(FileTable* t, int fd) {
   check(t);
-  if (!valid_fd(fd)) return Error::BadF;
   MutexGuard g(t->lock);
-  if (!t->files[fd]) return Error::BadF;
-  return (t->cloexec & bit(fd)) != 0;
+  if (!in_table_locked(t, fd) || !t->files[fd]) return Error::BadF;
+  return is_cloexec_locked(t, fd);
 }
 
 Result<void> fd_set_cloexec(FileTable* t, int fd, bool cloexec) {
   check(t);
-  if (!valid_fd(fd)) return Error::BadF;
   MutexGuard g(t->lock);
-  if (!t->files[fd]) return Error::BadF;
-  if (cloexec)
-    t->cloexec |= bit(fd);
-  else
-    t->cloexec &= ~bit(fd);
+  if (!in_table_locked(t, fd) || !t->files[fd]) return Error::BadF;
+  set_bit(t->cloexec, fd, cloexec);
   return ok();
 }
 
@@ -200,67 +312,81 @@ Result<int> fd_dup3(FileTable* t, int oldfd, int newfd, int flags) {
   // Linux's order of checks (fs/file.c ksys_dup3).
   if (flags & ~kOCloExec) return Error::Inval;
   if (oldfd == newfd) return Error::Inval;
-  if (!valid_fd(newfd) || !valid_fd(oldfd)) return Error::BadF;
+  if (newfd < 0 || unsigned(newfd) >= fd_nofile()) return Error::BadF;
   File* old;
   {
     MutexGuard g(t->lock);
+    if (!in_table_locked(t, oldfd) || !t->files[oldfd]) return Error::BadF;
+    if (!in_table_locked(t, newfd)) TRY(expand_locked(t, unsigned(newfd)));
+    if (is_reserved_locked(t, newfd)) return Error::Busy;
     File* f = t->files[oldfd];
-    if (!f) return Error::BadF;
-    if (t->reserved & bit(newfd)) return Error::Busy;
     old = take_locked(t, newfd);
     file_hold(f);
     t->files[newfd] = f;
-    if (flags & kOCloExec) t->cloexec |= bit(newfd);
+    set_bit(t->cloexec, newfd, (flags & kOCloExec) != 0);
   }
   if (old) close_slot_file(t, old);
   return newfd;
 }
 
+namespace {
+
+// Takes out of t every open descriptor in [first, last] that `pick`
+// chooses, and closes them outside the lock, a batch at a time.
+template <typename Pick>
+void close_where(FileTable* t, unsigned first, unsigned last, Pick pick) {
+  for (u64 from = first;;) {
+    File* batch[32];
+    unsigned n = 0;
+    {
+      MutexGuard g(t->lock);
+      for (; from <= last && from < t->size && n < 32; from++) {
+        const int fd = int(from);
+        if (t->files[fd] && pick(fd)) batch[n++] = take_locked(t, fd);
+      }
+    }
+    if (n == 0) break;
+    for (unsigned i = 0; i < n; i++) close_slot_file(t, batch[i]);
+  }
+}
+
+}  // namespace
+
 void fd_close_on_exec(FileTable* t) {
   check(t);
-  File* closing[kMaxFds] = {};
-  {
-    MutexGuard g(t->lock);
-    for (int fd = 0; fd < kMaxFds; fd++)
-      if (t->cloexec & bit(fd)) closing[fd] = take_locked(t, fd);
-  }
-  for (File* f : closing)
-    if (f) close_slot_file(t, f);
+  close_where(t, 0, ~0u, [t](int fd) NO_THREAD_SAFETY_ANALYSIS { return is_cloexec_locked(t, fd); });
 }
 
 void fd_close_range(FileTable* t, unsigned first, unsigned last, bool cloexec_only) {
   check(t);
-  if (first >= unsigned(kMaxFds)) return;
-  if (last >= unsigned(kMaxFds)) last = kMaxFds - 1;
-  File* closing[kMaxFds] = {};
-  {
-    MutexGuard g(t->lock);
-    for (unsigned fd = first; fd <= last; fd++) {
-      if (!t->files[fd]) continue;  // free or reserved: not open
-      if (cloexec_only)
-        t->cloexec |= bit(int(fd));
-      else
-        closing[fd] = take_locked(t, int(fd));
-    }
+  if (!cloexec_only) {
+    close_where(t, first, last, [](int) { return true; });
+    return;
   }
-  for (File* f : closing)
-    if (f) close_slot_file(t, f);
+  MutexGuard g(t->lock);
+  for (u64 fd = first; fd <= last && fd < t->size; fd++)
+    if (t->files[fd]) set_bit(t->cloexec, int(fd), true);  // free or reserved: not open
 }
 
 unsigned fd_count(FileTable* t) {
   check(t);
   MutexGuard g(t->lock);
   unsigned n = 0;
-  for (int fd = 0; fd < kMaxFds; fd++)
-    if (t->files[fd] || (t->reserved & bit(fd))) n++;
+  for (unsigned fd = 0; fd < t->size; fd++)
+    if (t->files[fd] || is_reserved_locked(t, int(fd))) n++;
   return n;
+}
+
+unsigned fd_table_size(FileTable* t) {
+  check(t);
+  MutexGuard g(t->lock);
+  return t->size;
 }
 
 bool fd_is_cloexec(FileTable* t, int fd) {
   check(t);
-  if (!valid_fd(fd)) return false;
   MutexGuard g(t->lock);
-  return t->files[fd] && (t->cloexec & bit(fd));
+  return in_table_locked(t, fd) && t->files[fd] && is_cloexec_locked(t, fd);
 }
 
 namespace {

@@ -24,7 +24,17 @@
 
 namespace tine {
 
-inline constexpr int kMaxFds = 64;  // descriptors 0 .. 63 (RLIMIT_NOFILE)
+// A new table has kFdInline slots inside itself (Linux's NR_OPEN_DEFAULT);
+// a descriptor past them grows the table (fd_tryexpand in NetBSD,
+// expand_files in Linux), up to the caller's RLIMIT_NOFILE, which starts
+// at kNofileCur (soft) and kNofileMax (hard), Linux's INR_OPEN_CUR and
+// INR_OPEN_MAX. No table grows past kNrOpen slots; setrlimit refuses a
+// hard RLIMIT_NOFILE above it (EPERM), as Linux's fs.nr_open (which is
+// 1048576 there).
+inline constexpr unsigned kFdInline = 64;
+inline constexpr u64 kNofileCur = 1024, kNofileMax = 4096;
+inline constexpr unsigned kNrOpen = 1u << 16;
+inline constexpr unsigned kRlimitNofile = 7;  // RLIMIT_NOFILE (Linux numbering)
 
 class FileTable {
  public:
@@ -32,10 +42,21 @@ class FileTable {
   u32 magic = kMagic;
   RefCount refs;  // processes sharing this table
   Mutex lock{"file table", LockRank::FileTable};
-  File* files[kMaxFds] GUARDED_BY(lock) = {};  // each holds a reference
-  u64 reserved GUARDED_BY(lock) = 0;  // bit fd: number taken, no File yet
-  u64 cloexec GUARDED_BY(lock) = 0;   // bit fd: close on exec
+  // `size` slots (a multiple of 64): the inline arrays below until the
+  // table grows, then one heap block (files, then the two bitmaps) that a
+  // later growth replaces. Bit fd % 64 of word fd / 64 of a bitmap.
+  unsigned size GUARDED_BY(lock) = kFdInline;
+  File** files GUARDED_BY(lock) = inline_files;  // each holds a reference
+  u64* reserved GUARDED_BY(lock) = &inline_reserved;  // number taken, no File yet
+  u64* cloexec GUARDED_BY(lock) = &inline_cloexec;    // close on exec
+  File* inline_files[kFdInline] GUARDED_BY(lock) = {};
+  u64 inline_reserved GUARDED_BY(lock) = 0;
+  u64 inline_cloexec GUARDED_BY(lock) = 0;
 };
+
+// The calling process's RLIMIT_NOFILE (soft), at most kNrOpen; kNofileCur
+// for a caller without a process (the host tests' threads).
+unsigned fd_nofile();
 
 Result<FileTable*> filetable_create();  // empty; Error::NoMem
 // A new table with the same open Files (each gains a reference) and the
@@ -46,10 +67,12 @@ void filetable_hold(FileTable* t);
 void filetable_release(FileTable* t);
 
 // Puts f at the lowest free descriptor; the slot takes a reference of its
-// own (the caller keeps its). Error::MFile when all 64 are in use.
+// own (the caller keeps its). Error::MFile when every number below the
+// caller's RLIMIT_NOFILE is in use, Error::NoMem when the table could not
+// grow.
 Result<int> fd_install(FileTable* t, File* f, bool cloexec);
 // The File at fd with a new reference for the caller (file_release it).
-// Error::BadF for a negative, too large, free or reserved fd.
+// Error::BadF for a negative, free or reserved fd, or one past the table.
 Result<File*> fd_get(FileTable* t, int fd);
 Result<void> fd_close(FileTable* t, int fd);  // Error::BadF
 // Lowest free descriptor on the same File, close-on-exec clear.
@@ -57,15 +80,16 @@ Result<void> fd_close(FileTable* t, int fd);  // Error::BadF
 Result<int> fd_dup(FileTable* t, int oldfd);
 // fcntl F_DUPFD / F_DUPFD_CLOEXEC: the lowest free descriptor >= minfd on
 // the same File. Error::BadF if oldfd is not open, then Error::Inval if
-// minfd is not a descriptor number (minfd is unsigned, as Linux's), then
-// Error::MFile if every number from minfd up is taken.
+// minfd is at or past RLIMIT_NOFILE (minfd is unsigned, as Linux's), then
+// Error::MFile if every number from minfd up to the limit is taken.
 Result<int> fd_dup_min(FileTable* t, int oldfd, unsigned minfd, bool cloexec);
 // fcntl F_GETFD / F_SETFD: the descriptor's close-on-exec bit.
 // Error::BadF for an fd that is not open.
 Result<bool> fd_get_cloexec(FileTable* t, int fd);
 Result<void> fd_set_cloexec(FileTable* t, int fd, bool cloexec);
 // Linux dup3: flags other than O_CLOEXEC or oldfd == newfd are Error::Inval;
-// newfd out of range or oldfd not open Error::BadF; newfd reserved by a
+// newfd negative or at or past RLIMIT_NOFILE, or oldfd not open,
+// Error::BadF (Linux's order: newfd first); newfd reserved by a
 // concurrent fd_alloc Error::Busy. An open newfd is closed first, silently.
 Result<int> fd_dup3(FileTable* t, int oldfd, int newfd, int flags);
 // exec: closes every descriptor marked close-on-exec.
@@ -75,12 +99,13 @@ void fd_close_on_exec(FileTable* t);
 // close-on-exec instead. Never fails: free numbers are skipped.
 void fd_close_range(FileTable* t, unsigned first, unsigned last, bool cloexec_only);
 unsigned fd_count(FileTable* t);  // open descriptors (reserved ones too)
+unsigned fd_table_size(FileTable* t);  // slots now (/proc's FDSize)
 bool fd_is_cloexec(FileTable* t, int fd);  // false for a free fd
 
 // Two-step install for calls that must copy the number out before the
 // descriptor exists (pipe2): fd_alloc reserves the lowest free number,
 // fd_affix publishes a File there (taking its own reference), fd_abort
-// frees the number unused. Error::MFile.
+// frees the number unused. Error::MFile, Error::NoMem.
 Result<int> fd_alloc(FileTable* t);
 void fd_affix(FileTable* t, int fd, File* f, bool cloexec);
 void fd_abort(FileTable* t, int fd);

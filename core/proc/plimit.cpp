@@ -1,5 +1,7 @@
 #include "core/proc/plimit.h"
 
+#include "core/fs/filedesc.h"
+
 #include "core/vm/heap.h"
 #include "core/lib/new.h"
 
@@ -10,6 +12,8 @@ Result<Plimit*> lim_create_default() {
   if (!m) return Error::NoMem;
   Plimit* l = new (m) Plimit;
   for (Rlimit& r : l->limits) r = {kRlimInfinity, kRlimInfinity};
+  // Descriptors: Linux's INR_OPEN_CUR and INR_OPEN_MAX (core/fs/filedesc.h).
+  l->limits[kRlimitNofile] = {kNofileCur, kNofileMax};
   return l;
 }
 

@@ -88,11 +88,13 @@ i64 parse_number(const char* s) {
   return v;
 }
 
-// The descriptors open in pid's table now, one bit each (kMaxFds is 64).
+// The descriptors open in pid's table now, one bit each: the first
+// kProcFds only (a grown table's others are not listed yet).
+constexpr int kProcFds = 64;
 Result<u64> open_fds(i32 pid) {
   FileTable* t = TRY(procfs_proc_files(pid));
   u64 bits = 0;
-  for (int fd = 0; fd < kMaxFds; fd++) {
+  for (int fd = 0; fd < kProcFds; fd++) {
     Result<File*> f = fd_get(t, fd);
     if (!f.ok()) continue;
     file_release(f.value());
@@ -133,7 +135,7 @@ Result<Vnode*> procfs_lookup(Vnode& dvp, const char* name) {
     case Kind::PidFdDir: {
       if (strcmp(name, "..") == 0) return make_node(m, pid, Kind::PidDir, VType::Dir);
       const i64 fd = parse_number(name);
-      if (fd < 0 || fd >= kMaxFds) return Error::NoEnt;
+      if (fd < 0 || fd >= kProcFds) return Error::NoEnt;
       Result<u64> fds = open_fds(pid);
       if (!fds.ok() || !(fds.value() & (u64(1) << fd))) return Error::NoEnt;
       return make_node(m, pid, Kind::PidFd, VType::Lnk, int(fd));
@@ -203,7 +205,7 @@ Result<void> procfs_readdir(Vnode& vp, u64 cookie, ReaddirFn fn, void* ctx) {
       if (cookie == 0 && !fn(ctx, ".", 1, vp.ino, VType::Dir, 1)) return ok();
       if (cookie <= 1 && !fn(ctx, "..", 2, make_ino(pid, Kind::PidDir), VType::Dir, 2)) return ok();
       const u64 fds = u64(reinterpret_cast<uptr>(vp.data));
-      for (int fd = cookie > 2 ? int(cookie - 2) : 0; fd < kMaxFds; fd++) {
+      for (int fd = cookie > 2 ? int(cookie - 2) : 0; fd < kProcFds; fd++) {
         if (!(fds & (u64(1) << fd))) continue;
         char name[4];
         const size_t len = format(name, sizeof name, "%d", fd);

@@ -129,7 +129,7 @@ Result<void> procfs_proc_info(i32 pid, ProcInfo& out) {
     }
   }
   out.sigq_limit = SigQueue::kMax;
-  out.fd_size = kMaxFds;
+  out.fd_size = kFdInline;
   out.harts = hal::online_cpus();
   out.has_mm = vs != nullptr;
   if (vs) {

@@ -4,6 +4,7 @@
 // exec, wait, kill, ids and limits.
 #include "core/compat/linux/linux.h"
 
+#include "core/fs/filedesc.h"
 #include "core/proc/ptrace.h"
 
 #include "core/proc/clone.h"
@@ -279,6 +280,9 @@ Result<void> get_rlimit(unsigned res, LinuxRlimit& out) {
 Result<void> set_rlimit(unsigned res, const LinuxRlimit& in) {
   if (res >= kRlimitCount) return Error::Inval;
   if (in.cur > in.max) return Error::Inval;
+  // As Linux's do_prlimit: no descriptor limit past the largest table
+  // (fs.nr_open there, kNrOpen here), whoever asks.
+  if (res == kRlimitNofile && in.max > kNrOpen) return Error::Perm;
   Proc* p = curproc();
   MutexGuard g(p->p_lock());
   if (in.max > p->p_limit->limits[res].max &&

@@ -79,9 +79,10 @@ constexpr i16 kSelectOut = kPollOut | kPollWrNorm | kPollWrBand | kPollErr;
 constexpr i16 kSelectEx = kPollPri;
 constexpr i16 kSelectBits[3] = {kSelectIn, kSelectOut, kSelectEx};
 
-// The fd_sets hold one word: n is clipped to the table's size as Linux
-// clips it to max_fds (64 until a table grows, which Tine's never does).
-static_assert(kMaxFds <= 64);
+// The fd_sets are read as one word here: n is clipped to 64, as Linux
+// clips it to max_fds (64 until a table grows); descriptors at or past 64
+// in a grown table are not looked at yet.
+constexpr int kSelectFds = 64;
 
 // pselect6's work (Linux's core_sys_select and do_select): EINVAL for a
 // negative n, EFAULT for an unreadable set, EBADF when a set names a
@@ -89,7 +90,7 @@ static_assert(kMaxFds <= 64);
 // ones (bits at or past n cleared) and the count of bits returned.
 i64 select_fds(i64 n, const uptr (&sets)[3], u64 until) {
   if (n < 0) return errno_of(Error::Inval);
-  if (n > kMaxFds) n = kMaxFds;
+  if (n > kSelectFds) n = kSelectFds;
   const u64 valid = n == 64 ? ~u64(0) : (u64(1) << n) - 1;
   u64 want[3] = {};
   for (int s = 0; s < 3; s++) {
@@ -99,7 +100,7 @@ i64 select_fds(i64 n, const uptr (&sets)[3], u64 until) {
     want[s] &= valid;
   }
   FileTable* t = curproc()->p_fd;
-  PollFd fds[kMaxFds];
+  PollFd fds[kSelectFds];
   u64 nfds = 0;
   for (int fd = 0; fd < n; fd++) {
     i16 events = 0;

@@ -5,6 +5,7 @@
 #include "core/fs/file_pipe.h"
 #include "core/fs/filedesc.h"
 #include "core/fs/sys_file.h"
+#include "core/vm/heap.h"
 #include "test/host/file_test_util.h"
 
 using namespace tine;
@@ -45,20 +46,83 @@ TEST_CASE("fd_install hands out the lowest free descriptor", "[file][filedesc]")
   REQUIRE(file_live_count() == 0);
 }
 
-TEST_CASE("a full table says EMFILE, and a closed slot is reused", "[file][filedesc]") {
+TEST_CASE("a table grows past its 64 slots up to RLIMIT_NOFILE, then says EMFILE",
+          "[file][filedesc]") {
   tine::test::start_sched_machine();
   {
     Table t;
     TestPipe p;
-    for (int i = 0; i < kMaxFds; i++) REQUIRE(fd_install(t, p.e.read, false).value() == i);
+    // No process here: the limit is Linux's default soft one, 1024.
+    REQUIRE(fd_nofile() == kNofileCur);
+    REQUIRE(fd_table_size(t) == kFdInline);
+    for (unsigned i = 0; i < kNofileCur; i++)
+      REQUIRE(fd_install(t, p.e.read, i % 3 == 0).value() == int(i));
+    REQUIRE(fd_table_size(t) == kNofileCur);  // 64, 128, ... 1024
     REQUIRE(fd_install(t, p.e.read, false).error() == Error::MFile);
     REQUIRE(fd_dup(t, 0).error() == Error::MFile);
     REQUIRE(fd_alloc(t).error() == Error::MFile);
+    // Past the limit: F_DUPFD's start is EINVAL, dup2's target EBADF.
+    REQUIRE(fd_dup_min(t, 0, unsigned(kNofileCur), false).error() == Error::Inval);
+    REQUIRE(fd_dup3(t, 0, int(kNofileCur), 0).error() == Error::BadF);
+    // The slots that moved kept their Files and close-on-exec bits.
+    for (int fd : {0, 1, 63, 64, 65, 500, 1023}) {
+      File* f = MUST(fd_get(t, fd));
+      REQUIRE(f == p.e.read);
+      file_release(f);
+      REQUIRE(fd_is_cloexec(t, fd) == (fd % 3 == 0));
+    }
+    REQUIRE(fd_close(t, 700).ok());
     REQUIRE(fd_close(t, 17).ok());
     REQUIRE(fd_dup(t, 3).value() == 17);
-    REQUIRE(fd_count(t) == unsigned(kMaxFds));
+    REQUIRE(fd_dup_min(t, 3, 100, false).value() == 700);
+    REQUIRE(fd_count(t) == unsigned(kNofileCur));
+    fd_close_on_exec(t);
+    REQUIRE(fd_count(t) == unsigned(kNofileCur) - 342);  // 0, 3, ... 1020 went
+    fd_close_range(t, 100, ~0u, false);
+    REQUIRE(fd_count(t) == 66);  // of 0..99, those not a multiple of 3
   }
   REQUIRE(file_live_count() == 0);
+}
+
+TEST_CASE("dup2 and F_DUPFD grow the table to the number they name", "[file][filedesc]") {
+  tine::test::start_sched_machine();
+  {
+    Table t;
+    TestPipe p;
+    REQUIRE(fd_install(t, p.e.read, false).value() == 0);
+    REQUIRE(fd_dup3(t, 0, 1000, kOCloExec).value() == 1000);
+    REQUIRE(fd_table_size(t) == 1024);
+    REQUIRE(fd_is_cloexec(t, 1000));
+    REQUIRE(fd_dup_min(t, 0, 300, false).value() == 300);
+    REQUIRE(fd_install(t, p.e.read, false).value() == 1);  // still the lowest free
+    REQUIRE(fd_count(t) == 4);
+    REQUIRE(fd_get(t, 999).error() == Error::BadF);
+    REQUIRE(fd_get(t, 1024).error() == Error::BadF);  // past the table
+  }
+  REQUIRE(file_live_count() == 0);
+}
+
+TEST_CASE("a grown table forked and released leaks nothing", "[file][filedesc]") {
+  tine::test::start_sched_machine();
+  const size_t before = heap_stats().allocations;
+  {
+    Table parent;
+    TestPipe p;
+    for (int i = 0; i < 1000; i++) REQUIRE(fd_install(parent, p.e.write, i >= 900).ok());
+    FileTable* child = MUST(filetable_copy(parent));  // fork without CLONE_FILES
+    REQUIRE(fd_table_size(child) == 1024);
+    REQUIRE(fd_count(child) == 1000);
+    REQUIRE(fd_is_cloexec(child, 950));
+    REQUIRE_FALSE(fd_is_cloexec(child, 899));
+    REQUIRE(fd_close(child, 999).ok());  // the child's own slots
+    File* f = MUST(fd_get(parent, 999));
+    file_release(f);
+    REQUIRE(fd_install(child, p.e.read, false).value() == 999);
+    filetable_release(child);  // the child exits
+    REQUIRE(fd_count(parent) == 1000);
+  }
+  REQUIRE(file_live_count() == 0);
+  REQUIRE(heap_stats().allocations == before);
 }
 
 TEST_CASE("bad descriptors are EBADF", "[file][filedesc]") {
@@ -66,7 +130,7 @@ TEST_CASE("bad descriptors are EBADF", "[file][filedesc]") {
   Table t;
   REQUIRE(fd_get(t, -1).error() == Error::BadF);
   REQUIRE(fd_get(t, 0).error() == Error::BadF);
-  REQUIRE(fd_get(t, kMaxFds).error() == Error::BadF);
+  REQUIRE(fd_get(t, int(kFdInline)).error() == Error::BadF);
   REQUIRE(fd_close(t, 0).error() == Error::BadF);
   REQUIRE(fd_close(t, -5).error() == Error::BadF);
   REQUIRE(fd_dup(t, 0).error() == Error::BadF);
@@ -106,7 +170,7 @@ TEST_CASE("dup3 follows Linux", "[file][filedesc]") {
       REQUIRE(fd_dup3(t, 0, 5, 1).error() == Error::Inval);       // unknown flag
       REQUIRE(fd_dup3(t, 9, 9, 0).error() == Error::Inval);       // equal, even closed
       REQUIRE(fd_dup3(t, 0, 0, 0).error() == Error::Inval);       // equal, open
-      REQUIRE(fd_dup3(t, 0, kMaxFds, 0).error() == Error::BadF);  // newfd too big
+      REQUIRE(fd_dup3(t, 0, int(kNofileCur), 0).error() == Error::BadF);  // newfd too big
       REQUIRE(fd_dup3(t, 0, -1, 0).error() == Error::BadF);
       REQUIRE(fd_dup3(t, 7, 5, 0).error() == Error::BadF);        // oldfd closed
       REQUIRE(fd_dup3(t, -1, 5, 0).error() == Error::BadF);
