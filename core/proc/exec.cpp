@@ -12,9 +12,11 @@
 #include "core/fs/cwd.h"
 #include "core/proc/cred.h"
 #include "core/vfs/namei.h"
+#include "core/vfs/vfs_at.h"
 #include "core/vfs/vnode_pager.h"
 #include "core/vm/heap.h"
 #include "core/lib/random.h"
+#include "core/lib/format.h"
 #include "core/lib/string.h"
 #include "core/vm/uaccess.h"
 #include "core/vm/vm.h"
@@ -160,18 +162,14 @@ Result<void> read_head(ExecFile& ef, size_t n) {
 // Program headers further into the file than this are refused (Linux: 64 KiB).
 constexpr u64 kMaxHeaders = 64 * 1024;
 
-Result<elf::Image> open_exec_file(Proc* p, const char* path, ExecFile& out) {
+// Reads the headers of the program at out.vp (held): only a regular file
+// that the caller may execute, as Linux's do_open_execat.
+Result<elf::Image> load_exec_file(Proc* p, ExecFile& out) {
   const Cred* cred = proc_own_cred(p);
   const NameiCred nc{cred->euid.value, cred->egid};
-  VnodeRef start(cwd_get(p->p_cwdi));
-  Nameidata nd;
-  TRY(namei(start.get(), path, kNameiFollow, nd, nc));
-  Vnode& vp = *nd.vp;
-  // As Linux: only a regular file that someone may execute.
+  Vnode& vp = *out.vp;
   if (vp.type != VType::Reg || !vp.ops->read) return Error::Access;
   if (!vnode_may(vp, nc, 1)) return Error::Access;
-  vnode_hold(&vp);
-  out.vp.reset(&vp);
   VAttr va;
   vnode_getattr(vp, va);
   out.size = u64(va.size);
@@ -183,10 +181,39 @@ Result<elf::Image> open_exec_file(Proc* p, const char* path, ExecFile& out) {
   return elf::parse(out.head, out.avail, max<u64>(out.size, out.avail));
 }
 
-Result<void> do_exec(Lwp* l, const char* path, Args& args) {
+// The program's vnode, as Linux's do_open_execat finds it: `path` from
+// dirfd (kAtFdCwd: the cwd; an absolute path ignores dirfd), a final
+// symlink followed unless AT_SYMLINK_NOFOLLOW (then ELOOP), and with
+// AT_EMPTY_PATH and "" the file open at dirfd itself (glibc's fexecve).
+// EINVAL for other flags, EBADF, ENOTDIR, ENOENT as namei says.
+Result<void> exec_lookup(Proc* p, int dirfd, const char* path, int flags, ExecFile& out) {
+  if (flags & ~(kAtSymlinkNoFollow | kAtEmptyPath)) return Error::Inval;
+  const Cred* cred = proc_own_cred(p);
+  const PathCtx ctx{p->p_cwdi, NameiCred{cred->euid.value, cred->egid}};
+  if (path[0] == '\0' && (flags & kAtEmptyPath) && dirfd != kAtFdCwd) {
+    File* f = TRY(fd_get(p->p_fd, dirfd));
+    Vnode* vp = f->vnode;
+    if (vp) vnode_hold(vp);
+    file_release(f);
+    if (!vp) return Error::Access;  // a pipe or an anonymous file: not regular
+    out.vp.reset(vp);
+    return ok();
+  }
+  Nameidata nd;
+  const bool follow = !(flags & kAtSymlinkNoFollow);
+  TRY(at_namei(p->p_fd, dirfd, path, follow ? kNameiFollow : 0, nd, ctx));
+  if (nd.vp->type == VType::Lnk) return Error::Loop;  // AT_SYMLINK_NOFOLLOW
+  vnode_hold(nd.vp);
+  out.vp.reset(nd.vp);
+  return ok();
+}
+
+// The exec proper, shared by execve, execveat and exec_kernel: file is the
+// program found by exec_lookup, path what AT_EXECFN, comm and
+// /proc/<pid>/exe say.
+Result<void> do_exec(Lwp* l, ExecFile& file, const char* path, Args& args) {
   Proc* p = l->proc;
-  ExecFile file;
-  elf::Image im = TRY(open_exec_file(p, path, file));
+  elf::Image im = TRY(load_exec_file(p, file));
   // The segments come from the page cache (as Linux's elf_map): text and
   // data private over the file's pages, copy-on-write, the bss anonymous.
   const VmObject obj = vnode_vm_object(*file.vp);
@@ -375,9 +402,25 @@ Result<void> do_exec(Lwp* l, const char* path, Args& args) {
 
 }  // namespace
 
-Result<void> sys_execve_impl(Lwp* l, uptr upath, uptr argv, uptr envp) {
-  char path[256];
-  TRY(copyinstr(path, upath, sizeof path));
+Result<void> sys_execveat_impl(Lwp* l, int dirfd, uptr upath, uptr argv, uptr envp,
+                               int flags) {
+  // Linux's order: the path (EFAULT, ENAMETOOLONG; "" is ENOENT unless
+  // AT_EMPTY_PATH), the flags and the file, then argv and envp.
+  UserPath path;
+  TRY(path.copy(upath));
+  if (path.p[0] == '\0' && !(flags & kAtEmptyPath)) return Error::NoEnt;
+  ExecFile file;
+  TRY(exec_lookup(l->proc, dirfd, path.p, flags, file));
+  // What the new image is told it is (AT_EXECFN): the path, or, relative to
+  // a descriptor, /dev/fd/N[/path] as Linux's alloc_bprm names it.
+  UserPath name;  // kPathMax bytes of heap, not of the kernel stack
+  if (!name.p) return Error::NoMem;
+  if (dirfd == kAtFdCwd || path.p[0] == '/')
+    memcpy(name.p, path.p, strlen(path.p) + 1);  // shorter than kPathMax: copyinstr said so
+  else if (path.p[0] == '\0')
+    format(name.p, kPathMax, "/dev/fd/%d", dirfd);
+  else if (format(name.p, kPathMax, "/dev/fd/%d/%s", dirfd, path.p) >= kPathMax)
+    return Error::NameTooLong;
   Args a;
   a.buf = static_cast<char*>(kmalloc(kExecArgMax));
   if (!a.buf) return Error::NoMem;
@@ -389,17 +432,23 @@ Result<void> sys_execve_impl(Lwp* l, uptr upath, uptr argv, uptr envp) {
     a.argc = 1;
   }
   TRY(gather_user(a, envp, a.envc));
-  return do_exec(l, path, a);
+  return do_exec(l, file, name.p, a);
+}
+
+Result<void> sys_execve_impl(Lwp* l, uptr upath, uptr argv, uptr envp) {
+  return sys_execveat_impl(l, kAtFdCwd, upath, argv, envp, 0);
 }
 
 Result<void> exec_kernel(Lwp* l, const char* path, const char* const* argv,
                          const char* const* envp) {
+  ExecFile file;
+  TRY(exec_lookup(l->proc, kAtFdCwd, path, 0, file));
   Args a;
   a.buf = static_cast<char*>(kmalloc(kExecArgMax));
   if (!a.buf) return Error::NoMem;
   for (; argv && *argv; argv++, a.argc++) TRY(add_string(a, *argv, strlen(*argv)));
   for (; envp && *envp; envp++, a.envc++) TRY(add_string(a, *envp, strlen(*envp)));
-  return do_exec(l, path, a);
+  return do_exec(l, file, path, a);
 }
 
 }  // namespace tine

@@ -94,6 +94,11 @@ i64 linux_sys_exit(const SyscallArgs& a) { lwp_exit_user(curlwp(), int(a.a[0] & 
 i64 linux_sys_execve(const SyscallArgs& a) {
   return syscall_result(sys_execve_impl(curlwp(), a.a[0], a.a[1], a.a[2]));
 }
+// execveat(dirfd, path, argv, envp, flags): the same exec (core/proc/exec).
+i64 linux_sys_execveat(const SyscallArgs& a) {
+  return syscall_result(
+      sys_execveat_impl(curlwp(), int(a.a[0]), a.a[1], a.a[2], a.a[3], int(a.a[4])));
+}
 
 i64 linux_sys_wait4(const SyscallArgs& a) {
   int status = 0;

@@ -148,6 +148,7 @@ struct Table {
     fns[261] = linux_sys_prlimit64;
     fns[276] = linux_sys_renameat2;
     fns[278] = linux_sys_getrandom;
+    fns[281] = linux_sys_execveat;
     fns[283] = linux_sys_membarrier;
     fns[291] = linux_sys_statx;
     fns[435] = linux_sys_clone3;
