@@ -57,6 +57,7 @@ inline constexpr u32 kSIfIfo = 0010000;
 inline constexpr u32 kSIfChr = 0020000;
 inline constexpr u32 kSIfDir = 0040000;
 inline constexpr u32 kSIfReg = 0100000;
+inline constexpr u32 kSIfSock = 0140000;
 
 struct File;
 struct Vnode;

@@ -2,6 +2,7 @@
 
 #include "core/fs/file.h"
 #include "core/fs/file_pipe.h"
+#include "core/fs/file_unix.h"
 #include "core/vfs/vfs_file.h"
 #include "core/lib/string.h"
 #include "core/vm/heap.h"
@@ -164,6 +165,12 @@ Result<u64> rw_vector(FileTable* t, int fd, uptr uiov, u64 iovcnt, bool write) {
   for (u64 i = 0; i < iovcnt; i++) {
     if (i64(v[i].len) < 0 || __builtin_add_overflow(sum, v[i].len, &sum) || i64(sum) < 0)
       return Error::Inval;
+  }
+  if (file_is_unix(*f)) {
+    // A socket takes the vector whole: one datagram, one receive.
+    static_assert(sizeof(Iov) == sizeof(UserIov));
+    return TRY(unix_rw_vector(*f, reinterpret_cast<const UserIov*>(v), size_t(iovcnt),
+                              size_t(min(sum, kMaxRwCount)), write));
   }
   u64 total = 0;
   for (u64 i = 0; i < iovcnt; i++) {

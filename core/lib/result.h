@@ -29,6 +29,7 @@ enum class Error : int {
   NotDir = 20,      // ENOTDIR
   IsDir = 21,       // EISDIR
   Inval = 22,       // EINVAL
+  NFile = 23,       // ENFILE
   MFile = 24,       // EMFILE
   NotTty = 25,      // ENOTTY
   FBig = 27,        // EFBIG
@@ -45,6 +46,18 @@ enum class Error : int {
   NotEmpty = 39,    // ENOTEMPTY
   Loop = 40,        // ELOOP
   Overflow = 75,    // EOVERFLOW
+  NotSock = 88,     // ENOTSOCK
+  MsgSize = 90,     // EMSGSIZE
+  NoProtoOpt = 92,  // ENOPROTOOPT
+  ProtoNoSupport = 93,  // EPROTONOSUPPORT
+  SockTNoSupport = 94,  // ESOCKTNOSUPPORT
+  OpNotSupp = 95,   // EOPNOTSUPP
+  AfNoSupport = 97, // EAFNOSUPPORT
+  ConnReset = 104,  // ECONNRESET
+  NoBufs = 105,     // ENOBUFS
+  IsConn = 106,     // EISCONN
+  NotConn = 107,    // ENOTCONN
+  ConnRefused = 111,  // ECONNREFUSED
   TimedOut = 110,   // ETIMEDOUT
   // Kernel-internal, never seen by a program (core/proc/syscall.cpp turns
   // it into EINTR or a restart, as Linux's ERESTARTNOHAND): interrupted,

@@ -219,12 +219,14 @@ Result<void> procfs_readdir(Vnode& vp, u64 cookie, ReaddirFn fn, void* ctx) {
 }
 
 // What /proc/<pid>/fd/<n> points at, as Linux names it: a device by its
-// /dev path, a pipe as "pipe:[ino]", anything else "anon_inode:[name]".
+// /dev path, a pipe as "pipe:[ino]", a socket as "socket:[ino]", anything else "anon_inode:[name]".
 size_t describe_file(File& f, char* buf, size_t n) {
   FileStat st;
   f.ops->stat(f, st);
   if ((st.mode & kSIfMt) == kSIfIfo)
     return min(n - 1, format(buf, n, "pipe:[%llu]", static_cast<unsigned long long>(st.ino)));
+  if ((st.mode & kSIfMt) == kSIfSock)
+    return min(n - 1, format(buf, n, "socket:[%llu]", static_cast<unsigned long long>(st.ino)));
   if ((st.mode & kSIfMt) == kSIfChr) {
     if (const char* name = devfs_name_of(st.rdev)) return min(n - 1, format(buf, n, "/dev/%s", name));
   }

@@ -39,6 +39,18 @@ i64 linux_sys_sync(const SyscallArgs& args);
 i64 linux_sys_mount(const SyscallArgs& args);
 i64 linux_sys_umount2(const SyscallArgs& args);
 i64 linux_sys_readv(const SyscallArgs& args);
+// Sockets (socket.cpp): socketpair(AF_UNIX) and the message calls.
+i64 linux_sys_socket(const SyscallArgs& args);
+i64 linux_sys_socketpair(const SyscallArgs& args);
+i64 linux_sys_getsockname(const SyscallArgs& args);
+i64 linux_sys_getpeername(const SyscallArgs& args);
+i64 linux_sys_sendto(const SyscallArgs& args);
+i64 linux_sys_recvfrom(const SyscallArgs& args);
+i64 linux_sys_setsockopt(const SyscallArgs& args);
+i64 linux_sys_getsockopt(const SyscallArgs& args);
+i64 linux_sys_shutdown(const SyscallArgs& args);
+i64 linux_sys_sendmsg(const SyscallArgs& args);
+i64 linux_sys_recvmsg(const SyscallArgs& args);
 i64 linux_sys_pread64(const SyscallArgs& args);
 i64 linux_sys_pwrite64(const SyscallArgs& args);
 i64 linux_sys_brk(const SyscallArgs& args);

@@ -132,6 +132,17 @@ struct Table {
     fns[177] = linux_sys_getegid;
     fns[178] = linux_sys_gettid;
     fns[179] = linux_sys_sysinfo;
+    fns[198] = linux_sys_socket;
+    fns[199] = linux_sys_socketpair;
+    fns[204] = linux_sys_getsockname;
+    fns[205] = linux_sys_getpeername;
+    fns[206] = linux_sys_sendto;
+    fns[207] = linux_sys_recvfrom;
+    fns[208] = linux_sys_setsockopt;
+    fns[209] = linux_sys_getsockopt;
+    fns[210] = linux_sys_shutdown;
+    fns[211] = linux_sys_sendmsg;
+    fns[212] = linux_sys_recvmsg;
     fns[214] = linux_sys_brk;
     fns[215] = linux_sys_munmap;
     fns[216] = linux_sys_mremap;
