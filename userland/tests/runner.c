@@ -43,6 +43,7 @@ static const char *const tests[] = {
 	"init_protect",
 	"session_orphan",
 	"reboot_err",
+	"sockleak",
 };
 #define NTESTS (int)(sizeof(tests) / sizeof(tests[0]))
 

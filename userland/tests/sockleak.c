@@ -1,0 +1,116 @@
+/*
+ * sockleak: 10,000 AF_UNIX socket pairs (stream, datagram and packet in
+ * turn) leak nothing. Each round sends data and both ends of a pipe over
+ * the pair (SCM_RIGHTS), receives the first message (its descriptor
+ * arrives and is closed) and closes the sockets with the second message's
+ * descriptor still in flight, which the close must release. Free memory
+ * (sysinfo) is read after 50 warm-up rounds and after the 10,000, as
+ * forkloop does; the pipe's read end sees end of file once its last writer
+ * (the one in flight) is gone, and the descriptor table is empty again.
+ */
+#include "t.h"
+
+#include <sys/socket.h>
+
+#define ROUNDS 10000
+#define SLACK_PAGES 4
+
+static int send_fd(int s, int fd)
+{
+	char buf[CMSG_SPACE(sizeof(int))];
+	struct iovec v = { "m", 1 };
+	struct msghdr m = { 0 };
+
+	memset(buf, 0, sizeof buf);
+	m.msg_iov = &v;
+	m.msg_iovlen = 1;
+	m.msg_control = buf;
+	m.msg_controllen = sizeof buf;
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof fd);
+	return sendmsg(s, &m, 0) == 1;
+}
+
+static int recv_fd(int s)
+{
+	char buf[CMSG_SPACE(sizeof(int))];
+	char d;
+	struct iovec v = { &d, 1 };
+	struct msghdr m = { 0 };
+	int fd = -1;
+
+	m.msg_iov = &v;
+	m.msg_iovlen = 1;
+	m.msg_control = buf;
+	m.msg_controllen = sizeof buf;
+	if (recvmsg(s, &m, 0) != 1)
+		return -1;
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	if (c && c->cmsg_type == SCM_RIGHTS)
+		memcpy(&fd, CMSG_DATA(c), sizeof fd);
+	return fd;
+}
+
+/* One round; 1 if every step did what it should. */
+static int round_trip(int i)
+{
+	static const int types[] = { SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET };
+	int sv[2], p[2];
+
+	if (socketpair(AF_UNIX, types[i % 3], 0, sv) < 0)
+		return 0;
+	if (pipe(p) < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return 0;
+	}
+	int good = send_fd(sv[0], p[0]) && send_fd(sv[0], p[1]);
+	int got = recv_fd(sv[1]);
+	good = good && got >= 0;
+	if (got >= 0)
+		close(got);
+	close(p[1]);  /* the writer left is the one in flight */
+	close(sv[0]);
+	close(sv[1]);
+	char c;
+	good = good && read(p[0], &c, 1) == 0;  /* it went with the sockets */
+	close(p[0]);
+	return good;
+}
+
+int main(void)
+{
+	t_begin("sockleak");
+	struct sysinfo before, after;
+	int first_free = dup(0);
+
+	close(first_free);
+	for (int i = 0; i < 50; i++)
+		round_trip(i);
+	if (sysinfo(&before) < 0) {
+		fail("sysinfo", "%s", strerror(errno));
+		return t_end();
+	}
+	int good = 0;
+	for (int i = 0; i < ROUNDS; i++)
+		good += round_trip(i);
+	check("rounds", good == ROUNDS, "%d of %d rounds ended well", good, ROUNDS);
+	int fd = dup(0);
+	check("no_fd_left", fd == first_free, "lowest free descriptor %d, %d before", fd, first_free);
+	if (fd >= 0)
+		close(fd);
+
+	sysinfo(&after);
+	unsigned long b = before.freeram * before.mem_unit;
+	unsigned long a = after.freeram * after.mem_unit;
+	if (on_linux())
+		skip("no_leak", "Linux's free memory moves with the whole machine");
+	else
+		check("no_leak", a + SLACK_PAGES * 4096ul >= b,
+		      "free memory %lu bytes before, %lu after (%ld lost)",
+		      b, a, (long)(b - a));
+	return t_end();
+}
