@@ -11,6 +11,7 @@
 #include "core/sched/sleep_intr.h"
 #include "core/sync/condvar.h"
 #include "core/sync/mutex.h"
+#include "core/sync/spinlock.h"
 #include "core/vm/heap.h"
 #include "core/vm/uaccess.h"
 
@@ -95,14 +96,58 @@ UnixCred current_cred() {
 
 void free_msg(UnixMsg* m) { kfree(m); }
 
+// Messages whose Files are still to be released. Releasing a File in
+// flight may close a socket whose queue holds more Files in flight, and so
+// on down a chain a program can make as long as it likes: done by
+// recursion, that overflowed the kernel stack. So one thread at a time
+// drains this list, and a release that happens inside the drain (or on
+// another hart meanwhile) only adds to it.
+SpinLock g_release_lock{"unix release"};  // a leaf
+UnixMsg* g_release GUARDED_BY(g_release_lock) = nullptr;
+bool g_draining GUARDED_BY(g_release_lock) = false;
+
 // Releases the Files of a chain of messages and frees them. Never under a
-// socket lock: a File may be a socket of the same pair.
+// socket lock: a File may be a socket of the same pair. When another
+// thread is draining already, the Files go a little later, on its stack.
 void free_chain(UnixMsg* m) {
+  UnixMsg* carry = nullptr;  // the messages with Files
   while (m) {
     UnixMsg* next = m->next;
-    for (unsigned i = 0; i < m->nfiles; i++) file_release(m->files[i]);
-    free_msg(m);
+    if (m->nfiles == 0) {
+      free_msg(m);
+    } else {
+      m->next = carry;
+      carry = m;
+    }
     m = next;
+  }
+  if (!carry) return;
+  {
+    IrqSpinGuard g(g_release_lock);
+    UnixMsg* last = carry;
+    while (last->next) last = last->next;
+    last->next = g_release;
+    g_release = carry;
+    if (g_draining) return;
+    g_draining = true;
+  }
+  for (;;) {
+    UnixMsg* batch;
+    {
+      IrqSpinGuard g(g_release_lock);
+      batch = g_release;
+      g_release = nullptr;
+      if (!batch) {
+        g_draining = false;
+        return;
+      }
+    }
+    while (batch) {
+      UnixMsg* next = batch->next;
+      for (unsigned i = 0; i < batch->nfiles; i++) file_release(batch->files[i]);
+      free_msg(batch);
+      batch = next;
+    }
   }
 }
 

@@ -7,6 +7,7 @@
  * (sysinfo) is read after 50 warm-up rounds and after the 10,000, as
  * forkloop does; the pipe's read end sees end of file once its last writer
  * (the one in flight) is gone, and the descriptor table is empty again.
+ * Then a chain of 5000 pairs, each in flight in the next, goes at once.
  */
 #include "t.h"
 
@@ -62,7 +63,7 @@ static int round_trip(int i)
 
 	if (socketpair(AF_UNIX, types[i % 3], 0, sv) < 0)
 		return 0;
-	if (pipe(p) < 0) {
+	if (pipe2(p, O_NONBLOCK) < 0) {
 		close(sv[0]);
 		close(sv[1]);
 		return 0;
@@ -76,9 +77,39 @@ static int round_trip(int i)
 	close(sv[0]);
 	close(sv[1]);
 	char c;
-	good = good && read(p[0], &c, 1) == 0;  /* it went with the sockets */
+	/* It went with the sockets: end of file, not EAGAIN. */
+	good = good && read(p[0], &c, 1) == 0;
 	close(p[0]);
 	return good;
+}
+
+/*
+ * A chain: each pair's two ends travel in the next pair's queue, so only
+ * the newest pair has descriptors. Closing it releases the whole chain,
+ * which must not recurse once per link on a kernel stack (it overflowed
+ * at a few hundred links).
+ */
+static int chain(int links)
+{
+	int prev[2] = { -1, -1 };
+
+	for (int i = 0; i < links; i++) {
+		int sv[2];
+
+		if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) < 0)
+			return 0;
+		if (prev[0] >= 0) {
+			if (!send_fd(sv[0], prev[0]) || !send_fd(sv[0], prev[1]))
+				return 0;
+			close(prev[0]);
+			close(prev[1]);
+		}
+		prev[0] = sv[0];
+		prev[1] = sv[1];
+	}
+	close(prev[0]);
+	close(prev[1]);
+	return 1;
 }
 
 int main(void)
@@ -98,6 +129,7 @@ int main(void)
 	for (int i = 0; i < ROUNDS; i++)
 		good += round_trip(i);
 	check("rounds", good == ROUNDS, "%d of %d rounds ended well", good, ROUNDS);
+	check("chain", chain(5000), "a chain of 5000 pairs in flight");
 	int fd = dup(0);
 	check("no_fd_left", fd == first_free, "lowest free descriptor %d, %d before", fd, first_free);
 	if (fd >= 0)
