@@ -16,6 +16,9 @@ inline constexpr int FORK_SHARESIGS = 0x10;   // share signal actions (and p_loc
 inline constexpr int FORK_NOWAIT = 0x20;      // child's parent is init
 inline constexpr int FORK_CLEANFILES = 0x40;  // child gets a fresh file table
 inline constexpr int FORK_SYSTEM = 0x80;      // a system process
+// Not in the seed: Linux's CLONE_PARENT. The child's parent is the caller's
+// parent, and its exit signal the caller's own (Linux's copy_process).
+inline constexpr int FORK_SIBLING = 0x100;
 
 // Tunables of the seed.
 extern u32 forkfsleep_ns;   // pause after a failed fork (0: none), as forkfsleep

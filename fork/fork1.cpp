@@ -152,6 +152,9 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
   Proc* p1 = l1->proc;
   KASSERT(p1 && p1->p_magic == Proc::kMagic);
   Cred* cred = proc_own_cred(p1);
+  // FORK_SIBLING: init has no parent to share (Linux refuses CLONE_PARENT
+  // from an unkillable init with EINVAL). Before any count is taken.
+  if ((flags & FORK_SIBLING) && p1 == initproc) return Error::Inval;
 
   // 1. nprocs, maxproc and the fork authorization. As the seed, the count
   //    with the new process must stay below maxproc (tnprocs >= maxproc is
@@ -349,14 +352,17 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
       p2->p_lflag |= PL_CONTROLT;
     // Process group: the parent's.
     if (p1->p_pgrp) pgrp_join_locked(p2, p1->p_pgrp);
-    // Parent: init under FORK_NOWAIT.
-    Proc* parent = (flags & FORK_NOWAIT) && initproc ? initproc : p1;
+    // Parent: init under FORK_NOWAIT, the caller's own parent (now, under
+    // proc_lock: it may have been reparented) under FORK_SIBLING.
+    Proc* parent = p1;
+    if ((flags & FORK_NOWAIT) && initproc) parent = initproc;
+    if ((flags & FORK_SIBLING) && p1->p_pptr) parent = p1->p_pptr;
     p2->p_pptr = parent;
     p2->p_ppid = parent->p_pid.value;
-    p2->p_oppid = p1->p_pid;
+    p2->p_oppid = (flags & FORK_SIBLING) ? parent->p_pid : p1->p_pid;
     parent->p_children.push_back(p2);
     proc_list_insert_locked(p2);
-    p2->p_exitsig = exitsig;
+    p2->p_exitsig = (flags & FORK_SIBLING) ? p1->p_exitsig : exitsig;
     // ptrace: a traced parent's child is reparented to the tracer.
     if (traced && p1->p_pptr) {
       p2->p_opptr = p2->p_pptr;

@@ -23,7 +23,7 @@ struct CloneToFork {
 constexpr CloneToFork kCloneToFork[] = {
     {kCloneVm, FORK_SHAREVM},        {kCloneFs, FORK_SHARECWD},
     {kCloneFiles, FORK_SHAREFILES},  {kCloneSighand, FORK_SHARESIGS},
-    {kCloneVfork, FORK_PPWAIT},
+    {kCloneVfork, FORK_PPWAIT},      {kCloneParent, FORK_SIBLING},
 };
 }  // namespace
 

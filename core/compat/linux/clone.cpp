@@ -17,9 +17,10 @@ namespace {
 constexpr u64 kCloneEmulFlags = kCloneSettls | kCloneParentSettid | kCloneChildCleartid |
                                 kCloneChildSettid | kCloneDetached | kCloneUntraced |
                                 kCloneSysvsem;
-// Flags Tine has no notion of (namespaces, CLONE_PARENT) are refused.
+// Flags Tine has no notion of (namespaces) are refused. CLONE_PARENT goes
+// through the clone door (fork1's FORK_SIBLING).
 constexpr u64 kCloneKnown =
-    kCloneSeedFlags | kCloneEmulFlags | kCloneThread | kCloneClearSighand;
+    kCloneSeedFlags | kCloneEmulFlags | kCloneThread | kCloneClearSighand | kCloneParent;
 
 // CLONE_THREAD: a new LWP in this process (NetBSD's linux_clone_nptl, by
 // lwp_create), checked as Linux's copy_process checks: a thread shares
@@ -60,7 +61,7 @@ i64 clone_thread(Lwp* l1, u64 flags, uptr newsp, uptr parent_tid, uptr tls, uptr
 // can run, finds them; they are cleared again when the door returns.
 namespace {
 i64 clone1(u64 flags, uptr newsp, uptr parent_tid, uptr tls, uptr child_tid) {
-  if ((flags & ~kCloneKnown) || (flags & kCloneParent)) return errno_of(Error::Inval);
+  if (flags & ~kCloneKnown) return errno_of(Error::Inval);
   Lwp* l1 = curlwp();
   if (flags & kCloneThread) return clone_thread(l1, flags, newsp, parent_tid, tls, child_tid);
   const u64 seed = flags & kCloneSeedFlags;
@@ -68,7 +69,9 @@ i64 clone1(u64 flags, uptr newsp, uptr parent_tid, uptr tls, uptr child_tid) {
       newsp == 0 || newsp == hal::user_frame_sp(hal::user_frame_of(l1->stack));
   const ForkDoors& doors = fork_doors();
   SyscallFn door = doors.clone;
-  if (own_stack && seed == u64(kSigChld)) {
+  if (flags & kCloneParent) {
+    // Only the clone door maps it.
+  } else if (own_stack && seed == u64(kSigChld)) {
     door = doors.fork;
   } else if (own_stack && seed == (kCloneVfork | kSigChld)) {
     door = doors.vfork;
@@ -79,7 +82,7 @@ i64 clone1(u64 flags, uptr newsp, uptr parent_tid, uptr tls, uptr child_tid) {
   l1->emul_clone_child_tid = child_tid;
   l1->emul_clone_parent_tid = parent_tid;
   l1->emul_clone_tls = tls;
-  const SyscallArgs door_args{{seed, own_stack ? 0 : newsp, 0, 0, 0, 0}};
+  const SyscallArgs door_args{{seed | (flags & kCloneParent), own_stack ? 0 : newsp, 0, 0, 0, 0}};
   const i64 r = door(door_args);
   l1->emul_clone_flags = 0;
   return r;
