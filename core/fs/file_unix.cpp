@@ -1,5 +1,7 @@
 #include "core/fs/file_unix.h"
 
+#include "core/fs/file_unix_impl.h"
+
 #include "core/fs/poll.h"
 #include "core/fs/sys_file.h"
 #include "core/lib/assert.h"
@@ -19,62 +21,11 @@ namespace tine {
 
 namespace {
 
-// One record (datagram, packet) or one piece of a stream write. The bytes
-// follow the header; the Files it carries (SCM_RIGHTS) follow the bytes.
-struct UnixMsg {
-  UnixMsg* next = nullptr;
-  size_t len;      // bytes
-  size_t off = 0;  // bytes a stream reader consumed already
-  size_t charge;   // what it counts against the sender's SO_SNDBUF
-  File** files = nullptr;  // held references, until received or purged
-  unsigned nfiles = 0;
-  UnixCred cred;   // the sender's
-
-  u8* data() { return reinterpret_cast<u8*>(this + 1); }
-};
-
-// What a queued message costs its sender beyond its bytes, as Linux counts
-// an skb's truesize: many tiny datagrams fill the buffer too.
-constexpr size_t kMsgOverhead = 512;
-// The largest piece of a stream write: one page with its header.
-constexpr size_t kStreamChunk = kPageSize - sizeof(UnixMsg) - 16;
-
-// One end's receive queue and its own state.
-struct UnixQueue {
-  UnixMsg* head = nullptr;
-  UnixMsg* tail = nullptr;
-  size_t charge = 0;     // queued messages' charge: the peer's send usage
-  bool open = true;      // its File is not closed yet
-  bool connected = true; // has a peer (a dgram end forgets a closed one)
-  u8 shutdown = 0;       // kRcvShutdown | kSendShutdown
-  int err = 0;           // pending SO_ERROR (an errno)
-  int sndbuf = kSockBufDefault;
-  int rcvbuf = kSockBufDefault;
-  bool passcred = false;
-};
-
-// Both ends of a pair. The Files' data is the UnixConn with the end's
-// side (0 or 1) in its low bit.
-struct UnixConn {
-  Mutex lock{"socket", LockRank::Pipe};
-  // Data arrived or left, an end shut down or closed: readers and writers
-  // of both ends look again (few waiters; one channel keeps it simple).
-  CondVar changed{"socket"};
-  UnixQueue q[2] GUARDED_BY(lock);
-  const int type;
-  const UnixCred peercred;  // SO_PEERCRED of both ends
-  u64 ino[2];               // fstat's st_ino of each end; fixed
-  RefCount refs{2};         // ends not yet closed (atomic)
-  u32 seq = 0;              // moves at each wake of pollers (atomic)
-
-  UnixConn(int t, const UnixCred& c) : type(t), peercred(c) {}
-};
-
-static_assert(alignof(UnixConn) >= 2);
-
 constexpr u64 kSockDev = 0x8;  // fstat's st_dev of every socket ("sockfs")
 u64 g_next_sock_ino = 1;       // atomic
 u64 g_live = 0;                // sockets alive (atomic)
+
+}  // namespace
 
 UnixConn& conn_of(File& f) {
   return *reinterpret_cast<UnixConn*>(reinterpret_cast<uptr>(f.data) & ~uptr(1));
@@ -93,6 +44,8 @@ UnixCred current_cred() {
   const Cred* cr = proc_own_cred(p);
   return UnixCred{p->p_pid.value, cr->uid.value, cr->gid};
 }
+
+namespace {
 
 void free_msg(UnixMsg* m) { kfree(m); }
 
@@ -533,11 +486,9 @@ void unix_close(File& f) {
     wake_all(c);
   }
   free_chain(purged);
-  __atomic_sub_fetch(&g_live, 1, __ATOMIC_RELAXED);
-  if (c.refs.release()) {
-    c.~UnixConn();
-    kfree(&c);
-  }
+  unix_listener_closed(c, me);
+  unix_live_add(-1);
+  unix_conn_drop(&c);
 }
 
 // As Linux's sockfs: S_IFSOCK with every permission, one inode per end.
@@ -557,6 +508,9 @@ i16 unix_poll(File& f) {
   MutexGuard g(c.lock);
   const UnixQueue& q = c.q[me];
   i16 r = 0;
+  // A listener is readable with a connection to accept (Linux's unix_poll
+  // sees its queue of embryos).
+  if (c.listening) return c.pending ? i16(kPollIn | kPollRdNorm) : i16(0);
   if (q.err) r |= kPollErr;
   if (q.shutdown == (kRcvShutdown | kSendShutdown)) r |= kPollHup;
   if (q.shutdown & kRcvShutdown) r |= kPollRdHup | kPollIn | kPollRdNorm;
@@ -570,6 +524,8 @@ i16 unix_poll(File& f) {
 
 u32 unix_poll_seq(File& f) { return __atomic_load_n(&conn_of(f).seq, __ATOMIC_RELAXED); }
 
+}  // namespace
+
 const FileOps kUnixOps = {
     .name = "socket",
     .read = unix_read,
@@ -582,20 +538,27 @@ const FileOps kUnixOps = {
     .poll_seq = unix_poll_seq,
 };
 
-Result<UnixConn*> new_conn(int type, const UnixCred& cred) {
+Result<UnixConn*> unix_new_conn(int type) {
   void* mem = kmalloc(sizeof(UnixConn));
   if (!mem) return Error::NoMem;
-  UnixConn* c = new (mem) UnixConn(type, cred);
+  UnixConn* c = new (mem) UnixConn(type);
   c->ino[0] = __atomic_fetch_add(&g_next_sock_ino, 2, __ATOMIC_RELAXED);
   c->ino[1] = c->ino[0] + 1;
   return c;
 }
 
-void* end_data(UnixConn* c, int side) {
-  return reinterpret_cast<void*>(reinterpret_cast<uptr>(c) | uptr(side));
+void unix_conn_drop(UnixConn* c) {
+  if (c->refs.release()) {
+    c->~UnixConn();
+    kfree(c);
+  }
 }
 
-}  // namespace
+void unix_live_add(int n) { __atomic_add_fetch(&g_live, u64(i64(n)), __ATOMIC_RELAXED); }
+
+void* unix_end_data(UnixConn* c, int side) {
+  return reinterpret_cast<void*>(reinterpret_cast<uptr>(c) | uptr(side));
+}
 
 bool file_is_unix(File& f) { return f.ops == &kUnixOps; }
 
@@ -608,16 +571,20 @@ bool unix_connected(File& f) {
 u64 unix_live_count() { return __atomic_load_n(&g_live, __ATOMIC_RELAXED); }
 
 Result<UnixPair> unix_socketpair(int type, int flags, const UnixCred& cred) {
-  UnixConn* c = TRY(new_conn(type, cred));
+  UnixConn* c = TRY(unix_new_conn(type));
+  {
+    MutexGuard g(c->lock);
+    c->q[0].peercred = c->q[1].peercred = cred;
+  }
   const int fl = kORdWr | (flags & kSockNonBlock);
-  Result<File*> a = file_create(&kUnixOps, fl, end_data(c, 0));
+  Result<File*> a = file_create(&kUnixOps, fl, unix_end_data(c, 0));
   if (!a.ok()) {
     c->~UnixConn();
     kfree(c);
     return a.error();
   }
-  __atomic_add_fetch(&g_live, 1, __ATOMIC_RELAXED);
-  Result<File*> b = file_create(&kUnixOps, fl, end_data(c, 1));
+  unix_live_add(1);
+  Result<File*> b = file_create(&kUnixOps, fl, unix_end_data(c, 1));
   if (!b.ok()) {
     // Closing end 0 drops one reference; end 1, never made, the other.
     file_release(a.value());
@@ -627,13 +594,13 @@ Result<UnixPair> unix_socketpair(int type, int flags, const UnixCred& cred) {
     }
     return b.error();
   }
-  __atomic_add_fetch(&g_live, 1, __ATOMIC_RELAXED);
+  unix_live_add(1);
   return UnixPair{a.value(), b.value()};
 }
 
 Result<File*> unix_socket(int type, int flags) {
   // Linux: an unconnected socket has no peer credentials (pid 0, ids -1).
-  UnixConn* c = TRY(new_conn(type, UnixCred{0, ~u32(0), ~u32(0)}));
+  UnixConn* c = TRY(unix_new_conn(type));
   {
     MutexGuard g(c->lock);
     c->q[0].connected = false;
@@ -641,13 +608,13 @@ Result<File*> unix_socket(int type, int flags) {
     c->q[1].connected = false;
   }
   (void)c->refs.release();  // no second end: one reference, the File's
-  Result<File*> f = file_create(&kUnixOps, kORdWr | (flags & kSockNonBlock), end_data(c, 0));
+  Result<File*> f = file_create(&kUnixOps, kORdWr | (flags & kSockNonBlock), unix_end_data(c, 0));
   if (!f.ok()) {
     c->~UnixConn();
     kfree(c);
     return f.error();
   }
-  __atomic_add_fetch(&g_live, 1, __ATOMIC_RELAXED);
+  unix_live_add(1);
   return f.value();
 }
 
@@ -716,7 +683,7 @@ Result<void> unix_getsockopt(File& f, int opt, void* buf, u32* len) {
       case kSoType: v = c.type; break;
       case kSoDomain: v = kAfUnix; break;
       case kSoProtocol: v = 0; break;
-      case kSoAcceptConn: v = 0; break;
+      case kSoAcceptConn: v = c.listening ? 1 : 0; break;
       case kSoError:
         v = q.err;
         q.err = 0;
@@ -726,7 +693,7 @@ Result<void> unix_getsockopt(File& f, int opt, void* buf, u32* len) {
       case kSoPassCred: v = q.passcred ? 1 : 0; break;
       case kSoPeerCred: {
         const u32 n = min(*len, u32(sizeof(UnixCred)));
-        memcpy(buf, &c.peercred, n);
+        memcpy(buf, &q.peercred, n);
         *len = n;
         return ok();
       }

@@ -49,6 +49,13 @@ struct UnixCred {
   u32 gid;
 };
 
+// An AF_UNIX name: sun_path's bytes as given (len 0: unnamed; an
+// abstract name starts with a NUL byte).
+struct UnixAddr {
+  u32 len = 0;
+  char path[108] = {};
+};
+
 // A user iovec, copied into the kernel.
 struct UserIov {
   uptr base;
@@ -112,6 +119,22 @@ Result<void> unix_getsockopt(File& f, int opt, void* buf, u32* len);
 Result<void> unix_setsockopt(File& f, int opt, const void* buf, u32 len);
 // getpeername: NotConn for an unconnected socket.
 bool unix_connected(File& f);
+
+// Names, listen, accept, connect (file_unix_listen.cpp), for stream and
+// packet sockets made by unix_socket, on abstract names (a NUL first
+// byte). bind: Inval if bound already, AddrInUse for a name taken; an
+// empty name autobinds a 5-hex-digit abstract one as Linux. listen: Inval
+// unbound or connected, OpNotSupp for datagrams. connect: ConnRefused
+// without a listener there (or its backlog full and MSG_DONTWAIT:
+// Again; also for a listener of another type), IsConn. accept: Inval if
+// not listening, Again, Intr; the new File (one reference) gets
+// kSockNonBlock from flags.
+Result<void> unix_bind(File& f, const UnixAddr& a);
+Result<void> unix_listen(File& f, int backlog);
+Result<void> unix_connect(File& f, const UnixAddr& a);
+Result<File*> unix_accept(File& f, int flags);
+// This end's name, or (peer) the other end's.
+UnixAddr unix_name(File& f, bool peer);
 
 // Sockets alive (the leak checks).
 u64 unix_live_count();

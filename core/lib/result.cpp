@@ -44,6 +44,8 @@ const char* error_name(Error e) {
     case Error::NFile: return "ENFILE";
     case Error::NotSock: return "ENOTSOCK";
     case Error::MsgSize: return "EMSGSIZE";
+    case Error::ProtoType: return "EPROTOTYPE";
+    case Error::AddrInUse: return "EADDRINUSE";
     case Error::NoProtoOpt: return "ENOPROTOOPT";
     case Error::ProtoNoSupport: return "EPROTONOSUPPORT";
     case Error::SockTNoSupport: return "ESOCKTNOSUPPORT";

@@ -48,11 +48,13 @@ enum class Error : int {
   Overflow = 75,    // EOVERFLOW
   NotSock = 88,     // ENOTSOCK
   MsgSize = 90,     // EMSGSIZE
+  ProtoType = 91,   // EPROTOTYPE
   NoProtoOpt = 92,  // ENOPROTOOPT
   ProtoNoSupport = 93,  // EPROTONOSUPPORT
   SockTNoSupport = 94,  // ESOCKTNOSUPPORT
   OpNotSupp = 95,   // EOPNOTSUPP
   AfNoSupport = 97, // EAFNOSUPPORT
+  AddrInUse = 98,   // EADDRINUSE
   ConnReset = 104,  // ECONNRESET
   NoBufs = 105,     // ENOBUFS
   IsConn = 106,     // EISCONN

@@ -7,11 +7,14 @@
  * (sysinfo) is read after 50 warm-up rounds and after the 10,000, as
  * forkloop does; the pipe's read end sees end of file once its last writer
  * (the one in flight) is gone, and the descriptor table is empty again.
- * Then a chain of 5000 pairs, each in flight in the next, goes at once.
+ * Then a chain of 5000 pairs, each in flight in the next, goes at once,
+ * and 2000 listeners each accept one connection and close with another
+ * pending.
  */
 #include "t.h"
 
 #include <sys/socket.h>
+#include <sys/un.h>
 
 #define ROUNDS 10000
 #define SLACK_PAGES 4
@@ -112,6 +115,37 @@ static int chain(int links)
 	return 1;
 }
 
+/*
+ * A listener on an autobound abstract name, one connection accepted and
+ * one left pending when it closes; 1 if every step did what it should.
+ */
+static int listen_round(void)
+{
+	struct sockaddr_un name;
+	socklen_t len = sizeof name;
+	int l = socket(AF_UNIX, SOCK_STREAM, 0);
+	int c1 = socket(AF_UNIX, SOCK_STREAM, 0);
+	int c2 = socket(AF_UNIX, SOCK_STREAM, 0);
+	int good = l >= 0 && c1 >= 0 && c2 >= 0;
+
+	name.sun_family = AF_UNIX;
+	good = good && bind(l, (struct sockaddr *)&name, sizeof(sa_family_t)) == 0;
+	good = good && getsockname(l, (struct sockaddr *)&name, &len) == 0;
+	good = good && listen(l, 4) == 0;
+	good = good && connect(c1, (struct sockaddr *)&name, len) == 0;
+	good = good && connect(c2, (struct sockaddr *)&name, len) == 0;
+	good = good && write(c2, "x", 1) == 1;
+	int s = good ? accept(l, NULL, NULL) : -1;
+	good = good && s >= 0 && write(s, "y", 1) == 1;
+	char ch;
+	good = good && read(c1, &ch, 1) == 1;
+	close(s);
+	close(l);
+	close(c1);
+	close(c2);
+	return good;
+}
+
 int main(void)
 {
 	t_begin("sockleak");
@@ -130,6 +164,10 @@ int main(void)
 		good += round_trip(i);
 	check("rounds", good == ROUNDS, "%d of %d rounds ended well", good, ROUNDS);
 	check("chain", chain(5000), "a chain of 5000 pairs in flight");
+	good = 0;
+	for (int i = 0; i < 2000; i++)
+		good += listen_round();
+	check("listen", good == 2000, "%d of 2000 listen rounds ended well", good);
 	int fd = dup(0);
 	check("no_fd_left", fd == first_free, "lowest free descriptor %d, %d before", fd, first_free);
 	if (fd >= 0)

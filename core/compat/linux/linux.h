@@ -42,6 +42,11 @@ i64 linux_sys_readv(const SyscallArgs& args);
 // Sockets (socket.cpp): socketpair(AF_UNIX) and the message calls.
 i64 linux_sys_socket(const SyscallArgs& args);
 i64 linux_sys_socketpair(const SyscallArgs& args);
+i64 linux_sys_bind(const SyscallArgs& args);
+i64 linux_sys_listen(const SyscallArgs& args);
+i64 linux_sys_accept(const SyscallArgs& args);
+i64 linux_sys_accept4(const SyscallArgs& args);
+i64 linux_sys_connect(const SyscallArgs& args);
 i64 linux_sys_getsockname(const SyscallArgs& args);
 i64 linux_sys_getpeername(const SyscallArgs& args);
 i64 linux_sys_sendto(const SyscallArgs& args);

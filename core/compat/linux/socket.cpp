@@ -2,8 +2,8 @@
 // core/fs/file_unix.h. Decoding of struct msghdr, struct cmsghdr
 // (SCM_RIGHTS, SCM_CREDENTIALS) and sockaddr, and Linux's order of errors
 // (net/socket.c, net/core/scm.c). Only AF_UNIX exists; socket(2) of it
-// gives an unconnected socket that bind/listen/accept/connect (ENOSYS)
-// cannot connect yet.
+// binds, listens, accepts and connects on abstract names
+// (core/fs/file_unix_listen.cpp).
 #include "core/compat/linux/linux.h"
 
 #include "core/fs/file_unix.h"
@@ -311,17 +311,42 @@ Result<size_t> do_recv(int fd, Iovs& iov, int flags, UserMsgHdr* hdr, uptr umsg)
   return n;
 }
 
-// getsockname/getpeername of an unnamed socket: sun_family alone (Linux's
-// unix_getname: 2 bytes), and Linux's move_addr_to_user.
-Result<void> put_unnamed(uptr addr, uptr ulen) {
+// A name as sockaddr_un (Linux's unix_getname: sun_family and the bytes
+// bound, so 2 for an unnamed socket), through Linux's move_addr_to_user.
+Result<void> put_name(const UnixAddr& a, uptr addr, uptr ulen) {
   i32 len;
   TRY(copyin(&len, ulen, sizeof len));
   if (len < 0) return Error::Inval;
+  u8 buf[kSunPathOff + sizeof a.path];
   const u16 family = kAfUnix;
-  const u32 give = min(u32(len), u32(sizeof family));
-  if (give) TRY(copyout(addr, &family, give));
-  const i32 klen = sizeof family;
-  return copyout(ulen, &klen, sizeof klen);
+  memcpy(buf, &family, sizeof family);
+  memcpy(buf + kSunPathOff, a.path, a.len);
+  const u32 klen = kSunPathOff + a.len;
+  const u32 give = min(u32(len), klen);
+  if (give) TRY(copyout(addr, buf, give));
+  const i32 out = i32(klen);
+  return copyout(ulen, &out, sizeof out);
+}
+
+// A sockaddr_un from user space: Linux's move_addr_to_kernel (EINVAL for
+// a length out of range, EFAULT) and unix_validate_addr (EINVAL for a
+// length not past sun_family or past sockaddr_un, or another family).
+// `autobind`: bind's bare sun_family (2 bytes) is an empty name.
+Result<UnixAddr> get_name(uptr addr, i64 len, bool autobind) {
+  if (len < 0 || len > kSockaddrStorage) return Error::Inval;
+  u8 buf[kSockaddrStorage];
+  if (len > 0) TRY(copyin(buf, addr, size_t(len)));
+  u16 family = 0;
+  if (len >= 2) memcpy(&family, buf, 2);
+  UnixAddr a;
+  if (autobind && len == kSunPathOff && family == kAfUnix) return a;
+  if (len <= kSunPathOff || len > kSockaddrUn || family != kAfUnix) return Error::Inval;
+  a.len = u32(len) - kSunPathOff;
+  memcpy(a.path, buf + kSunPathOff, a.len);
+  // A path name ends at its NUL (Linux's unix_mkname_bsd); an abstract
+  // one is every byte given.
+  if (a.path[0] != 0) a.len = u32(strnlen(a.path, a.len));
+  return a;
 }
 
 // Linux's socket type and flag checks shared by socket and socketpair.
@@ -501,17 +526,79 @@ i64 linux_sys_setsockopt(const SyscallArgs& a) {
 i64 linux_sys_getsockname(const SyscallArgs& a) {
   Result<File*> f = sock_get(int(a.a[0]));
   if (!f.ok()) return errno_of(f.error());
+  const UnixAddr name = unix_name(*f.value(), false);
   file_release(f.value());
-  return syscall_result(put_unnamed(a.a[1], a.a[2]));
+  return syscall_result(put_name(name, a.a[1], a.a[2]));
 }
 
 i64 linux_sys_getpeername(const SyscallArgs& a) {
   Result<File*> f = sock_get(int(a.a[0]));
   if (!f.ok()) return errno_of(f.error());
   const bool connected = unix_connected(*f.value());
+  const UnixAddr name = unix_name(*f.value(), true);
   file_release(f.value());
   if (!connected) return errno_of(Error::NotConn);
-  return syscall_result(put_unnamed(a.a[1], a.a[2]));
+  return syscall_result(put_name(name, a.a[1], a.a[2]));
+}
+
+i64 linux_sys_bind(const SyscallArgs& a) {
+  Result<File*> f = sock_get(int(a.a[0]));
+  if (!f.ok()) return errno_of(f.error());
+  Result<UnixAddr> name = get_name(a.a[1], i64(i32(a.a[2])), true);
+  Result<void> r = name.ok() ? unix_bind(*f.value(), name.value()) : Result<void>(name.error());
+  file_release(f.value());
+  return syscall_result(r);
+}
+
+i64 linux_sys_listen(const SyscallArgs& a) {
+  Result<File*> f = sock_get(int(a.a[0]));
+  if (!f.ok()) return errno_of(f.error());
+  Result<void> r = unix_listen(*f.value(), int(a.a[1]));
+  file_release(f.value());
+  return syscall_result(r);
+}
+
+i64 linux_sys_connect(const SyscallArgs& a) {
+  Result<File*> f = sock_get(int(a.a[0]));
+  if (!f.ok()) return errno_of(f.error());
+  Result<UnixAddr> name = get_name(a.a[1], i64(i32(a.a[2])), false);
+  Result<void> r = name.ok() ? unix_connect(*f.value(), name.value()) : Result<void>(name.error());
+  file_release(f.value());
+  return syscall_result(r);
+}
+
+namespace {
+// accept4(fd, addr, addrlen, flags): as Linux's do_accept, the number is
+// taken before a connection is, and the peer's name written after.
+Result<int> sys_accept4(int fd, uptr addr, uptr ulen, int flags) {
+  if (flags & ~(kSockCloExec | kSockNonBlock)) return Error::Inval;
+  SockRef s(TRY(sock_get(fd)));
+  FileTable* t = curproc()->p_fd;
+  const int nfd = TRY(fd_alloc(t));
+  Result<File*> got = unix_accept(*s, flags);
+  if (!got.ok()) {
+    fd_abort(t, nfd);
+    return got.error();
+  }
+  File* conn = got.value();
+  Result<void> w = ok();
+  if (addr) w = put_name(unix_name(*conn, true), addr, ulen);
+  if (w.ok())
+    fd_affix(t, nfd, conn, flags & kSockCloExec);
+  else
+    fd_abort(t, nfd);
+  file_release(conn);
+  TRY(w);
+  return nfd;
+}
+}  // namespace
+
+i64 linux_sys_accept(const SyscallArgs& a) {
+  return syscall_result(sys_accept4(int(a.a[0]), a.a[1], a.a[2], 0));
+}
+
+i64 linux_sys_accept4(const SyscallArgs& a) {
+  return syscall_result(sys_accept4(int(a.a[0]), a.a[1], a.a[2], int(a.a[3])));
 }
 
 }  // namespace tine

@@ -134,6 +134,10 @@ struct Table {
     fns[179] = linux_sys_sysinfo;
     fns[198] = linux_sys_socket;
     fns[199] = linux_sys_socketpair;
+    fns[200] = linux_sys_bind;
+    fns[201] = linux_sys_listen;
+    fns[202] = linux_sys_accept;
+    fns[203] = linux_sys_connect;
     fns[204] = linux_sys_getsockname;
     fns[205] = linux_sys_getpeername;
     fns[206] = linux_sys_sendto;
@@ -154,6 +158,7 @@ struct Table {
     fns[232] = linux_sys_mincore;
     fns[233] = linux_sys_madvise;
     fns[240] = linux_sys_rt_tgsigqueueinfo;
+    fns[242] = linux_sys_accept4;
     fns[258] = linux_sys_riscv_hwprobe;
     fns[260] = linux_sys_wait4;
     fns[261] = linux_sys_prlimit64;
