@@ -28,6 +28,8 @@ def main():
     ap.add_argument("--ram-mib", type=int, help="RAM the summary must show")
     ap.add_argument("--expect", action="append", default=[],
                     help="a regular expression some output line must match")
+    ap.add_argument("--at-most", action="append", default=[], metavar="N:REGEX",
+                    help="no more than N output lines may match REGEX")
     ap.add_argument("--exit-status", type=int, default=0)
     ap.add_argument("--icount", action="store_true")
     ap.add_argument("--initrd", help="a second initrd for the loader to pass")
@@ -93,6 +95,11 @@ def main():
     for pattern in args.expect:
         if not any(re.search(pattern, l) for l in lines):
             failures.append(f"no line matches {pattern!r}")
+    for limit in args.at_most:
+        n, pattern = limit.split(":", 1)
+        hits = sum(1 for l in lines if re.search(pattern, l))
+        if hits > int(n):
+            failures.append(f"{hits} lines match {pattern!r}, at most {n} may")
 
     for f in failures:
         print("FAIL: " + f)

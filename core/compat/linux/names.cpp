@@ -93,7 +93,10 @@ constexpr SyscallName kNames[] = {
     {461, "lsm_list_modules"}, {462, "mseal"},
 };
 
-constexpr unsigned kLogged = 512;  // numbers past this are logged every time
+// One bit per number below kLogged - 1; the last bit stands for every number
+// past the table, which no Linux has (a fuzzer's or a wild register's), so
+// that a program looping on bad numbers floods nothing.
+constexpr unsigned kLogged = 512;
 u64 logged_bits[kLogged / 64];
 }  // namespace
 
@@ -106,10 +109,9 @@ const char* linux_syscall_name(u64 nr) {
 // The emulation's unknown_syscall hook: ENOSYS follows; say so once per
 // number, with the name, as a hint of what a program still misses.
 void linux_unknown_syscall(u64 nr) {
-  if (nr < kLogged) {
-    const u64 bit = u64(1) << (nr % 64);
-    if (__atomic_fetch_or(&logged_bits[nr / 64], bit, __ATOMIC_RELAXED) & bit) return;
-  }
+  const u64 slot = nr < kLogged - 1 ? nr : kLogged - 1;
+  const u64 bit = u64(1) << (slot % 64);
+  if (__atomic_fetch_or(&logged_bits[slot / 64], bit, __ATOMIC_RELAXED) & bit) return;
   const char* name = linux_syscall_name(nr);
   Proc* p = curproc();
   kprintf("tine: pid %d (%s): syscall %s (%lu) is not implemented: ENOSYS\n",
