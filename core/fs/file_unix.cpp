@@ -3,6 +3,7 @@
 #include "core/fs/file_unix_impl.h"
 
 #include "core/fs/poll.h"
+#include "hal/hal.h"
 #include "core/fs/sys_file.h"
 #include "core/lib/assert.h"
 #include "core/lib/new.h"
@@ -31,6 +32,13 @@ UnixConn& conn_of(File& f) {
   return *reinterpret_cast<UnixConn*>(reinterpret_cast<uptr>(f.data) & ~uptr(1));
 }
 int side_of(File& f) { return int(reinterpret_cast<uptr>(f.data) & 1); }
+
+u64 unix_deadline(u64 timeo) { return timeo ? hal::time_ns() + timeo : 0; }
+
+Result<void> unix_nap(UnixConn& c, u64 until) {
+  if (until && hal::time_ns() >= until) return Error::Again;  // SO_*TIMEO ran out
+  return sleep_intr_nap(SleepOn{.cv = &c.changed, .m = &c.lock, .until_ns = until});
+}
 
 void wake_all(UnixConn& c) {
   c.changed.broadcast();
@@ -186,9 +194,11 @@ Result<size_t> stream_send(File& f, UnixSendArgs& a, const UnixCred& cred) {
   size_t sent = 0;
   bool pipe = false;
   Result<size_t> r = size_t{0};
+  u64 until = 0;
   {
     MutexGuard g(c.lock);
     if (!c.q[me].connected) return Error::NotConn;
+    until = unix_deadline(c.q[me].sndtimeo);
   }
   while (sent < a.len) {
     const size_t chunk = min(a.len - sent, kStreamChunk);
@@ -206,12 +216,13 @@ Result<size_t> stream_send(File& f, UnixSendArgs& a, const UnixCred& cred) {
       break;
     }
     MutexGuard g(c.lock);
-    Result<void> woke = sleep_until(SleepOn{.cv = &c.changed, .m = &c.lock}, [&] {
-      sleep_until_holds(c.lock);
-      return (c.q[me].shutdown & kSendShutdown) || !c.q[peer].open ||
+    Result<void> woke = ok();
+    while (!((c.q[me].shutdown & kSendShutdown) || !c.q[peer].open ||
              (c.q[peer].shutdown & kRcvShutdown) ||
-             c.q[peer].charge < size_t(c.q[me].sndbuf) || nonblocking(f, a.flags);
-    });
+             c.q[peer].charge < size_t(c.q[me].sndbuf) || nonblocking(f, a.flags))) {
+      woke = unix_nap(c, until);
+      if (!woke.ok()) break;
+    }
     if ((c.q[me].shutdown & kSendShutdown) || !c.q[peer].open ||
         (c.q[peer].shutdown & kRcvShutdown)) {
       free_msg(m);
@@ -242,9 +253,11 @@ Result<size_t> stream_send(File& f, UnixSendArgs& a, const UnixCred& cred) {
 Result<size_t> record_send(File& f, UnixSendArgs& a, const UnixCred& cred) {
   UnixConn& c = conn_of(f);
   const int me = side_of(f), peer = 1 - me;
+  u64 until = 0;
   {
     MutexGuard g(c.lock);
     if (a.len + 32 > size_t(c.q[me].sndbuf)) return Error::MsgSize;  // Linux: sndbuf - 32
+    until = unix_deadline(c.q[me].sndtimeo);
   }
   UnixMsg* m = TRY(new_msg(a.len, a.nfiles));
   Result<void> in = iov_copyin(m->data(), a.iov, a.iovcnt, 0, a.len);
@@ -288,7 +301,7 @@ Result<size_t> record_send(File& f, UnixSendArgs& a, const UnixCred& cred) {
       free_msg(m);
       return Error::Again;
     }
-    Result<void> napped = sleep_intr_nap(SleepOn{.cv = &c.changed, .m = &c.lock});
+    Result<void> napped = unix_nap(c, until);
     if (!napped.ok()) {
       free_msg(m);
       return napped.error();
@@ -334,6 +347,7 @@ Result<size_t> stream_recv(File& f, UnixRecvArgs& a) {
     MutexGuard g(c.lock);
     UnixQueue& q = c.q[me];
     if (!q.connected) return Error::Inval;  // Linux: a stream not connected
+    const u64 until = unix_deadline(q.rcvtimeo);
     size_t skip = 0;  // MSG_PEEK: bytes of the queue already looked at
     UnixMsg* at = q.head;
     bool first = true;
@@ -351,7 +365,7 @@ Result<size_t> stream_recv(File& f, UnixRecvArgs& a) {
           if (copied == 0) r = Error::Again;
           break;
         }
-        Result<void> napped = sleep_intr_nap(SleepOn{.cv = &c.changed, .m = &c.lock});
+        Result<void> napped = unix_nap(c, until);
         if (!napped.ok()) {
           if (copied == 0) r = napped.error();
           break;
@@ -406,6 +420,7 @@ Result<size_t> record_recv(File& f, UnixRecvArgs& a) {
     MutexGuard g(c.lock);
     UnixQueue& q = c.q[me];
     if (c.type == kSockSeqPacket && !q.connected) return Error::NotConn;
+    const u64 until = unix_deadline(q.rcvtimeo);
     while (!q.head) {
       if (q.err) {
         const int e = q.err;
@@ -418,7 +433,7 @@ Result<size_t> record_recv(File& f, UnixRecvArgs& a) {
         return Error::Again;
       }
       if (q.shutdown & kRcvShutdown) return size_t{0};
-      TRY(sleep_intr_nap(SleepOn{.cv = &c.changed, .m = &c.lock}));
+      TRY(unix_nap(c, until));
     }
     m = q.head;
     full = m->len;
@@ -670,7 +685,15 @@ Result<void> unix_shutdown(File& f, int how) {
 
 namespace {
 constexpr int kSoType = 3, kSoError = 4, kSoSndBuf = 7, kSoRcvBuf = 8, kSoPassCred = 16,
-              kSoPeerCred = 17, kSoAcceptConn = 30, kSoProtocol = 38, kSoDomain = 39;
+              kSoPeerCred = 17, kSoRcvTimeo = 20, kSoSndTimeo = 21, kSoAcceptConn = 30,
+              kSoProtocol = 38, kSoDomain = 39;
+
+// struct timeval, as SO_RCVTIMEO/SO_SNDTIMEO take it (64-bit fields).
+struct TimeVal {
+  i64 sec;
+  i64 usec;
+};
+constexpr u64 kNsPerUs = 1000, kUsPerS = 1000000;
 }  // namespace
 
 Result<void> unix_getsockopt(File& f, int opt, void* buf, u32* len) {
@@ -697,6 +720,16 @@ Result<void> unix_getsockopt(File& f, int opt, void* buf, u32* len) {
         *len = n;
         return ok();
       }
+      case kSoRcvTimeo:
+      case kSoSndTimeo: {
+        const u64 ns = opt == kSoRcvTimeo ? q.rcvtimeo : q.sndtimeo;
+        const u64 us = (ns + kNsPerUs - 1) / kNsPerUs;
+        const TimeVal tv{i64(us / kUsPerS), i64(us % kUsPerS)};
+        const u32 n = min(*len, u32(sizeof tv));
+        memcpy(buf, &tv, n);
+        *len = n;
+        return ok();
+      }
       default:
         return Error::NoProtoOpt;
     }
@@ -709,6 +742,22 @@ Result<void> unix_getsockopt(File& f, int opt, void* buf, u32* len) {
 
 Result<void> unix_setsockopt(File& f, int opt, const void* buf, u32 len) {
   UnixConn& c = conn_of(f);
+  if (opt == kSoRcvTimeo || opt == kSoSndTimeo) {
+    // As Linux's sock_set_timeout: EDOM for microseconds out of range, a
+    // negative time is "at once", zero is "for ever".
+    TimeVal tv;
+    if (len < sizeof tv) return Error::Inval;
+    memcpy(&tv, buf, sizeof tv);
+    if (tv.usec < 0 || tv.usec >= i64(kUsPerS)) return Error::Dom;
+    u64 ns = 1;
+    if (tv.sec >= 0) {
+      const u64 cap = ~u64(0) / 2 / (kUsPerS * kNsPerUs);
+      ns = u64(min(u64(tv.sec), cap)) * kUsPerS * kNsPerUs + u64(tv.usec) * kNsPerUs;
+    }
+    MutexGuard g(c.lock);
+    (opt == kSoRcvTimeo ? c.q[side_of(f)].rcvtimeo : c.q[side_of(f)].sndtimeo) = ns;
+    return ok();
+  }
   int v = 0;
   if (len < sizeof v) return Error::Inval;
   memcpy(&v, buf, sizeof v);

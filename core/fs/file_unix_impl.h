@@ -50,6 +50,10 @@ struct UnixQueue {
   bool passcred = false;
   UnixCred peercred{0, ~u32(0), ~u32(0)};  // SO_PEERCRED: none until connected
   UnixAddr addr;  // this end's name (bind; an accepted end: the listener's)
+  // SO_RCVTIMEO, SO_SNDTIMEO: how long a blocking receive (accept) or
+  // send (connect) waits, in ns; 0: for ever.
+  u64 rcvtimeo = 0;
+  u64 sndtimeo = 0;
 };
 
 // Both ends of a pair. The Files' data is the UnixConn with the end's
@@ -89,6 +93,10 @@ void* unix_end_data(UnixConn* c, int side);
 // Data moved, an end changed: waiters and pollers look again.
 void wake_all(UnixConn& c);
 UnixCred current_cred();
+// The guest time a wait of `timeo` ns from now ends (0: never), and one
+// nap of such a wait: Again once that time has passed, Intr for a signal.
+u64 unix_deadline(u64 timeo);
+Result<void> unix_nap(UnixConn& c, u64 until) REQUIRES(c.lock);
 // A new UnixConn with two references and fresh inode numbers. NoMem.
 Result<UnixConn*> unix_new_conn(int type);
 // Drops a reference to c; the last frees it.

@@ -111,11 +111,12 @@ Result<File*> unix_accept(File& f, int flags) {
   UnixPending* p = nullptr;
   {
     MutexGuard g(c.lock);
+    const u64 until = unix_deadline(c.q[0].rcvtimeo);  // Linux: accept's wait
     for (;;) {
       if (!c.listening) return Error::Inval;
       if (c.pending) break;
       if (f.nonblocking()) return Error::Again;
-      TRY(sleep_intr_nap(SleepOn{.cv = &c.changed, .m = &c.lock}));
+      TRY(unix_nap(c, until));
     }
     p = c.pending;
     c.pending = p->next;
@@ -173,8 +174,10 @@ Result<void> unix_connect(File& f, const UnixAddr& to) {
     listener_cred = l->q[0].peercred;
   }
   bool raced = false;
+  u64 until = 0;
   {
     MutexGuard g(c.lock);
+    until = unix_deadline(c.q[0].sndtimeo);  // Linux: connect's wait
     if (c.q[0].connected || c.q[1].open) {
       raced = true;  // another thread connected it meanwhile
     } else {
@@ -200,7 +203,7 @@ Result<void> unix_connect(File& f, const UnixAddr& to) {
         queued = Error::Again;
         break;
       }
-      Result<void> napped = sleep_intr_nap(SleepOn{.cv = &l->changed, .m = &l->lock});
+      Result<void> napped = unix_nap(*l, until);
       if (!napped.ok()) {
         queued = napped.error();
         break;

@@ -42,6 +42,7 @@ const char* error_name(Error e) {
     case Error::Loop: return "ELOOP";
     case Error::Overflow: return "EOVERFLOW";
     case Error::NFile: return "ENFILE";
+    case Error::Dom: return "EDOM";
     case Error::NotSock: return "ENOTSOCK";
     case Error::MsgSize: return "EMSGSIZE";
     case Error::ProtoType: return "EPROTOTYPE";

@@ -38,6 +38,7 @@ enum class Error : int {
   RoFs = 30,        // EROFS
   MLink = 31,       // EMLINK
   Pipe = 32,        // EPIPE
+  Dom = 33,         // EDOM
   Range = 34,       // ERANGE
   Deadlk = 35,      // EDEADLK
   NameTooLong = 36, // ENAMETOOLONG

@@ -3,7 +3,7 @@
 // MSG_NOSIGNAL), shutdown, end of file and EPIPE/SIGPIPE after the peer
 // closes, ECONNRESET for unread data, poll and epoll readiness, a blocked
 // reader woken from another process, EINTR and SA_RESTART, the socket
-// options, names, fstat and /proc/self/fd.
+// options (SO_RCVTIMEO and SO_SNDTIMEO too), names, fstat and /proc/self/fd.
 #include "ld.h"
 
 #include <fcntl.h>
@@ -359,6 +359,39 @@ int main(void) {
   close(sv[0]);
   waitpid(pid, &status, 0);
   printf("writer exit %d\n", WEXITSTATUS(status));
+
+  // SO_RCVTIMEO and SO_SNDTIMEO: a blocking read or write gives up with
+  // EAGAIN (a write with the bytes it moved); a bad time is EDOM.
+  pair(sv, SOCK_STREAM);
+  struct timeval tv = {0, 200000}, back;
+  say("set SO_RCVTIMEO 0.2 s", setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv));
+  socklen_t tl = sizeof back;
+  say("get SO_RCVTIMEO", getsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &back, &tl));
+  printf("  len %u %ld s %ld us\n", tl, (long)back.tv_sec, (long)back.tv_usec);
+  tl = sizeof back;
+  getsockopt(sv[0], SOL_SOCKET, SO_SNDTIMEO, &back, &tl);
+  printf("SO_SNDTIMEO default %ld s %ld us\n", (long)back.tv_sec, (long)back.tv_usec);
+  long t0 = now_ms();
+  n = read(sv[0], w, 1);
+  long dt = now_ms() - t0;
+  printf("read times out = %ld %s, waited >= 150 ms %d, < 3 s %d\n", n,
+         n < 0 ? strerrorname_np(errno) : "", dt >= 150, dt < 3000);
+  struct timeval bad = {0, 1000000};
+  say("SO_RCVTIMEO usec 1000000", setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &bad, sizeof bad));
+  say("SO_RCVTIMEO short", setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, 8));
+  int small_buf = 1;
+  setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &small_buf, sizeof small_buf);
+  say("set SO_SNDTIMEO 0.2 s", setsockopt(sv[0], SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv));
+  n = write(sv[0], big, sizeof big);
+  printf("write times out with part written %d\n", n > 0 && n < (long)sizeof big);
+  say("write again", write(sv[0], big, sizeof big));
+  struct timeval zero = {0, 0};
+  setsockopt(sv[0], SOL_SOCKET, SO_SNDTIMEO, &zero, sizeof zero);
+  tl = sizeof back;
+  getsockopt(sv[0], SOL_SOCKET, SO_SNDTIMEO, &back, &tl);
+  printf("SO_SNDTIMEO cleared %ld s %ld us\n", (long)back.tv_sec, (long)back.tv_usec);
+  close(sv[0]);
+  close(sv[1]);
 
   // Flags: SOCK_NONBLOCK and SOCK_CLOEXEC; bad ones.
   say("socketpair NONBLOCK|CLOEXEC", socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv));

@@ -471,9 +471,10 @@ Result<void> sys_setsockopt(int fd, int level, int opt, uptr val, i64 len) {
   SockRef s(TRY(sock_get(fd)));
   if (len < 0) return Error::Inval;
   if (level != kSolSocket) return Error::OpNotSupp;
-  int v = 0;
-  if (len >= i64(sizeof v)) TRY(copyin(&v, val, sizeof v));
-  return unix_setsockopt(*s, opt, &v, u32(min(len, i64(sizeof v))));
+  u8 buf[16] = {};
+  const u32 n = u32(min(len, i64(sizeof buf)));
+  if (n >= sizeof(int)) TRY(copyin(buf, val, n));  // shorter: EINVAL first
+  return unix_setsockopt(*s, opt, buf, n);
 }
 
 }  // namespace
