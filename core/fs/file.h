@@ -102,6 +102,10 @@ struct FileOps {
   // write, a read, an expiry): epoll's edge-triggered mode reports a ready
   // File again only once this has moved. Null: on a change of readiness.
   u32 (*poll_seq)(File& f) = nullptr;
+  // write's twin from kernel memory (sendfile's output, core/fs/sys_file.h):
+  // the same semantics, signals and errors. Null: the File takes no such
+  // writes, and sendfile to it is EINVAL.
+  Result<size_t> (*write_kernel)(File& f, const void* buf, size_t n) = nullptr;
 };
 
 struct File {

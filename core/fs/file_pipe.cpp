@@ -1,6 +1,7 @@
 #include "core/fs/file_pipe.h"
 
 #include "core/fs/poll.h"
+#include "core/lib/string.h"
 #include "core/lib/assert.h"
 #include "core/sync/condvar.h"
 #include "core/vm/heap.h"
@@ -105,8 +106,10 @@ Result<size_t> pipe_read(File& f, uptr user_buf, size_t n) {
   return done;
 }
 
-// The write proper; sets *no_reader when it found the read end gone.
-Result<size_t> pipe_write_ring(File& f, uptr user_buf, size_t n, bool* no_reader) {
+// The write proper, from user memory or (kbuf non-null: sendfile) from
+// kernel memory; sets *no_reader when it found the read end gone.
+Result<size_t> pipe_write_ring(File& f, uptr user_buf, const u8* kbuf, size_t n,
+                               bool* no_reader) {
   Pipe& p = pipe_of(f);
   MutexGuard g(p.lock);
   size_t done = 0;
@@ -137,6 +140,16 @@ Result<size_t> pipe_write_ring(File& f, uptr user_buf, size_t n, bool* no_reader
       continue;
     }
     size_t chunk = min(n - done, room);
+    if (kbuf) {  // kernel bytes cannot fault
+      const size_t at = (p.head + p.count) % kPipeSize, first = min(chunk, kPipeSize - at);
+      memcpy(p.ring + at, kbuf + done, first);
+      memcpy(p.ring, kbuf + done + first, chunk - first);
+      p.count += chunk;
+      p.can_read.broadcast();
+      wake_pollers(p);
+      done += chunk;
+      continue;
+    }
     Result<size_t> moved = for_each_user_piece(
         user_buf + done, chunk, [&](uptr at, size_t len, size_t) -> Result<void> {
           p.lock.assert_held();
@@ -163,14 +176,22 @@ Result<size_t> pipe_write_ring(File& f, uptr user_buf, size_t n, bool* no_reader
 // is dropped (p_lock ranks below it). Ignored, it is dropped by psignal and
 // the write just fails; blocked or caught, it stays pending or runs its
 // handler and the write still returns EPIPE.
-Result<size_t> pipe_write(File& f, uptr user_buf, size_t n) {
+Result<size_t> pipe_write_from(File& f, uptr user_buf, const u8* kbuf, size_t n) {
   bool no_reader = false;
-  Result<size_t> r = pipe_write_ring(f, user_buf, n, &no_reader);
+  Result<size_t> r = pipe_write_ring(f, user_buf, kbuf, n, &no_reader);
   if (no_reader) {
     Lwp* l = curlwp();
     if (l && l->proc) psignal(l->proc, kSigPipe);
   }
   return r;
+}
+
+Result<size_t> pipe_write(File& f, uptr user_buf, size_t n) {
+  return pipe_write_from(f, user_buf, nullptr, n);
+}
+
+Result<size_t> pipe_write_kernel(File& f, const void* buf, size_t n) {
+  return pipe_write_from(f, 0, static_cast<const u8*>(buf), n);
 }
 
 void free_pipe(Pipe* p) {
@@ -235,6 +256,7 @@ const FileOps kPipeOps = {
     .seekable = false,
     .poll = pipe_poll,
     .poll_seq = pipe_poll_seq,
+    .write_kernel = pipe_write_kernel,
 };
 
 Result<Pipe*> new_pipe(unsigned ends) {

@@ -198,4 +198,68 @@ Result<u64> sys_writev(FileTable* t, int fd, uptr iov, u64 iovcnt) {
   return rw_vector(t, fd, iov, iovcnt, true);
 }
 
+Result<u64> sys_sendfile(FileTable* t, int out_fd, int in_fd, i64* pos, u64 count) {
+  // Linux's order (fs/read_write.c do_sendfile, do_splice_direct).
+  FileRef in(TRY(fd_get(t, in_fd)));
+  if (!(*in).readable()) return Error::BadF;
+  i64 at;
+  if (pos) {
+    if (!(*in).ops->seekable) return Error::SPipe;
+    at = *pos;
+  } else {
+    MutexGuard g((*in).offset_lock);
+    at = i64((*in).offset);
+  }
+  if (at < 0) return Error::Inval;
+  count = min(count, kMaxRwCount);
+  FileRef out(TRY(fd_get(t, out_fd)));
+  if (!(*out).writable()) return Error::BadF;
+  Vnode* vp = (*in).vnode;
+  // The input: a regular file's vnode read at `at` (its page cache).
+  if (!vp || vp->type != VType::Reg || !vp->ops->read || !(*in).ops->seekable)
+    return Error::Inval;
+  if (!(*out).ops->write_kernel) return Error::Inval;
+  if (!file_pipe(*out) && (file_flags(*out) & kOAppend)) return Error::Inval;
+  constexpr size_t kChunk = kPageSize;
+  u8* buf = count ? static_cast<u8*>(kmalloc(kChunk)) : nullptr;
+  if (count && !buf) return Error::NoMem;
+  struct Free {
+    u8* p;
+    ~Free() { kfree(p); }
+  } free_buf{buf};
+  // Neither offset lock is held across the copy: two of one rank never
+  // nest, and the output's write takes its own (Linux too reads f_pos
+  // before and stores it after).
+  u64 done = 0;
+  bool failed = false;
+  Error why = Error::Inval;
+  while (done < count) {
+    const size_t want = size_t(min<u64>(count - done, kChunk));
+    Result<size_t> got = vp->ops->read(*vp, u64(at), VIo{uptr(buf), false}, want);
+    if (!got.ok()) {
+      failed = true;
+      why = got.error();
+      break;
+    }
+    if (got.value() == 0) break;  // end of file
+    Result<size_t> put = (*out).ops->write_kernel(*out, buf, got.value());
+    if (!put.ok()) {
+      failed = true;
+      why = put.error();
+      break;
+    }
+    done += put.value();
+    at += i64(put.value());
+    if (put.value() < got.value()) break;
+  }
+  if (pos) {
+    *pos = at;
+  } else {
+    MutexGuard g((*in).offset_lock);
+    (*in).offset = u64(at);
+  }
+  if (done == 0 && failed) return why;
+  return done;
+}
+
 }  // namespace tine

@@ -69,4 +69,15 @@ Result<u64> sys_pwrite64(FileTable* t, int fd, uptr buf, u64 n, i64 off);
 Result<u64> sys_readv(FileTable* t, int fd, uptr iov, u64 iovcnt);
 Result<u64> sys_writev(FileTable* t, int fd, uptr iov, u64 iovcnt);
 
+// sendfile(2), as Linux's do_sendfile: up to count bytes (capped at
+// kMaxRwCount) of in_fd's regular file from *pos (which advances; in_fd's
+// offset stays) or, with pos null, from and advancing in_fd's offset, to
+// out_fd (a file at its offset, a pipe, the console). EBADF for a bad
+// descriptor or one not open for it (in_fd first); ESPIPE for a pos on a
+// File without an offset; EINVAL for a negative pos, an in_fd that is no
+// regular file (a pipe: Linux has no splice_read there), an out_fd that
+// takes no kernel writes or is O_APPEND (not a pipe). A failure after some
+// bytes returns them; a pipe with no reader is EPIPE and SIGPIPE.
+Result<u64> sys_sendfile(FileTable* t, int out_fd, int in_fd, i64* pos, u64 count);
+
 }  // namespace tine

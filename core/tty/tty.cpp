@@ -92,14 +92,34 @@ Result<size_t> tty_read(File& f, uptr user_buf, size_t n) {
   return got;
 }
 
-Result<size_t> tty_write(File& f, uptr user_buf, size_t n) {
-  Tty& t = *static_cast<Tty*>(f.data);
+// TOSTOP: a background writer's group gets SIGTTOU (tty_job_check).
+Result<void> tty_write_check(Tty& t) {
   bool tostop;
   {
     MutexGuard g(t.lock);
     tostop = t.ld.t.c_lflag & kTToStop;
   }
   if (tostop) TRY(tty_job_check(t, kSigTtou));
+  return ok();
+}
+
+// sendfile to the console: the bytes are the kernel's already.
+Result<size_t> tty_write_kernel(File& f, const void* buf, size_t n) {
+  Tty& t = *static_cast<Tty*>(f.data);
+  TRY(tty_write_check(t));
+  const char* s = static_cast<const char*>(buf);
+  for (size_t off = 0; off < n;) {
+    size_t c = min(n - off, kChunk);
+    MutexGuard g(t.lock);
+    ldisc_output(t.ld, s + off, c, kConsoleOut);
+    off += c;
+  }
+  return n;
+}
+
+Result<size_t> tty_write(File& f, uptr user_buf, size_t n) {
+  Tty& t = *static_cast<Tty*>(f.data);
+  TRY(tty_write_check(t));
   char buf[kChunk];
   return for_each_user_piece(user_buf, n, [&](uptr at, size_t len, size_t) -> Result<void> {
     for (size_t off = 0; off < len;) {
@@ -135,6 +155,7 @@ const FileOps kTtyOps = {
     .poll = tty_poll,
     .polled_device = false,  // the input thread calls poll_wakeup
     .ioctl = tty_ioctl,
+    .write_kernel = tty_write_kernel,
 };
 
 

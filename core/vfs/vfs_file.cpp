@@ -15,7 +15,7 @@ Result<size_t> vn_read(File& f, uptr user_buf, size_t n) {
   return got;
 }
 
-Result<size_t> vn_write(File& f, uptr user_buf, size_t n) {
+Result<size_t> vn_write_io(File& f, VIo io, size_t n) {
   Vnode& vp = *f.vnode;
   if (!vp.ops->write) return Error::Inval;
   MutexGuard g(f.offset_lock);
@@ -24,9 +24,17 @@ Result<size_t> vn_write(File& f, uptr user_buf, size_t n) {
     vnode_getattr(vp, va);
     f.offset = u64(va.size);
   }
-  const size_t put = TRY(vp.ops->write(vp, f.offset, VIo{user_buf, true}, n));
+  const size_t put = TRY(vp.ops->write(vp, f.offset, io, n));
   f.offset += put;
   return put;
+}
+
+Result<size_t> vn_write(File& f, uptr user_buf, size_t n) {
+  return vn_write_io(f, VIo{user_buf, true}, n);
+}
+
+Result<size_t> vn_write_kernel(File& f, const void* buf, size_t n) {
+  return vn_write_io(f, VIo{uptr(buf), false}, n);
 }
 
 void vn_close(File&) {}  // file_release drops the vnode
@@ -50,6 +58,7 @@ const FileOps kVnodeFileOps = {
     .close = vn_close,
     .stat = vn_stat,
     .seekable = true,
+    .write_kernel = vn_write_kernel,
 };
 
 }  // namespace

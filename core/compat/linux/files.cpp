@@ -45,6 +45,21 @@ i64 linux_sys_close_range(const SyscallArgs& a) {
   fd_close_range(t, first, last, flags & kCloexec);
   return 0;
 }
+// sendfile(out_fd, in_fd, loff_t* offset, count): the offset is read
+// before anything else (EFAULT) and written back after, as Linux's
+// sendfile64.
+i64 linux_sys_sendfile(const SyscallArgs& a) {
+  FileTable* t = curproc()->p_fd;
+  if (!a.a[2]) return syscall_result(sys_sendfile(t, int(a.a[0]), int(a.a[1]), nullptr, a.a[3]));
+  i64 pos;
+  Result<void> c = copyin(&pos, a.a[2], sizeof pos);
+  if (!c.ok()) return errno_of(c.error());
+  Result<u64> r = sys_sendfile(t, int(a.a[0]), int(a.a[1]), &pos, a.a[3]);
+  if (!r.ok()) return errno_of(r.error());
+  Result<void> w = copyout(a.a[2], &pos, sizeof pos);
+  if (!w.ok()) return errno_of(w.error());
+  return i64(r.value());
+}
 i64 linux_sys_dup(const SyscallArgs& a) { return syscall_result(sys_dup(curproc()->p_fd, int(a.a[0]))); }
 i64 linux_sys_dup3(const SyscallArgs& a) {
   return syscall_result(sys_dup3(curproc()->p_fd, int(a.a[0]), int(a.a[1]), int(a.a[2])));

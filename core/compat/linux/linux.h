@@ -75,6 +75,7 @@ i64 linux_sys_lseek(const SyscallArgs& args);
 i64 linux_sys_newfstatat(const SyscallArgs& args);
 i64 linux_sys_execve(const SyscallArgs& args);
 i64 linux_sys_execveat(const SyscallArgs& args);
+i64 linux_sys_sendfile(const SyscallArgs& args);
 i64 linux_sys_exit_group(const SyscallArgs& args);
 i64 linux_sys_exit(const SyscallArgs& args);
 i64 linux_sys_clone3(const SyscallArgs& args);

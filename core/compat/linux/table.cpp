@@ -50,6 +50,7 @@ struct Table {
     fns[66] = linux_sys_writev;
     fns[67] = linux_sys_pread64;
     fns[68] = linux_sys_pwrite64;
+    fns[71] = linux_sys_sendfile;
     fns[72] = linux_sys_pselect6;
     fns[73] = linux_sys_ppoll;
     fns[78] = linux_sys_readlinkat;
