@@ -4,28 +4,14 @@
 // as "differs"/"same", a set of results sorted or summed), so its lines
 // are the same under qemu-riscv64 and on Tine at any hart count.
 #pragma once
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
-#endif
-#include <errno.h>
-#include <stdio.h>
+// say, self_path, now_ms and nap_ms: test/linuxdiff's, shared.
+#include "../linuxdiff/ld.h"
 #include <stdlib.h>
-#include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 // stdout is a pipe under qemu-riscv64 and the console on Tine: line
 // buffering on both, so a fork duplicates the same unwritten bytes.
 __attribute__((constructor)) static void compat_line_buffered(void) {
   setvbuf(stdout, NULL, _IOLBF, 0);
-}
-
-// "what = value", or "what = -1 ENAME" on failure: the same text on both.
-static inline void say(const char* what, long r) {
-  if (r < 0)
-    printf("%s = -1 %s\n", what, strerrorname_np(errno));
-  else
-    printf("%s = %ld\n", what, r);
 }
 
 // "what = 0" or "what = ENAME" for the calls that return an error number.
@@ -45,24 +31,10 @@ static inline void say_err(const char* what, int err) {
     }                                                                       \
   } while (0)
 
-// The program's own file: argv[0] under qemu-riscv64 (a host path) and
-// under the runner (/bin/NAME).
-static inline const char* self_path(const char* argv0) {
+// The compat programs' one-argument self_path(argv0): ld.h's, into a
+// buffer of its own (the pointer stays good for the program's life).
+static inline const char* compat_self_path(const char* argv0) {
   static char buf[256];
-  if (access(argv0, R_OK) == 0) return argv0;
-  const char* slash = strrchr(argv0, '/');
-  snprintf(buf, sizeof buf, "/bin/%s", slash ? slash + 1 : argv0);
-  return buf;
+  return self_path(argv0, buf, sizeof buf);
 }
-
-static inline long now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static inline void nap_ms(long ms) {
-  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
-  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-  }
-}
+#define self_path(argv0) compat_self_path(argv0)

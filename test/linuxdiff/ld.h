@@ -1,7 +1,9 @@
 // Helpers the linuxdiff programs share: how a result is printed, where the
 // program's own binary is (a file both Linux and Tine have), and time.
 #pragma once
+#ifndef _GNU_SOURCE  // g++ defines it; test/compat/compat.h includes this
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,7 +27,8 @@ static inline const char* self_path(const char* argv0, char* buf, size_t n) {
   return buf;
 }
 
-// Monotonic time in milliseconds, and a nap of that many.
+// Monotonic time in milliseconds, and a nap of that many: all of them, a
+// signal handler that runs meanwhile does not cut it short.
 static inline long now_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -34,5 +37,6 @@ static inline long now_ms(void) {
 
 static inline void nap_ms(long ms) {
   struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
-  nanosleep(&ts, NULL);
+  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+  }
 }

@@ -209,7 +209,7 @@ static void with_handlers(void) {
   timer_create(CLOCK_MONOTONIC, &ev, &t);
   struct itimerspec in = {{0, 0}, {0, 30 * 1000000}};
   timer_settime(t, 0, &in, NULL);
-  nap_ms(300);  // the handler interrupts it; the remaining time is not slept
+  nap_ms(300);  // the handler runs during it (nap_ms sleeps on after it)
   printf("timer signal: si_code SI_TIMER %d, si_value %d\n", g_code == SI_TIMER, (int)g_value);
   timer_delete(t);
   signal(SIGALRM, SIG_DFL);
