@@ -9,6 +9,8 @@
 #include "core/proc/signal.h"
 #include "core/sched/sched.h"
 #include "core/sched/sleep_intr.h"
+#include "core/vm/vm.h"
+#include "hal/hal.h"
 
 namespace tine {
 
@@ -61,9 +63,18 @@ void lwp_exit_thread(Lwp* l) {
     p->p_lwpcv.broadcast();
     // Process-wide signals it was the one to take go to another.
     sig_retarget_locked(p, l);
+    // A kernel thread now, until it is gone, on the kernel map: before the
+    // locks go, as the LWP that waits for p_nlwps to drop (exit_group,
+    // exec, or the last one's exit) may then release the space and its
+    // pmap, which no hart may still have loaded (pmap_destroy). In one step
+    // with interrupts off, as exit1_alone: a switch between the two would
+    // reload p_vmspace on the way back in (proc_switch).
+    hal::IrqState s = hal::irq_save();
+    l->proc = nullptr;
+    vmspace_activate(nullptr);
+    hal::irq_restore(s);
   }
   lwp_extra_gone();
-  l->proc = nullptr;  // a kernel thread now, until it is gone
   lwp_exit();
 }
 
