@@ -135,9 +135,14 @@ Result<Vnode*> procfs_lookup(Vnode& dvp, const char* name) {
     case Kind::PidFdDir: {
       if (strcmp(name, "..") == 0) return make_node(m, pid, Kind::PidDir, VType::Dir);
       const i64 fd = parse_number(name);
-      if (fd < 0 || fd >= kProcFds) return Error::NoEnt;
-      Result<u64> fds = open_fds(pid);
-      if (!fds.ok() || !(fds.value() & (u64(1) << fd))) return Error::NoEnt;
+      // Any open descriptor, past the listing's first 64 too (a shell's
+      // process substitution hands out /dev/fd/64 and up).
+      if (fd < 0 || fd >= i64(kNrOpen)) return Error::NoEnt;
+      FileTable* t = TRY(procfs_proc_files(pid));
+      Result<File*> f = fd_get(t, int(fd));
+      filetable_release(t);
+      if (!f.ok()) return Error::NoEnt;
+      file_release(f.value());
       return make_node(m, pid, Kind::PidFd, VType::Lnk, int(fd));
     }
     default:
