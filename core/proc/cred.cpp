@@ -31,8 +31,27 @@ Result<Cred*> cred_copy_for_write(Cred* c) {
   n->gid = c->gid;
   n->egid = c->egid;
   n->sgid = c->sgid;
+  n->ngroups = c->ngroups;
+  for (u32 i = 0; i < c->ngroups; ++i) n->groups[i] = c->groups[i];
+  n->cap_perm_keep = c->cap_perm_keep;
+  n->cap_eff_keep = c->cap_eff_keep;
+  n->cap_inh = c->cap_inh;
   cred_release(c);
   return n;
+}
+
+CapSets cred_caps(const Cred* c) {
+  const bool any_root = c->uid == kRootUid || c->euid == kRootUid || c->suid == kRootUid;
+  const u64 permitted = any_root ? kCapFullSet & c->cap_perm_keep : 0;
+  const u64 effective = c->euid == kRootUid ? permitted & c->cap_eff_keep : 0;
+  return CapSets{effective, permitted, c->cap_inh};
+}
+
+bool cred_in_group(const Cred* c, u32 gid) {
+  if (gid == c->egid) return true;
+  for (u32 i = 0; i < c->ngroups; ++i)
+    if (c->groups[i] == gid) return true;
+  return false;
 }
 
 bool kauth_authorize(const Cred* cred, KauthAction action, const Cred* target) {

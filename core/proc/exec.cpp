@@ -166,7 +166,7 @@ constexpr u64 kMaxHeaders = 64 * 1024;
 // that the caller may execute, as Linux's do_open_execat.
 Result<elf::Image> load_exec_file(Proc* p, ExecFile& out) {
   const Cred* cred = proc_own_cred(p);
-  const NameiCred nc{cred->euid.value, cred->egid};
+  const NameiCred nc{cred->euid.value, cred->egid, cred->groups, cred->ngroups};
   Vnode& vp = *out.vp;
   if (vp.type != VType::Reg || !vp.ops->read) return Error::Access;
   if (!vnode_may(vp, nc, 1)) return Error::Access;
@@ -189,7 +189,7 @@ Result<elf::Image> load_exec_file(Proc* p, ExecFile& out) {
 Result<void> exec_lookup(Proc* p, int dirfd, const char* path, int flags, ExecFile& out) {
   if (flags & ~(kAtSymlinkNoFollow | kAtEmptyPath)) return Error::Inval;
   const Cred* cred = proc_own_cred(p);
-  const PathCtx ctx{p->p_cwdi, NameiCred{cred->euid.value, cred->egid}};
+  const PathCtx ctx{p->p_cwdi, NameiCred{cred->euid.value, cred->egid, cred->groups, cred->ngroups}};
   if (path[0] == '\0' && (flags & kAtEmptyPath) && dirfd != kAtFdCwd) {
     File* f = TRY(fd_get(p->p_fd, dirfd));
     Vnode* vp = f->vnode;

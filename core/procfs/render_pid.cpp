@@ -152,7 +152,10 @@ void procfs_render_status(TextBuf& out, const ProcInfo& p) {
   out.printf("Uid:\t%u\t%u\t%u\t%u\n", p.uid[0], p.uid[1], p.uid[2], p.uid[3]);
   out.printf("Gid:\t%u\t%u\t%u\t%u\n", p.gid[0], p.gid[1], p.gid[2], p.gid[3]);
   out.printf("FDSize:\t%u\n", p.fd_size);
-  out.put("Groups:\t \n");  // no supplementary groups; Linux's trailing space
+  // Linux's task_state: space-separated, then a trailing space.
+  out.put("Groups:\t");
+  for (u32 i = 0; i < p.ngroups; ++i) out.printf(i ? " %u" : "%u", p.groups[i]);
+  out.put(" \n");
   out.printf("NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", p.pid, p.pid, p.pgrp,
              p.session);
   out.put("Kthread:\t0\n");

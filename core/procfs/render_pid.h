@@ -9,6 +9,7 @@
 // 0 where Tine has nothing to tell.
 #pragma once
 
+#include "core/proc/cred.h"
 #include "core/procfs/textbuf.h"
 #include "core/lib/types.h"
 
@@ -68,6 +69,8 @@ struct ProcInfo {
   u32 umask = 022;
   u32 uid[4] = {};  // real, effective, saved, file system
   u32 gid[4] = {};
+  u32 ngroups = 0;  // supplementary groups, ascending
+  u32 groups[kNgroupsMax] = {};
   u32 fd_size = 64;  // descriptor slots (FDSize)
   u32 harts = 1;     // Cpus_allowed: every hart
   u64 voluntary_switches = 0, involuntary_switches = 0;

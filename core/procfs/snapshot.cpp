@@ -117,6 +117,8 @@ Result<void> procfs_proc_info(i32 pid, ProcInfo& out) {
         out.gid[0] = c->gid;
         out.gid[1] = out.gid[3] = c->egid;
         out.gid[2] = c->sgid;
+        out.ngroups = c->ngroups;
+        for (u32 i = 0; i < c->ngroups; ++i) out.groups[i] = c->groups[i];
       }
       // Signal actions change under p_lock (rt_sigaction, exec).
       if (p->p_sigacts) {

@@ -53,9 +53,11 @@ bool vnode_may(Vnode& vp, const NameiCred& cred, u32 want) {
     return true;
   }
   u32 bits = va.mode;
+  bool in_group = va.gid == cred.gid;
+  for (u32 i = 0; i < cred.ngroups && !in_group; ++i) in_group = cred.groups[i] == va.gid;
   if (va.uid == cred.uid) {
     bits >>= 6;
-  } else if (va.gid == cred.gid) {
+  } else if (in_group) {
     bits >>= 3;
   }
   return (bits & want & 7) == (want & 7);

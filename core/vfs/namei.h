@@ -48,6 +48,10 @@ struct Nameidata {
 // uid (root passes all, as Linux's CAP_DAC_OVERRIDE).
 struct NameiCred {
   u32 uid = 0, gid = 0;
+  // The supplementary groups (borrowed from the caller's Cred, which
+  // outlives the call): a file's group bits apply to them too.
+  const u32* groups = nullptr;
+  u32 ngroups = 0;
 };
 
 // Walks `path` (a kernel string, < kPathMax bytes) from `start` (held by

@@ -12,13 +12,13 @@ namespace tine {
 inline PathCtx path_ctx() {
   Proc* p = curproc();
   const Cred* c = proc_own_cred(p);
-  return PathCtx{p->p_cwdi, NameiCred{c->euid.value, c->egid}};
+  return PathCtx{p->p_cwdi, NameiCred{c->euid.value, c->egid, c->groups, c->ngroups}};
 }
 
 // The calling process's real ids (faccessat without AT_EACCESS).
 inline NameiCred real_ids() {
   const Cred* c = proc_own_cred(curproc());
-  return NameiCred{c->uid.value, c->gid};
+  return NameiCred{c->uid.value, c->gid, c->groups, c->ngroups};
 }
 
 }  // namespace tine

@@ -63,6 +63,8 @@ struct Table {
     fns[86] = linux_sys_timerfd_settime;
     fns[87] = linux_sys_timerfd_gettime;
     fns[88] = linux_sys_utimensat;
+    fns[90] = linux_sys_capget;
+    fns[91] = linux_sys_capset;
     fns[93] = linux_sys_exit;
     fns[94] = linux_sys_exit_group;
     fns[95] = linux_sys_waitid;
@@ -117,6 +119,8 @@ struct Table {
     fns[155] = linux_sys_getpgid;
     fns[156] = linux_sys_getsid;
     fns[157] = linux_sys_setsid;
+    fns[158] = linux_sys_getgroups;
+    fns[159] = linux_sys_setgroups;
     fns[160] = linux_sys_uname;
     fns[165] = linux_sys_getrusage;
     fns[166] = linux_sys_umask;
