@@ -12,7 +12,9 @@ Mutex proc_lock("proc_lock", LockRank::ProcLock);
 CondVar proc_waitcv("proc_wait");
 List<Proc, AllProcTag> allproc;
 u32 nprocs = 0;
-u32 maxproc = 256;
+// NetBSD's NPROC for MAXUSERS 64 (20 + 16 * MAXUSERS): room for a thousand
+// processes, as LTP's futex_cmp_requeue01 forks; zombies count.
+u32 maxproc = 1044;
 ForkCounters fork_counters;
 Proc* initproc = nullptr;
 

@@ -8,7 +8,7 @@
  *                    it can fork again. Zombies count until reaped (NetBSD
  *                    proc_free, Linux release_task).
  *   zombies_maxproc  (Tine only) root forks children that exit at once,
- *                    never waited for, until EAGAIN: maxproc (256) stops it,
+ *                    never waited for, until EAGAIN: maxproc (1044) stops it,
  *                    zombies included; after reaping, fork works again.
  *   orphan_exitsig   a child made by clone with exit signal SIGUSR1 outlives
  *                    its parent: reparented to init, its exit signal becomes
@@ -24,7 +24,7 @@
  */
 #include "t.h"
 
-#define ZOMBIE_CAP 600
+#define ZOMBIE_CAP 1500
 #define NUIDS 80
 
 static pid_t kids[ZOMBIE_CAP];
@@ -112,8 +112,8 @@ static void zombies_maxproc(void)
 	int err;
 	int n = fork_zombies(ZOMBIE_CAP, &err);
 
-	check("zombies_maxproc", err == EAGAIN && n > 10 && n < 256,
-	      "forked %d exiting children, then %s (want EAGAIN under maxproc 256)", n,
+	check("zombies_maxproc", err == EAGAIN && n > 10 && n < 1044,
+	      "forked %d exiting children, then %s (want EAGAIN under maxproc 1044)", n,
 	      err ? strerror(err) : "no failure");
 	int reaped = reap_kids(n);
 	check("zombies_maxproc_recovery", reaped == n && fork_once(),
