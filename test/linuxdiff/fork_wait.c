@@ -1,8 +1,10 @@
 // fork, _exit statuses, wait4 ordering and options, as a shell uses them.
+#define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -54,5 +56,9 @@ int main(void) {
   waitpid(p, &st, 0);
   printf("killed child: signaled %d sig %d\n", WIFSIGNALED(st), WTERMSIG(st));
   printf("getppid in parent differs from pid: %d\n", getppid() != getpid());
+  // -INT_MIN is no process group: ESRCH, not ECHILD (Linux's kernel_wait4).
+  errno = 0;
+  const pid_t r = waitpid(-2147483647 - 1, NULL, WNOHANG);
+  printf("waitpid(INT_MIN) = %d %s\n", (int)r, r < 0 ? strerrorname_np(errno) : "");
   return 0;
 }

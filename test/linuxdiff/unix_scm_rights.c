@@ -176,13 +176,17 @@ int main(void) {
   close(q[0]);
 
   // A forked child receives a descriptor from its parent.
+  // The child receives only after the parent's line (go): one order.
   socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv);
-  if (pipe(q) < 0) return 1;
+  int go[2];
+  if (pipe(q) < 0 || pipe(go) < 0) return 1;
   pid_t pid = fork();
   if (pid == 0) {
     close(sv[0]);
     close(q[0]);
     close(q[1]);
+    char g;
+    if (read(go[0], &g, 1) != 1) _exit(4);
     int fd[1], k = 1;
     recv_fds("child recvmsg", sv[1], fd, &k, 512, 0);
     if (k != 1) _exit(2);
@@ -191,6 +195,10 @@ int main(void) {
   }
   close(sv[1]);
   say("parent sends pipe writer", send_fds(sv[0], "p", 1, &q[1], 1));
+  fflush(stdout);
+  if (write(go[1], "g", 1) != 1) return 1;
+  close(go[0]);
+  close(go[1]);
   close(q[1]);
   int st;
   waitpid(pid, &st, 0);

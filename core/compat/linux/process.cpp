@@ -106,6 +106,9 @@ i64 linux_sys_wait4(const SyscallArgs& a) {
   if (options & ~(kWaitNoHang | kWaitUntraced | kWaitContinued | kWaitNoThread | kWaitClone |
                   kWaitAll))
     return errno_of(Error::Inval);
+  // -INT_MIN names no process group (it overflows): Linux's kernel_wait4
+  // answers ESRCH, after the options check.
+  if (i32(a.a[0]) == -2147483647 - 1) return errno_of(Error::Srch);
   WaitResult w;
   Result<i64> r = do_wait4(curproc(), i32(a.a[0]), options, &status, &w);
   if (!r.ok()) return errno_of(r.error());
