@@ -9,6 +9,7 @@
 #include "core/proc/proc.h"
 #include "core/procfs/procfs_file.h"
 #include "core/procfs/snapshot.h"
+#include "core/procfs/sysctl.h"
 #include "core/fs/file_pipe.h"
 #include "core/vfs/namei.h"
 #include "core/vfs/pipe_vnode.h"
@@ -22,9 +23,11 @@ namespace {
 
 // What a vnode is, encoded in its inode number (no per-vnode state but
 // the fd dir's list): pid << 16 | kind << 8 | fd. pid 0 is the system's.
+// A sysctl file's "fd" is its index in kKernelSysctls.
 enum class Kind : u8 {
   Root = 1, Self, Meminfo, Uptime, Loadavg, Stat, Mounts,
   PidDir = 16, PidStat, PidStatus, PidCmdline, PidExe, PidFdDir, PidFd,
+  SysDir = 48, SysKernelDir, Sysctl,
 };
 
 constexpr u64 make_ino(i32 pid, Kind k, int fd = 0) {
@@ -43,7 +46,8 @@ struct Entry {
 constexpr Entry kRootEntries[] = {
     {"loadavg", Kind::Loadavg, VType::Reg}, {"meminfo", Kind::Meminfo, VType::Reg},
     {"mounts", Kind::Mounts, VType::Reg},   {"self", Kind::Self, VType::Lnk},
-    {"stat", Kind::Stat, VType::Reg},       {"uptime", Kind::Uptime, VType::Reg},
+    {"stat", Kind::Stat, VType::Reg},       {"sys", Kind::SysDir, VType::Dir},
+    {"uptime", Kind::Uptime, VType::Reg},
 };
 constexpr Entry kPidEntries[] = {
     {"cmdline", Kind::PidCmdline, VType::Reg}, {"exe", Kind::PidExe, VType::Lnk},
@@ -115,6 +119,19 @@ Result<Vnode*> procfs_lookup(Vnode& dvp, const char* name) {
       if (n <= 0) return Error::NoEnt;
       return make_node(m, i32(n), Kind::PidDir, VType::Dir);
     }
+    case Kind::SysDir:
+      if (strcmp(name, "..") == 0) {
+        vnode_hold(m.root);
+        return m.root;
+      }
+      if (strcmp(name, "kernel") == 0) return make_node(m, 0, Kind::SysKernelDir, VType::Dir);
+      return Error::NoEnt;
+    case Kind::SysKernelDir:
+      if (strcmp(name, "..") == 0) return make_node(m, 0, Kind::SysDir, VType::Dir);
+      for (size_t i = 0; i < kKernelSysctlCount; i++)
+        if (strcmp(kKernelSysctls[i].name, name) == 0)
+          return make_node(m, 0, Kind::Sysctl, VType::Reg, int(i));
+      return Error::NoEnt;
     case Kind::PidDir: {
       if (strcmp(name, "..") == 0) {
         vnode_hold(m.root);
@@ -196,6 +213,22 @@ Result<void> procfs_readdir(Vnode& vp, u64 cookie, ReaddirFn fn, void* ctx) {
   const i32 pid = ino_pid(vp.ino);
   switch (ino_kind(vp.ino)) {
     case Kind::Root: return readdir_root(vp, cookie, fn, ctx);
+    case Kind::SysDir: {
+      if (cookie == 0 && !fn(ctx, ".", 1, vp.ino, VType::Dir, 1)) return ok();
+      if (cookie <= 1 && !fn(ctx, "..", 2, make_ino(0, Kind::Root), VType::Dir, 2)) return ok();
+      if (cookie <= 2) fn(ctx, "kernel", 6, make_ino(0, Kind::SysKernelDir), VType::Dir, 3);
+      return ok();
+    }
+    case Kind::SysKernelDir: {
+      if (cookie == 0 && !fn(ctx, ".", 1, vp.ino, VType::Dir, 1)) return ok();
+      if (cookie <= 1 && !fn(ctx, "..", 2, make_ino(0, Kind::SysDir), VType::Dir, 2)) return ok();
+      for (u64 i = cookie > 2 ? cookie - 2 : 0; i < kKernelSysctlCount; i++) {
+        const char* name = kKernelSysctls[i].name;
+        if (!fn(ctx, name, strlen(name), make_ino(0, Kind::Sysctl, int(i)), VType::Reg, 3 + i))
+          break;
+      }
+      return ok();
+    }
     case Kind::PidDir: {
       if (cookie == 0 && !fn(ctx, ".", 1, vp.ino, VType::Dir, 1)) return ok();
       if (cookie <= 1 && !fn(ctx, "..", 2, make_ino(0, Kind::Root), VType::Dir, 2)) return ok();
@@ -348,6 +381,11 @@ Result<File*> procfs_open(Vnode& vp, int flags) {
     }
     case Kind::Mounts:
       return open_rendered(vp, flags, [&](TextBuf& o) { vfs_for_each_mount(render_mount_line, &o); });
+    case Kind::Sysctl: {
+      const size_t i = size_t(ino_fd(vp.ino));
+      if (i >= kKernelSysctlCount) return Error::NoEnt;
+      return open_rendered(vp, flags, [&](TextBuf& o) { kKernelSysctls[i].render(o); });
+    }
     case Kind::PidStat:
     case Kind::PidStatus: {
       ProcInfo pi;

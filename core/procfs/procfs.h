@@ -8,6 +8,7 @@
 //                                       "/dev/null", "pipe:[ino]"
 //   /proc/self                          a link to the reader's own pid
 //   /proc/meminfo, uptime, loadavg, stat, mounts   (render_sys.h)
+//   /proc/sys/kernel/pid_max, tainted, ...  one value each (sysctl.h)
 //
 // Every vnode below the root is made at lookup and forgotten with its last
 // reference (no name cache: processes come and go). A text file is

@@ -3,6 +3,7 @@
 
 #include "core/lib/random.h"
 #include "core/lib/string.h"
+#include "core/lib/utsname.h"
 #include "core/proc/exit.h"
 #include "core/sched/sched.h"
 #include "core/sched/sleep_intr.h"
@@ -14,12 +15,13 @@
 namespace tine {
 
 i64 linux_sys_uname(const SyscallArgs& a) {
+  // What Tine calls itself (core/lib/utsname.h: why the release is Linux's).
   char u[6][65] = {};
-  memcpy(u[0], "Tine", 5);
-  memcpy(u[1], "tine", 5);
-  memcpy(u[2], "0.1", 4);
-  memcpy(u[3], "#1", 3);
-  memcpy(u[4], "riscv64", 8);
+  memcpy(u[0], kUtsSysname, sizeof kUtsSysname);
+  memcpy(u[1], kUtsNodename, sizeof kUtsNodename);
+  memcpy(u[2], kUtsRelease, sizeof kUtsRelease);
+  memcpy(u[3], kUtsVersion, sizeof kUtsVersion);
+  memcpy(u[4], kUtsMachine, sizeof kUtsMachine);
   return syscall_result(copyout(a.a[0], u, sizeof u));
 }
 
