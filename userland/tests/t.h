@@ -181,4 +181,35 @@ static inline int is_open(int fd)
 /* Returns -errno of a libc-style call's failure, or its result. */
 #define ERR(call) ((call) < 0 ? -errno : 0)
 
+/*
+ * Leak checks: free memory (sysinfo freeram * mem_unit) is read with
+ * free_bytes() after warm-up rounds and again after the loop; on Tine it may
+ * not fall by more than slack_pages (the kernel heap keeps an empty slab per
+ * size class, so a page can come or go with the order of frees). On Linux
+ * free memory moves with the whole machine, so the check is skipped there.
+ * free_bytes() fails the "sysinfo" check and returns 0 if sysinfo fails.
+ */
+static inline unsigned long free_bytes(void)
+{
+	struct sysinfo si;
+
+	if (sysinfo(&si) < 0) {
+		fail("sysinfo", "%s", strerror(errno));
+		return 0;
+	}
+	return si.freeram * si.mem_unit;
+}
+
+static inline void check_no_leak(unsigned long before, unsigned long slack_pages)
+{
+	unsigned long after = free_bytes();
+
+	if (on_linux())
+		skip("no_leak", "Linux's free memory moves with the whole machine");
+	else
+		check("no_leak", after + slack_pages * 4096ul >= before,
+		      "free memory %lu bytes before, %lu after (%ld lost)",
+		      before, after, (long)(before - after));
+}
+
 #endif
