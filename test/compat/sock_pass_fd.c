@@ -10,38 +10,15 @@
 #include <sys/wait.h>
 
 static int send_fd(int s, int fd, const char* tag) {
-  char buf[CMSG_SPACE(sizeof(int))];
-  memset(buf, 0, sizeof buf);
-  struct iovec v = {(void*)tag, strlen(tag)};
-  struct msghdr m = {0};
-  m.msg_iov = &v;
-  m.msg_iovlen = 1;
-  m.msg_control = buf;
-  m.msg_controllen = sizeof buf;
-  struct cmsghdr* c = CMSG_FIRSTHDR(&m);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  return sendmsg(s, &m, 0) == (long)strlen(tag) ? 0 : -1;
+  return send_with_fd(s, tag, strlen(tag), fd) == (long)strlen(tag) ? 0 : -1;
 }
 
 // The descriptor received, or -1; the tag into tag (NUL-terminated).
 static int recv_fd(int s, char* tag, size_t n) {
-  char buf[CMSG_SPACE(sizeof(int))];
-  struct iovec v = {tag, n - 1};
-  struct msghdr m = {0};
-  m.msg_iov = &v;
-  m.msg_iovlen = 1;
-  m.msg_control = buf;
-  m.msg_controllen = sizeof buf;
-  long r = recvmsg(s, &m, MSG_CMSG_CLOEXEC);
+  int fd;
+  long r = recv_with_fd(s, tag, n - 1, &fd, MSG_CMSG_CLOEXEC);
   if (r < 0) return -1;
   tag[r] = 0;
-  struct cmsghdr* c = CMSG_FIRSTHDR(&m);
-  if (!c || c->cmsg_type != SCM_RIGHTS) return -1;
-  int fd;
-  memcpy(&fd, CMSG_DATA(c), sizeof fd);
   return fd;
 }
 

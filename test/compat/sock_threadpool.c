@@ -38,21 +38,12 @@ static void* worker(void* arg) {
   int me = (int)(long)arg;
   for (;;) {
     struct job j;
-    char ctl[CMSG_SPACE(sizeof(int))];
-    struct iovec v = {&j, sizeof j};
-    struct msghdr m = {0};
-    m.msg_iov = &v;
-    m.msg_iovlen = 1;
-    m.msg_control = ctl;
-    m.msg_controllen = sizeof ctl;
-    long n = recvmsg(queue[1], &m, 0);
+    int fd;
+    long n = recv_with_fd(queue[1], &j, sizeof j, &fd, 0);
     if (n == 0) break;  // the queue was shut down
     if (n != sizeof j) return (void*)1;
     if (j.kind == 1) {
-      struct cmsghdr* c = CMSG_FIRSTHDR(&m);
-      int fd;
-      if (!c) return (void*)2;
-      memcpy(&fd, CMSG_DATA(c), sizeof fd);
+      if (fd < 0) return (void*)2;
       char line[8];
       int len = snprintf(line, sizeof line, "%c", 'a' + (j.id % 26));
       if (write(fd, line, len) != len) return (void*)3;
@@ -108,20 +99,7 @@ int main(void) {
   CHECK(pipe(pp) == 0);
   for (int k = 0; k < 52; k++) {
     struct job j = {k, 1};
-    char ctl[CMSG_SPACE(sizeof(int))];
-    memset(ctl, 0, sizeof ctl);
-    struct iovec v = {&j, sizeof j};
-    struct msghdr m = {0};
-    m.msg_iov = &v;
-    m.msg_iovlen = 1;
-    m.msg_control = ctl;
-    m.msg_controllen = sizeof ctl;
-    struct cmsghdr* c = CMSG_FIRSTHDR(&m);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &pp[1], sizeof(int));
-    CHECK(sendmsg(queue[0], &m, 0) == sizeof j);
+    CHECK(send_with_fd(queue[0], &j, sizeof j, pp[1]) == sizeof j);
   }
   close(pp[1]);
   int counts[26] = {0};
