@@ -79,33 +79,23 @@ constexpr i16 kSelectOut = kPollOut | kPollWrNorm | kPollWrBand | kPollErr;
 constexpr i16 kSelectEx = kPollPri;
 constexpr i16 kSelectBits[3] = {kSelectIn, kSelectOut, kSelectEx};
 
-// The fd_sets are read as one word here: n is clipped to 64, as Linux
-// clips it to max_fds (64 until a table grows); descriptors at or past 64
-// in a grown table are not looked at yet.
-constexpr int kSelectFds = 64;
-
-// pselect6's work (Linux's core_sys_select and do_select): EINVAL for a
-// negative n, EFAULT for an unreadable set, EBADF when a set names a
-// descriptor that is not open; then each set is rewritten with the ready
-// ones (bits at or past n cleared) and the count of bits returned.
-i64 select_fds(i64 n, const uptr (&sets)[3], u64 until) {
-  if (n < 0) return errno_of(Error::Inval);
-  if (n > kSelectFds) n = kSelectFds;
-  const u64 valid = n == 64 ? ~u64(0) : (u64(1) << n) - 1;
-  u64 want[3] = {};
+// select_fds's body, over its buffers: want and got hold three sets of
+// `words` words each (zeroed), fds room for n descriptors.
+i64 select_sets(FileTable* t, i64 n, u64 words, const uptr (&sets)[3], u64* want, u64* got,
+                PollFd* fds, u64 until) {
+  const u64 bytes = words * sizeof(u64);
   for (int s = 0; s < 3; s++) {
-    if (!sets[s] || n == 0) continue;
-    Result<void> c = copyin(&want[s], sets[s], sizeof want[s]);
+    if (!sets[s]) continue;
+    Result<void> c = copyin(want + s * words, sets[s], bytes);
     if (!c.ok()) return errno_of(c.error());
-    want[s] &= valid;
+    if (n % 64) want[s * words + words - 1] &= (u64(1) << (n % 64)) - 1;
   }
-  FileTable* t = curproc()->p_fd;
-  PollFd fds[kSelectFds];
   u64 nfds = 0;
   for (int fd = 0; fd < n; fd++) {
+    const u64 word = u64(fd) / 64, bit = u64(1) << (fd % 64);
     i16 events = 0;
     for (int s = 0; s < 3; s++)
-      if (want[s] & (u64(1) << fd)) events |= kSelectBits[s];
+      if (want[s * words + word] & bit) events |= kSelectBits[s];
     if (!events) continue;
     Result<File*> f = fd_get(t, fd);
     if (!f.ok()) return errno_of(Error::BadF);
@@ -114,23 +104,50 @@ i64 select_fds(i64 n, const uptr (&sets)[3], u64 until) {
   }
   Result<u64> r = sys_poll(t, fds, nfds, until, PollReport::Select);
   if (!r.ok()) return errno_of(Error::RestartNoHand);
-  u64 got[3] = {};
   i64 count = 0;
   for (u64 i = 0; i < nfds; i++) {
+    const u64 word = u64(fds[i].fd) / 64, bit = u64(1) << (fds[i].fd % 64);
     for (int s = 0; s < 3; s++) {
-      const u64 bit = u64(1) << fds[i].fd;
-      if ((want[s] & bit) && (fds[i].revents & kSelectBits[s])) {
-        got[s] |= bit;
+      if ((want[s * words + word] & bit) && (fds[i].revents & kSelectBits[s])) {
+        got[s * words + word] |= bit;
         count++;
       }
     }
   }
   for (int s = 0; s < 3; s++) {
-    if (!sets[s] || n == 0) continue;
-    Result<void> c = copyout(sets[s], &got[s], sizeof got[s]);
+    if (!sets[s]) continue;
+    Result<void> c = copyout(sets[s], got + s * words, bytes);
     if (!c.ok()) return errno_of(c.error());
   }
   return count;
+}
+
+// pselect6's work (Linux's core_sys_select and do_select): EINVAL for a
+// negative n, EFAULT for an unreadable set, EBADF when a set names a
+// descriptor that is not open; then each set's first n bits (whole 64-bit
+// words, as Linux copies longs) are rewritten with the ready ones and the
+// count of bits returned. n is clipped to the table's size, as Linux clips
+// it to max_fds: no descriptor lives past it.
+i64 select_fds(i64 n, const uptr (&sets)[3], u64 until) {
+  if (n < 0) return errno_of(Error::Inval);
+  FileTable* t = curproc()->p_fd;
+  const i64 slots = fd_table_size(t);
+  if (n > slots) n = slots;
+  if (n == 0) {  // a sleep that a signal ends (select(0, ..., &tv))
+    Result<u64> r = sys_poll(t, nullptr, 0, until, PollReport::Select);
+    return r.ok() ? 0 : errno_of(Error::RestartNoHand);
+  }
+  const u64 words = (u64(n) + 63) / 64;
+  // One allocation: want[3][words], got[3][words], then n PollFds.
+  const u64 set_bytes = 6 * words * sizeof(u64);
+  u8* mem = static_cast<u8*>(kzalloc(set_bytes + u64(n) * sizeof(PollFd)));
+  if (!mem) return errno_of(Error::NoMem);
+  u64* want = reinterpret_cast<u64*>(mem);
+  u64* got = want + 3 * words;
+  PollFd* fds = reinterpret_cast<PollFd*>(mem + set_bytes);
+  const i64 ret = select_sets(t, n, words, sets, want, got, fds, until);
+  kfree(mem);
+  return ret;
 }
 
 }  // namespace
