@@ -10,6 +10,7 @@
 #include "core/procfs/procfs_file.h"
 #include "core/procfs/snapshot.h"
 #include "core/procfs/sysctl.h"
+#include "core/sched/sched.h"
 #include "core/fs/file_pipe.h"
 #include "core/vfs/namei.h"
 #include "core/vfs/pipe_vnode.h"
@@ -22,20 +23,24 @@ namespace tine {
 namespace {
 
 // What a vnode is, encoded in its inode number (no per-vnode state but
-// the fd dir's list): pid << 16 | kind << 8 | fd. pid 0 is the system's.
+// the fd and task dirs' lists): tid << 32 | pid << 16 | kind << 8 | fd.
+// pid 0 is the system's; tid is a thread's under /proc/<pid>/task, else 0.
 // A sysctl file's "fd" is its index in kKernelSysctls.
 enum class Kind : u8 {
-  Root = 1, Self, Meminfo, Uptime, Loadavg, Stat, Mounts,
-  PidDir = 16, PidStat, PidStatus, PidCmdline, PidExe, PidFdDir, PidFd,
+  Root = 1, Self, Meminfo, Uptime, Loadavg, Stat, Mounts, ThreadSelf,
+  PidDir = 16, PidStat, PidStatus, PidCmdline, PidExe, PidFdDir, PidFd, PidComm, PidMounts,
+  PidTaskDir, TaskDir, TaskStat, TaskStatus, TaskComm,
   SysDir = 48, SysKernelDir, Sysctl,
 };
+static_assert(kPidMax <= 0xffff, "a pid fits the inode number's 16 bits");
 
-constexpr u64 make_ino(i32 pid, Kind k, int fd = 0) {
-  return (u64(pid) << 16) | (u64(k) << 8) | u64(fd & 0xff);
+constexpr u64 make_ino(i32 pid, Kind k, int fd = 0, i32 tid = 0) {
+  return (u64(u32(tid)) << 32) | (u64(pid) << 16) | (u64(k) << 8) | u64(fd & 0xff);
 }
-i32 ino_pid(u64 ino) { return i32(ino >> 16); }
+i32 ino_pid(u64 ino) { return i32((ino >> 16) & 0xffff); }
 Kind ino_kind(u64 ino) { return Kind((ino >> 8) & 0xff); }
 int ino_fd(u64 ino) { return int(ino & 0xff); }
+i32 ino_tid(u64 ino) { return i32(ino >> 32); }
 
 struct Entry {
   const char* name;
@@ -47,27 +52,37 @@ constexpr Entry kRootEntries[] = {
     {"loadavg", Kind::Loadavg, VType::Reg}, {"meminfo", Kind::Meminfo, VType::Reg},
     {"mounts", Kind::Mounts, VType::Reg},   {"self", Kind::Self, VType::Lnk},
     {"stat", Kind::Stat, VType::Reg},       {"sys", Kind::SysDir, VType::Dir},
-    {"uptime", Kind::Uptime, VType::Reg},
+    {"thread-self", Kind::ThreadSelf, VType::Lnk}, {"uptime", Kind::Uptime, VType::Reg},
 };
 constexpr Entry kPidEntries[] = {
-    {"cmdline", Kind::PidCmdline, VType::Reg}, {"exe", Kind::PidExe, VType::Lnk},
-    {"fd", Kind::PidFdDir, VType::Dir},        {"stat", Kind::PidStat, VType::Reg},
-    {"status", Kind::PidStatus, VType::Reg},
+    {"cmdline", Kind::PidCmdline, VType::Reg}, {"comm", Kind::PidComm, VType::Reg},
+    {"exe", Kind::PidExe, VType::Lnk},         {"fd", Kind::PidFdDir, VType::Dir},
+    {"mounts", Kind::PidMounts, VType::Reg},   {"stat", Kind::PidStat, VType::Reg},
+    {"status", Kind::PidStatus, VType::Reg},   {"task", Kind::PidTaskDir, VType::Dir},
+};
+// Those of each /proc/<pid>/task/<tid>.
+constexpr Entry kTaskEntries[] = {
+    {"comm", Kind::TaskComm, VType::Reg},
+    {"stat", Kind::TaskStat, VType::Reg},
+    {"status", Kind::TaskStatus, VType::Reg},
 };
 
 extern const VnodeOps kDirOps;
 extern const VnodeOps kTextOps;
 extern const VnodeOps kLinkOps;
 extern const VnodeOps kFdLinkOps;
+extern const VnodeOps kTaskListOps;
 
 const VnodeOps* ops_for(VType t) {
   return t == VType::Dir ? &kDirOps : t == VType::Lnk ? &kLinkOps : &kTextOps;
 }
 
 // A new vnode of `kind` in m, owned by pid's owner. `data` is the fd
-// directory's list of open descriptors. NoEnt once pid is gone.
+// directory's list of open descriptors, or the task directory's list of
+// tids (kmalloc'd, the vnode's: freed when it is reclaimed). NoEnt once
+// pid is gone.
 Result<Vnode*> make_node(Mount& m, i32 pid, Kind kind, VType type, int fd = 0,
-                         void* data = nullptr) {
+                         void* data = nullptr, i32 tid = 0) {
   VCreate c;
   c.mode = type == VType::Dir ? 0555 : type == VType::Lnk ? 0777 : 0444;
   if (pid > 0) {
@@ -77,8 +92,34 @@ Result<Vnode*> make_node(Mount& m, i32 pid, Kind kind, VType type, int fd = 0,
     c.gid = o.value().gid;
   }
   if (kind == Kind::PidFdDir) c.mode = 0500;
-  const VnodeOps* ops = kind == Kind::PidFd ? &kFdLinkOps : ops_for(type);
-  return vnode_alloc(&m, ops, type, make_ino(pid, kind, fd), c, data);
+  const VnodeOps* ops = kind == Kind::PidFd       ? &kFdLinkOps
+                       : kind == Kind::PidTaskDir ? &kTaskListOps
+                                                  : ops_for(type);
+  Result<Vnode*> r = vnode_alloc(&m, ops, type, make_ino(pid, kind, fd, tid), c, data);
+  if (!r.ok() && kind == Kind::PidTaskDir) kfree(data);
+  return r;
+}
+
+// /proc/<pid>/task as it is now: its vnode holds the tids (count first),
+// listed as they were at the lookup (opendir), for the reason the fd
+// directory's are (readdir may not take proc_lock or p_lock).
+Result<Vnode*> make_task_dir(Mount& m, i32 pid) {
+  size_t cap = 16;
+  for (;;) {
+    i32* list = static_cast<i32*>(kmalloc((cap + 1) * sizeof(i32)));
+    if (!list) return Error::NoMem;
+    Result<size_t> n = procfs_list_tids(pid, list + 1, cap);
+    if (!n.ok()) {
+      kfree(list);
+      return Error::NoEnt;
+    }
+    if (n.value() <= cap) {
+      list[0] = i32(n.value());
+      return make_node(m, pid, Kind::PidTaskDir, VType::Dir, 0, list);
+    }
+    cap = n.value() + 16;  // threads came meanwhile
+    kfree(list);
+  }
 }
 
 // A decimal name ("42") as a number; -1 if it is not one.
@@ -139,6 +180,7 @@ Result<Vnode*> procfs_lookup(Vnode& dvp, const char* name) {
       }
       for (const Entry& e : kPidEntries) {
         if (strcmp(e.name, name) != 0) continue;
+        if (e.kind == Kind::PidTaskDir) return make_task_dir(m, pid);
         if (e.kind != Kind::PidFdDir) return make_node(m, pid, e.kind, e.type);
         // The descriptors are listed as they are now: readdir runs under
         // the directory File's offset lock, below which the file table's
@@ -147,6 +189,19 @@ Result<Vnode*> procfs_lookup(Vnode& dvp, const char* name) {
         if (!fds.ok()) return Error::NoEnt;
         return make_node(m, pid, e.kind, e.type, 0, reinterpret_cast<void*>(uptr(fds.value())));
       }
+      return Error::NoEnt;
+    }
+    case Kind::PidTaskDir: {
+      if (strcmp(name, "..") == 0) return make_node(m, pid, Kind::PidDir, VType::Dir);
+      const i64 tid = parse_number(name);
+      if (tid <= 0 || !procfs_task_find(pid, i32(tid)).ok()) return Error::NoEnt;
+      return make_node(m, pid, Kind::TaskDir, VType::Dir, 0, nullptr, i32(tid));
+    }
+    case Kind::TaskDir: {
+      if (strcmp(name, "..") == 0) return make_task_dir(m, pid);
+      for (const Entry& e : kTaskEntries)
+        if (strcmp(e.name, name) == 0)
+          return make_node(m, pid, e.kind, e.type, 0, nullptr, ino_tid(dvp.ino));
       return Error::NoEnt;
     }
     case Kind::PidFdDir: {
@@ -239,6 +294,31 @@ Result<void> procfs_readdir(Vnode& vp, u64 cookie, ReaddirFn fn, void* ctx) {
       }
       return ok();
     }
+    case Kind::PidTaskDir: {
+      if (cookie == 0 && !fn(ctx, ".", 1, vp.ino, VType::Dir, 1)) return ok();
+      if (cookie <= 1 && !fn(ctx, "..", 2, make_ino(pid, Kind::PidDir), VType::Dir, 2)) return ok();
+      const i32* list = static_cast<const i32*>(vp.data);
+      for (i32 i = cookie > 2 ? i32(cookie - 2) : 0; i < list[0]; i++) {
+        const i32 tid = list[1 + i];
+        char name[12];
+        const size_t len = format(name, sizeof name, "%d", tid);
+        if (!fn(ctx, name, len, make_ino(pid, Kind::TaskDir, 0, tid), VType::Dir, 3 + u64(i)))
+          break;
+      }
+      return ok();
+    }
+    case Kind::TaskDir: {
+      const i32 tid = ino_tid(vp.ino);
+      if (cookie == 0 && !fn(ctx, ".", 1, vp.ino, VType::Dir, 1)) return ok();
+      if (cookie <= 1 && !fn(ctx, "..", 2, make_ino(pid, Kind::PidTaskDir), VType::Dir, 2))
+        return ok();
+      constexpr size_t kN = sizeof kTaskEntries / sizeof kTaskEntries[0];
+      for (u64 i = cookie > 2 ? cookie - 2 : 0; i < kN; i++) {
+        const Entry& e = kTaskEntries[i];
+        if (!fn(ctx, e.name, strlen(e.name), make_ino(pid, e.kind, 0, tid), e.type, 3 + i)) break;
+      }
+      return ok();
+    }
     case Kind::PidFdDir: {
       if (cookie == 0 && !fn(ctx, ".", 1, vp.ino, VType::Dir, 1)) return ok();
       if (cookie <= 1 && !fn(ctx, "..", 2, make_ino(pid, Kind::PidDir), VType::Dir, 2)) return ok();
@@ -280,6 +360,14 @@ Result<size_t> procfs_readlink(Vnode& vp, char* buf, size_t n) {
       Proc* p = curproc();
       if (!p) return Error::NoEnt;
       len = format(text, sizeof text, "%d", p->p_pid.value);
+      break;
+    }
+    case Kind::ThreadSelf: {
+      // The reading thread's own directory, as Linux's proc_thread_self.
+      Lwp* l = curlwp();
+      Proc* p = curproc();
+      if (!p || !l) return Error::NoEnt;
+      len = format(text, sizeof text, "%d/task/%d", p->p_pid.value, l->l_lid);
       break;
     }
     case Kind::PidExe:
@@ -380,6 +468,7 @@ Result<File*> procfs_open(Vnode& vp, int flags) {
       return open_rendered(vp, flags, [&](TextBuf& o) { procfs_render_stat_sys(o, s); });
     }
     case Kind::Mounts:
+    case Kind::PidMounts:  // one mount namespace: every process sees these
       return open_rendered(vp, flags, [&](TextBuf& o) { vfs_for_each_mount(render_mount_line, &o); });
     case Kind::Sysctl: {
       const size_t i = size_t(ino_fd(vp.ino));
@@ -393,6 +482,23 @@ Result<File*> procfs_open(Vnode& vp, int flags) {
       if (ino_kind(vp.ino) == Kind::PidStat)
         return open_rendered(vp, flags, [&](TextBuf& o) { procfs_render_stat(o, pi); });
       return open_rendered(vp, flags, [&](TextBuf& o) { procfs_render_status(o, pi); });
+    }
+    case Kind::PidComm: {
+      ProcInfo pi;
+      if (!procfs_proc_info(pid, pi).ok()) return Error::NoEnt;
+      return open_rendered(vp, flags, [&](TextBuf& o) { procfs_render_comm(o, pi); });
+    }
+    case Kind::TaskStat:
+    case Kind::TaskStatus:
+    case Kind::TaskComm: {
+      ProcInfo pi;
+      if (!procfs_task_info(pid, ino_tid(vp.ino), pi).ok()) return Error::NoEnt;
+      const Kind k = ino_kind(vp.ino);
+      return open_rendered(vp, flags, [&](TextBuf& o) {
+        if (k == Kind::TaskStat) procfs_render_stat(o, pi);
+        else if (k == Kind::TaskStatus) procfs_render_status(o, pi);
+        else procfs_render_comm(o, pi);
+      });
     }
     case Kind::PidCmdline: {
       // Linux shows the whole argument area; exec caps it at kExecArgMax.
@@ -470,6 +576,12 @@ const VnodeOps kLinkOps = {
     .readdir = nullptr,
     .open = nullptr,
     .reclaim = nullptr,
+};
+void task_list_reclaim(Vnode& vp) { kfree(vp.data); }
+const VnodeOps kTaskListOps = {
+    .lookup = procfs_lookup,
+    .readdir = procfs_readdir,
+    .reclaim = task_list_reclaim,
 };
 const VnodeOps kFdLinkOps = {
     .readlink = procfs_readlink,

@@ -6,7 +6,11 @@
 //   /proc/<pid>/exe                     a link to the program's path
 //   /proc/<pid>/fd/<n>                  a link per open descriptor: a path,
 //                                       "/dev/null", "pipe:[ino]"
+//   /proc/<pid>/comm, mounts            the name; the mounts (one namespace)
+//   /proc/<pid>/task/<tid>/stat, status, comm   a thread's own (its tid, state,
+//                                       hart, mask, pending signals, CPU time)
 //   /proc/self                          a link to the reader's own pid
+//   /proc/thread-self                   a link to "<pid>/task/<tid>" of the reader
 //   /proc/meminfo, uptime, loadavg, stat, mounts   (render_sys.h)
 //   /proc/sys/kernel/pid_max, tainted, ...  one value each (sysctl.h)
 //

@@ -80,7 +80,7 @@ void vm_line(TextBuf& out, const char* key, u64 bytes) {
 }  // namespace
 
 void procfs_render_stat(TextBuf& out, const ProcInfo& p) {
-  out.put_i64(p.pid);
+  out.put_i64(p.tid ? p.tid : p.pid);
   out.put(" (");
   put_comm(out, p.comm);
   out.put(") ");
@@ -147,7 +147,8 @@ void procfs_render_status(TextBuf& out, const ProcInfo& p) {
   for (int shift = 6; shift >= 0; shift -= 3) out.putc(char('0' + ((p.umask >> shift) & 7)));
   out.putc('\n');
   out.printf("State:\t%s\n", ps_state_name(p.state));
-  out.printf("Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t%d\n", p.pid, p.pid,
+  const i32 tid = p.tid ? p.tid : p.pid;
+  out.printf("Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t%d\n", p.pid, tid,
              p.ppid, p.tracer_pid);
   out.printf("Uid:\t%u\t%u\t%u\t%u\n", p.uid[0], p.uid[1], p.uid[2], p.uid[3]);
   out.printf("Gid:\t%u\t%u\t%u\t%u\n", p.gid[0], p.gid[1], p.gid[2], p.gid[3]);
@@ -156,7 +157,7 @@ void procfs_render_status(TextBuf& out, const ProcInfo& p) {
   out.put("Groups:\t");
   for (u32 i = 0; i < p.ngroups; ++i) out.printf(i ? " %u" : "%u", p.groups[i]);
   out.put(" \n");
-  out.printf("NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", p.pid, p.pid, p.pgrp,
+  out.printf("NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", p.pid, tid, p.pgrp,
              p.session);
   out.put("Kthread:\t0\n");
   if (p.has_mm) {
@@ -180,7 +181,9 @@ void procfs_render_status(TextBuf& out, const ProcInfo& p) {
   out.printf("Threads:\t%u\n", p.num_threads);
   out.printf("SigQ:\t%u/%u\n", p.sigq_queued, p.sigq_limit);
   put_sigset(out, "SigPnd:\t", p.sig_pending);
-  put_sigset(out, "ShdPnd:\t", 0);  // one thread a process: all pending is its own
+  // The process's list for a thread's file; the process's own file shows
+  // that list as SigPnd.
+  put_sigset(out, "ShdPnd:\t", p.sig_shared);
   put_sigset(out, "SigBlk:\t", p.sig_blocked);
   put_sigset(out, "SigIgn:\t", p.sig_ignored);
   put_sigset(out, "SigCgt:\t", p.sig_caught);
@@ -202,6 +205,11 @@ void procfs_render_status(TextBuf& out, const ProcInfo& p) {
   out.printf("voluntary_ctxt_switches:\t%llu\nnonvoluntary_ctxt_switches:\t%llu\n",
              static_cast<unsigned long long>(p.voluntary_switches),
              static_cast<unsigned long long>(p.involuntary_switches));
+}
+
+void procfs_render_comm(TextBuf& out, const ProcInfo& p) {
+  put_comm(out, p.comm);
+  out.putc('\n');
 }
 
 void procfs_render_cmdline(TextBuf& out, const char* args, size_t n) {

@@ -36,6 +36,7 @@ constexpr u64 ns_to_clock_t(u64 ns) { return ns / (1000000000ull / kUserHz); }
 
 struct ProcInfo {
   i32 pid = 0;
+  i32 tid = 0;        // a thread's files (task/<tid>): its tid; 0: the process's
   i32 ppid = 0;       // 0 for init
   i32 pgrp = 0;
   i32 session = 0;
@@ -62,6 +63,7 @@ struct ProcInfo {
   u64 arg_start = 0, arg_end = 0, env_start = 0, env_end = 0;
   // Signal sets, bit n-1 for signal n (1..64).
   u64 sig_pending = 0, sig_blocked = 0, sig_ignored = 0, sig_caught = 0;
+  u64 sig_shared = 0;  // a thread's: the process's pending list (ShdPnd)
   u32 sigq_queued = 0, sigq_limit = 0;  // "SigQ:" queued / RLIMIT_SIGPENDING
   int exit_signal = 17;  // sent to the parent at exit (SIGCHLD)
   int processor = 0;     // the hart it last ran on
@@ -76,7 +78,7 @@ struct ProcInfo {
   u64 voluntary_switches = 0, involuntary_switches = 0;
 };
 
-// /proc/<pid>/stat: one line, 52 fields.
+// /proc/<pid>/stat: one line, 52 fields (the first is tid for a thread's).
 void procfs_render_stat(TextBuf& out, const ProcInfo& p);
 // /proc/<pid>/status: "Name:\t..." lines.
 void procfs_render_status(TextBuf& out, const ProcInfo& p);
@@ -86,5 +88,7 @@ void procfs_render_status(TextBuf& out, const ProcInfo& p);
 // the text runs on to the first NUL and stops there. n == 0 (a zombie, a
 // process that has not exec'd a program) renders nothing.
 void procfs_render_cmdline(TextBuf& out, const char* args, size_t n);
+// /proc/<pid>/comm: the name and a newline.
+void procfs_render_comm(TextBuf& out, const ProcInfo& p);
 
 }  // namespace tine

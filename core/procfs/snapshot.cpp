@@ -4,10 +4,12 @@
 #include "core/fs/filedesc.h"
 #include "core/lib/string.h"
 #include "core/proc/exit.h"
+#include "core/proc/lwp_user.h"
 #include "core/proc/proc.h"
 #include "core/proc/rusage.h"
 #include "core/procfs/loadavg.h"
 #include "core/sched/cpu.h"
+#include "core/sched/cputime.h"
 #include "core/sched/lwp.h"
 #include "core/tty/tty_internal.h"
 #include "core/vm/heap.h"
@@ -21,7 +23,9 @@ namespace tine {
 
 namespace {
 
-PsState ps_state_locked(const Proc* p) REQUIRES(proc_lock) {
+// The state of p as its LWP l shows it (p's representative one for the
+// process's own files, as Linux's show the leader's).
+PsState ps_state_locked(const Proc* p, const Lwp* l) REQUIRES(proc_lock) {
   switch (p->p_stat) {
     case ProcStat::SZOMB: return PsState::Zombie;
     case ProcStat::SDEAD: return PsState::Dead;
@@ -30,8 +34,8 @@ PsState ps_state_locked(const Proc* p) REQUIRES(proc_lock) {
     default: break;
   }
   if (p->p_ptrace.stopped) return PsState::TracingStop;
-  if (!p->p_lwp) return PsState::Running;
-  switch (lwp_state_load(p->p_lwp)) {
+  if (!l) return PsState::Running;
+  switch (lwp_state_load(l)) {
     case LwpState::LSSLEEP: return PsState::Sleeping;
     case LwpState::LSSTOP: return PsState::Stopped;
     default: return PsState::Running;
@@ -62,7 +66,9 @@ void count_threads_locked(u32& running, u32& all, i32& highest) REQUIRES(proc_lo
 
 }  // namespace
 
-Result<void> procfs_proc_info(i32 pid, ProcInfo& out) {
+Result<void> procfs_proc_info(i32 pid, ProcInfo& out) { return procfs_task_info(pid, 0, out); }
+
+Result<void> procfs_task_info(i32 pid, i32 tid, ProcInfo& out) {
   VmSpace* vs = nullptr;
   {
     MutexGuard g(proc_lock);
@@ -83,7 +89,7 @@ Result<void> procfs_proc_info(i32 pid, ProcInfo& out) {
         out.tpgid = s->s_ttyp->fg_pgid ? s->s_ttyp->fg_pgid : -1;
       }
     }
-    out.state = ps_state_locked(p);
+    out.state = ps_state_locked(p, p->p_lwp);
     const size_t n = strnlen(p->p_comm, sizeof out.comm - 1);
     memcpy(out.comm, p->p_comm, n);
     out.comm[n] = '\0';
@@ -96,18 +102,33 @@ Result<void> procfs_proc_info(i32 pid, ProcInfo& out) {
       out.sig_blocked = __atomic_load_n(&p->p_lwp->l_sigmask, __ATOMIC_RELAXED);
       out.voluntary_switches = __atomic_load_n(&p->p_lwp->runs, __ATOMIC_RELAXED);
     }
-    // The space is taken off (exit) or swapped (exec) under proc_lock.
-    vs = p->p_vmspace;
-    if (vs) vmspace_hold(vs);
     {
       MutexGuard pl(p->p_lock());
-      out.sig_pending = p->p_sigpend;
+      if (tid != 0) {
+        // One thread's own: its state, hart, mask, the signals on its own
+        // list (the process's list is ShdPnd) and its CPU time, as
+        // Linux's /proc/<pid>/task/<tid> files show them.
+        const Lwp* l = lwp_find_locked(p, tid);
+        if (!l) return Error::Srch;
+        out.tid = tid;
+        out.state = ps_state_locked(p, l);
+        out.processor = int(__atomic_load_n(&l->cpu, __ATOMIC_RELAXED));
+        out.sig_blocked = __atomic_load_n(&l->l_sigmask, __ATOMIC_RELAXED);
+        out.voluntary_switches = __atomic_load_n(&l->runs, __ATOMIC_RELAXED);
+        out.sig_pending = __atomic_load_n(&l->l_sigpend, __ATOMIC_RELAXED);
+        out.sig_shared = p->p_sigpend;
+        out.utime_ns = lwp_utime_ns(l);
+        out.stime_ns = lwp_stime_ns(l);
+      }
       out.sigq_queued = p->p_sigqueue.n;
       out.num_threads = p->p_nlwps ? p->p_nlwps : 1;  // a zombie shows 1, as Linux
-      // Its own time counts its living LWPs too, as getrusage's does.
       const CpuTimes self = proc_cputime_locked(p), kids = proc_children_cputime(p);
-      out.utime_ns = self.user_ns;
-      out.stime_ns = self.sys_ns;
+      if (tid == 0) {
+        out.sig_pending = p->p_sigpend;
+        // Its own time counts its living LWPs too, as getrusage's does.
+        out.utime_ns = self.user_ns;
+        out.stime_ns = self.sys_ns;
+      }
       out.cutime_ns = kids.user_ns;
       out.cstime_ns = kids.sys_ns;
       if (const Cred* c = p->p_cred) {
@@ -129,6 +150,9 @@ Result<void> procfs_proc_info(i32 pid, ProcInfo& out) {
         }
       }
     }
+    // The space is taken off (exit) or swapped (exec) under proc_lock.
+    vs = p->p_vmspace;
+    if (vs) vmspace_hold(vs);
   }
   out.sigq_limit = SigQueue::kMax;
   out.fd_size = kFdInline;
@@ -149,6 +173,34 @@ Result<void> procfs_proc_info(i32 pid, ProcInfo& out) {
     out.env_start = e.env_start;
     out.env_end = e.env_end;
   }
+  return ok();
+}
+
+Result<size_t> procfs_list_tids(i32 pid, i32* out, size_t max) {
+  MutexGuard g(proc_lock);
+  Proc* p = find_locked(pid);
+  if (!p) return Error::Srch;
+  MutexGuard pl(p->p_lock());
+  // p_lwps is in creation order, and tids from the pid space wrap: sorted
+  // by insertion, as the pids of /proc.
+  size_t n = 0;
+  for (const Lwp* l : p->p_lwps) {
+    if (n < max) {
+      size_t i = n;
+      for (; i > 0 && out[i - 1] > l->l_lid; i--) out[i] = out[i - 1];
+      out[i] = l->l_lid;
+    }
+    n++;
+  }
+  return n;
+}
+
+Result<void> procfs_task_find(i32 pid, i32 tid) {
+  MutexGuard g(proc_lock);
+  Proc* p = find_locked(pid);
+  if (!p) return Error::Srch;
+  MutexGuard pl(p->p_lock());
+  if (!lwp_find_locked(p, tid)) return Error::Srch;
   return ok();
 }
 

@@ -21,6 +21,16 @@ class FileTable;
 
 // pid's stat/status snapshot. Error::Srch: no such process (or pid 0).
 Result<void> procfs_proc_info(i32 pid, ProcInfo& out);
+// The same for its thread tid (/proc/<pid>/task/<tid>): the process's
+// values, but the thread's own state, hart, signal mask and pending list,
+// and CPU time. Error::Srch: no such process, or no such thread in it.
+Result<void> procfs_task_info(i32 pid, i32 tid, ProcInfo& out);
+
+// The tids of pid's LWPs, ascending, at most `max` into out: how many it
+// has (which may be more than max). A zombie has its last one. Error::Srch.
+Result<size_t> procfs_list_tids(i32 pid, i32* out, size_t max);
+// Whether tid is one of pid's LWPs now: Error::Srch if not.
+Result<void> procfs_task_find(i32 pid, i32 tid);
 
 // pid's argument strings as /proc/<pid>/cmdline renders them: up to `max`
 // bytes of its memory from arg_start, read like ptrace's PEEKDATA. 0 for a

@@ -165,6 +165,13 @@ TEST_CASE("procfs: system files, mounts, and the root's listing", "[procfs][vfs]
   CHECK(lookup_error("/proc/nothing") == Error::NoEnt);
   CHECK(lookup_error("/proc/0") == Error::NoEnt);  // the kernel's own is not shown
   CHECK(link_of("/proc/self") == std::to_string(curproc()->p_pid.value));
+  CHECK(link_of("/proc/thread-self") ==
+        std::to_string(curproc()->p_pid.value) + "/task/" + std::to_string(curlwp()->l_lid));
+  // The sysctls: values and a newline, read-only.
+  CHECK(read_path("/proc/sys/kernel/tainted") == "0\n");
+  CHECK(read_path("/proc/sys/kernel/ostype") == "Tine\n");
+  CHECK(has(list("/proc/sys/kernel"), "pid_max"));
+  CHECK(open_path("/proc/sys/kernel/ostype", kOWrOnly).error() == Error::Access);
   CHECK(file_live_count() == m.files_before);
 }
 
@@ -180,7 +187,16 @@ TEST_CASE("procfs: a process's directory through its life", "[procfs][vfs]") {
   const std::vector<Entry> own = list(dir.c_str());
   std::string joined;
   for (const Entry& e : own) joined += e.name + " ";
-  CHECK(joined == ". .. cmdline exe fd stat status ");
+  CHECK(joined == ". .. cmdline comm exe fd mounts stat status task ");
+  // Its one thread, whose tid is the pid.
+  std::string tasks;
+  for (const Entry& e : list((dir + "/task").c_str())) tasks += e.name + " ";
+  CHECK(tasks == ". .. " + pid + " ");
+  const std::string task = dir + "/task/" + pid;
+  CHECK(read_path((task + "/stat").c_str()).rfind(pid + " (", 0) == 0);
+  CHECK(read_path((task + "/status").c_str()).find("\nPid:\t" + pid + "\n") != std::string::npos);
+  CHECK(read_path((task + "/comm").c_str()) == read_path((dir + "/comm").c_str()));
+  CHECK(lookup_error((dir + "/task/" + std::to_string(rv[0] + 1)).c_str()) == Error::NoEnt);
 
   const std::string stat = read_path((dir + "/stat").c_str());
   CHECK(stat.rfind(pid + " (", 0) == 0);
@@ -230,6 +246,7 @@ TEST_CASE("procfs: a process's directory through its life", "[procfs][vfs]") {
   int status = 0;
   REQUIRE(do_wait4(curproc(), i32(rv[0]), 0, &status).value() == rv[0]);
   CHECK(lookup_error(dir.c_str()) == Error::NoEnt);
+  CHECK(lookup_error((dir + "/task").c_str()) == Error::NoEnt);
   CHECK_FALSE(has(list("/proc"), pid));
   CHECK(read_file(early.value()).find("\nPid:\t" + pid + "\n") != std::string::npos);
   file_release(early.value());

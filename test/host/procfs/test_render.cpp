@@ -208,6 +208,25 @@ TEST_CASE("procfs: status has the lines ps, top and pidof read", "[procfs]") {
   for (const std::string& line : split(t, '\n')) REQUIRE(line.find(":\t") != std::string::npos);
 }
 
+TEST_CASE("procfs: a thread's stat and status name its tid and its own pending signals",
+          "[procfs]") {
+  ProcInfo p = sample();
+  p.tid = 45;
+  p.num_threads = 3;
+  p.sig_shared = 1u << (15 - 1);  // SIGTERM, to the process
+  const std::string stat = render([&](TextBuf& o) { procfs_render_stat(o, p); });
+  REQUIRE(stat.rfind("45 (sleep) S 7 ", 0) == 0);
+  const std::string t = render([&](TextBuf& o) { procfs_render_status(o, p); });
+  REQUIRE(field(t, "Tgid") == "42");
+  REQUIRE(field(t, "Pid") == "45");
+  REQUIRE(field(t, "NStgid") == "42");
+  REQUIRE(field(t, "NSpid") == "45");
+  REQUIRE(field(t, "Threads") == "3");
+  REQUIRE(field(t, "SigPnd") == "0000000000000200");
+  REQUIRE(field(t, "ShdPnd") == "0000000000004000");
+  REQUIRE(render([&](TextBuf& o) { procfs_render_comm(o, p); }) == "sleep\n");
+}
+
 TEST_CASE("procfs: status of root and of a zombie", "[procfs]") {
   ProcInfo p = sample();
   p.uid[1] = 0;
