@@ -1,6 +1,7 @@
 #include "core/proc/plimit.h"
 
 #include "core/fs/filedesc.h"
+#include "core/proc/proc.h"
 
 #include "core/vm/heap.h"
 #include "core/lib/new.h"
@@ -14,6 +15,11 @@ Result<Plimit*> lim_create_default() {
   for (Rlimit& r : l->limits) r = {kRlimInfinity, kRlimInfinity};
   // Descriptors: Linux's INR_OPEN_CUR and INR_OPEN_MAX (core/fs/filedesc.h).
   l->limits[kRlimitNofile] = {kNofileCur, kNofileMax};
+  // Queued signals per user: Linux sets it, soft and hard, to its default
+  // RLIMIT_NPROC (max_threads / 2, the size of its task table halved);
+  // Tine's table is maxproc (1044), so that is the default here. The
+  // queue of one process holds at most SigQueue::kMax of them.
+  l->limits[kRlimitSigpending] = {maxproc, maxproc};
   return l;
 }
 

@@ -8,6 +8,7 @@
 #include "core/proc/exit.h"
 #include "core/proc/lwp_user.h"
 #include "core/proc/pgrp.h"
+#include "core/proc/plimit.h"
 #include "core/proc/ptrace.h"
 #include "core/proc/sendsig.h"
 #include "core/proc/syscall.h"
@@ -143,8 +144,12 @@ Result<void> psignal_info_locked(Proc* p, const SigInfo& info, bool must_queue, 
   // A stop and SIGCONT cancel each other (kern_sig.c, Linux prepare_signal).
   if (sig == kSigCont) proc_sigflush_locked(p, kStopMask);
   if (kStopMask & sigbit(sig)) proc_sigflush_locked(p, sigbit(kSigCont));
-  Result<void> posted = to ? sigqueue_post(p->p_sigqueue, to->l_sigpend, info, must_queue, to)
-                           : sigqueue_post(p->p_sigqueue, p->p_sigpend, info, must_queue);
+  // Counted against the receiver's real uid and its RLIMIT_SIGPENDING, as
+  // Linux's __sigqueue_alloc.
+  const SigCharge charge{p->p_cred->uid, p->p_limit->limits[kRlimitSigpending].cur};
+  Result<void> posted =
+      to ? sigqueue_post(p->p_sigqueue, to->l_sigpend, info, must_queue, to, &charge)
+         : sigqueue_post(p->p_sigqueue, p->p_sigpend, info, must_queue, nullptr, &charge);
   // After posting: the sleeper's check must see the signal when it looks.
   if (posted.ok()) {
     if (to)

@@ -19,6 +19,7 @@
 #pragma once
 
 #include "core/lib/result.h"
+#include "core/proc/cred.h"
 #include "core/proc/siginfo.h"
 
 namespace tine {
@@ -26,15 +27,33 @@ namespace tine {
 struct Lwp;
 inline constexpr int kSigRtMin = 32;
 
+// Who pays for a queued entry: the receiving process's real uid and its
+// RLIMIT_SIGPENDING (sigpending_count.h). Posts without one (the kernel's
+// own SIGKILL to siblings, faults) are not counted.
+struct SigCharge {
+  Uid uid;
+  u64 limit;
+};
+
 struct SigQueue {
   // Fixed, so posting never allocates (psignal runs under p_lock). Past
-  // the limit a standard signal is still pending, with SI_KERNEL info.
-  // 32: Linux's kselftest ptrace/peeksiginfo.c queues 10 on each list
-  // (Linux's limit is RLIMIT_SIGPENDING, thousands).
+  // it, or past the user's RLIMIT_SIGPENDING, a standard signal is still
+  // pending, with SI_USER info and no sender. 32 a process: Linux's
+  // kselftest ptrace/peeksiginfo.c queues 10 on each list; Linux's own
+  // bound is RLIMIT_SIGPENDING alone.
   static constexpr unsigned kMax = 32;
   SigInfo q[kMax];
   const Lwp* owner[kMax] = {};  // the LWP whose own list it is on, or null: shared
+  Uid charged_to[kMax] = {};    // the user the entry counts against,
+  bool charged[kMax] = {};      // if it counts
   unsigned n = 0;
+
+  SigQueue() = default;
+  SigQueue(const SigQueue&) = delete;
+  SigQueue& operator=(const SigQueue&) = delete;
+  // The entries still queued give their charges back (the process is
+  // reaped: Linux's flush_sigqueue in __exit_signal).
+  ~SigQueue();
 };
 
 // The caller holds the owning process's p_lock. `pending` is the bitmap
@@ -42,12 +61,15 @@ struct SigQueue {
 // p_sigpend for null); its bits change atomically (userret reads them
 // without the lock).
 //
-// Makes info.si_signo pending on owner's list with `info`. Error::Again
-// when a real-time signal finds the queue full and `must_queue` (sigqueue,
-// as Linux's RLIMIT_SIGPENDING); without it the signal is pending with no
-// details.
+// Makes info.si_signo pending on owner's list with `info`, charged to
+// `charge` if given. A real-time signal that finds the queue full or its
+// user at RLIMIT_SIGPENDING is Error::Again when `must_queue` (Linux: any
+// si_code but SI_USER: sigqueue, tkill, tgkill); without it the signal is
+// pending with no details (kill). A standard signal past the limit is
+// queued anyway when its si_code is SI_USER or the kernel's (Linux's
+// override_rlimit), else pending without details.
 Result<void> sigqueue_post(SigQueue& q, u64& pending, const SigInfo& info, bool must_queue,
-                           const Lwp* owner = nullptr);
+                           const Lwp* owner = nullptr, const SigCharge* charge = nullptr);
 // Takes one pending `sig` from owner's list (its queued info, or made-up
 // SI_USER info) and clears its bit in `pending` when none is left there.
 SigInfo sigqueue_take(SigQueue& q, u64& pending, int sig, const Lwp* owner = nullptr);

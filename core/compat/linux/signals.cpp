@@ -220,7 +220,7 @@ i64 linux_sys_rt_sigqueueinfo(const SyscallArgs& a) {
   // Linux compares with the caller's thread id (task_pid_vnr).
   if ((info.si_code >= 0 || info.si_code == kSiTkill) && pid != curlwp()->l_lid)
     return errno_of(Error::Perm);
-  return syscall_result(kill_proc(p, pid, info, info.si_code < 0));
+  return syscall_result(kill_proc(p, pid, info, info.si_code != kSiUser));
 }
 
 // tkill(tid, sig) and tgkill(tgid, tid, sig): to one LWP (tgkill: of
@@ -229,7 +229,9 @@ namespace {
 i64 tkill1(i32 tgid, i32 tid, int sig) {
   if (tid <= 0 || sig < 0 || sig >= int(kNsig)) return errno_of(Error::Inval);
   Proc* p = curproc();
-  return syscall_result(kill_lwp(p, tgid, tid, siginfo_from(p, sig, kSiTkill), false));
+  // A real-time signal that cannot be queued is EAGAIN (SI_TKILL is not
+  // kill's SI_USER: Linux's send_signal_locked; LTP's tgkill02).
+  return syscall_result(kill_lwp(p, tgid, tid, siginfo_from(p, sig, kSiTkill), true));
 }
 }  // namespace
 
@@ -249,7 +251,7 @@ i64 linux_sys_rt_tgsigqueueinfo(const SyscallArgs& a) {
   if (tgid <= 0 || tid <= 0) return errno_of(Error::Inval);
   if ((info.si_code >= 0 || info.si_code == kSiTkill) && tid != curlwp()->l_lid)
     return errno_of(Error::Perm);
-  return syscall_result(kill_lwp(curproc(), tgid, tid, info, info.si_code < 0));
+  return syscall_result(kill_lwp(curproc(), tgid, tid, info, info.si_code != kSiUser));
 }
 
 i64 linux_sys_tkill(const SyscallArgs& a) { return tkill1(-1, i32(a.a[0]), int(a.a[1])); }

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/proc/sigacts.h"
+#include "core/proc/sigpending_count.h"
 #include "core/proc/sigqueue.h"
 
 using namespace tine;
@@ -151,4 +152,47 @@ TEST_CASE("sigqueue: a standard signal coalesces per list, so kill and tgkill le
   CHECK(got.si_code == kSiUser);
   CHECK(got.kill.pid == 4);
   CHECK(pending == 0);
+}
+
+TEST_CASE("sigqueue: RLIMIT_SIGPENDING counts per user, entries give their place back") {
+  const Uid user{777};
+  const SigCharge charge{user, 2};
+  const int rt = kSigRtMin + 3;
+  {
+    SigQueue q;
+    u64 pending = 0;
+    REQUIRE(sigqueue_post(q, pending, from(rt, kSiQueue, 1, 1), true, nullptr, &charge).ok());
+    REQUIRE(sigqueue_post(q, pending, from(rt, kSiQueue, 1, 2), true, nullptr, &charge).ok());
+    CHECK(sigpending_count(user) == 2);
+    // sigqueue and tgkill: EAGAIN; kill's real-time signal: pending, no details.
+    CHECK(sigqueue_post(q, pending, from(rt, kSiQueue, 1, 3), true, nullptr, &charge).error() ==
+          Error::Again);
+    REQUIRE(sigqueue_post(q, pending, from(rt + 1, kSiUser, 1), false, nullptr, &charge).ok());
+    CHECK((pending & sigbit(rt + 1)) != 0);
+    CHECK(q.n == 2);
+    // A standard signal: kill's passes the limit, sigqueue's loses its details.
+    REQUIRE(sigqueue_post(q, pending, from(kSigUsr2, kSiUser, 4), false, nullptr, &charge).ok());
+    CHECK(q.n == 3);
+    CHECK(sigpending_count(user) == 3);
+    REQUIRE(sigqueue_post(q, pending, from(kSigUsr1, kSiQueue, 4, 9), true, nullptr, &charge).ok());
+    CHECK(q.n == 3);
+    CHECK(sigqueue_take(q, pending, kSigUsr1).kill.value == 0);
+    // Another queue of the same user shares the count.
+    SigQueue other;
+    u64 other_pending = 0;
+    CHECK(sigqueue_post(other, other_pending, from(rt, kSiQueue, 1, 5), true, nullptr, &charge)
+              .error() == Error::Again);
+    CHECK(sigqueue_take(q, pending, rt).kill.value == 1);
+    CHECK(sigpending_count(user) == 2);  // rt's second and kill's SIGUSR2
+    CHECK(sigqueue_take(q, pending, kSigUsr2).kill.pid == 4);
+    CHECK(sigpending_count(user) == 1);
+    REQUIRE(sigqueue_post(other, other_pending, from(rt, kSiQueue, 1, 5), true, nullptr, &charge)
+                .ok());
+    CHECK(sigpending_count(user) == 2);
+    // Posts without a charge are not counted.
+    REQUIRE(sigqueue_post(q, pending, from(rt, kSiQueue, 1, 6), true).ok());
+    CHECK(sigpending_count(user) == 2);
+  }
+  // Queues that go (a reaped process) give their entries' places back.
+  CHECK(sigpending_count(user) == 0);
 }
