@@ -70,7 +70,10 @@ struct ForkResources {
   }
 };
 
-Result<void> acquire(ForkResources& r, Proc* p1, int flags) {
+// Files and cwdinfo are the calling LWP's (Linux: the calling task's),
+// which a thread made without CLONE_FILES or CLONE_FS has of its own.
+Result<void> acquire(ForkResources& r, Lwp* l1, int flags) {
+  Proc* p1 = l1->proc;
   r.p2 = TRY(proc_struct_alloc());
   {
     MutexGuard g(proc_lock);
@@ -84,14 +87,14 @@ Result<void> acquire(ForkResources& r, Proc* p1, int flags) {
     r.sigacts = TRY(sigactsinit(p1->p_sigacts, flags & FORK_SHARESIGS, p1->p_lock()));
   }
   if (flags & FORK_SHAREFILES) {
-    filetable_hold(p1->p_fd);
-    r.fd = p1->p_fd;
+    filetable_hold(l1->l_fd);
+    r.fd = l1->l_fd;
   } else if (flags & FORK_CLEANFILES) {
     r.fd = TRY(filetable_create());
   } else {
-    r.fd = TRY(filetable_copy(p1->p_fd));
+    r.fd = TRY(filetable_copy(l1->l_fd));
   }
-  r.cwdi = (flags & FORK_SHARECWD) ? cwdshare(p1->p_cwdi) : TRY(cwdinit(p1->p_cwdi));
+  r.cwdi = (flags & FORK_SHARECWD) ? cwdshare(l1->l_cwdi) : TRY(cwdinit(l1->l_cwdi));
   {
     MutexGuard g(p1->p_lock());
     if (p1->p_limit->writeable) r.limit = TRY(lim_copy(p1->p_limit));
@@ -214,7 +217,7 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
   }
 
   // 3b. Everything else that can fail (see the top of this file).
-  Result<void> got = acquire(r, p1, flags);
+  Result<void> got = acquire(r, l1, flags);
   if (!got.ok()) {
     r.roll_back();
     (void)chgproccnt(uid, -1);
@@ -264,10 +267,10 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
     // Trace flags (p_slflag) start at 0 from proc_struct_alloc: they
     // follow the tracer's wishes (ptrace(2) sets them).
   }
-  // Files: shared, fresh or copied (acquire() chose).
-  p2->p_fd = r.fd;
+  // Files: shared, fresh or copied (acquire() chose), the first LWP's.
+  l2->l_fd = r.fd;
   // The current directory: shared (FORK_SHARECWD) or copied.
-  p2->p_cwdi = r.cwdi;
+  l2->l_cwdi = r.cwdi;
   // FORK_PPWAIT: the parent LWP will sleep until the child execs or exits.
   if (flags & FORK_PPWAIT) {
     MutexGuard g(proc_lock);

@@ -186,12 +186,13 @@ Result<elf::Image> load_exec_file(Proc* p, ExecFile& out) {
 // symlink followed unless AT_SYMLINK_NOFOLLOW (then ELOOP), and with
 // AT_EMPTY_PATH and "" the file open at dirfd itself (glibc's fexecve).
 // EINVAL for other flags, EBADF, ENOTDIR, ENOENT as namei says.
-Result<void> exec_lookup(Proc* p, int dirfd, const char* path, int flags, ExecFile& out) {
+// The calling LWP's table and cwd, as every path call.
+Result<void> exec_lookup(Lwp* l, int dirfd, const char* path, int flags, ExecFile& out) {
   if (flags & ~(kAtSymlinkNoFollow | kAtEmptyPath)) return Error::Inval;
-  const Cred* cred = proc_own_cred(p);
-  const PathCtx ctx{p->p_cwdi, NameiCred{cred->euid.value, cred->egid, cred->groups, cred->ngroups}};
+  const Cred* cred = proc_own_cred(l->proc);
+  const PathCtx ctx{l->l_cwdi, NameiCred{cred->euid.value, cred->egid, cred->groups, cred->ngroups}};
   if (path[0] == '\0' && (flags & kAtEmptyPath) && dirfd != kAtFdCwd) {
-    File* f = TRY(fd_get(p->p_fd, dirfd));
+    File* f = TRY(fd_get(l->l_fd, dirfd));
     Vnode* vp = f->vnode;
     if (vp) vnode_hold(vp);
     file_release(f);
@@ -201,7 +202,7 @@ Result<void> exec_lookup(Proc* p, int dirfd, const char* path, int flags, ExecFi
   }
   Nameidata nd;
   const bool follow = !(flags & kAtSymlinkNoFollow);
-  TRY(at_namei(p->p_fd, dirfd, path, follow ? kNameiFollow : 0, nd, ctx));
+  TRY(at_namei(l->l_fd, dirfd, path, follow ? kNameiFollow : 0, nd, ctx));
   if (nd.vp->type == VType::Lnk) return Error::Loop;  // AT_SYMLINK_NOFOLLOW
   vnode_hold(nd.vp);
   out.vp.reset(nd.vp);
@@ -281,10 +282,13 @@ Result<void> do_exec(Lwp* l, ExecFile& file, const char* path, Args& args) {
   // are unshared first, so that closing the close-on-exec descriptors and
   // resetting the caught signals below reach this process alone (NetBSD's
   // execve: fd_unshare, sigactsunshare). Taken before the point of no
-  // return: a failed copy fails the exec and changes nothing.
+  // return: a failed copy fails the exec and changes nothing. The table is
+  // this LWP's, which survives the exec (Linux's de_thread, then
+  // unshare_files): its other holders may be only the LWPs about to end,
+  // so the copy is used only if others still hold it once they have gone.
   FileTable* own_fd = nullptr;
-  if (p->p_fd && p->p_fd->refs.count() > 1) {
-    Result<FileTable*> c = filetable_copy(p->p_fd);
+  if (l->l_fd && l->l_fd->refs.count() > 1) {
+    Result<FileTable*> c = filetable_copy(l->l_fd);
     if (!c.ok()) {
       vmspace_release(vm);
       return c.error();
@@ -318,9 +322,12 @@ Result<void> do_exec(Lwp* l, ExecFile& file, const char* path, Args& args) {
   }
 
   // Point of no return: the old image goes. The new space and table are
-  // published under proc_lock, under which procfs reads p_vmspace and p_fd
-  // and takes references of its own (core/procfs/snapshot.cpp): the old
-  // ones cannot go between its read and its hold.
+  // published under proc_lock, under which procfs reads p_vmspace and
+  // p_lwp's l_fd and takes references of its own
+  // (core/procfs/snapshot.cpp): the old ones cannot go between its read
+  // and its hold. The other LWPs have dropped their holds on this LWP's
+  // table (lwp_exit_thread): if no one else holds it now, it stays and
+  // the copy goes.
   vm_set_brk_base(vm, brk);
   VmSpace* old;
   FileTable* shared = nullptr;
@@ -331,14 +338,16 @@ Result<void> do_exec(Lwp* l, ExecFile& file, const char* path, Args& args) {
     p->p_vmspace = vm;
     vmspace_activate(vm);
     hal::irq_restore(s);
-    if (own_fd) {
-      shared = p->p_fd;
-      p->p_fd = own_fd;
+    if (own_fd && l->l_fd->refs.count() > 1) {
+      shared = l->l_fd;
+      l->l_fd = own_fd;
+    } else {
+      shared = own_fd;  // not needed after all
     }
   }
   if (old) vmspace_release(old);  // a vfork child leaves its parent's intact
   if (shared) filetable_release(shared);
-  fd_close_on_exec(p->p_fd);
+  fd_close_on_exec(l->l_fd);
   timers_exec(p);  // POSIX timers go; ITIMER_REAL (alarm) stays, as Linux
   SigActs* shared_sigacts = nullptr;
   {
@@ -410,7 +419,7 @@ Result<void> sys_execveat_impl(Lwp* l, int dirfd, uptr upath, uptr argv, uptr en
   TRY(path.copy(upath));
   if (path.p[0] == '\0' && !(flags & kAtEmptyPath)) return Error::NoEnt;
   ExecFile file;
-  TRY(exec_lookup(l->proc, dirfd, path.p, flags, file));
+  TRY(exec_lookup(l, dirfd, path.p, flags, file));
   // What the new image is told it is (AT_EXECFN): the path, or, relative to
   // a descriptor, /dev/fd/N[/path] as Linux's alloc_bprm names it.
   UserPath name;  // kPathMax bytes of heap, not of the kernel stack
@@ -442,7 +451,7 @@ Result<void> sys_execve_impl(Lwp* l, uptr upath, uptr argv, uptr envp) {
 Result<void> exec_kernel(Lwp* l, const char* path, const char* const* argv,
                          const char* const* envp) {
   ExecFile file;
-  TRY(exec_lookup(l->proc, kAtFdCwd, path, 0, file));
+  TRY(exec_lookup(l, kAtFdCwd, path, 0, file));
   Args a;
   a.buf = static_cast<char*>(kmalloc(kExecArgMax));
   if (!a.buf) return Error::NoMem;

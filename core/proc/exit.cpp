@@ -83,10 +83,9 @@ void exit1_alone(Lwp* l, int status, int sig) {
   // loaded with interrupts off, in one step: a tick or IPI between the two
   // would switch this thread out and, on the way back in, reload the space
   // that vmspace_release is about to destroy (proc_switch loads p_vmspace).
-  // Both are taken off under proc_lock, under which procfs reads them and
-  // takes references of its own (as exec swaps them).
+  // It is taken off under proc_lock, under which procfs reads it and
+  // takes a reference of its own (as exec swaps it).
   VmSpace* vm;
-  FileTable* fd;
   {
     MutexGuard g(proc_lock);
     hal::IrqState s = hal::irq_save();
@@ -94,8 +93,6 @@ void exit1_alone(Lwp* l, int status, int sig) {
     p->p_vmspace = nullptr;
     vmspace_activate(nullptr);
     hal::irq_restore(s);
-    fd = p->p_fd;
-    p->p_fd = nullptr;
   }
   timers_exit(p);  // none fires for a dying process
 
@@ -106,9 +103,10 @@ void exit1_alone(Lwp* l, int status, int sig) {
     vfork_release(p);
   }
   if (vm) vmspace_release(vm);
-  if (fd) filetable_release(fd);
-  cwd_release(p->p_cwdi);
-  p->p_cwdi = nullptr;
+  // This last LWP's holds on its table and cwdinfo; the other LWPs dropped
+  // theirs as they went (lwp_exit_thread), so the last holder, if none
+  // outside the process shares them, closes every descriptor here.
+  lwp_release_files(l);
 
   {
     MutexGuard g(proc_lock);

@@ -1,6 +1,7 @@
 // lwp_create_user: a new LWP in the calling process (lwp_user.h).
 #include "core/proc/lwp_user.h"
 
+#include "core/fs/filedesc.h"
 #include "core/proc/emul.h"
 #include "core/proc/syscall.h"
 #include "core/sched/sched.h"
@@ -30,7 +31,31 @@ void child_return_thread(void* arg) {
 }
 }  // namespace
 
-Result<Lwp*> lwp_create_user(Lwp* l1, uptr stack, uptr tls) {
+namespace {
+// l1's descriptor table and cwdinfo for a new LWP, shared (held) or
+// copied, as `share` says (fork1's acquire does the same for a process).
+Result<void> lwp_files(Lwp* l1, int share, FileTable*& fd, CwdInfo*& cwdi) {
+  if (share & LWP_SHAREFILES) {
+    filetable_hold(l1->l_fd);
+    fd = l1->l_fd;
+  } else {
+    fd = TRY(filetable_copy(l1->l_fd));
+  }
+  if (share & LWP_SHARECWD) {
+    cwdi = cwdshare(l1->l_cwdi);
+    return ok();
+  }
+  Result<CwdInfo*> c = cwdinit(l1->l_cwdi);
+  if (!c.ok()) {
+    filetable_release(fd);
+    return c.error();
+  }
+  cwdi = c.value();
+  return ok();
+}
+}  // namespace
+
+Result<Lwp*> lwp_create_user(Lwp* l1, uptr stack, uptr tls, int share) {
   Proc* p = l1->proc;
   if (__atomic_add_fetch(&g_extra_lwps, 1u, __ATOMIC_RELAXED) > maxlwp) {
     __atomic_sub_fetch(&g_extra_lwps, 1u, __ATOMIC_RELAXED);
@@ -45,12 +70,18 @@ Result<Lwp*> lwp_create_user(Lwp* l1, uptr stack, uptr tls) {
     return got.error();
   }
   Lwp* l2 = got.value();
+  if (Result<void> f = lwp_files(l1, share, l2->l_fd, l2->l_cwdi); !f.ok()) {
+    lwp_free(l2);
+    __atomic_sub_fetch(&g_extra_lwps, 1u, __ATOMIC_RELAXED);
+    return f.error();
+  }
   Result<Pid> tid = Error::Again;
   {
     MutexGuard g(proc_lock);
     tid = proc_alloc_pid(nullptr);
   }
   if (!tid.ok()) {
+    lwp_release_files(l2);
     lwp_free(l2);
     __atomic_sub_fetch(&g_extra_lwps, 1u, __ATOMIC_RELAXED);
     return tid.error();
@@ -82,6 +113,7 @@ Result<Lwp*> lwp_create_user(Lwp* l1, uptr stack, uptr tls) {
     MutexGuard g(proc_lock);
     proc_free_pid(tid.value());
   }
+  lwp_release_files(l2);
   lwp_free(l2);
   __atomic_sub_fetch(&g_extra_lwps, 1u, __ATOMIC_RELAXED);
   return Error::Intr;

@@ -4,6 +4,8 @@
 
 #include "core/proc/rusage.h"
 
+#include "core/fs/filedesc.h"
+
 #include "core/proc/emul.h"
 #include "core/proc/exit.h"
 #include "core/proc/signal.h"
@@ -38,8 +40,26 @@ void lwp_exit_user(Lwp* l, int status) {
   lwp_exit_thread(l);
 }
 
+void lwp_release_files(Lwp* l) {
+  FileTable* fd;
+  CwdInfo* cwdi;
+  {
+    MutexGuard g(proc_lock);
+    fd = l->l_fd;
+    cwdi = l->l_cwdi;
+    l->l_fd = nullptr;
+    l->l_cwdi = nullptr;
+  }
+  if (fd) filetable_release(fd);
+  if (cwdi) cwd_release(cwdi);
+}
+
 void lwp_exit_thread(Lwp* l) {
   Proc* p = l->proc;
+  // Before it leaves p_lwps (lwp_user.h says why). Should it be p_lwp,
+  // procfs finds no table until another LWP represents the process (Linux
+  // shows none once the leader has exited).
+  lwp_release_files(l);
   {
     MutexGuard g(proc_lock);  // p_lwp changes under both
     MutexGuard pg(p->p_lock());

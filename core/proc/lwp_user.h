@@ -19,17 +19,33 @@ namespace tine {
 // l1's signal mask and FP registers, the TLS pointer `tls`, no alternate
 // signal stack. It is on p_lwps with its tid but not yet runnable: the
 // caller finishes what the emulation needs and calls sched_setrunnable.
+// Its descriptor table and cwdinfo are l1's, held, under LWP_SHAREFILES
+// and LWP_SHARECWD (CLONE_FILES, CLONE_FS), else copies of l1's
+// (filetable_copy, cwdinit), made before the new LWP is listed: nothing
+// fails after that (the seed's commit point).
 // Error::NoMem for memory, Error::Again past the limit of threads or
 // pids, Error::Intr while the process is exiting or exec'ing.
-Result<Lwp*> lwp_create_user(Lwp* l1, uptr stack, uptr tls);
+inline constexpr int LWP_SHAREFILES = 0x1;
+inline constexpr int LWP_SHARECWD = 0x2;
+Result<Lwp*> lwp_create_user(Lwp* l1, uptr stack, uptr tls, int share);
 
 // Linux's exit(2): ends the calling LWP; the last one ends the process
 // with `status`, as exit_group.
 [[noreturn]] void lwp_exit_user(Lwp* l, int status);
 
 // Ends the calling LWP, which is not its process's last (another runs the
-// process's exit, or lives on). The emulation's exit hook has run.
+// process's exit, or lives on). The emulation's exit hook has run. Its
+// holds on its descriptor table and cwdinfo go before it leaves p_lwps,
+// so that the LWP waiting for the others (exit_group, exec) finds them
+// released: the last holder closes the descriptors, and a parent's wait
+// for the zombie comes after that, as on Linux.
 [[noreturn]] void lwp_exit_thread(Lwp* l);
+
+// Drops l's holds on its descriptor table and cwdinfo (taken off under
+// proc_lock, for procfs; released after it): at the end of an LWP, and
+// of a new one rolled back. Not under proc_lock: the last release closes
+// descriptors.
+void lwp_release_files(Lwp* l) EXCLUDES(proc_lock);
 
 // Makes l its process's only LWP, for exit or exec: every other LWP gets a
 // SIGKILL on its own list (ending any interruptible sleep or stop), and l

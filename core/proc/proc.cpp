@@ -117,6 +117,10 @@ Proc* curproc() {
   return l ? l->proc : nullptr;
 }
 
+FileTable* curfd() { return curlwp()->l_fd; }
+
+CwdInfo* curcwdi() { return curlwp()->l_cwdi; }
+
 Result<Proc*> proc_struct_alloc() {
   void* m = kmalloc(sizeof(Proc));
   if (!m) return Error::NoMem;

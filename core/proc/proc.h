@@ -146,9 +146,10 @@ struct Proc : ListLink<ChildTag>, ListLink<AllProcTag>, ListLink<PgrpTag> {
   SigQueue p_sigqueue GUARDED_BY(p_lockobj->mutex);  // their siginfo (sigqueue.h)
   List<Knote, KnoteTag> p_klist GUARDED_BY(proc_lock);  // event listeners (core/proc/knote.h)
 
-  // Resources.
-  FileTable* p_fd = nullptr;
-  CwdInfo* p_cwdi = nullptr;
+  // Resources. The descriptor table and the cwdinfo are the LWPs' (Lwp::l_fd,
+  // l_cwdi: a thread made without CLONE_FILES or CLONE_FS has its own, as
+  // on Linux); process-wide readers (procfs's /proc/<pid>/fd) use p_lwp's,
+  // as Linux shows the thread-group leader's.
   VmSpace* p_vmspace = nullptr;
   const Emul* p_emul = nullptr;
   char p_comm[32] = "";
@@ -225,6 +226,10 @@ i64 chgproccnt(Uid uid, int diff);
 
 // The process the calling thread belongs to (nullptr for kernel threads).
 Proc* curproc();
+// The calling LWP's descriptor table and cwdinfo (Lwp::l_fd, l_cwdi): the
+// ones every system call uses, never another LWP's.
+FileTable* curfd();
+CwdInfo* curcwdi();
 
 // Allocation of the structure itself (zeroed, magic set).
 Result<Proc*> proc_struct_alloc();

@@ -22,9 +22,9 @@ void proc0_init(Lwp* lwp0) {
   p->p_cred = MUST(cred_create_root());
   p->p_limit = MUST(lim_create_default());
   p->p_sigacts = MUST(sigacts_create());
-  p->p_fd = MUST(filetable_create());
-  MUST(fd_open_console_stdio(p->p_fd));
-  p->p_cwdi = MUST(cwd_create());
+  lwp0->l_fd = MUST(filetable_create());
+  MUST(fd_open_console_stdio(lwp0->l_fd));
+  lwp0->l_cwdi = MUST(cwd_create());
   p->p_emul = &emul_linux;
   p->p_flag = PK_SYSTEM;
   p->p_lwp = lwp0;

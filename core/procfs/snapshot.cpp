@@ -238,7 +238,9 @@ Result<FileTable*> procfs_proc_files(i32 pid) {
   MutexGuard g(proc_lock);
   Proc* p = find_locked(pid);
   if (!p) return Error::Srch;
-  FileTable* t = p->p_fd;  // taken off (exit) or swapped (exec) under proc_lock
+  // The representative LWP's (Linux shows the thread-group leader's):
+  // taken off (exit) or swapped (exec) under proc_lock, as p_lwp changes.
+  FileTable* t = p->p_lwp ? p->p_lwp->l_fd : nullptr;
   if (!t) return Error::NoEnt;
   filetable_hold(t);
   return t;

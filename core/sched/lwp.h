@@ -15,6 +15,8 @@
 namespace tine {
 
 struct Proc;
+class FileTable;
+struct CwdInfo;
 class SleepQueue;
 class CAPABILITY("mutex") Mutex;
 extern Mutex proc_lock;  // core/proc/proc.h
@@ -66,6 +68,15 @@ struct Lwp : ListLink<RunQueueTag>, ListLink<SleepQueueTag>, ListLink<ProcLwpTag
   LockSet locks;           // debug: locks held, for order checks
   u64 runs = 0;            // times switched to
   Proc* proc = nullptr;    // its process (the fork core)
+  // Its descriptor table and current directory/umask (core/proc/proc.h,
+  // curfd/curcwdi), each a held reference: shared with other LWPs or
+  // processes (CLONE_FILES, CLONE_FS) or its own copy, as Linux's per-task
+  // files and fs (NetBSD keeps l_fd as a cached copy of p_fd; here it is
+  // the only pointer). Replaced or taken off only by the LWP itself (exec,
+  // exit), under proc_lock, under which procfs reads the representative
+  // LWP's; the LWP reads its own without a lock.
+  FileTable* l_fd = nullptr;
+  CwdInfo* l_cwdi = nullptr;
   // User threads (NetBSD's names):
   uptr l_private = 0;            // TLS pointer
   u64 l_sigmask = 0;             // blocked signals

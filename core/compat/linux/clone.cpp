@@ -25,17 +25,20 @@ constexpr u64 kCloneKnown =
 // CLONE_THREAD: a new LWP in this process (NetBSD's linux_clone_nptl, by
 // lwp_create), checked as Linux's copy_process checks: a thread shares
 // the signal actions, which need the address space shared. Its exit
-// signal is ignored, as on Linux. Tine's file table and current directory
-// belong to the process, so a thread that would not share them
-// (CLONE_THREAD without CLONE_FILES or CLONE_FS, which no libc asks for)
-// is refused with EINVAL, as is CLONE_VFORK with it.
+// signal is ignored, as on Linux. The descriptor table and the cwdinfo
+// are per LWP, as Linux's files and fs are per task: shared with the
+// caller under CLONE_FILES and CLONE_FS, else the thread's own copies of
+// the caller's (lwp_create_user). CLONE_VFORK with CLONE_THREAD is
+// refused with EINVAL (Linux would let the caller wait for the thread;
+// no libc asks for it).
 i64 clone_thread(Lwp* l1, u64 flags, uptr newsp, uptr parent_tid, uptr tls, uptr child_tid) {
   if (!(flags & kCloneSighand) || !(flags & kCloneVm)) return errno_of(Error::Inval);
-  if ((flags & (kCloneFiles | kCloneFs)) != (kCloneFiles | kCloneFs) || (flags & kCloneVfork))
-    return errno_of(Error::Inval);
+  if (flags & kCloneVfork) return errno_of(Error::Inval);
   const hal::UserFrame* f = hal::user_frame_of(l1->stack);
+  const int share = ((flags & kCloneFiles) ? LWP_SHAREFILES : 0) |
+                    ((flags & kCloneFs) ? LWP_SHARECWD : 0);
   Result<Lwp*> made =
-      lwp_create_user(l1, newsp, (flags & kCloneSettls) ? tls : hal::user_frame_tls(f));
+      lwp_create_user(l1, newsp, (flags & kCloneSettls) ? tls : hal::user_frame_tls(f), share);
   if (!made.ok()) return errno_of(made.error());
   Lwp* l2 = made.value();
   linux_sched_fork(l2, l1);  // affinity, nice, policy: a thread's too

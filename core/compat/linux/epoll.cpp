@@ -27,7 +27,7 @@ constexpr u64 kBatch = 64;
 // then up to maxevents events copied out (EFAULT).
 i64 wait_events(int epfd, uptr uevents, i64 maxevents, u64 until) {
   if (maxevents <= 0 || maxevents > kMaxEvents) return errno_of(Error::Inval);
-  Result<File*> got = fd_get(curproc()->p_fd, epfd);
+  Result<File*> got = fd_get(curfd(), epfd);
   if (!got.ok()) return errno_of(got.error());
   File* f = got.value();
   if (!file_is_epoll(*f)) {
@@ -95,7 +95,7 @@ i64 linux_sys_epoll_create1(const SyscallArgs& a) {
   const int flags = int(a.a[0]);
   Result<File*> f = epoll_create(flags);
   if (!f.ok()) return errno_of(f.error());
-  Result<int> fd = fd_install(curproc()->p_fd, f.value(), (flags & kEpollCloExec) != 0);
+  Result<int> fd = fd_install(curfd(), f.value(), (flags & kEpollCloExec) != 0);
   file_release(f.value());  // the slot holds its own
   return syscall_result(fd);
 }
@@ -108,7 +108,7 @@ i64 linux_sys_epoll_ctl(const SyscallArgs& a) {
   if (op != kEpollCtlDel) {
     if (Result<void> c = copyin(&ev, a.a[3], sizeof ev); !c.ok()) return errno_of(c.error());
   }
-  FileTable* t = curproc()->p_fd;
+  FileTable* t = curfd();
   Result<File*> ep = fd_get(t, int(a.a[0]));
   if (!ep.ok()) return errno_of(ep.error());
   Result<File*> target = fd_get(t, int(a.a[2]));

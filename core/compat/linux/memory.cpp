@@ -42,7 +42,7 @@ bool is_dev_zero(Vnode& vp) {
 Result<uptr> map_file(uptr addr, u64 len, u64 prot, bool shared, bool fixed, int fd,
                       u64 offset) {
   VmSpace* vs = curproc()->p_vmspace;
-  File* f = TRY(fd_get(curproc()->p_fd, fd));
+  File* f = TRY(fd_get(curfd(), fd));
   struct Release {
     File* f;
     ~Release() { file_release(f); }

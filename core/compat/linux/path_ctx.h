@@ -1,4 +1,4 @@
-// The calling process's PathCtx for the path syscalls' shims: its cwd and
+// The calling LWP's PathCtx for the path syscalls' shims: its own cwd (curcwdi) and
 // effective credentials (and its real ones, for faccessat).
 #pragma once
 
@@ -12,7 +12,7 @@ namespace tine {
 inline PathCtx path_ctx() {
   Proc* p = curproc();
   const Cred* c = proc_own_cred(p);
-  return PathCtx{p->p_cwdi, NameiCred{c->euid.value, c->egid, c->groups, c->ngroups}};
+  return PathCtx{curcwdi(), NameiCred{c->euid.value, c->egid, c->groups, c->ngroups}};
 }
 
 // The calling process's real ids (faccessat without AT_EACCESS).

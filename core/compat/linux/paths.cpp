@@ -7,7 +7,7 @@
 namespace tine {
 
 namespace {
-FileTable* fdt() { return curproc()->p_fd; }
+FileTable* fdt() { return curfd(); }
 }  // namespace
 
 i64 linux_sys_openat(const SyscallArgs& a) {
@@ -50,7 +50,7 @@ i64 linux_sys_getcwd(const SyscallArgs& a) {
   return syscall_result(sys_getcwd(a.a[0], a.a[1], path_ctx()));
 }
 i64 linux_sys_umask(const SyscallArgs& a) {
-  return i64(cwd_umask(curproc()->p_cwdi, u32(a.a[0])));
+  return i64(cwd_umask(curcwdi(), u32(a.a[0])));
 }
 
 }  // namespace tine

@@ -61,7 +61,7 @@ i64 poll_fds(uptr ufds, u64 nfds, u64 until) {
   i64 ret;
   if (Result<void> c = copyin(fds, ufds, nfds * sizeof(PollFd)); !c.ok()) {
     ret = errno_of(c.error());
-  } else if (Result<u64> r = sys_poll(curproc()->p_fd, fds, nfds, until); !r.ok()) {
+  } else if (Result<u64> r = sys_poll(curfd(), fds, nfds, until); !r.ok()) {
     ret = errno_of(Error::RestartNoHand);  // the mask goes back after the handler
   } else {
     ret = i64(r.value());
@@ -130,7 +130,7 @@ i64 select_sets(FileTable* t, i64 n, u64 words, const uptr (&sets)[3], u64* want
 // it to max_fds: no descriptor lives past it.
 i64 select_fds(i64 n, const uptr (&sets)[3], u64 until) {
   if (n < 0) return errno_of(Error::Inval);
-  FileTable* t = curproc()->p_fd;
+  FileTable* t = curfd();
   const i64 slots = fd_table_size(t);
   if (n > slots) n = slots;
   if (n == 0) {  // a sleep that a signal ends (select(0, ..., &tv))

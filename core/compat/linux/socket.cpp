@@ -54,7 +54,7 @@ static_assert(sizeof(CmsgHdr) == kCmsgHdr);
 
 // The socket at fd with a reference: EBADF, or ENOTSOCK for another File.
 Result<File*> sock_get(int fd) {
-  File* f = TRY(fd_get(curproc()->p_fd, fd));
+  File* f = TRY(fd_get(curfd(), fd));
   if (!file_is_unix(*f)) {
     file_release(f);
     return Error::NotSock;
@@ -141,7 +141,7 @@ Result<void> parse_control(const u8* ctl, u64 len, UnixSendArgs& a, SendFiles& f
         for (u64 i = 0; i < n; i++) {
           int fd;
           memcpy(&fd, data + 4 * i, 4);
-          files.f[files.n] = TRY(fd_get(p->p_fd, fd));
+          files.f[files.n] = TRY(fd_get(curfd(), fd));
           files.n++;
         }
       } else if (h.type == kScmCredentials) {
@@ -276,7 +276,7 @@ Result<size_t> do_recv(int fd, Iovs& iov, int flags, UserMsgHdr* hdr, uptr umsg)
   if (a->has_cred) ctl->put(kScmCredentials, &a->cred, sizeof a->cred);
   // Reserve a number for each received File that fits, write the numbers,
   // and only once the control bytes reached the user make them exist.
-  FileTable* t = curproc()->p_fd;
+  FileTable* t = curfd();
   int fds[kScmMaxFd];
   unsigned got = 0;
   if (a->nfiles > 0) {
@@ -374,7 +374,7 @@ Result<void> sys_socketpair(int domain, int type, int protocol, uptr usv) {
   const Cred* cr = proc_own_cred(p);
   // SO_PEERCRED reports the effective ids (Linux's cred_to_ucred).
   const UnixCred cred{p->p_pid.value, cr->euid.value, cr->egid};
-  FileTable* t = p->p_fd;
+  FileTable* t = curfd();
   int fds[2];
   fds[0] = TRY(fd_alloc(t));
   Result<int> second = fd_alloc(t);
@@ -407,7 +407,7 @@ Result<int> sys_socket(int domain, int type, int protocol) {
   int flags = 0;
   type = TRY(check_type(domain, type, protocol, &flags));
   File* f = TRY(unix_socket(type, flags));
-  Result<int> fd = fd_install(curproc()->p_fd, f, flags & kSockCloExec);
+  Result<int> fd = fd_install(curfd(), f, flags & kSockCloExec);
   file_release(f);
   return fd;
 }
@@ -574,7 +574,7 @@ namespace {
 Result<int> sys_accept4(int fd, uptr addr, uptr ulen, int flags) {
   if (flags & ~(kSockCloExec | kSockNonBlock)) return Error::Inval;
   SockRef s(TRY(sock_get(fd)));
-  FileTable* t = curproc()->p_fd;
+  FileTable* t = curfd();
   const int nfd = TRY(fd_alloc(t));
   Result<File*> got = unix_accept(*s, flags);
   if (!got.ok()) {

@@ -7,7 +7,7 @@
 namespace tine {
 
 namespace {
-FileTable* fdt() { return curproc()->p_fd; }
+FileTable* fdt() { return curfd(); }
 }  // namespace
 
 i64 linux_sys_fstat(const SyscallArgs& a) {

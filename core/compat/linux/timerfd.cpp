@@ -42,7 +42,7 @@ i64 linux_sys_timerfd_create(const SyscallArgs& a) {
   const int flags = int(a.a[1]);
   Result<File*> f = timerfd_create(int(a.a[0]), flags);
   if (!f.ok()) return errno_of(f.error());
-  Result<int> fd = fd_install(curproc()->p_fd, f.value(), (flags & kTfdCloExec) != 0);
+  Result<int> fd = fd_install(curfd(), f.value(), (flags & kTfdCloExec) != 0);
   file_release(f.value());  // the slot holds its own
   return syscall_result(fd);
 }
@@ -55,7 +55,7 @@ i64 linux_sys_timerfd_settime(const SyscallArgs& a) {
   if ((flags & ~(kTfdTimerAbstime | kTfdTimerCancelOnSet)) || !valid(nv.value) ||
       !valid(nv.interval))
     return errno_of(Error::Inval);
-  Result<File*> got = fd_get(curproc()->p_fd, int(a.a[0]));
+  Result<File*> got = fd_get(curfd(), int(a.a[0]));
   if (!got.ok()) return errno_of(got.error());
   Result<TimerFdSetting> old =
       timerfd_settime(*got.value(), flags, to_ns(nv.value), to_ns(nv.interval));
@@ -66,7 +66,7 @@ i64 linux_sys_timerfd_settime(const SyscallArgs& a) {
 
 // timerfd_gettime(fd, cur)
 i64 linux_sys_timerfd_gettime(const SyscallArgs& a) {
-  Result<File*> got = fd_get(curproc()->p_fd, int(a.a[0]));
+  Result<File*> got = fd_get(curfd(), int(a.a[0]));
   if (!got.ok()) return errno_of(got.error());
   Result<TimerFdSetting> cur = timerfd_gettime(*got.value());
   file_release(got.value());

@@ -296,17 +296,16 @@ TEST_CASE("kill(SIGCONT) resumes a child stopped at fork", "[fork][signal]") {
 
 TEST_CASE("fork1: files shared, copied with shared open files, or fresh", "[fork][files]") {
   setup();
-  Proc* p = curproc();
   SECTION("FORK_SHAREFILES shares the table") {
     Held h = fork_stopped(FORK_SHAREFILES);
-    REQUIRE(h.child->p_fd == p->p_fd);
+    REQUIRE(h.child->p_lwp->l_fd == curfd());
     finish(h);
   }
   SECTION("a copy holds the same File objects (shared offsets)") {
     Held h = fork_stopped(0);
-    REQUIRE(h.child->p_fd != p->p_fd);
-    File* a = MUST(fd_get(p->p_fd, 1));
-    File* b = MUST(fd_get(h.child->p_fd, 1));
+    REQUIRE(h.child->p_lwp->l_fd != curfd());
+    File* a = MUST(fd_get(curfd(), 1));
+    File* b = MUST(fd_get(h.child->p_lwp->l_fd, 1));
     REQUIRE(a == b);
     file_release(a);
     file_release(b);
@@ -314,8 +313,8 @@ TEST_CASE("fork1: files shared, copied with shared open files, or fresh", "[fork
   }
   SECTION("FORK_CLEANFILES gives an empty table") {
     Held h = fork_stopped(FORK_CLEANFILES);
-    REQUIRE(fd_count(h.child->p_fd) == 0);
-    REQUIRE(fd_count(p->p_fd) == 3);
+    REQUIRE(fd_count(h.child->p_lwp->l_fd) == 0);
+    REQUIRE(fd_count(curfd()) == 3);
     finish(h);
   }
 }
@@ -324,17 +323,17 @@ TEST_CASE("fork1: cwd, limits, signal actions and p_lock: shared or copied", "[f
   setup();
   Proc* p = curproc();
   SECTION("cwd") {
-    const u32 old = cwd_umask(p->p_cwdi, 027);
+    const u32 old = cwd_umask(curcwdi(), 027);
     Held shared = fork_stopped(FORK_SHARECWD);
-    REQUIRE(shared.child->p_cwdi == p->p_cwdi);
+    REQUIRE(shared.child->p_lwp->l_cwdi == curcwdi());
     Held copied = fork_stopped(0);
-    REQUIRE(copied.child->p_cwdi != p->p_cwdi);
-    REQUIRE(cwd_cmask(copied.child->p_cwdi) == 027);
+    REQUIRE(copied.child->p_lwp->l_cwdi != curcwdi());
+    REQUIRE(cwd_cmask(copied.child->p_lwp->l_cwdi) == 027);
     // The copy is the child's own: the parent's umask moves on without it.
-    cwd_umask(p->p_cwdi, 077);
-    REQUIRE(cwd_cmask(copied.child->p_cwdi) == 027);
-    REQUIRE(cwd_cmask(shared.child->p_cwdi) == 077);
-    cwd_umask(p->p_cwdi, old);
+    cwd_umask(curcwdi(), 077);
+    REQUIRE(cwd_cmask(copied.child->p_lwp->l_cwdi) == 027);
+    REQUIRE(cwd_cmask(shared.child->p_lwp->l_cwdi) == 077);
+    cwd_umask(curcwdi(), old);
     finish(shared);
     finish(copied);
   }
@@ -1046,7 +1045,7 @@ constexpr uptr kParentSp = 0x7fff0000;
   DoorCall* c = g_door_call;
   Proc* p = curproc();
   c->child_vm = p->p_vmspace;
-  c->child_fd = p->p_fd;
+  c->child_fd = curfd();
   c->child_exitsig = p->p_exitsig;
   c->child_sp = hal::user_frame_sp(f);
   c->child_a0 = hal::host::user_frame_reg(f, 10);
@@ -1075,7 +1074,7 @@ void door_parent(void* arg) {
   hal::host::user_frame_set_reg(f, 2, kParentSp);
   c->parent_lwp = l;
   c->parent_vm = vm;
-  c->parent_fd = p->p_fd;
+  c->parent_fd = curfd();
   const SyscallArgs args{{c->a0, c->a1, 0, 0, 0, 0}};
   c->pid = c->door ? c->door(args) : linux_clone(args);
   c->child_done_at_return = __atomic_load_n(&c->child_done, __ATOMIC_ACQUIRE);

@@ -35,7 +35,7 @@ struct Shared {
 // its own descriptor; exits 0, or the step that failed.
 void change_files(void* arg) {
   auto* s = static_cast<Shared*>(arg);
-  FileTable* t = curproc()->p_fd;
+  FileTable* t = curfd();
   int bad = 0;
   if (!(sys_lseek(t, s->fd, 100, kSeekSet).ok())) bad = 1;
   else if (!sys_fcntl(t, s->fd, kFSetFl, kONonBlock).ok()) bad = 2;
@@ -47,7 +47,7 @@ void change_files(void* arg) {
 // Child of FORK_CLEANFILES: nothing of the parent's may be there.
 void expect_empty(void* arg) {
   auto* s = static_cast<Shared*>(arg);
-  FileTable* t = curproc()->p_fd;
+  FileTable* t = curfd();
   int bad = 0;
   if (fd_count(t) != 0) bad = 1;
   else if (sys_lseek(t, s->fd, 0, kSeekCur).error() != Error::BadF) bad = 2;
@@ -73,7 +73,7 @@ struct Initrd {
 // A file in the parent's (proc0's) table, closed again at the end
 // so the other fork tests find proc0 with its three console descriptors.
 struct OpenInParent {
-  FileTable* t = curproc()->p_fd;
+  FileTable* t = curfd();
   int fd;
   OpenInParent() {
     // Through the VFS directly: this binary's copyin is the real one, over
