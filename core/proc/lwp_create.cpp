@@ -119,6 +119,38 @@ Result<Lwp*> lwp_create_user(Lwp* l1, uptr stack, uptr tls, int share) {
   return Error::Intr;
 }
 
+Result<void> lwp_unshare_files(Lwp* l, int which) {
+  FileTable* fd = nullptr;
+  CwdInfo* cwdi = nullptr;
+  if ((which & LWP_SHAREFILES) && l->l_fd->refs.count() > 1) fd = TRY(filetable_copy(l->l_fd));
+  if ((which & LWP_SHARECWD) && l->l_cwdi->refs.count() > 1) {
+    Result<CwdInfo*> c = cwdinit(l->l_cwdi);
+    if (!c.ok()) {
+      if (fd) filetable_release(fd);
+      return c.error();
+    }
+    cwdi = c.value();
+  }
+  {
+    // Under proc_lock, as exec and exit change them (procfs reads p_lwp's).
+    MutexGuard g(proc_lock);
+    if (fd) {
+      FileTable* old = l->l_fd;
+      l->l_fd = fd;
+      fd = old;
+    }
+    if (cwdi) {
+      CwdInfo* old = l->l_cwdi;
+      l->l_cwdi = cwdi;
+      cwdi = old;
+    }
+  }
+  // Shared, so not the last reference: nothing closes here.
+  if (fd) filetable_release(fd);
+  if (cwdi) cwd_release(cwdi);
+  return ok();
+}
+
 void lwp_extra_gone() { __atomic_sub_fetch(&g_extra_lwps, 1u, __ATOMIC_RELAXED); }
 
 }  // namespace tine

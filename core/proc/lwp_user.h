@@ -29,6 +29,14 @@ inline constexpr int LWP_SHAREFILES = 0x1;
 inline constexpr int LWP_SHARECWD = 0x2;
 Result<Lwp*> lwp_create_user(Lwp* l1, uptr stack, uptr tls, int share);
 
+// Linux's unshare(CLONE_FILES / CLONE_FS) for the calling LWP l: its
+// descriptor table (LWP_SHAREFILES in `which`) or cwdinfo (LWP_SHARECWD)
+// becomes a copy of its own when anyone else holds it too (unshare_fd,
+// unshare_fs); other LWPs and processes keep the one they had. Both
+// copies are made before either is installed: Error::NoMem changes
+// nothing.
+Result<void> lwp_unshare_files(Lwp* l, int which) EXCLUDES(proc_lock);
+
 // Linux's exit(2): ends the calling LWP; the last one ends the process
 // with `status`, as exit_group.
 [[noreturn]] void lwp_exit_user(Lwp* l, int status);

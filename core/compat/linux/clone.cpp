@@ -156,5 +156,35 @@ i64 linux_sys_clone3(const SyscallArgs& a) {
   return clone1(flags | args.exit_signal, top, args.parent_tid, args.tls, args.child_tid);
 }
 
+// unshare(2), as Linux's ksys_unshare: CLONE_VM implies CLONE_SIGHAND,
+// which implies CLONE_THREAD; those three are EINVAL unless nothing shares
+// what they name (this process has one LWP; its signal actions are its
+// own), and then there is nothing to do. CLONE_FILES and CLONE_FS give the
+// calling LWP a table or cwdinfo of its own (lwp_unshare_files): another
+// thread's or process's stay as they were. CLONE_SYSVSEM: Tine has no
+// System V semaphore undo lists, so nothing to unshare. Namespaces, which
+// Tine has not, are EINVAL (as clone refuses them); Linux would make one.
+// Not checked: a CLONE_VM sharer that is another process (Linux: EINVAL).
+i64 linux_sys_unshare(const SyscallArgs& a) {
+  u64 flags = a.a[0];
+  if (flags & kCloneVm) flags |= kCloneSighand;
+  if (flags & kCloneSighand) flags |= kCloneThread;
+  if (flags & ~(kCloneThread | kCloneVm | kCloneSighand | kCloneFiles | kCloneFs | kCloneSysvsem))
+    return errno_of(Error::Inval);
+  Lwp* l = curlwp();
+  Proc* p = l->proc;
+  if (flags & kCloneThread) {
+    MutexGuard g(p->p_lock());
+    if (p->p_nlwps > 1) return errno_of(Error::Inval);
+    if ((flags & kCloneSighand) && p->p_sigacts->refs.count() > 1) return errno_of(Error::Inval);
+  }
+  const int which =
+      ((flags & kCloneFiles) ? LWP_SHAREFILES : 0) | ((flags & kCloneFs) ? LWP_SHARECWD : 0);
+  if (which) {
+    Result<void> r = lwp_unshare_files(l, which);
+    if (!r.ok()) return errno_of(r.error());
+  }
+  return 0;
+}
 
 }  // namespace tine

@@ -168,6 +168,7 @@ i64 linux_sys_timer_getoverrun(const SyscallArgs& args);
 i64 linux_sys_timer_settime(const SyscallArgs& args);
 i64 linux_sys_timer_delete(const SyscallArgs& args);
 i64 linux_clone(const SyscallArgs& args);
+i64 linux_sys_unshare(const SyscallArgs& args);
 // Scheduling (sched.cpp), riscv_hwprobe (hwprobe.cpp), membarrier
 // (membarrier.cpp).
 i64 linux_sys_sched_getaffinity(const SyscallArgs& args);

@@ -156,6 +156,7 @@ struct Table {
     fns[215] = linux_sys_munmap;
     fns[216] = linux_sys_mremap;
     fns[220] = linux_clone;
+    fns[97] = linux_sys_unshare;
     fns[221] = linux_sys_execve;
     fns[222] = linux_sys_mmap;
     fns[226] = linux_sys_mprotect;
