@@ -1,7 +1,14 @@
 #!/usr/bin/env python3
 """Turns forkbench output into a Markdown table beside the anchors
 (../shared/anchors.md: Linux 6.12 and xv6 on the same emulator) and a
-gnuplot PNG of instructions per operation against the parent's memory."""
+gnuplot PNG of instructions per operation against the parent's memory.
+
+    bench_report.py FORKBENCH.TXT OUTDIR [LINUX.TXT]
+
+LINUX.TXT (docs/bench/linux.txt, written by `scripts/bench -L`) holds
+figures measured on Linux 6.12 with scripts/linux-ref, in forkbench's
+format; they fill in what the anchors lack (threads). Nothing here runs
+Linux."""
 import os
 import subprocess
 import sys
@@ -34,13 +41,22 @@ NAMES = {
 }
 
 
-def main():
-    src, outdir = sys.argv[1], sys.argv[2]
+def read_rows(path):
+    """{(mode, MiB): instructions per operation} from forkbench lines."""
     rows = {}
-    for line in open(src):
+    for line in open(path):
         parts = line.split()
         if len(parts) == 4 and not line.startswith("#"):
             rows[(parts[0], int(parts[1]))] = float(parts[3])
+    return rows
+
+
+def main():
+    src, outdir = sys.argv[1], sys.argv[2]
+    rows = read_rows(src)
+    if len(sys.argv) > 3 and os.path.exists(sys.argv[3]):
+        for k, v in read_rows(sys.argv[3]).items():
+            LINUX.setdefault(k, round(v))
     sizes = sorted({s for (_, s) in rows})
     modes = [m for m in NAMES if any(k[0] == m for k in rows)]
     md = ["| mode | " + " | ".join(f"{s} MiB" for s in sizes) + " |",
