@@ -11,6 +11,7 @@
 #include "core/procfs/loadavg.h"
 #include "core/procfs/procfs.h"
 #include "core/vfs/mount.h"
+#include "core/vfs/tmpfs/tmpfs.h"
 #include "core/proc/proc.h"
 #include "core/proc/proc0.h"
 #include "core/proc/signal.h"
@@ -96,6 +97,7 @@ void start_init(const void* loader_initrd, size_t loader_initrd_size) {
   // core/procfs/procfs.h); /proc's load averages start counting.
   mount_or_warn("/dev", &kDevfsType);
   mount_or_warn("/proc", &kProcfsType);
+  mount_or_warn("/dev/shm", &kTmpfsType);
   loadavg_start();
   build_init_args();
   syscall_trace = kernel_cmdline().has("strace");

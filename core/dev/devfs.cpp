@@ -25,7 +25,8 @@ Result<File*> console_open(int flags) {
 #endif
 }
 
-// One node of /dev: a device (open non-null) or a symlink (target).
+// One node of /dev: a device (open non-null), a symlink (target), or,
+// with neither, an empty directory that is a mount point (shm).
 struct DevNode {
   const char* name;
   u32 major, minor;
@@ -41,6 +42,10 @@ constexpr DevNode kNodes[] = {
     {"full", kMemMajor, kFullMinor, 0666, dev_full_open, nullptr},
     {"null", kMemMajor, kNullMinor, 0666, dev_null_open, nullptr},
     {"random", kMemMajor, kRandomMinor, 0666, dev_random_open, nullptr},
+    // POSIX shared memory and named semaphores (glibc's shm_open and
+    // sem_open use /dev/shm/): init mounts a tmpfs here, as Linux's
+    // systems do.
+    {"shm", 0, 0, 01777, nullptr, nullptr},
     {"stderr", 0, 0, 0777, nullptr, "/proc/self/fd/2"},
     {"stdin", 0, 0, 0777, nullptr, "/proc/self/fd/0"},
     {"stdout", 0, 0, 0777, nullptr, "/proc/self/fd/1"},
@@ -50,6 +55,9 @@ constexpr DevNode kNodes[] = {
     {"zero", kMemMajor, kZeroMinor, 0666, dev_zero_open, nullptr},
 };
 constexpr size_t kNodeCount = sizeof kNodes / sizeof kNodes[0];
+VType node_type(const DevNode& d) {
+  return d.open ? VType::Chr : d.target ? VType::Lnk : VType::Dir;
+}
 constexpr u64 kRootIno = 1;
 // A device's inode number is its device number (what fstat of the open
 // File reports too, core/dev/dev_mem.cpp); a link's is 2 + its index.
@@ -81,9 +89,18 @@ Result<void> devfs_readdir(Vnode& vp, u64 cookie, ReaddirFn fn, void* ctx) {
   if (cookie <= 1 && !fn(ctx, "..", 2, vp.ino, VType::Dir, 2)) return ok();
   for (size_t i = cookie > 2 ? cookie - 2 : 0; i < kNodeCount; i++) {
     const DevNode& d = kNodes[i];
-    if (!fn(ctx, d.name, strlen(d.name), node_ino(i), d.open ? VType::Chr : VType::Lnk, 3 + i))
+    if (!fn(ctx, d.name, strlen(d.name), node_ino(i), node_type(d), 3 + i))
       break;
   }
+  return ok();
+}
+
+// A directory node (a mount point): empty until something is mounted on it.
+Result<Vnode*> devfs_empty_lookup(Vnode&, const char*) { return Error::NoEnt; }
+
+Result<void> devfs_empty_readdir(Vnode& vp, u64 cookie, ReaddirFn fn, void* ctx) {
+  if (cookie == 0 && !fn(ctx, ".", 1, vp.ino, VType::Dir, 1)) return ok();
+  if (cookie <= 1) fn(ctx, "..", 2, kRootIno, VType::Dir, 2);
   return ok();
 }
 
@@ -119,6 +136,27 @@ const VnodeOps kDevfsDirOps = {
     .getattr = nullptr,
     .setattr = nullptr,
     .readdir = devfs_readdir,
+    .open = nullptr,
+    .reclaim = nullptr,
+};
+
+const VnodeOps kDevfsEmptyDirOps = {
+    .lookup = devfs_empty_lookup,
+    .create = nullptr,
+    .mkdir = nullptr,
+    .mknod = nullptr,
+    .symlink = nullptr,
+    .readlink = nullptr,
+    .link = nullptr,
+    .unlink = nullptr,
+    .rmdir = nullptr,
+    .rename = nullptr,
+    .read = nullptr,
+    .write = nullptr,
+    .truncate = nullptr,
+    .getattr = nullptr,
+    .setattr = nullptr,
+    .readdir = devfs_empty_readdir,
     .open = nullptr,
     .reclaim = nullptr,
 };
@@ -160,8 +198,9 @@ Result<Vnode*> devfs_mount(Mount& m) {
     const DevNode& d = kNodes[i];
     const VCreate c{.mode = d.mode, .uid = 0, .gid = 0,
                     .rdev = d.open ? dev_encode(d.major, d.minor) : 0};
-    Result<Vnode*> v = vnode_alloc(&m, &kDevfsNodeOps, d.open ? VType::Chr : VType::Lnk,
-                                   node_ino(i), c, const_cast<DevNode*>(&d));
+    const VType type = node_type(d);
+    Result<Vnode*> v = vnode_alloc(&m, type == VType::Dir ? &kDevfsEmptyDirOps : &kDevfsNodeOps,
+                                   type, node_ino(i), c, const_cast<DevNode*>(&d));
     if (!v.ok()) {
       release_nodes(dm);
       dm->~DevfsMount();
