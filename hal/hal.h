@@ -71,6 +71,16 @@ void print_backtrace();
 // Number of harts running the kernel; cpu indices are 0 .. online_cpus()-1.
 unsigned online_cpus();
 
+// What /proc/cpuinfo tells of the online hart with index `cpu`: the
+// platform's id for it, its ISA as the firmware described it ("" if it did
+// not), and the MMU mode the kernel runs it in. Strings live for good.
+struct HartInfo {
+  unsigned hartid;
+  const char* isa;
+  const char* mmu;
+};
+HartInfo hart_info(unsigned cpu);
+
 // Interrupts another hart; it runs ipi_interrupt() (core/sched/interrupts.h).
 void send_ipi(unsigned cpu);
 

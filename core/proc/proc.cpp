@@ -39,12 +39,26 @@ UidCount g_uid_counts[kUidSlots] GUARDED_BY(g_uid_lock);
 
 }  // namespace
 
+i32 pid_max = 30000;
+
+Result<void> proc_set_pid_max(i64 v) {
+  if (v < kPidMaxMin || v > kPidMax) return Error::Inval;
+  MutexGuard g(proc_lock);
+  pid_max = i32(v);
+  return ok();
+}
+
+i32 proc_pid_max() {
+  MutexGuard g(proc_lock);
+  return pid_max;
+}
+
 Result<Pid> proc_alloc_pid(Proc* p) {
   proc_lock.assert_held();
   (void)p;
-  for (i32 tries = 0; tries < kPidMax; tries++) {
+  for (i32 tries = 0; tries < pid_max; tries++) {
     i32 pid = g_last_pid + 1;
-    if (pid >= kPidMax) pid = 1;
+    if (pid >= pid_max) pid = 1;
     g_last_pid = pid;
     if (!pid_used(pid)) {
       g_pid_used[pid / 64] |= u64(1) << (pid % 64);

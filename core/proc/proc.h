@@ -205,8 +205,16 @@ inline void proc_assert_private(const Proc* p) ASSERT_CAPABILITY(p->p_lockobj->m
 inline Cred* proc_own_cred(const Proc* p) NO_THREAD_SAFETY_ANALYSIS { return p->p_cred; }
 
 // Pid allocation: never hands out a pid in use by a live or zombie process
-// or as a process group id. PID_MAX as NetBSD's default range.
-inline constexpr i32 kPidMax = 30000;
+// or as a process group id. Pids and tids are below pid_max (Linux's
+// /proc/sys/kernel/pid_max): 30000 at boot, NetBSD's PID_MAX; root may set
+// it from kPidMaxMin (Linux's RESERVED_PIDS + 1) to kPidMax, the pid
+// table's size. Lowering it leaves the pids in use alone; the next pid
+// handed out wraps to 1.
+inline constexpr i32 kPidMax = 1 << 16;
+inline constexpr i32 kPidMaxMin = 301;
+extern i32 pid_max GUARDED_BY(proc_lock);
+Result<void> proc_set_pid_max(i64 v);  // Error::Inval outside the range
+i32 proc_pid_max();
 Result<Pid> proc_alloc_pid(Proc* p) REQUIRES(proc_lock);
 void proc_free_pid(Pid pid) REQUIRES(proc_lock);
 Proc* proc_find_locked(Pid pid) REQUIRES(proc_lock);  // live or zombie

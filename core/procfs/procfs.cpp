@@ -27,12 +27,12 @@ namespace {
 // pid 0 is the system's; tid is a thread's under /proc/<pid>/task, else 0.
 // A sysctl file's "fd" is its index in kKernelSysctls.
 enum class Kind : u8 {
-  Root = 1, Self, Meminfo, Uptime, Loadavg, Stat, Mounts, ThreadSelf,
+  Root = 1, Self, Meminfo, Uptime, Loadavg, Stat, Mounts, ThreadSelf, Cpuinfo,
   PidDir = 16, PidStat, PidStatus, PidCmdline, PidExe, PidFdDir, PidFd, PidComm, PidMounts,
   PidTaskDir, TaskDir, TaskStat, TaskStatus, TaskComm,
   SysDir = 48, SysKernelDir, Sysctl,
 };
-static_assert(kPidMax <= 0xffff, "a pid fits the inode number's 16 bits");
+static_assert(kPidMax - 1 <= 0xffff, "every pid (below kPidMax) fits the inode number's 16 bits");
 
 constexpr u64 make_ino(i32 pid, Kind k, int fd = 0, i32 tid = 0) {
   return (u64(u32(tid)) << 32) | (u64(pid) << 16) | (u64(k) << 8) | u64(fd & 0xff);
@@ -49,6 +49,7 @@ struct Entry {
 };
 // The root's fixed names, then those of each /proc/<pid>.
 constexpr Entry kRootEntries[] = {
+    {"cpuinfo", Kind::Cpuinfo, VType::Reg},
     {"loadavg", Kind::Loadavg, VType::Reg}, {"meminfo", Kind::Meminfo, VType::Reg},
     {"mounts", Kind::Mounts, VType::Reg},   {"self", Kind::Self, VType::Lnk},
     {"stat", Kind::Stat, VType::Reg},       {"sys", Kind::SysDir, VType::Dir},
@@ -92,6 +93,7 @@ Result<Vnode*> make_node(Mount& m, i32 pid, Kind kind, VType type, int fd = 0,
     c.gid = o.value().gid;
   }
   if (kind == Kind::PidFdDir) c.mode = 0500;
+  if (kind == Kind::Sysctl && kKernelSysctls[fd].store) c.mode = 0644;
   const VnodeOps* ops = kind == Kind::PidFd       ? &kFdLinkOps
                        : kind == Kind::PidTaskDir ? &kTaskListOps
                                                   : ops_for(type);
@@ -423,7 +425,7 @@ Result<Vnode*> procfs_fd_jump(Vnode& vp) {
 // Renders with render(out) into a buffer that grows until the text fits
 // (as seq_file retries), and opens it.
 template <typename Render>
-Result<File*> open_rendered(Vnode& vp, int flags, Render&& render) {
+Result<File*> open_rendered(Vnode& vp, int flags, Render&& render, ProcStoreFn store = nullptr) {
   size_t cap = kPageSize;
   for (int tries = 0; tries < 6; tries++) {
     char* buf = static_cast<char*>(kmalloc(cap));
@@ -431,7 +433,7 @@ Result<File*> open_rendered(Vnode& vp, int flags, Render&& render) {
     TextBuf out(buf, cap);
     render(out);
     if (!out.overflowed())
-      return procfs_text_file(buf, out.len(), vp.ino, vp.mount->dev, flags);
+      return procfs_store_file(buf, out.len(), vp.ino, vp.mount->dev, flags, store);
     cap = out.needed() + 256;
     kfree(buf);
   }
@@ -467,13 +469,23 @@ Result<File*> procfs_open(Vnode& vp, int flags) {
       procfs_sys_stat(s, harts, hal::kMaxCpus);
       return open_rendered(vp, flags, [&](TextBuf& o) { procfs_render_stat_sys(o, s); });
     }
+    case Kind::Cpuinfo: {
+      CpuInfoHart harts[hal::kMaxCpus];
+      const u32 n = min<u32>(hal::online_cpus(), hal::kMaxCpus);
+      for (u32 i = 0; i < n; i++) {
+        const hal::HartInfo h = hal::hart_info(i);
+        harts[i] = {i, h.hartid, h.isa, h.mmu};
+      }
+      return open_rendered(vp, flags, [&](TextBuf& o) { procfs_render_cpuinfo(o, harts, n); });
+    }
     case Kind::Mounts:
     case Kind::PidMounts:  // one mount namespace: every process sees these
       return open_rendered(vp, flags, [&](TextBuf& o) { vfs_for_each_mount(render_mount_line, &o); });
     case Kind::Sysctl: {
       const size_t i = size_t(ino_fd(vp.ino));
       if (i >= kKernelSysctlCount) return Error::NoEnt;
-      return open_rendered(vp, flags, [&](TextBuf& o) { kKernelSysctls[i].render(o); });
+      return open_rendered(vp, flags, [&](TextBuf& o) { kKernelSysctls[i].render(o); },
+                           kKernelSysctls[i].store);
     }
     case Kind::PidStat:
     case Kind::PidStatus: {

@@ -12,6 +12,7 @@ struct ProcText {
   char* text;
   size_t len;
   u64 ino, dev;
+  ProcStoreFn store = nullptr;
 };
 
 ProcText& text_of(File& f) { return *static_cast<ProcText*>(f.data); }
@@ -40,9 +41,28 @@ Result<size_t> text_pread(File& f, uptr user_buf, size_t n, u64 off) {
   return text_copy(text_of(f), off, user_buf, n);
 }
 
-// Never reached: the access mode is checked first and no text File is
-// opened for writing.
-Result<size_t> text_write(File&, uptr, size_t) { return Error::BadF; }
+// Only a File with a store is opened for writing (the access mode is
+// checked first).
+Result<size_t> text_write(File& f, uptr user_buf, size_t n) {
+  const ProcText& t = text_of(f);
+  if (!t.store) return Error::BadF;
+  u64 at;
+  {
+    MutexGuard g(f.offset_lock);
+    at = f.offset;
+  }
+  // The store takes what the value lives under (proc_lock for pid_max),
+  // which ranks below the offset lock: it runs without it.
+  if (at == 0 && n != 0) {
+    if (n > kProcStoreMax) return Error::Inval;
+    char buf[kProcStoreMax];
+    TRY(copyin(buf, user_buf, n));
+    TRY(t.store(buf, n));
+  }
+  MutexGuard g(f.offset_lock);
+  f.offset += n;
+  return n;
+}
 
 void text_close(File& f) {
   ProcText* t = &text_of(f);
@@ -73,7 +93,12 @@ const FileOps kProcTextOps = {
 }  // namespace
 
 Result<File*> procfs_text_file(char* text, size_t len, u64 ino, u64 dev, int flags) {
-  if ((flags & kOAccMode) != kORdOnly) {
+  return procfs_store_file(text, len, ino, dev, flags, nullptr);
+}
+
+Result<File*> procfs_store_file(char* text, size_t len, u64 ino, u64 dev, int flags,
+                                ProcStoreFn store) {
+  if ((flags & kOAccMode) != kORdOnly && !store) {
     kfree(text);
     return Error::Access;
   }
@@ -82,7 +107,7 @@ Result<File*> procfs_text_file(char* text, size_t len, u64 ino, u64 dev, int fla
     kfree(text);
     return Error::NoMem;
   }
-  auto* t = new (mem) ProcText{text, len, ino, dev};
+  auto* t = new (mem) ProcText{text, len, ino, dev, store};
   Result<File*> f = file_create(&kProcTextOps, flags, t);
   if (!f.ok()) {
     kfree(text);

@@ -12,4 +12,14 @@ namespace tine {
 // Linux's /proc files. Error::Access for a write access mode, NoMem.
 Result<File*> procfs_text_file(char* text, size_t len, u64 ino, u64 dev, int flags);
 
+// The same for a file that may be written (a sysctl with a store, whose
+// vnode's mode lets only root open it for writing): a write at offset 0
+// hands its bytes (at most kProcStoreMax, else EINVAL) to `store`, as
+// Linux's numeric sysctls take a value whole from one write; a write
+// further on is taken and ignored (sysctl_writes_strict).
+inline constexpr size_t kProcStoreMax = 64;
+using ProcStoreFn = Result<void> (*)(const char* text, size_t len);
+Result<File*> procfs_store_file(char* text, size_t len, u64 ino, u64 dev, int flags,
+                                ProcStoreFn store);
+
 }  // namespace tine

@@ -2,6 +2,16 @@
 
 namespace tine {
 
+void procfs_render_cpuinfo(TextBuf& out, const CpuInfoHart* harts, u32 n) {
+  for (u32 i = 0; i < n; i++) {
+    const CpuInfoHart& h = harts[i];
+    out.printf("processor\t: %u\nhart\t\t: %u\n", h.processor, h.hartid);
+    if (h.isa && h.isa[0]) out.printf("isa\t\t: %s\n", h.isa);
+    if (h.mmu && h.mmu[0]) out.printf("mmu\t\t: %s\n", h.mmu);
+    out.putc('\n');
+  }
+}
+
 namespace {
 
 // A meminfo line: the key padded to 16 columns (Linux keeps the padding in

@@ -63,6 +63,16 @@ struct SysStat {
 };
 void procfs_render_stat_sys(TextBuf& out, const SysStat& s);
 
+// /proc/cpuinfo as Linux's on RISC-V (arch/riscv/kernel/cpu.c): a block
+// per online hart, "processor", "hart", "isa", "mmu", then a blank line.
+struct CpuInfoHart {
+  u32 processor;    // Linux's logical cpu number: Tine's hart index
+  u32 hartid;       // the platform's hart id
+  const char* isa;  // "rv64imafdc..." ("" omits the line, as Linux without one)
+  const char* mmu;  // "sv39"
+};
+void procfs_render_cpuinfo(TextBuf& out, const CpuInfoHart* harts, u32 n);
+
 // One line of /proc/mounts: "device mountpoint type options 0 0". The
 // device and mount point have a space, tab, newline or backslash written
 // as octal (\040), as Linux's mangle, so the line splits on spaces.

@@ -24,9 +24,11 @@ void core_pattern(TextBuf& out) { line(out, kCorePattern); }
 void hostname(TextBuf& out) { line(out, kUtsNodename); }
 void osrelease(TextBuf& out) { line(out, kUtsRelease); }
 void ostype(TextBuf& out) { line(out, kUtsSysname); }
-// Pids and tids are handed out below kPidMax (proc_alloc_pid), as Linux's
-// below pid_max.
-void pid_max(TextBuf& out) { line(out, u64(kPidMax)); }
+// Pids and tids are handed out below it (proc_alloc_pid), as Linux's.
+void pid_max_show(TextBuf& out) { line(out, u64(proc_pid_max())); }
+Result<void> pid_max_store(const char* text, size_t len) {
+  return proc_set_pid_max(TRY(sysctl_parse_int(text, len)));
+}
 // Tine never taints itself (no modules, no forced loads, no warnings that
 // Linux would mark).
 void tainted(TextBuf& out) { line(out, u64(0)); }
@@ -38,11 +40,30 @@ void threads_max(TextBuf& out) {
 }
 void version(TextBuf& out) { line(out, kUtsVersion); }
 
+bool blank(char c) { return c == ' ' || c == '\t' || c == '\n'; }
+
 }  // namespace
+
+Result<i64> sysctl_parse_int(const char* text, size_t len) {
+  size_t i = 0;
+  while (i < len && blank(text[i])) i++;
+  const bool neg = i < len && text[i] == '-';
+  if (neg) i++;
+  const size_t digits = i;
+  i64 v = 0;
+  for (; i < len && text[i] >= '0' && text[i] <= '9'; i++) {
+    if (v > (i64(1) << 40)) return Error::Inval;  // past any value a sysctl takes
+    v = v * 10 + (text[i] - '0');
+  }
+  if (i == digits) return Error::Inval;
+  while (i < len && blank(text[i])) i++;
+  if (i != len) return Error::Inval;
+  return neg ? -v : v;
+}
 
 const Sysctl kKernelSysctls[] = {
     {"core_pattern", core_pattern}, {"hostname", hostname}, {"osrelease", osrelease},
-    {"ostype", ostype},             {"pid_max", pid_max},   {"tainted", tainted},
+    {"ostype", ostype},             {"pid_max", pid_max_show, pid_max_store}, {"tainted", tainted},
     {"threads-max", threads_max},   {"version", version},
 };
 const size_t kKernelSysctlCount = sizeof kKernelSysctls / sizeof kKernelSysctls[0];

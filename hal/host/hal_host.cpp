@@ -23,6 +23,8 @@ unsigned g_online_cpus = 1;
 }
 void host::set_online_cpus(unsigned n) { g_online_cpus = n; }
 unsigned online_cpus() { return g_online_cpus; }
+// Simulated harts: ids are the indices, described as QEMU virt's.
+HartInfo hart_info(unsigned cpu) { return {cpu, "rv64imafdc", "sv39"}; }
 
 // Host harts poll instead of taking IPIs (see wait_for_interrupt).
 void send_ipi(unsigned) {}

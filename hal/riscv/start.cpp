@@ -130,3 +130,12 @@ extern "C" [[noreturn]] void kernel_entry_secondary(u64 hartid) {
   set_sstatus(kSstatusSIE);
   kmain_secondary();
 }
+
+// The device tree's riscv,isa for the hart (g_boot_info keeps it for good);
+// every hart runs in Sv39 (hal/riscv/sv39.h) whatever more it could, which
+// is the mode Linux's cpuinfo names (its satp mode).
+hal::HartInfo hal::hart_info(unsigned cpu) {
+  const unsigned id = hartid_of(cpu);
+  const fdt::Hart* h = find_hart(g_boot_info, id);
+  return {id, h ? h->isa : "", "sv39"};
+}

@@ -44,6 +44,7 @@ static const char *const tests[] = {
 	"session_orphan",
 	"reboot_err",
 	"sockleak",
+	"procsys",
 };
 #define NTESTS (int)(sizeof(tests) / sizeof(tests[0]))
 

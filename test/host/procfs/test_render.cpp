@@ -329,6 +329,13 @@ TEST_CASE("procfs: /proc/stat's cpu lines as top reads them", "[procfs]") {
                       &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) == 8);
 }
 
+TEST_CASE("procfs: cpuinfo has RISC-V Linux's block per hart", "[procfs]") {
+  const CpuInfoHart harts[] = {{0, 0, "rv64imafdc", "sv39"}, {1, 3, "", "sv39"}};
+  CHECK(render([&](TextBuf& o) { procfs_render_cpuinfo(o, harts, 2); }) ==
+        "processor\t: 0\nhart\t\t: 0\nisa\t\t: rv64imafdc\nmmu\t\t: sv39\n\n"
+        "processor\t: 1\nhart\t\t: 3\nmmu\t\t: sv39\n\n");
+}
+
 TEST_CASE("procfs: mounts lines, with awkward characters escaped", "[procfs]") {
   REQUIRE(render([](TextBuf& o) {
             procfs_render_mount(o, {"proc", "/proc", "proc", "rw,nosuid,nodev,noexec,relatime"});

@@ -1,0 +1,162 @@
+/*
+ * procsys: /proc/sys/kernel/pid_max is the kernel's pid limit and root may
+ * set it, as on Linux: after a write, pids (and the pid of a process made
+ * after the cursor passes the limit) stay below the new value and wrap;
+ * values outside 301 .. Tine's table size, and text that is not a number,
+ * are EINVAL and change nothing; another user's open for writing is
+ * EACCES, and so is root's for a read-only sysctl (tainted). Tine-only:
+ * on Linux it would change the host's pid limit.
+ * /proc/cpuinfo has RISC-V Linux's block per online hart: "processor" 0, 1,
+ * ... as many as the harts sysconf and /proc/stat count, each with its
+ * "hart" id (all different), "isa" rv64... and "mmu" sv39/48/57.
+ */
+#include "t.h"
+
+#include <fcntl.h>
+#include <sched.h>
+
+#define PID_MAX "/proc/sys/kernel/pid_max"
+
+static long read_pid_max(void)
+{
+	char buf[32] = "";
+	int fd = open(PID_MAX, O_RDONLY);
+	long n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	return n > 0 ? strtol(buf, NULL, 10) : -1;
+}
+
+/* Writes s whole in one write: 0, or -errno. */
+static int write_pid_max(const char *s)
+{
+	int fd = open(PID_MAX, O_WRONLY | O_TRUNC);
+	if (fd < 0)
+		return -errno;
+	int r = write(fd, s, strlen(s)) == (long)strlen(s) ? 0 : -errno;
+	close(fd);
+	return r;
+}
+
+/* The pid of a child that exits at once. */
+static pid_t fork_one(void)
+{
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0)
+		wait_for(pid);
+	return pid;
+}
+
+/* The "cpuN " lines of /proc/stat. */
+static int stat_harts(void)
+{
+	char line[256];
+	int n = 0;
+	FILE *f = fopen("/proc/stat", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, "cpu", 3) == 0 && line[3] >= '0' && line[3] <= '9')
+			n++;
+	if (f)
+		fclose(f);
+	return n;
+}
+
+static void cpuinfo(void)
+{
+	char line[512];
+	int procs = 0, in_order = 1, harts = 0, isas = 0, mmus = 0, distinct = 1;
+	long ids[64];
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	check("cpuinfo_opens", f != NULL, "open: %d", errno);
+	while (f && fgets(line, sizeof(line), f)) {
+		long v;
+		char word[64];
+		if (sscanf(line, "processor : %ld", &v) == 1) {
+			if (v != procs)
+				in_order = 0;
+			procs++;
+		} else if (sscanf(line, "hart : %ld", &v) == 1 && harts < 64) {
+			for (int i = 0; i < harts; i++)
+				if (ids[i] == v)
+					distinct = 0;
+			ids[harts++] = v;
+		} else if (sscanf(line, "isa : %63s", word) == 1) {
+			isas += strncmp(word, "rv64i", 5) == 0;
+		} else if (sscanf(line, "mmu : %63s", word) == 1) {
+			mmus += strcmp(word, "sv39") == 0 || strcmp(word, "sv48") == 0 ||
+				strcmp(word, "sv57") == 0;
+		}
+	}
+	if (f)
+		fclose(f);
+	const long online = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+	const int affinity = sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : -1;
+	check("cpuinfo_one_per_hart", procs > 0 && procs == online && procs == stat_harts() &&
+	      procs == affinity, "%d processors, %ld online, %d in /proc/stat, %d in the affinity",
+	      procs, online, stat_harts(), affinity);
+	check("cpuinfo_numbered", in_order, "processor numbers out of order");
+	check("cpuinfo_riscv_lines", harts == procs && isas == procs && mmus == procs,
+	      "%d processors: %d hart, %d isa rv64i..., %d mmu lines", procs, harts, isas, mmus);
+	check("cpuinfo_hart_ids", distinct, "a hart id twice");
+}
+
+int main(void)
+{
+	t_begin("procsys");
+	if (on_linux()) {
+		skip("all", "would change the host's pid_max");
+		return t_end();
+	}
+	cpuinfo();
+	const long old = read_pid_max();
+	check("read", old > 301, "pid_max %ld", old);
+
+	/* A limit a little above the pids handed out now: forking must wrap
+	 * below it. */
+	pid_t last = fork_one();
+	long lim = last + 40 < 301 ? 301 : last + 40;
+	char text[32];
+	snprintf(text, sizeof(text), "%ld\n", lim);
+	int r = write_pid_max(text);
+	check("root_writes", r == 0, "write %ld: %d", lim, r);
+	check("reads_back", read_pid_max() == lim, "pid_max %ld, wrote %ld", read_pid_max(), lim);
+	int wrapped = 0, above = 0;
+	for (long i = 0; i < 2 * lim && !wrapped; i++) {
+		pid_t pid = fork_one();
+		if (pid < 0)
+			break;
+		if (pid >= lim)
+			above++;
+		if (pid < last)
+			wrapped = 1;
+		last = pid;
+	}
+	check("pids_below", above == 0, "%d pids at or above %ld", above, lim);
+	check("pids_wrap", wrapped, "no pid wrapped below %ld", lim);
+
+	check("too_small", write_pid_max("300") == -EINVAL, "300: %d", write_pid_max("300"));
+	check("too_big", write_pid_max("65537") == -EINVAL, "65537: %d", write_pid_max("65537"));
+	check("not_number", write_pid_max("12x") == -EINVAL, "12x: %d", write_pid_max("12x"));
+	check("unchanged", read_pid_max() == lim, "pid_max %ld after bad writes", read_pid_max());
+
+	pid_t c = fork();
+	if (c == 0) {
+		if (setuid(1000) != 0)
+			_exit(2);
+		_exit(write_pid_max("5000") == -EACCES ? 0 : 1);
+	}
+	int st = wait_for(c);
+	check("user_eacces", WIFEXITED(st) && WEXITSTATUS(st) == 0, "child: %s", wstr(st));
+	int fd = open("/proc/sys/kernel/tainted", O_WRONLY);
+	check("readonly_eacces", fd < 0 && errno == EACCES, "open tainted for writing: %d", fd);
+	if (fd >= 0)
+		close(fd);
+
+	snprintf(text, sizeof(text), "%ld", old);
+	r = write_pid_max(text);
+	check("restored", r == 0 && read_pid_max() == old, "write %ld: %d", old, r);
+	return t_end();
+}
