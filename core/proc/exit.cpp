@@ -1,4 +1,6 @@
 #include "core/proc/exit.h"
+
+#include "core/proc/knote.h"
 #include "core/proc/rusage.h"
 
 #include "core/proc/emul.h"
@@ -138,6 +140,8 @@ void exit1_alone(Lwp* l, int status, int sig) {
     p->p_xexit = status;
     p->p_xsig = sig;
     p->p_stat = ProcStat::SZOMB;
+    // Listeners hear of the end (a pidfd becomes readable) and let go.
+    knote_proc_exit_locked(p, sig ? sig : status << 8);
     orphan_watch_end_locked(p, orphans);
     // nprocs and the per-uid count stay raised until the parent reaps us
     // (proc_free_zombie, as NetBSD's proc_free): a zombie still holds its

@@ -24,7 +24,9 @@ struct KnoteTag {};
 
 // One listener. `fn` runs under proc_lock in the thread that caused the
 // event; it must not sleep or take proc_lock. The owner detaches it before
-// the process it listens on is freed (there is no NOTE_EXIT posting yet).
+// the process it listens on is freed, or lets exit do it: once a process
+// is a zombie, NOTE_EXIT is posted and every listener detached (NetBSD's
+// exit1: KNOTE(NOTE_EXIT), then knote_proc_exit).
 struct Knote : ListLink<KnoteTag> {
   u32 fflags = 0;  // the events wanted
   void (*fn)(Knote* kn, u32 event, i64 data) = nullptr;
@@ -33,6 +35,11 @@ struct Knote : ListLink<KnoteTag> {
 
 void knote_attach(Proc* p, Knote* kn);
 void knote_detach(Proc* p, Knote* kn);
+void knote_attach_locked(Proc* p, Knote* kn) REQUIRES(proc_lock);
+void knote_detach_locked(Proc* p, Knote* kn) REQUIRES(proc_lock);
+// p has become a zombie with wait status `status`: NOTE_EXIT to the
+// listeners that want it, then all of them are detached.
+void knote_proc_exit_locked(Proc* p, i64 status) REQUIRES(proc_lock);
 // Calls every listener on p that wants `event`, with `data`.
 void knote_post_locked(Proc* p, u32 event, i64 data) REQUIRES(proc_lock);
 

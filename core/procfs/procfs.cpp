@@ -612,6 +612,11 @@ void procfs_statfs(Mount&, StatFs& st) {
 
 }  // namespace
 
+i32 procfs_pid_dir(const Vnode* v) {
+  if (!v || !v->mount || v->mount->type != &kProcfsType) return 0;
+  return ino_kind(v->ino) == Kind::PidDir ? ino_pid(v->ino) : 0;
+}
+
 const FsType kProcfsType = {
     .name = "proc",
     .namecache = false,

@@ -31,4 +31,9 @@ extern const FsType kProcfsType;
 
 inline constexpr u64 kProcSuperMagic = 0x9fa0;  // statfs f_type (Linux's PROC_SUPER_MAGIC)
 
+// The pid a /proc/<pid> directory names, or 0 for any other vnode: Linux's
+// pidfd_send_signal takes such a directory's descriptor as a pidfd
+// (tgid_pidfd_to_pid).
+i32 procfs_pid_dir(const Vnode* v);
+
 }  // namespace tine

@@ -156,6 +156,9 @@ i64 linux_sys_epoll_ctl(const SyscallArgs& args);
 i64 linux_sys_epoll_pwait(const SyscallArgs& args);
 i64 linux_sys_epoll_pwait2(const SyscallArgs& args);
 i64 linux_sys_eventfd2(const SyscallArgs& args);
+// pidfds (pidfd.cpp).
+i64 linux_sys_pidfd_open(const SyscallArgs& args);
+i64 linux_sys_pidfd_send_signal(const SyscallArgs& args);
 i64 linux_sys_timerfd_create(const SyscallArgs& args);
 i64 linux_sys_timerfd_settime(const SyscallArgs& args);
 i64 linux_sys_timerfd_gettime(const SyscallArgs& args);

@@ -178,6 +178,8 @@ struct Table {
     fns[436] = linux_sys_close_range;
     fns[439] = linux_sys_faccessat2;
     fns[441] = linux_sys_epoll_pwait2;
+    fns[424] = linux_sys_pidfd_send_signal;
+    fns[434] = linux_sys_pidfd_open;
   }
 };
 
