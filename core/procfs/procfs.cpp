@@ -64,6 +64,7 @@ constexpr Entry kPidEntries[] = {
 // Those of each /proc/<pid>/task/<tid>.
 constexpr Entry kTaskEntries[] = {
     {"comm", Kind::TaskComm, VType::Reg},
+    {"fd", Kind::PidFdDir, VType::Dir},
     {"stat", Kind::TaskStat, VType::Reg},
     {"status", Kind::TaskStatus, VType::Reg},
 };
@@ -138,8 +139,14 @@ i64 parse_number(const char* s) {
 // The descriptors open in pid's table now, one bit each: the first
 // kProcFds only (a grown table's others are not listed yet).
 constexpr int kProcFds = 64;
-Result<u64> open_fds(i32 pid) {
-  FileTable* t = TRY(procfs_proc_files(pid));
+
+// The table /proc/<pid>/fd shows, or /proc/<pid>/task/<tid>/fd (tid != 0).
+Result<FileTable*> files_of(i32 pid, i32 tid) {
+  return tid ? procfs_task_files(pid, tid) : procfs_proc_files(pid);
+}
+
+Result<u64> open_fds(i32 pid, i32 tid = 0) {
+  FileTable* t = TRY(files_of(pid, tid));
   u64 bits = 0;
   for (int fd = 0; fd < kProcFds; fd++) {
     Result<File*> f = fd_get(t, fd);
@@ -201,23 +208,33 @@ Result<Vnode*> procfs_lookup(Vnode& dvp, const char* name) {
     }
     case Kind::TaskDir: {
       if (strcmp(name, "..") == 0) return make_task_dir(m, pid);
-      for (const Entry& e : kTaskEntries)
-        if (strcmp(e.name, name) == 0)
+      for (const Entry& e : kTaskEntries) {
+        if (strcmp(e.name, name) != 0) continue;
+        if (e.kind != Kind::PidFdDir)
           return make_node(m, pid, e.kind, e.type, 0, nullptr, ino_tid(dvp.ino));
+        // The thread's own table, listed as /proc/<pid>/fd is.
+        Result<u64> fds = open_fds(pid, ino_tid(dvp.ino));
+        if (!fds.ok()) return Error::NoEnt;
+        return make_node(m, pid, e.kind, e.type, 0, reinterpret_cast<void*>(uptr(fds.value())),
+                         ino_tid(dvp.ino));
+      }
       return Error::NoEnt;
     }
     case Kind::PidFdDir: {
-      if (strcmp(name, "..") == 0) return make_node(m, pid, Kind::PidDir, VType::Dir);
+      const i32 tid = ino_tid(dvp.ino);
+      if (strcmp(name, "..") == 0)
+        return tid ? make_node(m, pid, Kind::TaskDir, VType::Dir, 0, nullptr, tid)
+                   : make_node(m, pid, Kind::PidDir, VType::Dir);
       const i64 fd = parse_number(name);
       // Any open descriptor, past the listing's first 64 too (a shell's
       // process substitution hands out /dev/fd/64 and up).
       if (fd < 0 || fd >= i64(kNrOpen)) return Error::NoEnt;
-      FileTable* t = TRY(procfs_proc_files(pid));
+      FileTable* t = TRY(files_of(pid, tid));
       Result<File*> f = fd_get(t, int(fd));
       filetable_release(t);
       if (!f.ok()) return Error::NoEnt;
       file_release(f.value());
-      return make_node(m, pid, Kind::PidFd, VType::Lnk, int(fd));
+      return make_node(m, pid, Kind::PidFd, VType::Lnk, int(fd), nullptr, tid);
     }
     default:
       return Error::NotDir;
@@ -322,14 +339,17 @@ Result<void> procfs_readdir(Vnode& vp, u64 cookie, ReaddirFn fn, void* ctx) {
       return ok();
     }
     case Kind::PidFdDir: {
+      const i32 tid = ino_tid(vp.ino);
+      const u64 up = tid ? make_ino(pid, Kind::TaskDir, 0, tid) : make_ino(pid, Kind::PidDir);
       if (cookie == 0 && !fn(ctx, ".", 1, vp.ino, VType::Dir, 1)) return ok();
-      if (cookie <= 1 && !fn(ctx, "..", 2, make_ino(pid, Kind::PidDir), VType::Dir, 2)) return ok();
+      if (cookie <= 1 && !fn(ctx, "..", 2, up, VType::Dir, 2)) return ok();
       const u64 fds = u64(reinterpret_cast<uptr>(vp.data));
       for (int fd = cookie > 2 ? int(cookie - 2) : 0; fd < kProcFds; fd++) {
         if (!(fds & (u64(1) << fd))) continue;
         char name[4];
         const size_t len = format(name, sizeof name, "%d", fd);
-        if (!fn(ctx, name, len, make_ino(pid, Kind::PidFd, fd), VType::Lnk, 3 + u64(fd))) break;
+        if (!fn(ctx, name, len, make_ino(pid, Kind::PidFd, fd, tid), VType::Lnk, 3 + u64(fd)))
+          break;
       }
       return ok();
     }
@@ -376,7 +396,7 @@ Result<size_t> procfs_readlink(Vnode& vp, char* buf, size_t n) {
       len = TRY(procfs_proc_exe(pid, text, sizeof text));
       break;
     case Kind::PidFd: {
-      FileTable* t = TRY(procfs_proc_files(pid));
+      FileTable* t = TRY(files_of(pid, ino_tid(vp.ino)));
       Result<File*> f = fd_get(t, ino_fd(vp.ino));
       filetable_release(t);
       if (!f.ok()) return Error::NoEnt;
@@ -398,7 +418,7 @@ Result<size_t> procfs_readlink(Vnode& vp, char* buf, size_t n) {
 // (the console at boot), the /dev node describe_file names; NxIo for
 // anything else. Opening the result makes a new open file description.
 Result<Vnode*> procfs_fd_jump(Vnode& vp) {
-  FileTable* t = TRY(procfs_proc_files(ino_pid(vp.ino)));
+  FileTable* t = TRY(files_of(ino_pid(vp.ino), ino_tid(vp.ino)));
   Result<File*> got = fd_get(t, ino_fd(vp.ino));
   filetable_release(t);
   if (!got.ok()) return Error::NoEnt;

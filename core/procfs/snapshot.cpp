@@ -195,6 +195,19 @@ Result<size_t> procfs_list_tids(i32 pid, i32* out, size_t max) {
   return n;
 }
 
+Result<FileTable*> procfs_task_files(i32 pid, i32 tid) {
+  MutexGuard g(proc_lock);  // l_fd is swapped or taken off under it
+  Proc* p = find_locked(pid);
+  if (!p) return Error::Srch;
+  MutexGuard pl(p->p_lock());
+  const Lwp* l = lwp_find_locked(p, tid);
+  if (!l) return Error::Srch;
+  FileTable* t = l->l_fd;
+  if (!t) return Error::NoEnt;
+  filetable_hold(t);
+  return t;
+}
+
 Result<void> procfs_task_find(i32 pid, i32 tid) {
   MutexGuard g(proc_lock);
   Proc* p = find_locked(pid);

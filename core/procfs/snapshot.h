@@ -29,6 +29,10 @@ Result<void> procfs_task_info(i32 pid, i32 tid, ProcInfo& out);
 // The tids of pid's LWPs, ascending, at most `max` into out: how many it
 // has (which may be more than max). A zombie has its last one. Error::Srch.
 Result<size_t> procfs_list_tids(i32 pid, i32* out, size_t max);
+// The descriptor table of pid's thread tid (its own under CLONE_THREAD
+// without CLONE_FILES), held for the caller. Error::NoEnt once it has
+// none, Error::Srch: no such process or thread.
+Result<FileTable*> procfs_task_files(i32 pid, i32 tid);
 // Whether tid is one of pid's LWPs now: Error::Srch if not.
 Result<void> procfs_task_find(i32 pid, i32 tid);
 

@@ -218,6 +218,10 @@ TEST_CASE("procfs: a process's directory through its life", "[procfs][vfs]") {
   CHECK(has(fds, std::to_string(nfd)));
   CHECK(has(fds, std::to_string(pfd)));
   CHECK(link_of((fd_dir + "/" + std::to_string(nfd)).c_str()) == "/dev/null");
+  // Its one thread's table is the same one.
+  const std::string task_fd = dir + "/task/" + pid + "/fd";
+  CHECK(has(list(task_fd.c_str()), std::to_string(pfd)));
+  CHECK(link_of((task_fd + "/" + std::to_string(nfd)).c_str()) == "/dev/null");
   CHECK(link_of((fd_dir + "/" + std::to_string(pfd)).c_str()).rfind("pipe:[", 0) == 0);
   CHECK(lookup_error((fd_dir + "/63").c_str(), 0) == Error::NoEnt);
   filetable_release(t.value());
