@@ -71,8 +71,9 @@ bool sig_is_stop(int sig);
 // SSTOP, p_xsig sig, counted in the parent's p_nstopchild, the parent told
 // (SIGCHLD unless PS_NOCLDSTOP; proc_waitcv); then sleeps until SIGCONT,
 // SIGKILL or a tracer ends the stop. Called by the delivery loop with no
-// lock held; returns at once if SIGKILL is pending.
-void proc_stop_self(Lwp* l, int sig);
+// lock held, with p_contgen as it was when sig was taken; returns at once
+// if SIGKILL is pending or a SIGCONT came since.
+void proc_stop_self(Lwp* l, int sig, u32 contgen);
 // Resumes a stopped process and its LWP, as SIGCONT does: records the
 // continue for WCONTINUED and tells the parent (SIGCHLD unless
 // PS_NOCLDSTOP). False if it was not stopped.

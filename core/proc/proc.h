@@ -144,6 +144,7 @@ struct Proc : ListLink<ChildTag>, ListLink<AllProcTag>, ListLink<PgrpTag> {
   SigActs* p_sigacts = nullptr;
   u64 p_sigpend GUARDED_BY(p_lockobj->mutex) = 0;  // pending signals (bit n-1 for signal n)
   SigQueue p_sigqueue GUARDED_BY(p_lockobj->mutex);  // their siginfo (sigqueue.h)
+  u32 p_contgen GUARDED_BY(p_lockobj->mutex) = 0;    // SIGCONTs posted (proc_stop_self)
   List<Knote, KnoteTag> p_klist GUARDED_BY(proc_lock);  // event listeners (core/proc/knote.h)
 
   // Resources. The descriptor table and the cwdinfo are the LWPs' (Lwp::l_fd,

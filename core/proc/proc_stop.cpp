@@ -68,10 +68,19 @@ void proc_unstop_locked(Proc* p, bool continued) REQUIRES(proc_lock) {
 
 bool sig_is_stop(int sig) { return sig > 0 && sig < int(kNsig) && (kStopSigs & bit(sig)); }
 
-void proc_stop_self(Lwp* l, int sig) {
+void proc_stop_self(Lwp* l, int sig, u32 contgen) {
   Proc* p = l->proc;
   KASSERT(p && sig_is_stop(sig));
   MutexGuard g(proc_lock);
+  {
+    // A SIGCONT posted since the stop signal was taken (contgen, read with
+    // it under p_lock) cancels the stop, as it would have discarded the
+    // signal had it come first (Linux takes both under one siglock). Its
+    // sender holds proc_lock from the continue to the post, so it either
+    // ends a stop made here or moves p_contgen before we look.
+    MutexGuard pg(p->p_lock());
+    if (p->p_contgen != contgen) return;
+  }
   // SIGKILL wins over a stop that has not happened yet.
   if (__atomic_load_n(&p->p_sigpend, __ATOMIC_ACQUIRE) & bit(kSigKill)) return;
   // POSIX: the terminal stop signals do not stop a process of an orphaned

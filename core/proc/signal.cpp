@@ -139,11 +139,18 @@ Result<void> psignal_info_locked(Proc* p, const SigInfo& info, bool must_queue, 
     REQUIRES(p->p_lockobj->mutex) {
   const int sig = info.si_signo;
   if (sig <= 0 || sig >= int(kNsig)) return Error::Inval;
+  // A stop and SIGCONT cancel each other (kern_sig.c, Linux prepare_signal),
+  // before anything is discarded: a SIGCONT left to its default action is
+  // not queued, yet it still takes back a pending stop. p_contgen tells an
+  // LWP that took a stop signal before this SIGCONT not to stop for it
+  // (proc_stop_self).
+  if (sig == kSigCont) {
+    proc_sigflush_locked(p, kStopMask);
+    p->p_contgen++;
+  }
+  if (kStopMask & sigbit(sig)) proc_sigflush_locked(p, sigbit(kSigCont));
   if (sig_discarded(p, p->p_sigacts->actions[sig], sig, lwp_mask(to ? to : p->p_lwp)))
     return ok();
-  // A stop and SIGCONT cancel each other (kern_sig.c, Linux prepare_signal).
-  if (sig == kSigCont) proc_sigflush_locked(p, kStopMask);
-  if (kStopMask & sigbit(sig)) proc_sigflush_locked(p, sigbit(kSigCont));
   // Counted against the receiver's real uid and its RLIMIT_SIGPENDING, as
   // Linux's __sigqueue_alloc.
   const SigCharge charge{p->p_cred->uid, p->p_limit->limits[kRlimitSigpending].cur};
@@ -348,11 +355,13 @@ void userret_signals(Lwp* l) {
     SigInfo info;
     SigAction act;
     bool traced;
+    u32 contgen;
     {
       MutexGuard g(p->p_lock());
       sig = pick(p->p_sigpend | l->l_sigpend, l->l_sigmask);
       if (!sig) break;
       info = sig_take_locked(p, l, sig);
+      contgen = p->p_contgen;
       act = p->p_sigacts->actions[sig];
       // Looked at once the signal is ours, not before: PTRACE_ATTACH sets
       // PSL_TRACED before it posts its SIGSTOP, so a SIGSTOP seen here
@@ -386,7 +395,7 @@ void userret_signals(Lwp* l) {
         case SigDefault::Stop:
           // init cannot be stopped (psignal already dropped the signal
           // unless init has a handler, so nothing reaches here for it).
-          proc_stop_self(l, sig);
+          proc_stop_self(l, sig, contgen);
           continue;
         case SigDefault::Term:
         case SigDefault::Core:
