@@ -133,7 +133,21 @@ TEST_CASE("devfs: the devices and links of /dev", "[devfs][vfs]") {
   const std::vector<Entry> names = list("/dev");
   std::string joined;
   for (const Entry& e : names) joined += e.name + " ";
-  CHECK(joined == ". .. console fd full null random stderr stdin stdout tty urandom zero ");
+  CHECK(joined == ". .. console fd full null random shm stderr stdin stdout tty urandom zero ");
+  // shm: an empty directory, 1777, for init to mount a tmpfs on.
+  {
+    Result<Vnode*> r = lookup("/dev/shm");
+    REQUIRE(r.ok());
+    VnodeRef vp(r.value());
+    CHECK(vp->type == VType::Dir);
+    VAttr va;
+    vnode_getattr(*vp, va);
+    CHECK((va.mode & 07777) == 01777);
+    std::string inside;
+    for (const Entry& e : list("/dev/shm")) inside += e.name + " ";
+    CHECK(inside == ". .. ");
+    CHECK(lookup_error("/dev/shm/x") == Error::NoEnt);
+  }
 
   // Opening a node opens its device.
   Result<File*> f = open_path("/dev/zero");
