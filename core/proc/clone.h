@@ -1,8 +1,7 @@
 // Clone flag bits, in one place: the seed's sys___clone takes them (NetBSD's
 // __clone uses Linux's values), and the Linux emulation decodes clone(2)
 // with them. Bit 0x1000 is CLONE_PID to the seed and CLONE_PIDFD to Linux;
-// the seed refuses CLONE_PID, and the Linux emulation, whose ABI this is,
-// takes the bit as CLONE_PIDFD before the seed sees the flags. Named kClone*, not CLONE_*: the
+// the seed wins (DESIGN.md, "User ABI"). Named kClone*, not CLONE_*: the
 // host's <sched.h>, which the host tests see, defines CLONE_* as macros.
 #pragma once
 
@@ -16,9 +15,7 @@ inline constexpr u64 kCloneVm = 0x00000100;
 inline constexpr u64 kCloneFs = 0x00000200;
 inline constexpr u64 kCloneFiles = 0x00000400;
 inline constexpr u64 kCloneSighand = 0x00000800;
-// Refused by the seed; the Linux emulation reads it as CLONE_PIDFD and
-// never passes it on (core/compat/linux/pidfd.h).
-inline constexpr u64 kClonePid = 0x00001000;
+inline constexpr u64 kClonePid = 0x00001000;  // refused (Linux: CLONE_PIDFD)
 inline constexpr u64 kClonePtrace = 0x00002000;  // refused
 inline constexpr u64 kCloneVfork = 0x00004000;
 inline constexpr u64 kCloneSeedFlags = kCloneCsignal | kCloneVm | kCloneFs | kCloneFiles |

@@ -107,7 +107,6 @@ struct Lwp : ListLink<RunQueueTag>, ListLink<SleepQueueTag>, ListLink<ProcLwpTag
   uptr emul_clone_child_tid = 0;
   uptr emul_clone_parent_tid = 0;
   uptr emul_clone_tls = 0;
-  void* emul_clone_pidfd = nullptr;  // CLONE_PIDFD's file and number (compat/linux/pidfd.cpp)
   SleepQueue* join_waiters = nullptr;  // joinable threads: who waits for exit
   // A user process's threads (core/proc/lwp_user.h): its thread id (Linux's
   // tid; the first LWP's is the pid), and the signals pending on its own

@@ -2,8 +2,6 @@
 // through the seed's doors, or make an LWP for CLONE_THREAD).
 #include "core/compat/linux/linux.h"
 
-#include "core/compat/linux/pidfd.h"
-
 #include "core/proc/clone.h"
 #include "core/proc/fork_doors.h"
 #include "core/proc/lwp_user.h"
@@ -15,12 +13,10 @@
 namespace tine {
 
 namespace {
-// Linux's meaning of the seed's CLONE_PID bit (clone.h): pidfd.h.
-constexpr u64 kClonePidfd = kClonePid;
 // What the emulation handles itself, on top of the seed's flags.
 constexpr u64 kCloneEmulFlags = kCloneSettls | kCloneParentSettid | kCloneChildCleartid |
                                 kCloneChildSettid | kCloneDetached | kCloneUntraced |
-                                kCloneSysvsem | kClonePidfd;
+                                kCloneSysvsem;
 // Flags Tine has no notion of (namespaces) are refused. CLONE_PARENT goes
 // through the clone door (fork1's FORK_SIBLING).
 constexpr u64 kCloneKnown =
@@ -67,20 +63,13 @@ i64 clone_thread(Lwp* l1, u64 flags, uptr newsp, uptr parent_tid, uptr tls, uptr
 // (emul_clone_*), where its fork hook, which fork1 calls before the child
 // can run, finds them; they are cleared again when the door returns.
 namespace {
-// CLONE_PIDFD's number goes to `pidfd` (clone: parent_tid's slot; clone3:
-// its own field), written before the child is made (EFAULT, and no child,
-// for a bad address), as Linux's copy_process; EINVAL with CLONE_PARENT_SETTID
-// at the same address (kernel_clone), with CLONE_DETACHED, and with
-// CLONE_THREAD (no thread pidfds: Linux before 6.9).
-i64 clone1(u64 flags, uptr newsp, uptr parent_tid, uptr tls, uptr child_tid, uptr pidfd) {
+// Bit 0x1000 (Linux's CLONE_PIDFD) goes on to the seed as CLONE_PID,
+// which it refuses: EINVAL (DESIGN.md, "User ABI": the seed wins).
+i64 clone1(u64 flags, uptr newsp, uptr parent_tid, uptr tls, uptr child_tid) {
   if (flags & ~kCloneKnown) return errno_of(Error::Inval);
-  if ((flags & kClonePidfd) &&
-      (((flags & kCloneParentSettid) && pidfd == parent_tid) ||
-       (flags & (kCloneDetached | kCloneThread))))
-    return errno_of(Error::Inval);
   Lwp* l1 = curlwp();
   if (flags & kCloneThread) return clone_thread(l1, flags, newsp, parent_tid, tls, child_tid);
-  const u64 seed = flags & kCloneSeedFlags & ~kClonePidfd;
+  const u64 seed = flags & kCloneSeedFlags;
   const bool own_stack =
       newsp == 0 || newsp == hal::user_frame_sp(hal::user_frame_of(l1->stack));
   const ForkDoors& doors = fork_doors();
@@ -98,27 +87,16 @@ i64 clone1(u64 flags, uptr newsp, uptr parent_tid, uptr tls, uptr child_tid, upt
   l1->emul_clone_child_tid = child_tid;
   l1->emul_clone_parent_tid = parent_tid;
   l1->emul_clone_tls = tls;
-  // The pidfd's File and number before the door, so that nothing fails
-  // after fork1's commit point; its fork hook installs it.
-  PidfdClone pidfd_clone;
-  if (flags & kClonePidfd) {
-    Result<void> p = linux_pidfd_clone_prepare(l1, pidfd, pidfd_clone);
-    if (!p.ok()) {
-      l1->emul_clone_flags = 0;
-      return errno_of(p.error());
-    }
-  }
   const SyscallArgs door_args{{seed | (flags & kCloneParent), own_stack ? 0 : newsp, 0, 0, 0, 0}};
   const i64 r = door(door_args);
   l1->emul_clone_flags = 0;
-  linux_pidfd_clone_finish(l1);
   return r;
 }
 }  // namespace
 
 i64 linux_clone(const SyscallArgs& a) {
   // riscv's order: flags, newsp, parent_tid, tls, child_tid.
-  return clone1(a.a[0], a.a[1], a.a[2], a.a[3], a.a[4], a.a[2]);
+  return clone1(a.a[0], a.a[1], a.a[2], a.a[3], a.a[4]);
 }
 
 // clone3(args, size), checked as Linux 6.12's copy_clone_args_from_user
@@ -177,8 +155,7 @@ i64 linux_sys_clone3(const SyscallArgs& a) {
   if (args.set_tid || (flags & kCloneIntoCgroup)) return errno_of(Error::Inval);
   const uptr top = args.stack ? args.stack + args.stack_size : 0;
   if (args.stack && top < args.stack) return errno_of(Error::Inval);  // access_ok
-  return clone1(flags | args.exit_signal, top, args.parent_tid, args.tls, args.child_tid,
-                args.pidfd);
+  return clone1(flags | args.exit_signal, top, args.parent_tid, args.tls, args.child_tid);
 }
 
 // unshare(2), as Linux's ksys_unshare: CLONE_VM implies CLONE_SIGHAND,

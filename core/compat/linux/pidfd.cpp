@@ -128,43 +128,6 @@ Result<File*> get_pidfd(int fd) {
 }
 }  // namespace
 
-Result<void> linux_pidfd_clone_prepare(Lwp* l1, uptr user, PidfdClone& c) {
-  FileTable* t = l1->l_fd;
-  File* f = TRY(pidfd_file(0));
-  Result<int> fd = fd_alloc(t);
-  if (!fd.ok()) {
-    file_release(f);
-    return fd.error();
-  }
-  const i32 n = fd.value();
-  if (Result<void> w = copyout(user, &n, sizeof n); !w.ok()) {
-    fd_abort(t, n);
-    file_release(f);
-    return w.error();
-  }
-  c = PidfdClone{f, n, false};
-  l1->emul_clone_pidfd = &c;
-  return ok();
-}
-
-void linux_pidfd_clone_bind(Proc* p2, Lwp* l1) {
-  PidfdClone* c = static_cast<PidfdClone*>(l1->emul_clone_pidfd);
-  {
-    MutexGuard g(proc_lock);
-    bind_locked(pidfd_of(*c->file), p2);
-  }
-  fd_affix(l1->l_fd, c->fd, c->file, true);
-  c->installed = true;
-}
-
-void linux_pidfd_clone_finish(Lwp* l1) {
-  PidfdClone* c = static_cast<PidfdClone*>(l1->emul_clone_pidfd);
-  if (!c) return;
-  l1->emul_clone_pidfd = nullptr;
-  if (!c->installed) fd_abort(l1->l_fd, c->fd);
-  file_release(c->file);  // the slot holds its own
-}
-
 Result<PidfdWaitTarget> linux_pidfd_wait_target(int fd) {
   File* f = TRY(get_pidfd(fd));
   PidfdWaitTarget w{-1, f->nonblocking()};

@@ -56,8 +56,6 @@ void linux_proc_fork(Proc* p2, Lwp* l2, Lwp* l1, int) {
     const i32 tid = p2->p_pid.value;
     (void)copyout(l1->emul_clone_parent_tid, &tid, sizeof tid);
   }
-  // CLONE_PIDFD: made before the commit point (clone.cpp), installed here.
-  if (l1->emul_clone_pidfd) linux_pidfd_clone_bind(p2, l1);
 }
 
 void linux_child_return(Lwp* l2) {
