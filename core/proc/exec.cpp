@@ -1,6 +1,7 @@
 #include "core/proc/exec.h"
 
 #include "core/proc/elf.h"
+#include "core/proc/exec_script.h"
 #include "core/proc/emul.h"
 #include "core/proc/exit.h"
 #include "core/proc/itimer.h"
@@ -62,6 +63,34 @@ Result<void> gather_user(Args& a, uptr vec, unsigned& count) {
     size_t n = TRY(copyinstr(a.buf + a.used, p, kExecArgMax - a.used));
     a.used += n + 1;
   }
+}
+
+// A script's arguments (Linux's load_script): argv[0] goes, and the
+// interpreter's name, its optional argument and the script's path come
+// first. E2BIG past kExecArgMax, as the strings a caller passes.
+Result<void> args_splice_interpreter(Args& a, const char* name, const char* arg,
+                                     const char* script) {
+  const char* front[3] = {name, arg, script};
+  size_t add = 0;
+  unsigned count = 0;
+  for (const char* s : front)
+    if (s) {
+      add += strlen(s) + 1;
+      count++;
+    }
+  const size_t drop = a.argc ? strlen(a.buf) + 1 : 0;
+  if (a.used - drop + add > kExecArgMax) return Error::TooBig;
+  memmove(a.buf + add, a.buf + drop, a.used - drop);
+  size_t at = 0;
+  for (const char* s : front)
+    if (s) {
+      const size_t n = strlen(s) + 1;
+      memcpy(a.buf + at, s, n);
+      at += n;
+    }
+  a.used = a.used - drop + add;
+  a.argc = a.argc - (drop ? 1 : 0) + count;
+  return ok();
 }
 
 // Builds the initial stack image in `img` (the top `size` bytes of the
@@ -162,9 +191,9 @@ Result<void> read_head(ExecFile& ef, size_t n) {
 // Program headers further into the file than this are refused (Linux: 64 KiB).
 constexpr u64 kMaxHeaders = 64 * 1024;
 
-// Reads the headers of the program at out.vp (held): only a regular file
+// Reads the first page of the file at out.vp (held): only a regular file
 // that the caller may execute, as Linux's do_open_execat.
-Result<elf::Image> load_exec_file(Proc* p, ExecFile& out) {
+Result<void> open_exec_head(Proc* p, ExecFile& out) {
   const Cred* cred = proc_own_cred(p);
   const NameiCred nc{cred->euid.value, cred->egid, cred->groups, cred->ngroups};
   Vnode& vp = *out.vp;
@@ -174,7 +203,11 @@ Result<elf::Image> load_exec_file(Proc* p, ExecFile& out) {
   vnode_getattr(vp, va);
   out.size = u64(va.size);
   // The first page holds the headers of any program a linker made.
-  TRY(read_head(out, size_t(min<u64>(out.size, kPageSize))));
+  return read_head(out, size_t(min<u64>(out.size, kPageSize)));
+}
+
+// The ELF headers of a file open_exec_head read.
+Result<elf::Image> load_elf_headers(ExecFile& out) {
   const u64 need = elf::headers_end(out.head, out.avail);
   if (need > out.avail && need <= out.size && need <= kMaxHeaders)
     TRY(read_head(out, size_t(need)));
@@ -209,12 +242,51 @@ Result<void> exec_lookup(Lwp* l, int dirfd, const char* path, int flags, ExecFil
   return ok();
 }
 
-// The exec proper, shared by execve, execveat and exec_kernel: file is the
-// program found by exec_lookup, path what AT_EXECFN, comm and
-// /proc/<pid>/exe say.
-Result<void> do_exec(Lwp* l, ExecFile& file, const char* path, Args& args) {
+// The ELF program to run for `file`: file itself, or, for a script, its
+// interpreter (args then spliced as Linux's load_script does, and exe, a
+// buffer of kScriptBufSize + 1 bytes, names the interpreter; else it is
+// ""). `inaccessible`: the script's path will not be there after the exec
+// (a close-on-exec descriptor's /dev/fd/N), so a script fails with
+// ENOENT, as Linux's BINPRM_FLAGS_PATH_INACCESSIBLE.
+Result<elf::Image> find_program(Lwp* l, ExecFile& file, const char* path, Args& args,
+                                bool inaccessible, char* exe) {
+  exe[0] = '\0';
+  ScriptLine* line = nullptr;
+  Result<void> r = ok();
+  for (unsigned depth = 0; r.ok(); depth++) {
+    r = open_exec_head(l->proc, file);
+    if (!r.ok() || !script_is(file.head, file.avail)) break;
+    if (depth >= kScriptMaxDepth) {
+      r = Error::Loop;
+    } else if (inaccessible) {
+      r = Error::NoEnt;
+    } else if (!line && !(line = static_cast<ScriptLine*>(kmalloc(sizeof *line)))) {
+      r = Error::NoMem;
+    } else {
+      r = script_parse(file.head, file.avail, *line);
+      // The script is named as exec was given it, an interpreter that is a
+      // script by the name its own script gave (Linux's bprm->interp).
+      if (r.ok()) r = args_splice_interpreter(args, line->name, line->arg, exe[0] ? exe : path);
+      if (r.ok()) {
+        memcpy(exe, line->name, strlen(line->name) + 1);
+        ExecFile next;
+        // An empty name (the line ended at a NUL) is the cwd to Linux's
+        // open_exec, which is no regular file: EACCES.
+        r = exe[0] ? exec_lookup(l, kAtFdCwd, exe, 0, next) : Result<void>(Error::Access);
+        if (r.ok()) file.vp = static_cast<VnodeRef&&>(next.vp);
+      }
+    }
+  }
+  kfree(line);
+  if (!r.ok()) return r.error();
+  return load_elf_headers(file);
+}
+
+// do_exec's work once the ELF program is found: exe is what
+// /proc/<pid>/exe names (the interpreter of a script).
+Result<void> exec_image(Lwp* l, ExecFile& file, const char* path, const char* exe,
+                        Args& args, const elf::Image& im) {
   Proc* p = l->proc;
-  elf::Image im = TRY(load_exec_file(p, file));
   // The segments come from the page cache (as Linux's elf_map): text and
   // data private over the file's pages, copy-on-write, the bss anonymous.
   const VmObject obj = vnode_vm_object(*file.vp);
@@ -377,8 +449,8 @@ Result<void> do_exec(Lwp* l, ExecFile& file, const char* path, Args& args) {
   size_t n = min(strlen(base), sizeof p->p_comm - 1);
   memcpy(p->p_comm, base, n);
   p->p_comm[n] = '\0';
-  n = min(strlen(path), sizeof p->p_path - 1);
-  memcpy(p->p_path, path, n);
+  n = min(strlen(exe), sizeof p->p_path - 1);
+  memcpy(p->p_path, exe, n);
   p->p_path[n] = '\0';
   {
     MutexGuard g(proc_lock);
@@ -407,6 +479,23 @@ Result<void> do_exec(Lwp* l, ExecFile& file, const char* path, Args& args) {
   l->priority = kPriUser;  // a user program now (init was a kernel function)
   ptrace_exec_event(l);    // PTRACE_EVENT_EXEC, or SIGTRAP, for a tracee
   return ok();
+}
+
+// The exec proper, shared by execve, execveat and exec_kernel: file is the
+// program found by exec_lookup, path what AT_EXECFN, comm and
+// /proc/<pid>/exe say.
+Result<void> do_exec(Lwp* l, ExecFile& file, const char* path, Args& args,
+                     bool inaccessible) {
+  char* exe = static_cast<char*>(kmalloc(kScriptBufSize + 1));
+  if (!exe) return Error::NoMem;
+  Result<elf::Image> found = find_program(l, file, path, args, inaccessible, exe);
+  if (!found.ok()) {
+    kfree(exe);
+    return found.error();
+  }
+  Result<void> r = exec_image(l, file, path, exe[0] ? exe : path, args, found.value());
+  kfree(exe);
+  return r;
 }
 
 }  // namespace
@@ -441,7 +530,11 @@ Result<void> sys_execveat_impl(Lwp* l, int dirfd, uptr upath, uptr argv, uptr en
     a.argc = 1;
   }
   TRY(gather_user(a, envp, a.envc));
-  return do_exec(l, file, name.p, a);
+  // A path through a close-on-exec descriptor is gone once the exec is
+  // done: an interpreter could not open the script (Linux's alloc_bprm).
+  const bool inaccessible =
+      dirfd != kAtFdCwd && path.p[0] != '/' && fd_is_cloexec(l->l_fd, dirfd);
+  return do_exec(l, file, name.p, a, inaccessible);
 }
 
 Result<void> sys_execve_impl(Lwp* l, uptr upath, uptr argv, uptr envp) {
@@ -457,7 +550,7 @@ Result<void> exec_kernel(Lwp* l, const char* path, const char* const* argv,
   if (!a.buf) return Error::NoMem;
   for (; argv && *argv; argv++, a.argc++) TRY(add_string(a, *argv, strlen(*argv)));
   for (; envp && *envp; envp++, a.envc++) TRY(add_string(a, *envp, strlen(*envp)));
-  return do_exec(l, file, path, a);
+  return do_exec(l, file, path, a, false);
 }
 
 }  // namespace tine
