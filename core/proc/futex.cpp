@@ -16,10 +16,12 @@
 #include "core/proc/futex.h"
 
 #include "core/lib/list.h"
+#include "core/lib/new.h"
 #include "core/sched/sched.h"
 #include "core/sched/sleep_intr.h"
 #include "core/sync/sleepq.h"
 #include "core/sync/spinlock.h"
+#include "core/vm/heap.h"
 #include "core/vm/uaccess.h"
 #include "core/vm/vm.h"
 #include "hal/hal.h"
@@ -37,6 +39,9 @@ struct FutexWaiter : ListLink<> {
   bool queued = false;   // on bucket's chain; under the bucket lock
   Bucket* bucket = nullptr;  // atomic; changed under both buckets' locks
   SleepQueue q{"futex"};
+  // The queue a waker wakes: q, or the one queue a futex_waitv sleeps on
+  // for all its words. Set before the waiter is queued.
+  SleepQueue* wq = &q;
 };
 
 struct Bucket {
@@ -91,9 +96,9 @@ void wake_waiter_locked(Bucket* b, FutexWaiter* w) REQUIRES(b->lock) {
   b->chain.remove(w);
   w->queued = false;
   hal::IrqState s = hal::irq_save();
-  w->q.lock().lock();
-  (void)w->q.wake_one_locked();
-  w->q.lock().unlock();
+  w->wq->lock().lock();
+  (void)w->wq->wake_one_locked();
+  w->wq->lock().unlock();
   hal::irq_restore(s);
 }
 
@@ -323,6 +328,105 @@ Result<int> futex_wake_op(VmSpace* vs, uptr uaddr, uptr uaddr2, bool shared, int
     n += [&]() NO_THREAD_SAFETY_ANALYSIS { return wake_keyed_locked(b2, k2, nr2, kFutexBitsetAny); }();
   unlock_two(b1, b2);
   return n;
+}
+
+namespace {
+
+// Takes the first n of ws off their buckets; returns the index of the last
+// one a waker had taken off already, or -1 (Linux's
+// futex_unqueue_multiple). Once it returns no waker touches ws any more.
+int unqueue_multiple(FutexWaiter* ws, unsigned n) NO_THREAD_SAFETY_ANALYSIS {
+  int woken = -1;
+  for (unsigned i = 0; i < n; ++i) {
+    Bucket* b = lock_bucket_of(ws[i]);
+    if (ws[i].queued) {
+      b->chain.remove(&ws[i]);
+      ws[i].queued = false;
+    } else {
+      woken = int(i);
+    }
+    b->lock.unlock();
+  }
+  return woken;
+}
+
+// One nap of a futex_waitv whose n waiters are all queued and share the
+// queue q: sleeps on q unless one was woken, the deadline passed or a
+// signal is there. A waker clears `queued` under its bucket's lock and
+// then takes q's lock, so a flag read under q's lock after the waker let
+// it go is seen cleared, and a waker that comes later waits for q's lock
+// until we sleep on q (the single nap's argument, with q for the bucket).
+Pass nap_multiple(FutexWaiter* ws, unsigned n, SleepQueue& q, u64 deadline_ns) {
+  sleepq_intr_begin(q);
+  const bool signal = sleep_intr_pending();
+  const u64 now = hal::time_ns();
+  const bool late = deadline_ns != kFutexForever && now >= deadline_ns;
+  hal::IrqState s = hal::irq_save();
+  q.lock().lock();
+  bool woken = false;
+  for (unsigned i = 0; i < n && !woken; ++i) woken = !__atomic_load_n(&ws[i].queued, __ATOMIC_RELAXED);
+  if (woken || late || signal) {
+    q.lock().unlock();
+    hal::irq_restore(s);
+    sleepq_intr_end();
+    return woken ? Pass::Woken : late ? Pass::TimedOut : Pass::Interrupted;
+  }
+  constexpr u64 kLongestNap = u64(1) << 62;
+  const u64 ns = deadline_ns - now > kLongestNap ? 0 : deadline_ns - now;
+  (void)q.block_intr_locked(ns, {__FILE__, __LINE__});
+  hal::irq_restore(s);
+  sleepq_intr_end();
+  return Pass::Slept;
+}
+
+// futex_waitv's body over the caller's array of n waiters.
+Result<int> waitv_on(VmSpace* vs, const FutexWaitvWord* words, FutexWaiter* ws,
+                             unsigned n, SleepQueue& q, u64 deadline_ns) {
+  for (;;) {
+    // Every key first: futex_key may fault pages in, which it must not
+    // do with words queued (a wake then could be lost in the sleep).
+    for (unsigned i = 0; i < n; ++i) ws[i].key = TRY(futex_key(vs, words[i].uaddr, words[i].shared));
+    unsigned i = 0;
+    Enqueue e = Enqueue::Queued;
+    for (; i < n; ++i) {
+      e = enqueue_if_equal(bucket_of(ws[i].key), ws[i], words[i].uaddr, words[i].val);
+      if (e != Enqueue::Queued) break;
+    }
+    if (i == n) break;
+    // As Linux: a word woken meanwhile wins over the one that differs.
+    if (const int woken = unqueue_multiple(ws, i); woken >= 0) return woken;
+    if (e == Enqueue::Differs) return Error::Again;
+    u32 cur;
+    TRY(copyin(&cur, words[i].uaddr, sizeof cur));
+  }
+  for (;;) {
+    const Pass p = nap_multiple(ws, n, q, deadline_ns);
+    if (p == Pass::Slept) continue;
+    if (const int woken = unqueue_multiple(ws, n); woken >= 0) return woken;
+    if (p == Pass::TimedOut) return Error::TimedOut;
+    if (p == Pass::Interrupted) return Error::Intr;
+    // Woken is seen again by unqueue_multiple: not reached.
+  }
+}
+
+}  // namespace
+
+Result<int> futex_waitv(VmSpace* vs, const FutexWaitvWord* words, unsigned n, u64 deadline_ns) {
+  if (n == 0 || n > kFutexWaitvMax) return Error::Inval;
+  // Up to 128 waiters: too many for the kernel stack.
+  void* mem = kmalloc(sizeof(FutexWaiter) * n);
+  if (!mem) return Error::NoMem;
+  FutexWaiter* ws = static_cast<FutexWaiter*>(mem);
+  SleepQueue q{"futex_waitv"};
+  for (unsigned i = 0; i < n; ++i) {
+    new (&ws[i]) FutexWaiter;
+    ws[i].bitset = kFutexBitsetAny;
+    ws[i].wq = &q;
+  }
+  const Result<int> r = waitv_on(vs, words, ws, n, q, deadline_ns);
+  for (unsigned i = 0; i < n; ++i) ws[i].~FutexWaiter();
+  kfree(mem);
+  return r;
 }
 
 unsigned futex_waiters_count() {

@@ -71,6 +71,24 @@ Result<int> futex_requeue(VmSpace* vs, uptr uaddr, uptr uaddr2, bool shared, int
 Result<int> futex_wake_op(VmSpace* vs, uptr uaddr, uptr uaddr2, bool shared, int nr, int nr2,
                           u32 encoded_op);
 
+// One word of a futex_waitv: its address, the value it must hold and
+// whether the mapping decides the key (no FUTEX2_PRIVATE).
+struct FutexWaitvWord {
+  uptr uaddr = 0;
+  u32 val = 0;
+  bool shared = false;
+};
+inline constexpr unsigned kFutexWaitvMax = 128;  // Linux's FUTEX_WAITV_MAX
+
+// futex_waitv (Linux's futex_wait_multiple): queues on every word (each
+// must still hold its value) and sleeps until a wake on any of them, guest
+// time deadline_ns (kFutexForever: none) or a signal. Returns the index of
+// a woken word (the last one found woken, as Linux's
+// futex_unqueue_multiple). A wake wins over a differing word, a timeout or
+// a signal. Errors: Inval (n 0 or above kFutexWaitvMax, or as futex_key),
+// Fault, Again (a word differs), TimedOut, Intr, NoMem.
+Result<int> futex_waitv(VmSpace* vs, const FutexWaitvWord* words, unsigned n, u64 deadline_ns);
+
 // Waiters on every bucket: for the host tests' leak checks.
 unsigned futex_waiters_count();
 

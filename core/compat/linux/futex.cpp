@@ -11,6 +11,7 @@
 #include "core/proc/lwp_user.h"
 #include "core/proc/syscall.h"
 #include "core/sched/sched.h"
+#include "core/vm/heap.h"
 #include "core/vm/uaccess.h"
 #include "core/vm/vm.h"
 #include "hal/hal.h"
@@ -109,6 +110,59 @@ i64 linux_sys_futex(const SyscallArgs& a) {
       // The PI ops, FUTEX_FD (gone since 2.6.26) and unknown ones.
       return errno_of(Error::NoSys);
   }
+}
+
+namespace {
+// struct futex_waitv (uapi/linux/futex.h).
+struct LinuxFutexWaitv {
+  u64 val, uaddr;
+  u32 flags, reserved;
+};
+constexpr u32 kFutex2SizeMask = 0x3, kFutex2SizeU32 = 0x2, kFutex2Private = 128;
+constexpr int kClockRealtime = 0, kClockMonotonic = 1;
+}  // namespace
+
+// futex_waitv(waiters, nr_futexes, flags, timeout, clockid), in Linux's
+// order of checks (kernel/futex/syscalls.c): flags, the count and array
+// pointer, the clock and the absolute timeout, then each entry (EFAULT,
+// unknown flags or __reserved, a size other than 32 bits, a value wider
+// than it: EINVAL), then the words themselves (futex_key). Both clocks
+// read the one guest time (CLOCK_REALTIME's offset is 0, as in futex()).
+// A signal restarts the call (ERESTARTSYS): the deadline is absolute.
+i64 linux_sys_futex_waitv(const SyscallArgs& a) {
+  const uptr uwaitv = a.a[0];
+  const u32 nr = u32(a.a[1]);
+  const u32 flags = u32(a.a[2]);
+  const uptr utime = a.a[3];
+  const int clockid = int(a.a[4]);
+  if (flags) return errno_of(Error::Inval);
+  if (nr == 0 || nr > kFutexWaitvMax || !uwaitv) return errno_of(Error::Inval);
+  u64 deadline = kFutexForever;
+  if (utime) {
+    if (clockid != kClockRealtime && clockid != kClockMonotonic) return errno_of(Error::Inval);
+    LinuxTimespec ts;
+    if (Result<void> r = copyin(&ts, utime, sizeof ts); !r.ok()) return errno_of(r.error());
+    if (ts.sec < 0 || u64(ts.nsec) >= kNs) return errno_of(Error::Inval);
+    deadline = add_safe(0, ts);
+  }
+  // 2 KiB for 128 words: the heap, not the 16 KiB kernel stack.
+  auto* words = static_cast<FutexWaitvWord*>(kmalloc(sizeof(FutexWaitvWord) * nr));
+  if (!words) return errno_of(Error::NoMem);
+  i64 ret = 0;
+  for (u32 i = 0; i < nr && ret == 0; ++i) {
+    LinuxFutexWaitv w;
+    if (Result<void> r = copyin(&w, uwaitv + i * sizeof w, sizeof w); !r.ok())
+      ret = errno_of(r.error());
+    else if ((w.flags & ~(kFutex2SizeMask | kFutex2Private)) || w.reserved)
+      ret = errno_of(Error::Inval);
+    else if ((w.flags & kFutex2SizeMask) != kFutex2SizeU32 || (w.val >> 32))
+      ret = errno_of(Error::Inval);
+    else
+      words[i] = {uptr(w.uaddr), u32(w.val), !(w.flags & kFutex2Private)};
+  }
+  if (ret == 0) ret = syscall_result(futex_waitv(curvm(), words, nr, deadline));
+  kfree(words);
+  return ret;
 }
 
 // set_robust_list(head, len): the one size Linux knows, else EINVAL. The

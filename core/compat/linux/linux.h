@@ -122,6 +122,7 @@ inline constexpr u64 kLinuxRestartSyscall = 128;  // asm-generic __NR_restart_sy
 i64 linux_sys_restart_syscall(const SyscallArgs& args);
 i64 linux_sys_set_tid_address(const SyscallArgs& args);
 i64 linux_sys_futex(const SyscallArgs& args);
+i64 linux_sys_futex_waitv(const SyscallArgs& args);
 i64 linux_sys_set_robust_list(const SyscallArgs& args);
 i64 linux_sys_get_robust_list(const SyscallArgs& args);
 // An exiting LWP's robust list (core/compat/linux/futex.cpp).

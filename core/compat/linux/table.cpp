@@ -7,7 +7,7 @@
 namespace tine {
 
 namespace {
-constexpr unsigned kLinuxSyscalls = 442;  // through epoll_pwait2 (441)
+constexpr unsigned kLinuxSyscalls = 450;  // through futex_waitv (449)
 
 struct Table {
   SyscallFn fns[kLinuxSyscalls] = {};
@@ -178,6 +178,7 @@ struct Table {
     fns[436] = linux_sys_close_range;
     fns[439] = linux_sys_faccessat2;
     fns[441] = linux_sys_epoll_pwait2;
+    fns[449] = linux_sys_futex_waitv;
     fns[424] = linux_sys_pidfd_send_signal;
     fns[434] = linux_sys_pidfd_open;
   }
