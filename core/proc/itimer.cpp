@@ -11,6 +11,7 @@
 #include "core/proc/itimer.h"
 
 #include "core/lib/list.h"
+#include "core/proc/cputimer.h"
 #include "core/lib/new.h"
 #include "core/proc/exit.h"
 #include "core/proc/signal.h"
@@ -223,7 +224,14 @@ void free_timer(Timer* t) {
 
 }  // namespace
 
+namespace {
+// ITIMER_VIRTUAL and ITIMER_PROF count CPU time (cputimer.h).
+int cpu_clock_of(int which) { return which == kItimerVirtual ? kCpuSampleUser : kCpuSampleProf; }
+}  // namespace
+
 Result<TimerSetting> itimer_set(Proc* p, int which, const TimerSetting& nv) {
+  if (which == kItimerVirtual || which == kItimerProf)
+    return cputimer_itimer_set(p, cpu_clock_of(which), nv);
   if (which != kItimerReal) return Error::Inval;
   ProcTimers* pt = TRY(timers_of(p));
   const u64 deadline = nv.value_ns ? saturating_add(hal::time_ns(), nv.value_ns) : 0;
@@ -231,6 +239,8 @@ Result<TimerSetting> itimer_set(Proc* p, int which, const TimerSetting& nv) {
 }
 
 Result<TimerSetting> itimer_get(Proc* p, int which) {
+  if (which == kItimerVirtual || which == kItimerProf)
+    return cputimer_itimer_get(p, cpu_clock_of(which));
   if (which != kItimerReal) return Error::Inval;
   if (!p->p_timers) return TimerSetting{};
   return setting_of(p->p_timers->real);

@@ -6,8 +6,8 @@
 // without timers), exec keeps ITIMER_REAL (POSIX: "alarm ... preserved
 // across exec") and deletes the POSIX timers, exit deletes all.
 //
-// ITIMER_VIRTUAL and ITIMER_PROF are EINVAL: Tine keeps no per-process CPU
-// time to count them against (nor CPU-time clocks for timer_create).
+// ITIMER_VIRTUAL and ITIMER_PROF count the process's CPU time instead
+// (core/proc/cputimer.h); exec keeps them too, fork does not inherit them.
 //
 // Only the process's own LWP creates, arms and deletes its timers (one LWP
 // per process until issue 10), so the per-process table needs no lock of
@@ -30,8 +30,9 @@ struct TimerSetting {
 
 inline constexpr int kItimerReal = 0, kItimerVirtual = 1, kItimerProf = 2;
 
-// setitimer/getitimer: EINVAL for a `which` other than ITIMER_REAL.
-// Expiry posts SIGALRM; a nonzero interval reloads the timer.
+// setitimer/getitimer: EINVAL for a `which` other than ITIMER_REAL,
+// ITIMER_VIRTUAL, ITIMER_PROF. Expiry posts SIGALRM (SIGVTALRM, SIGPROF);
+// a nonzero interval reloads the timer.
 Result<TimerSetting> itimer_set(Proc* p, int which, const TimerSetting& nv);
 Result<TimerSetting> itimer_get(Proc* p, int which);
 

@@ -23,6 +23,7 @@
 #include "core/lib/list.h"
 #include "core/sched/lwp.h"
 #include "core/sync/mutex.h"
+#include "core/proc/cputimer.h"
 #include "core/proc/plimit.h"
 #include "core/proc/ptrace_state.h"
 #include "core/lib/refcount.h"
@@ -168,6 +169,7 @@ struct Proc : ListLink<ChildTag>, ListLink<AllProcTag>, ListLink<PgrpTag> {
   Lwp* p_single GUARDED_BY(p_lockobj->mutex) = nullptr;
   CondVar p_lwpcv{"p_lwpcv"};
   ProcTimers* p_timers = nullptr; // setitimer/timer_create (core/proc/itimer.h); not inherited
+  ProcCpuTimers p_cputimers;      // ITIMER_VIRTUAL/PROF (core/proc/cputimer.h); not inherited
 
   Mutex& p_lock() const RETURN_CAPABILITY(p_lockobj->mutex) {
     return p_lockobj->mutex;

@@ -99,6 +99,7 @@ void syscall_restart_no_handler(Lwp* l, hal::UserFrame* f) {
 void userret() {
   Lwp* l = curlwp();
   if (!l->proc) return;
+  cputimer_userret(l);  // may post SIGVTALRM/SIGPROF, acted on just below
   userret_signals(l);
   ptrace_userret(l);  // PTRACE_INTERRUPT
 }

@@ -126,6 +126,9 @@ struct Lwp : ListLink<RunQueueTag>, ListLink<SleepQueueTag>, ListLink<ProcLwpTag
   u64 l_utime_ns = 0;
   u64 l_stime_ns = 0;
   u64 l_cpu_mark_ns = 0;
+  // What of it the LWP has handed to its process's CPU-time timers
+  // (core/proc/cputimer.h), user and system: written by itself only.
+  u64 l_cpt_seen_ns[2] = {};
   // Linux emulation's futexes (core/compat/linux/futex.cpp), the LWP's
   // own: the robust list set_robust_list registered (0: none), and a timed
   // wait's value and bitset for its restart block.

@@ -310,12 +310,15 @@ Result<void> set_rlimit(unsigned res, const LinuxRlimit& in) {
   // (fs.nr_open there, kNrOpen here), whoever asks.
   if (res == kRlimitNofile && in.max > kNrOpen) return Error::Perm;
   Proc* p = curproc();
-  MutexGuard g(p->p_lock());
-  if (in.max > p->p_limit->limits[res].max &&
-      !kauth_authorize(p->p_cred, KauthAction::ProcessRlimitBypass))
-    return Error::Perm;
-  TRY(lim_privatize(&p->p_limit));  // copy-on-write: the change is ours
-  p->p_limit->limits[res] = {in.cur, in.max};
+  {
+    MutexGuard g(p->p_lock());
+    if (in.max > p->p_limit->limits[res].max &&
+        !kauth_authorize(p->p_cred, KauthAction::ProcessRlimitBypass))
+      return Error::Perm;
+    TRY(lim_privatize(&p->p_limit));  // copy-on-write: the change is ours
+    p->p_limit->limits[res] = {in.cur, in.max};
+  }
+  if (res == kRlimitCpu) cputimer_rlimit_changed(p);  // SIGXCPU, SIGKILL
   return ok();
 }
 
