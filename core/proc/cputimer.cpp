@@ -23,31 +23,38 @@ constexpr int kSigXcpu = 24, kSigVtalrm = 26, kSigProf = 27;  // Linux's numbers
 constexpr u64 kNsPerSec = 1000000000u;
 
 // Arming, reloading and disarming: rare, so one lock for all processes.
-SpinLock g_cpu_lock("cputimers", LockRank::Timers);
+// Unranked: taken under itimer.cpp's g_timer_lock, nests no other lock.
+SpinLock g_cpu_lock("cputimers", LockRank::Unranked);
 
 u64 load(const u64& v) { return __atomic_load_n(&v, __ATOMIC_RELAXED); }
 
 u64 saturating_add(u64 a, u64 b) { return a + b < a ? ~u64(0) : a + b; }
 
 // l's CPU time not yet handed to its process, user and system; marks it
-// handed. Only l itself calls this.
-void take_new(Lwp* l, u64& du, u64& ds) {
+// handed. Returns l's own user + system time. Only l itself calls this.
+u64 take_new(Lwp* l, u64& du, u64& ds) {
   const u64 u = lwp_utime_ns(l), s = lwp_stime_ns(l);
   du = u - l->l_cpt_seen_ns[0];
   ds = s - l->l_cpt_seen_ns[1];
   __atomic_store_n(&l->l_cpt_seen_ns[0], u, __ATOMIC_RELAXED);
   __atomic_store_n(&l->l_cpt_seen_ns[1], s, __ATOMIC_RELAXED);
+  return u + s;
 }
 
-// Hands l's new time to its process: true if a deadline has come.
-bool account(Lwp* l) {
-  u64 du, ds;
-  take_new(l, du, ds);
-  ProcCpuTimers& t = l->proc->p_cputimers;
+// Adds an LWP's new time to its process's samples: true if a deadline
+// has come.
+bool hand_over(Proc* p, u64 du, u64 ds) {
+  ProcCpuTimers& t = p->p_cputimers;
   if (!__atomic_load_n(&t.armed, __ATOMIC_ACQUIRE)) return false;
   const u64 user = __atomic_add_fetch(&t.sample_ns[kCpuSampleUser], du, __ATOMIC_RELAXED);
   const u64 prof = __atomic_add_fetch(&t.sample_ns[kCpuSampleProf], du + ds, __ATOMIC_RELAXED);
   return user >= load(t.next_ns[kCpuSampleUser]) || prof >= load(t.next_ns[kCpuSampleProf]);
+}
+
+bool account(Lwp* l) {
+  u64 du, ds;
+  (void)take_new(l, du, ds);
+  return hand_over(l->proc, du, ds);
 }
 
 // The samples a newly armed process starts from (see the top).
@@ -90,6 +97,7 @@ void update_locked(ProcCpuTimers& t) REQUIRES(g_cpu_lock) {
   for (int c = 0; c < kCpuSamples; c++) {
     u64 next = t.itimer[c].deadline_ns ? t.itimer[c].deadline_ns : ~u64(0);
     if (c == kCpuSampleProf && t.rlimit_ns < next) next = t.rlimit_ns;
+    if (c == kCpuSampleProf && t.posix_ns < next) next = t.posix_ns;
     __atomic_store_n(&t.next_ns[c], next, __ATOMIC_RELAXED);
     if (next != ~u64(0)) armed = 1;
   }
@@ -135,11 +143,12 @@ void rlimit_expire(Proc* p) {
 
 // Reloads or disarms the itimers whose deadline has come and posts their
 // signals. A reload that is behind skips the periods already past, as
-// their signals would merge with this one.
-void expire(Proc* p) {
+// their signals would merge with this one. True: a POSIX CPU timer's
+// deadline has come (itimer.cpp's to handle).
+bool expire(Proc* p) {
   int sigs[kCpuSamples];
   int n = 0;
-  bool rlimit;
+  bool rlimit, posix;
   {
     IrqSpinGuard g(g_cpu_lock);
     ProcCpuTimers& t = p->p_cputimers;
@@ -156,16 +165,22 @@ void expire(Proc* p) {
       sigs[n++] = c == kCpuSampleUser ? kSigVtalrm : kSigProf;
     }
     rlimit = load(t.sample_ns[kCpuSampleProf]) >= t.rlimit_ns;
+    posix = load(t.sample_ns[kCpuSampleProf]) >= t.posix_ns;
     update_locked(t);
   }
   for (int i = 0; i < n; i++) psignal(p, sigs[i]);
   if (rlimit) rlimit_expire(p);
+  return posix;
 }
 
 }  // namespace
 
 void cputimer_userret(Lwp* l) {
-  if (account(l)) expire(l->proc);
+  u64 du, ds;
+  const u64 own = take_new(l, du, ds);
+  bool posix = own >= __atomic_load_n(&l->l_cpt_next_ns, __ATOMIC_RELAXED);
+  if (hand_over(l->proc, du, ds) && expire(l->proc)) posix = true;
+  if (posix) ptimer_cpu_expire(l);
 }
 
 TimerSetting cputimer_itimer_set(Proc* p, int clock, const TimerSetting& nv) {
@@ -201,6 +216,24 @@ void cputimer_rlimit_changed(Proc* p) {
   rebase_locked(t, base);
   t.rlimit_ns = rlimit_next(p->p_limit->limits[kRlimitCpu]);
   update_locked(t);
+}
+
+u64 cputimer_posix_sample(Proc* p) {
+  Lwp* self = curlwp();
+  if (self->proc == p) (void)account(self);
+  u64 base[kCpuSamples];
+  base_samples(p, base);
+  IrqSpinGuard g(g_cpu_lock);
+  rebase_locked(p->p_cputimers, base);
+  return load(p->p_cputimers.sample_ns[kCpuSampleProf]);
+}
+
+u64 cputimer_prof_sample(const Proc* p) { return load(p->p_cputimers.sample_ns[kCpuSampleProf]); }
+
+void cputimer_posix_next(Proc* p, u64 next_ns) {
+  IrqSpinGuard g(g_cpu_lock);
+  p->p_cputimers.posix_ns = next_ns;
+  update_locked(p->p_cputimers);
 }
 
 }  // namespace tine

@@ -13,6 +13,10 @@
 // CPU time of the deadline, as Linux's tick-driven check; the signal goes to
 // the process (any LWP not blocking it).
 //
+// POSIX timers on the process CPU clock count on the same user + system
+// sample; those on a thread's CPU clock on that LWP's own time, checked at
+// that LWP's return to user mode (itimer.h).
+//
 // RLIMIT_CPU is checked on the same sample, as Linux's check_process_timers:
 // at the soft limit SIGXCPU, and again each second past it (the soft limit
 // rises by a second each time, as Linux shows it); at the hard limit
@@ -48,6 +52,7 @@ struct ProcCpuTimers {
   u64 next_ns[kCpuSamples] = {~u64(0), ~u64(0)};  // earliest deadline, ~0: none
   CpuItimer itimer[kCpuSamples];             // ITIMER_VIRTUAL, ITIMER_PROF
   u64 rlimit_ns = ~u64(0);  // RLIMIT_CPU's next event on user + system, ~0: none
+  u64 posix_ns = ~u64(0);   // the POSIX process CPU timers' earliest deadline
 };
 
 // The return to user mode of l (a user LWP): adds l's new CPU time to its
@@ -65,5 +70,14 @@ TimerSetting cputimer_itimer_get(Proc* p, int clock);
 // not holding p_lock), or p is a fork child, not yet running, that
 // inherited it.
 void cputimer_rlimit_changed(Proc* p);
+
+// For the POSIX timers on CPU clocks (itimer.cpp; their table is there, the
+// thread ones' earliest deadline in Lwp::l_cpt_next_ns): the user + system
+// sample now, counting the caller's time and set going if no timer was
+// armed; the sample as it stands; and the earliest deadline on it (~0:
+// none), set under the timers' lock.
+u64 cputimer_posix_sample(Proc* p);
+u64 cputimer_prof_sample(const Proc* p);
+void cputimer_posix_next(Proc* p, u64 next_ns);
 
 }  // namespace tine

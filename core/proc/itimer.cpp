@@ -14,6 +14,9 @@
 #include "core/proc/cputimer.h"
 #include "core/lib/new.h"
 #include "core/proc/exit.h"
+#include "core/proc/lwp_user.h"
+#include "core/proc/rusage.h"
+#include "core/sched/cputime.h"
 #include "core/proc/signal.h"
 #include "core/sched/callout.h"
 #include "core/sched/sched.h"
@@ -34,6 +37,7 @@ struct Timer : ListLink<FiredTag> {
   int id = -1;      // POSIX timer id; -1: ITIMER_REAL
   u64 sigval = 0;   // siginfo's si_value
   i32 tid = 0;      // SIGEV_THREAD_ID's LWP, or 0: the process
+  PtimerClock clock;  // a CPU clock's timer has no callout (cputimer.h)
   // Under g_timer_lock:
   u64 deadline_ns = 0;  // next expiry, guest time; 0 = disarmed
   u64 interval_ns = 0;
@@ -60,35 +64,39 @@ CondVar g_posted_cv("timers posted");
 Mutex g_thread_lock("timers thread", LockRank::PLock);
 bool g_thread_started GUARDED_BY(g_thread_lock) = false;
 
-// The callout: reload from the last deadline (catching up, counting what
-// was missed as overruns), queue the timer unless it already waits.
+// An expiry at `now` on t's clock: reload from the last deadline
+// (catching up, counting what was missed as overruns) or disarm, and queue
+// the timer unless it already waits. True: the thread has work.
+bool fire_locked(Timer* t, u64 now) REQUIRES(g_timer_lock) {
+  u32 missed = 0;
+  if (t->interval_ns) {
+    t->deadline_ns += t->interval_ns;
+    if (t->deadline_ns <= now) {
+      const u64 behind = (now - t->deadline_ns) / t->interval_ns + 1;
+      missed = behind > 0x7fffffff ? 0x7fffffff : u32(behind);
+      t->deadline_ns += behind * t->interval_ns;
+    }
+  } else {
+    t->deadline_ns = 0;
+  }
+  if (t->sig == 0) return false;  // SIGEV_NONE
+  u64 over = u64(t->overrun) + missed + (t->queued ? 1 : 0);
+  t->overrun = over > 0x7fffffff ? 0x7fffffff : u32(over);  // DELAYTIMER_MAX
+  if (t->queued) return false;
+  t->queued = true;
+  g_fired.push_back(t);
+  return true;
+}
+
+// The callout of a timer on the guest clock.
 void on_expire(void* arg) {
   Timer* t = static_cast<Timer*>(arg);
   bool wake = false;
   {
     SpinGuard g(g_timer_lock);  // interrupts are off in the handler
     if (t->deadline_ns == 0) return;  // disarmed meanwhile
-    u32 missed = 0;
-    if (t->interval_ns) {
-      const u64 now = hal::time_ns();
-      t->deadline_ns += t->interval_ns;
-      if (t->deadline_ns <= now) {
-        const u64 behind = (now - t->deadline_ns) / t->interval_ns + 1;
-        missed = behind > 0x7fffffff ? 0x7fffffff : u32(behind);
-        t->deadline_ns += behind * t->interval_ns;
-      }
-      callout_schedule_at(t->co, t->deadline_ns, on_expire, t);
-    } else {
-      t->deadline_ns = 0;
-    }
-    if (t->sig == 0) return;  // SIGEV_NONE
-    u64 over = u64(t->overrun) + missed + (t->queued ? 1 : 0);
-    t->overrun = over > 0x7fffffff ? 0x7fffffff : u32(over);  // DELAYTIMER_MAX
-    if (!t->queued) {
-      t->queued = true;
-      g_fired.push_back(t);
-      wake = true;
-    }
+    wake = fire_locked(t, hal::time_ns());
+    if (t->deadline_ns) callout_schedule_at(t->co, t->deadline_ns, on_expire, t);
   }
   if (wake) g_fired_cv.signal();
 }
@@ -222,6 +230,76 @@ void free_timer(Timer* t) {
   kfree(t);
 }
 
+// CPU-time timers (cputimer.h: their expiries are seen at a return to
+// user mode). A process CPU timer's deadline is on the process's user +
+// system sample, a thread's on that LWP's own user + system time.
+
+u64 min_u64(u64 a, u64 b) { return a < b ? a : b; }
+
+// The earliest deadline of p's process CPU timers, ~0: none.
+u64 process_next_locked(Proc* p) REQUIRES(g_timer_lock) {
+  u64 next = ~u64(0);
+  if (!p->p_timers) return next;
+  for (const Timer* t : p->p_timers->posix)
+    if (t && t->clock.kind == kPtimerProcessCpu && t->deadline_ns) next = min_u64(next, t->deadline_ns);
+  return next;
+}
+
+// The earliest deadline of p's timers on LWP tid's CPU clock, ~0: none.
+u64 thread_next_locked(Proc* p, i32 tid) REQUIRES(g_timer_lock) {
+  u64 next = ~u64(0);
+  if (!p->p_timers) return next;
+  for (const Timer* t : p->p_timers->posix)
+    if (t && t->clock.kind == kPtimerThreadCpu && t->clock.tid == tid && t->deadline_ns)
+      next = min_u64(next, t->deadline_ns);
+  return next;
+}
+
+// Arms or disarms t at `deadline` on its clock, whose value is `now`;
+// returns the old setting.
+TimerSetting cpu_rearm_locked(Timer* t, u64 now, u64 deadline, const TimerSetting& nv)
+    REQUIRES(g_timer_lock) {
+  const TimerSetting old = setting_locked(*t, now);
+  t->overrun = 0;
+  t->deadline_ns = deadline;
+  t->interval_ns = deadline ? nv.interval_ns : 0;
+  return old;
+}
+
+Result<TimerSetting> cpu_settime_process(Proc* p, Timer* t, bool absolute, const TimerSetting& nv) {
+  if (nv.value_ns) TRY(start_thread());
+  const u64 now = cputimer_posix_sample(p);
+  u64 deadline = 0;
+  if (nv.value_ns && absolute) {
+    // An absolute time on the clock clock_gettime reads; the sample may
+    // lag it a little (what the LWPs have not handed over yet).
+    const CpuTimes c = proc_cputime(p);
+    const u64 clock = c.user_ns + c.sys_ns;
+    deadline = nv.value_ns > clock ? saturating_add(now, nv.value_ns - clock) : now;
+  } else if (nv.value_ns) {
+    deadline = saturating_add(now, nv.value_ns);
+  }
+  if (nv.value_ns && deadline == 0) deadline = 1;
+  IrqSpinGuard g(g_timer_lock);
+  const TimerSetting old = cpu_rearm_locked(t, now, deadline, nv);
+  cputimer_posix_next(p, process_next_locked(p));
+  return old;
+}
+
+Result<TimerSetting> cpu_settime_thread(Proc* p, Timer* t, bool absolute, const TimerSetting& nv) {
+  if (nv.value_ns) TRY(start_thread());
+  MutexGuard pl(p->p_lock());
+  Lwp* l = lwp_find_locked(p, t->clock.tid);
+  if (!l) return Error::Srch;  // its thread has gone (Linux: ESRCH)
+  const u64 now = lwp_utime_ns(l) + lwp_stime_ns(l);
+  u64 deadline = 0;
+  if (nv.value_ns) deadline = absolute ? nv.value_ns : saturating_add(now, nv.value_ns);
+  IrqSpinGuard g(g_timer_lock);
+  const TimerSetting old = cpu_rearm_locked(t, now, deadline, nv);
+  __atomic_store_n(&l->l_cpt_next_ns, thread_next_locked(p, t->clock.tid), __ATOMIC_RELAXED);
+  return old;
+}
+
 }  // namespace
 
 namespace {
@@ -246,7 +324,7 @@ Result<TimerSetting> itimer_get(Proc* p, int which) {
   return setting_of(p->p_timers->real);
 }
 
-Result<int> ptimer_create(Proc* p, int sig, u64 sigval, i32 tid) {
+Result<int> ptimer_create(Proc* p, int sig, u64 sigval, i32 tid, PtimerClock clock) {
   ProcTimers* pt = TRY(timers_of(p));
   int id = 0;
   while (id < kMaxPosixTimers && pt->posix[id]) id++;
@@ -259,6 +337,7 @@ Result<int> ptimer_create(Proc* p, int sig, u64 sigval, i32 tid) {
   t->id = id;
   t->sigval = sigval;
   t->tid = tid;
+  t->clock = clock;
   pt->posix[id] = t;
   return id;
 }
@@ -270,6 +349,8 @@ void ptimer_set_sigval(Proc* p, int id, u64 sigval) {
 
 Result<TimerSetting> ptimer_settime(Proc* p, int id, bool absolute, const TimerSetting& nv) {
   Timer* t = TRY(posix_timer(p, id));
+  if (t->clock.kind == kPtimerProcessCpu) return cpu_settime_process(p, t, absolute, nv);
+  if (t->clock.kind == kPtimerThreadCpu) return cpu_settime_thread(p, t, absolute, nv);
   u64 deadline = 0;
   if (nv.value_ns) {
     // An absolute time already passed fires at once (at the next tick).
@@ -280,6 +361,18 @@ Result<TimerSetting> ptimer_settime(Proc* p, int id, bool absolute, const TimerS
 
 Result<TimerSetting> ptimer_gettime(Proc* p, int id) {
   Timer* t = TRY(posix_timer(p, id));
+  if (t->clock.kind == kPtimerProcessCpu) {
+    const u64 now = cputimer_posix_sample(p);
+    IrqSpinGuard g(g_timer_lock);
+    return setting_locked(*t, now);
+  }
+  if (t->clock.kind == kPtimerThreadCpu) {
+    MutexGuard pl(p->p_lock());
+    const Lwp* l = lwp_find_locked(p, t->clock.tid);
+    IrqSpinGuard g(g_timer_lock);
+    if (!l) return TimerSetting{0, t->interval_ns};  // its thread has gone (Linux: 0)
+    return setting_locked(*t, lwp_utime_ns(l) + lwp_stime_ns(l));
+  }
   return setting_of(*t);
 }
 
@@ -292,8 +385,39 @@ Result<int> ptimer_getoverrun(Proc* p, int id) {
 Result<void> ptimer_delete(Proc* p, int id) {
   Timer* t = TRY(posix_timer(p, id));
   p->p_timers->posix[id] = nullptr;
+  const bool process_cpu = t->clock.kind == kPtimerProcessCpu;
   free_timer(t);
+  if (process_cpu) {
+    IrqSpinGuard g(g_timer_lock);
+    cputimer_posix_next(p, process_next_locked(p));  // the samples may stop
+  }
   return ok();
+}
+
+void ptimer_cpu_expire(Lwp* l) {
+  Proc* p = l->proc;
+  const u64 own = lwp_utime_ns(l) + lwp_stime_ns(l);
+  const u64 sample = cputimer_prof_sample(p);
+  bool wake = false;
+  {
+    IrqSpinGuard g(g_timer_lock);
+    if (p->p_timers) {
+      for (Timer* t : p->p_timers->posix) {
+        if (!t || !t->deadline_ns) continue;
+        u64 now;
+        if (t->clock.kind == kPtimerProcessCpu)
+          now = sample;
+        else if (t->clock.kind == kPtimerThreadCpu && t->clock.tid == l->l_lid)
+          now = own;
+        else
+          continue;
+        if (now >= t->deadline_ns && fire_locked(t, now)) wake = true;
+      }
+    }
+    cputimer_posix_next(p, process_next_locked(p));
+    __atomic_store_n(&l->l_cpt_next_ns, thread_next_locked(p, l->l_lid), __ATOMIC_RELAXED);
+  }
+  if (wake) g_fired_cv.signal();
 }
 
 void timers_exec(Proc* p) {
@@ -303,6 +427,7 @@ void timers_exec(Proc* p) {
     free_timer(t);
     t = nullptr;
   }
+  cputimer_posix_next(p, ~u64(0));
 }
 
 void timers_exit(Proc* p) {

@@ -20,6 +20,7 @@
 namespace tine {
 
 struct Proc;
+struct Lwp;
 
 // A timer's setting in guest ns: the next expiry (remaining, relative) and
 // the reload interval; value 0 = disarmed.
@@ -39,9 +40,19 @@ Result<TimerSetting> itimer_get(Proc* p, int which);
 // POSIX timers. sig 0 = SIGEV_NONE (no signal). Ids are small integers per
 // process; EAGAIN past kMaxPosixTimers; EINVAL for an id not in use.
 inline constexpr int kMaxPosixTimers = 32;
+// What a POSIX timer counts: the guest clock, its process's CPU time (user
+// + system, CLOCK_PROCESS_CPUTIME_ID) or one of its LWPs' (`tid`,
+// CLOCK_THREAD_CPUTIME_ID). A CPU-time timer's expiry is seen at a return
+// to user mode (core/proc/cputimer.h); one on a thread that has gone never
+// fires, and settime on it is ESRCH (Linux).
+inline constexpr u8 kPtimerReal = 0, kPtimerProcessCpu = 1, kPtimerThreadCpu = 2;
+struct PtimerClock {
+  u8 kind = kPtimerReal;
+  i32 tid = 0;
+};
 // `tid`: the LWP the signal goes to (SIGEV_THREAD_ID; dropped if it has
 // exited, as Linux), 0 for the process.
-Result<int> ptimer_create(Proc* p, int sig, u64 sigval, i32 tid = 0);
+Result<int> ptimer_create(Proc* p, int sig, u64 sigval, i32 tid = 0, PtimerClock clock = {});
 void ptimer_set_sigval(Proc* p, int id, u64 sigval);  // a timer just created
 // Arms (value != 0) or disarms; `absolute`: value is a deadline in guest
 // time. Returns the old setting. Resets the overrun count.
@@ -51,6 +62,9 @@ Result<TimerSetting> ptimer_gettime(Proc* p, int id);
 // posted, counted for the last signal posted.
 Result<int> ptimer_getoverrun(Proc* p, int id);
 Result<void> ptimer_delete(Proc* p, int id);
+// cputimer.cpp, at l's return to user mode: a deadline of its process's
+// CPU timers or of its own thread CPU timers may have come.
+void ptimer_cpu_expire(Lwp* l);
 
 // exec: deletes the POSIX timers. exit: deletes all and frees the table.
 // Called by the process's own LWP.

@@ -129,6 +129,9 @@ struct Lwp : ListLink<RunQueueTag>, ListLink<SleepQueueTag>, ListLink<ProcLwpTag
   // What of it the LWP has handed to its process's CPU-time timers
   // (core/proc/cputimer.h), user and system: written by itself only.
   u64 l_cpt_seen_ns[2] = {};
+  // The earliest deadline of the POSIX timers on its CPU clock (~0: none;
+  // core/proc/itimer.cpp), atomic.
+  u64 l_cpt_next_ns = ~u64(0);
   // Linux emulation's futexes (core/compat/linux/futex.cpp), the LWP's
   // own: the robust list set_robust_list registered (0: none), and a timed
   // wait's value and bitset for its restart block.
