@@ -3,6 +3,7 @@
 #include "core/proc/knote.h"
 #include "core/proc/rusage.h"
 
+#include "core/proc/coredump.h"
 #include "core/proc/emul.h"
 #include "core/proc/itimer.h"
 #include "core/proc/lwp_user.h"
@@ -65,9 +66,12 @@ void proc_reparent_to_init_locked(Proc* c) REQUIRES(proc_lock) {
 }
 }  // namespace
 
-void exit1(Lwp* l, int status, int sig) {
+void exit1(Lwp* l, int status, int sig, const SigInfo* core) {
   Proc* p = l->proc;
   KASSERT(p);
+  // The core first, all of the process still in place (Linux dumps in
+  // get_signal, before do_group_exit).
+  if (core) (void)coredump(l, *core);
   if (p->p_emul && p->p_emul->lwp_exit) p->p_emul->lwp_exit(l);
   // The other LWPs go first; if one of them is already ending the process
   // (or exec'ing), this one just goes.
@@ -219,10 +223,9 @@ bool child_event_locked(Proc* c, const WaitSpec& w, WaitResult& out) REQUIRES(pr
   }
   if (c->p_stat == ProcStat::SZOMB) {
     if (!(w.options & kWaitExited)) return false;
-    out.status = w_exitcode(c->p_xexit, c->p_xsig);
-    // No core dumps: a killed child is CLD_KILLED (Linux's CLD_DUMPED
-    // needs a dump, which RLIMIT_CORE 0 forbids there too).
-    out.code = c->p_xsig ? kCldKilled : kCldExited;
+    // The core bit and CLD_DUMPED exactly when a core file was written.
+    out.status = w_exitcode(c->p_xexit, c->p_xsig) | (c->p_coredumped ? kWCoreFlag : 0);
+    out.code = c->p_xsig ? (c->p_coredumped ? kCldDumped : kCldKilled) : kCldExited;
     out.si_status = c->p_xsig ? c->p_xsig : c->p_xexit;
     out.reap = !(w.options & kWaitNoWait);
     return true;

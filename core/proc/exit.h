@@ -10,12 +10,14 @@ namespace tine {
 
 // W-status encodings, as Linux.
 constexpr int w_exitcode(int status, int sig) { return ((status & 0xff) << 8) | (sig & 0x7f); }
+inline constexpr int kWCoreFlag = 0x80;  // WCOREDUMP: the signal left a core file
 
 // Ends the calling process: releases its resources, reparents its children
 // to init, wakes a vfork parent, becomes a zombie and signals its parent.
 // `sig` != 0: killed by that signal.
-// With other LWPs, they end first (proc_single_thread).
-[[noreturn]] void exit1(Lwp* l, int status, int sig);
+// With other LWPs, they end first (proc_single_thread). `core`: the
+// signal's siginfo when its default action dumps core (core/proc/coredump.h).
+[[noreturn]] void exit1(Lwp* l, int status, int sig, const SigInfo* core = nullptr);
 // The same for the process's only LWP, whose emulation exit hook has run.
 [[noreturn]] void exit1_alone(Lwp* l, int status, int sig);
 

@@ -6,6 +6,7 @@
 
 #include "core/fs/filedesc.h"
 
+#include "core/proc/coredump.h"
 #include "core/proc/emul.h"
 #include "core/proc/exit.h"
 #include "core/proc/signal.h"
@@ -56,6 +57,7 @@ void lwp_release_files(Lwp* l) {
 
 void lwp_exit_thread(Lwp* l) {
   Proc* p = l->proc;
+  coredump_lwp_leaving(l);  // its registers, should a core be in the making
   // Before it leaves p_lwps (lwp_user.h says why). Should it be p_lwp,
   // procfs finds no table until another LWP represents the process (Linux
   // shows none once the leader has exited).

@@ -15,6 +15,10 @@ Result<Plimit*> lim_create_default() {
   for (Rlimit& r : l->limits) r = {kRlimInfinity, kRlimInfinity};
   // Descriptors: Linux's INR_OPEN_CUR and INR_OPEN_MAX (core/fs/filedesc.h).
   l->limits[kRlimitNofile] = {kNofileCur, kNofileMax};
+  // Core files: none unless asked for, as Linux gives init (INIT_RLIMITS:
+  // soft 0, hard unlimited), so a crashing program leaves no file behind
+  // unless it or its shell raised the soft limit (ulimit -c).
+  l->limits[kRlimitCore] = {0, kRlimInfinity};
   // Queued signals per user: Linux sets it, soft and hard, to its default
   // RLIMIT_NPROC (max_threads / 2, the size of its task table halved);
   // Tine's table is maxproc (1044), so that is the default here. The

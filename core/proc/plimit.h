@@ -12,6 +12,7 @@
 namespace tine {
 
 inline constexpr unsigned kRlimitCpu = 0;     // RLIMIT_CPU (core/proc/cputimer.h)
+inline constexpr unsigned kRlimitCore = 4;    // RLIMIT_CORE (core/proc/coredump.h)
 inline constexpr unsigned kRlimitNproc = 6;   // RLIMIT_NPROC (Linux numbering)
 inline constexpr unsigned kRlimitSigpending = 11;  // RLIMIT_SIGPENDING (sigpending_count.h)
 inline constexpr unsigned kRlimitCount = 16;  // RLIM_NLIMITS

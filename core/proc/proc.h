@@ -37,6 +37,7 @@ class FileTable;
 class VmSpace;
 struct Emul;
 struct ProcTimers;
+struct CoreLwps;
 
 // The process tree lock (proc.cpp); declared here for the annotations below.
 extern Mutex proc_lock;
@@ -168,6 +169,11 @@ struct Proc : ListLink<ChildTag>, ListLink<AllProcTag>, ListLink<PgrpTag> {
   u32 p_nlwps GUARDED_BY(p_lockobj->mutex) = 0;
   Lwp* p_single GUARDED_BY(p_lockobj->mutex) = nullptr;
   CondVar p_lwpcv{"p_lwpcv"};
+  // A core dump (core/proc/coredump.h): while p_single makes it, the LWPs
+  // leaving put their registers there; p_coredumped: a core was written,
+  // for the parent's wait status and SIGCHLD.
+  CoreLwps* p_coredump GUARDED_BY(p_lockobj->mutex) = nullptr;
+  bool p_coredumped GUARDED_BY(proc_lock) = false;
   ProcTimers* p_timers = nullptr; // setitimer/timer_create (core/proc/itimer.h); not inherited
   ProcCpuTimers p_cputimers;      // ITIMER_VIRTUAL/PROF (core/proc/cputimer.h); not inherited
 

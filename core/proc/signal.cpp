@@ -215,9 +215,9 @@ SigInfo siginfo_child(Proc* child, int sig, i32 code, i32 status) {
 }
 
 SigInfo siginfo_child_exit(Proc* child, int sig) {
-  // No core is ever written, so never CLD_DUMPED (Linux: only when one was).
-  return child->p_xsig ? siginfo_child(child, sig, kCldKilled, child->p_xsig)
-                       : siginfo_child(child, sig, kCldExited, child->p_xexit);
+  // CLD_DUMPED only when a core file was written (core/proc/coredump.h).
+  if (!child->p_xsig) return siginfo_child(child, sig, kCldExited, child->p_xexit);
+  return siginfo_child(child, sig, child->p_coredumped ? kCldDumped : kCldKilled, child->p_xsig);
 }
 
 void psignal_child(Proc* parent, Proc* child, int sig, i32 code, i32 status) {
@@ -397,11 +397,8 @@ void userret_signals(Lwp* l) {
           // unless init has a handler, so nothing reaches here for it).
           proc_stop_self(l, sig, contgen);
           continue;
-        case SigDefault::Term:
-        case SigDefault::Core:
-          // No core files: a core-dumping signal terminates, as with
-          // RLIMIT_CORE 0.
-          exit1(l, 0, sig);
+        case SigDefault::Term: exit1(l, 0, sig);
+        case SigDefault::Core: exit1(l, 0, sig, &info);  // with a core, if allowed
       }
     }
     // A handler runs: the syscall it interrupted returns EINTR or, under

@@ -95,7 +95,8 @@ Result<void> procfs_task_info(i32 pid, i32 tid, ProcInfo& out) {
     out.comm[n] = '\0';
     out.start_ns = p->p_stats.start_ns;
     out.exit_signal = p->p_exitsig;
-    if (p->p_stat == ProcStat::SZOMB) out.exit_code = w_exitcode(p->p_xexit, p->p_xsig);
+    if (p->p_stat == ProcStat::SZOMB)
+      out.exit_code = w_exitcode(p->p_xexit, p->p_xsig) | (p->p_coredumped ? kWCoreFlag : 0);
     if (p->p_lwp) {
       out.processor = int(__atomic_load_n(&p->p_lwp->cpu, __ATOMIC_RELAXED));
       // The LWP changes its own mask; a racy read is a snapshot.

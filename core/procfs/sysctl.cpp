@@ -19,8 +19,13 @@ void line(TextBuf& out, u64 v) {
   out.putc('\n');
 }
 
-// core_pattern: no core dumps yet, the pattern a dumper would use.
-void core_pattern(TextBuf& out) { line(out, kCorePattern); }
+// core_pattern: the name core dumps are written under (core/proc/coredump.h).
+void core_pattern_show(TextBuf& out) {
+  char pattern[kCorePatternMax];
+  core_pattern_get(pattern);
+  line(out, pattern);
+}
+Result<void> core_pattern_store(const char* text, size_t len) { return core_pattern_set(text, len); }
 void hostname(TextBuf& out) { line(out, kUtsNodename); }
 void osrelease(TextBuf& out) { line(out, kUtsRelease); }
 void ostype(TextBuf& out) { line(out, kUtsSysname); }
@@ -62,7 +67,8 @@ Result<i64> sysctl_parse_int(const char* text, size_t len) {
 }
 
 const Sysctl kKernelSysctls[] = {
-    {"core_pattern", core_pattern}, {"hostname", hostname}, {"osrelease", osrelease},
+    {"core_pattern", core_pattern_show, core_pattern_store},
+    {"hostname", hostname},         {"osrelease", osrelease},
     {"ostype", ostype},             {"pid_max", pid_max_show, pid_max_store}, {"tainted", tainted},
     {"threads-max", threads_max},   {"version", version},
 };
