@@ -21,8 +21,8 @@ Result<Plimit*> lim_create_default() {
   l->limits[kRlimitCore] = {0, kRlimInfinity};
   // Queued signals per user: Linux sets it, soft and hard, to its default
   // RLIMIT_NPROC (max_threads / 2, the size of its task table halved);
-  // Tine's table is maxproc (1044), so that is the default here. The
-  // queue of one process holds at most SigQueue::kMax of them.
+  // Tine's table is maxproc (1044), so that is the default here. One
+  // process's queue may hold all of them (core/proc/sigqueue.h).
   l->limits[kRlimitSigpending] = {maxproc, maxproc};
   return l;
 }

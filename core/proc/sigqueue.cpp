@@ -1,27 +1,50 @@
 #include "core/proc/sigqueue.h"
 
 #include "core/proc/sigpending_count.h"
+#include "core/lib/new.h"
+#include "core/vm/heap.h"
 
 namespace tine {
 
 namespace {
 u64 bit(int sig) { return u64(1) << (sig - 1); }
 
-void remove_at(SigQueue& q, unsigned i) {
-  if (q.charged[i]) sigpending_discharge(q.charged_to[i]);
-  for (unsigned j = i + 1; j < q.n; j++) {
-    q.q[j - 1] = q.q[j];
-    q.owner[j - 1] = q.owner[j];
-    q.charged_to[j - 1] = q.charged_to[j];
-    q.charged[j - 1] = q.charged[j];
+// Back to the inline entries once the queue is empty, so that a burst
+// does not keep its memory for the process's life.
+void shrink_if_empty(SigQueue& q) {
+  if (q.n == 0 && q.q != q.inline_entries) {
+    kfree(q.q);
+    q.q = q.inline_entries;
+    q.cap = SigQueue::kInline;
   }
+}
+
+void remove_at(SigQueue& q, unsigned i) {
+  if (q.q[i].charged) sigpending_discharge(q.q[i].charged_to);
+  for (unsigned j = i + 1; j < q.n; j++) q.q[j - 1] = q.q[j];
   q.n--;
+  shrink_if_empty(q);
+}
+
+// Room for one more entry: false when the array is full and no bigger one
+// can be had.
+bool make_room(SigQueue& q) {
+  if (q.n < q.cap) return true;
+  const unsigned cap = q.cap * 2;
+  auto* bigger = static_cast<SigQueueEntry*>(kmalloc(cap * sizeof(SigQueueEntry)));
+  if (!bigger) return false;
+  for (unsigned i = 0; i < q.n; i++) new (&bigger[i]) SigQueueEntry(q.q[i]);
+  if (q.q != q.inline_entries) kfree(q.q);
+  q.q = bigger;
+  q.cap = cap;
+  return true;
 }
 }  // namespace
 
 SigQueue::~SigQueue() {
   for (unsigned i = 0; i < n; i++)
-    if (charged[i]) sigpending_discharge(charged_to[i]);
+    if (q[i].charged) sigpending_discharge(q[i].charged_to);
+  if (q != inline_entries) kfree(q);
 }
 
 Result<void> sigqueue_post(SigQueue& q, u64& pending, const SigInfo& info, bool must_queue,
@@ -31,16 +54,17 @@ Result<void> sigqueue_post(SigQueue& q, u64& pending, const SigInfo& info, bool 
   // A standard signal already pending on this list stays one signal with
   // its first info (Linux's legacy_queue looks at the one list).
   if (!rt && (pending & bit(sig))) return ok();
-  bool room = q.n < SigQueue::kMax;
+  bool room = make_room(q);
   // Linux's send_signal_locked: only a standard signal from kill (SI_USER)
   // or the kernel (si_code > 0) passes the limit.
   if (room && charge)
     room = sigpending_charge(charge->uid, charge->limit, !rt && info.si_code >= 0);
   if (room) {
-    q.owner[q.n] = owner;
-    q.charged[q.n] = charge != nullptr;
-    q.charged_to[q.n] = charge ? charge->uid : Uid{};
-    q.q[q.n++] = info;
+    SigQueueEntry& e = q.q[q.n++];
+    e.info = info;
+    e.owner = owner;
+    e.charged = charge != nullptr;
+    e.charged_to = charge ? charge->uid : Uid{};
   } else if (rt && must_queue) {
     return Error::Again;
   }
@@ -51,13 +75,13 @@ Result<void> sigqueue_post(SigQueue& q, u64& pending, const SigInfo& info, bool 
 SigInfo sigqueue_take(SigQueue& q, u64& pending, int sig, const Lwp* owner) {
   unsigned at = q.n, count = 0;
   for (unsigned i = 0; i < q.n; i++) {
-    if (q.q[i].si_signo != sig || q.owner[i] != owner) continue;
+    if (q.q[i].info.si_signo != sig || q.q[i].owner != owner) continue;
     count++;
     if (at == q.n) at = i;
   }
   SigInfo out;
   if (at < q.n) {
-    out = q.q[at];
+    out = q.q[at].info;
     remove_at(q, at);
   } else {
     // Pending without details (the queue was full): Linux's "zero info".
@@ -71,15 +95,15 @@ SigInfo sigqueue_take(SigQueue& q, u64& pending, int sig, const Lwp* owner) {
 
 const SigInfo* sigqueue_peek(const SigQueue& q, const Lwp* owner, u64 index) {
   for (unsigned i = 0; i < q.n; i++) {
-    if (q.owner[i] != owner) continue;
-    if (index-- == 0) return &q.q[i];
+    if (q.q[i].owner != owner) continue;
+    if (index-- == 0) return &q.q[i].info;
   }
   return nullptr;
 }
 
 void sigqueue_forget(SigQueue& q, const Lwp* owner) {
   for (unsigned i = 0; i < q.n;) {
-    if (q.owner[i] == owner)
+    if (q.q[i].owner == owner)
       remove_at(q, i);
     else
       i++;
@@ -88,7 +112,7 @@ void sigqueue_forget(SigQueue& q, const Lwp* owner) {
 
 void sigqueue_flush(SigQueue& q, u64& pending, u64 set) {
   for (unsigned i = 0; i < q.n;) {
-    if (set & bit(q.q[i].si_signo))
+    if (set & bit(q.q[i].info.si_signo))
       remove_at(q, i);
     else
       i++;

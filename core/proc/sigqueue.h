@@ -35,18 +35,27 @@ struct SigCharge {
   u64 limit;
 };
 
+// One queued signal: its info, the list it is on (its owner LWP, or null:
+// the shared list) and the user it is charged to, if any.
+struct SigQueueEntry {
+  SigInfo info;
+  const Lwp* owner = nullptr;
+  Uid charged_to{};
+  bool charged = false;
+};
+
 struct SigQueue {
-  // Fixed, so posting never allocates (psignal runs under p_lock). Past
-  // it, or past the user's RLIMIT_SIGPENDING, a standard signal is still
-  // pending, with SI_USER info and no sender. 32 a process: Linux's
-  // kselftest ptrace/peeksiginfo.c queues 10 on each list; Linux's own
-  // bound is RLIMIT_SIGPENDING alone.
-  static constexpr unsigned kMax = 32;
-  SigInfo q[kMax];
-  const Lwp* owner[kMax] = {};  // the LWP whose own list it is on, or null: shared
-  Uid charged_to[kMax] = {};    // the user the entry counts against,
-  bool charged[kMax] = {};      // if it counts
+  // The first kInline entries need no allocation; past them the array
+  // doubles from the heap (under p_lock: kmalloc never sleeps). Linux
+  // bounds a queue by RLIMIT_SIGPENDING alone, and so does Tine; an
+  // allocation that fails counts as the limit (Linux's __sigqueue_alloc
+  // failing): a real-time sigqueue is EAGAIN, a standard signal is still
+  // pending, with SI_USER info and no sender.
+  static constexpr unsigned kInline = 32;
+  SigQueueEntry inline_entries[kInline];
+  SigQueueEntry* q = inline_entries;  // n entries, in the order posted
   unsigned n = 0;
+  unsigned cap = kInline;
 
   SigQueue() = default;
   SigQueue(const SigQueue&) = delete;
@@ -62,8 +71,8 @@ struct SigQueue {
 // without the lock).
 //
 // Makes info.si_signo pending on owner's list with `info`, charged to
-// `charge` if given. A real-time signal that finds the queue full or its
-// user at RLIMIT_SIGPENDING is Error::Again when `must_queue` (Linux: any
+// `charge` if given. A real-time signal that finds no memory for an entry
+// or its user at RLIMIT_SIGPENDING is Error::Again when `must_queue` (Linux: any
 // si_code but SI_USER: sigqueue, tkill, tgkill); without it the signal is
 // pending with no details (kill). A standard signal past the limit is
 // queued anyway when its si_code is SI_USER or the kernel's (Linux's

@@ -5,8 +5,10 @@
 #include "core/lib/string.h"
 #include "core/proc/exit.h"
 #include "core/proc/lwp_user.h"
+#include "core/proc/plimit.h"
 #include "core/proc/proc.h"
 #include "core/proc/rusage.h"
+#include "core/proc/sigpending_count.h"
 #include "core/procfs/loadavg.h"
 #include "core/sched/cpu.h"
 #include "core/sched/cputime.h"
@@ -121,7 +123,11 @@ Result<void> procfs_task_info(i32 pid, i32 tid, ProcInfo& out) {
         out.utime_ns = lwp_utime_ns(l);
         out.stime_ns = lwp_stime_ns(l);
       }
-      out.sigq_queued = p->p_sigqueue.n;
+      // Linux's SigQ: the signals queued for the process's real user,
+      // against its RLIMIT_SIGPENDING.
+      if (p->p_cred) out.sigq_queued = u32(sigpending_count(p->p_cred->uid));
+      if (p->p_limit)
+        out.sigq_limit = u32(min<u64>(p->p_limit->limits[kRlimitSigpending].cur, ~u32(0)));
       out.num_threads = p->p_nlwps ? p->p_nlwps : 1;  // a zombie shows 1, as Linux
       const CpuTimes self = proc_cputime_locked(p), kids = proc_children_cputime(p);
       if (tid == 0) {
@@ -155,7 +161,6 @@ Result<void> procfs_task_info(i32 pid, i32 tid, ProcInfo& out) {
     vs = p->p_vmspace;
     if (vs) vmspace_hold(vs);
   }
-  out.sigq_limit = SigQueue::kMax;
   out.fd_size = kFdInline;
   out.harts = hal::online_cpus();
   out.has_mm = vs != nullptr;

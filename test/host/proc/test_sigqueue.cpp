@@ -1,12 +1,15 @@
 // core/proc/sigqueue: what is pending and with which siginfo. Standard
 // signals coalesce and keep their first info; real-time ones queue in
-// order; a full queue still leaves a standard signal pending (with made-up
-// SI_USER info) and refuses a real-time sigqueue with EAGAIN.
+// order, as many as RLIMIT_SIGPENDING allows; with no memory for an entry
+// a standard signal is still pending (with made-up SI_USER info) and a
+// real-time sigqueue is EAGAIN.
 #include <catch2/catch.hpp>
 
 #include "core/proc/sigacts.h"
 #include "core/proc/sigpending_count.h"
 #include "core/proc/sigqueue.h"
+#include "core/vm/heap.h"
+#include "test/host/vm_test_util.h"
 
 using namespace tine;
 
@@ -47,14 +50,39 @@ TEST_CASE("sigqueue: real-time signals queue one entry per sending, in order") {
   CHECK(pending == 0);
 }
 
-TEST_CASE("sigqueue: a full queue refuses sigqueue but keeps kill's signals pending") {
+TEST_CASE("sigqueue: real-time signals queue past the inline entries, in order") {
+  // Linux bounds a queue by RLIMIT_SIGPENDING alone (open_posix
+  // sigqueue/9-1 queues _SC_SIGQUEUE_MAX of them).
+  test::VmMachine machine;  // a heap for the entries past the inline ones
+  {
+    SigQueue q;
+    u64 pending = 0;
+    const int rt = kSigRtMin + 1;
+    const unsigned many = SigQueue::kInline * 40;
+    for (unsigned i = 0; i < many; i++)
+      REQUIRE(sigqueue_post(q, pending, from(rt, kSiQueue, 1, i), true).ok());
+    CHECK(q.n == many);
+    for (unsigned i = 0; i < many; i++) {
+      const SigInfo got = sigqueue_take(q, pending, rt);
+      REQUIRE(got.kill.value == i);
+    }
+    CHECK(pending == 0);
+    CHECK(q.q == q.inline_entries);  // the heap array went with the last entry
+  }
+  CHECK(machine.all_back());
+}
+
+TEST_CASE("sigqueue: no memory refuses sigqueue but keeps kill's signals pending") {
+  test::VmMachine machine;
   SigQueue q;
   u64 pending = 0;
   const int rt = kSigRtMin + 1;
-  for (unsigned i = 0; i < SigQueue::kMax; i++)
+  for (unsigned i = 0; i < SigQueue::kInline; i++)
     REQUIRE(sigqueue_post(q, pending, from(rt, kSiQueue, 1, i), true).ok());
+  heap_fail_nth_alloc(1);
   CHECK(sigqueue_post(q, pending, from(rt, kSiQueue, 1, 99), true).error() == Error::Again);
   // kill of a standard signal: pending without details.
+  heap_fail_nth_alloc(1);
   REQUIRE(sigqueue_post(q, pending, from(kSigTerm, kSiUser, 3), false).ok());
   CHECK((pending & sigbit(kSigTerm)) != 0);
   const SigInfo got = sigqueue_take(q, pending, kSigTerm);
@@ -62,7 +90,7 @@ TEST_CASE("sigqueue: a full queue refuses sigqueue but keeps kill's signals pend
   CHECK(got.si_code == kSiUser);
   CHECK(got.kill.pid == 0);
   CHECK((pending & sigbit(kSigTerm)) == 0);
-  CHECK(q.n == SigQueue::kMax);
+  CHECK(q.n == SigQueue::kInline);
 }
 
 TEST_CASE("sigqueue: flush forgets the signals of a set, info and all") {
@@ -74,7 +102,7 @@ TEST_CASE("sigqueue: flush forgets the signals of a set, info and all") {
   sigqueue_flush(q, pending, sigbit(kSigStop) | sigbit(kSigRtMin));
   CHECK(pending == sigbit(kSigUsr2));
   CHECK(q.n == 1);
-  CHECK(q.q[0].si_signo == kSigUsr2);
+  CHECK(q.q[0].info.si_signo == kSigUsr2);
 }
 
 TEST_CASE("sigqueue: an LWP's list and the shared one, peeked and taken apart") {
