@@ -228,6 +228,18 @@ Result<void> vm_fault(VmSpace* vs, uptr va, Access access);
 // end), NoMem.
 Result<paddr_t> vm_shared_frame(VmSpace* vs, uptr va);
 
+// shmdt's unmapping (core/vm/vm_detach.cpp, as Linux's ksys_shmdt): finds
+// the first entry at or above addr that maps an object with pager `ops`
+// as if addr were the object's page 0, then unmaps it and every other such
+// fragment of the same object that ends within pages_of(object) pages of
+// addr. Returns the object (borrowed: the entries' references are gone).
+// Errors: Inval (addr unaligned, no such entry).
+Result<void*> vm_detach_object(VmSpace* vs, uptr addr, const VmPagerOps* ops,
+                               size_t (*pages_of)(void* obj));
+// Whether nothing is mapped in [va, va+len) (false also for a range
+// outside the user half).
+bool vm_range_free(VmSpace* vs, uptr va, size_t len);
+
 // Pages the space's entries hold (filled slots in their windows).
 u64 vm_resident_pages(VmSpace* vs);
 

@@ -123,6 +123,10 @@ i64 linux_sys_restart_syscall(const SyscallArgs& args);
 i64 linux_sys_set_tid_address(const SyscallArgs& args);
 i64 linux_sys_futex(const SyscallArgs& args);
 i64 linux_sys_futex_waitv(const SyscallArgs& args);
+i64 linux_sys_shmget(const SyscallArgs& args);
+i64 linux_sys_shmctl(const SyscallArgs& args);
+i64 linux_sys_shmat(const SyscallArgs& args);
+i64 linux_sys_shmdt(const SyscallArgs& args);
 i64 linux_sys_set_robust_list(const SyscallArgs& args);
 i64 linux_sys_get_robust_list(const SyscallArgs& args);
 // An exiting LWP's robust list (core/compat/linux/futex.cpp).

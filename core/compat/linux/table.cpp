@@ -137,6 +137,10 @@ struct Table {
     fns[177] = linux_sys_getegid;
     fns[178] = linux_sys_gettid;
     fns[179] = linux_sys_sysinfo;
+    fns[194] = linux_sys_shmget;
+    fns[195] = linux_sys_shmctl;
+    fns[196] = linux_sys_shmat;
+    fns[197] = linux_sys_shmdt;
     fns[198] = linux_sys_socket;
     fns[199] = linux_sys_socketpair;
     fns[200] = linux_sys_bind;
