@@ -6,7 +6,8 @@
 // NT_SIGINFO name the program and the signal, and a PT_LOAD holds what the
 // child wrote into its heap. RLIMIT_CORE 0 gives no file and no core bit;
 // a one-page limit (waitpid01's) still gives the core bit, the file cut at
-// the limit. qemu-user writes cores of its own (qemu_*.core) and reports
+// the limit. The zombie's /proc/<pid>/stat exit code carries the core bit
+// too. qemu-user writes cores of its own (qemu_*.core) and reports
 // them its own way, so coredump.expected holds Linux's lines (the same
 // program built for x86_64 on Linux 6.18, whose core_pattern is "core").
 #include <elf.h>
@@ -150,6 +151,19 @@ static void check_core(pid_t pid, int sig, int threads) {
   free(b);
 }
 
+// The last field of /proc/<pid>/stat: the exit code, -1 if unread.
+static int stat_exit_code(pid_t pid) {
+  char path[64], buf[1024];
+  snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+  int fd = open(path, O_RDONLY);
+  ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+  if (fd >= 0) close(fd);
+  if (n <= 0) return -1;
+  buf[n] = '\0';
+  char* last = strrchr(buf, ' ');
+  return last ? atoi(last + 1) : -1;
+}
+
 static void run(const char* what, int how, int sig, int threads, rlim_t limit) {
   printf("%s, RLIMIT_CORE %s:\n", what,
          limit == RLIM_INFINITY ? "max" : limit == 0 ? "0" : "one page");
@@ -162,6 +176,8 @@ static void run(const char* what, int how, int sig, int threads, rlim_t limit) {
   printf("  waitid: si_code %s, si_status %d\n",
          si.si_code == CLD_DUMPED ? "CLD_DUMPED" : si.si_code == CLD_KILLED ? "CLD_KILLED" : "?",
          si.si_status);
+  const int code = stat_exit_code(pid);
+  printf("  /proc/<pid>/stat exit code: signal %d, core bit %d\n", code & 0x7f, (code & 0x80) != 0);
   int status;
   waitpid(pid, &status, 0);
   printf("  WIFSIGNALED %d, WTERMSIG %d, WCOREDUMP %d\n", WIFSIGNALED(status), WTERMSIG(status),

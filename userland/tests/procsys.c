@@ -9,13 +9,21 @@
  * /proc/cpuinfo has RISC-V Linux's block per online hart: "processor" 0, 1,
  * ... as many as the harts sysconf and /proc/stat count, each with its
  * "hart" id (all different), "isa" rv64... and "mmu" sv39/48/57.
+ * /proc/sys/kernel/core_pattern is root's to write, as on Linux: it reads
+ * back (up to the newline), 128 bytes are EINVAL, and a core dump takes its
+ * name from it ("core.%p" gives core.<pid>); a "|program" pattern, which
+ * Tine cannot run, gives no file and no core bit. "core" again at the end.
  */
 #include "t.h"
 
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 
 #define PID_MAX "/proc/sys/kernel/pid_max"
+#define CORE_PATTERN "/proc/sys/kernel/core_pattern"
 
 static long read_pid_max(void)
 {
@@ -36,6 +44,75 @@ static int write_pid_max(const char *s)
 	int r = write(fd, s, strlen(s)) == (long)strlen(s) ? 0 : -errno;
 	close(fd);
 	return r;
+}
+
+static int write_text(const char *path, const char *s, size_t n)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC);
+	if (fd < 0)
+		return -errno;
+	int r = write(fd, s, n) == (long)n ? 0 : -errno;
+	close(fd);
+	return r;
+}
+
+static void read_text(const char *path, char *buf, size_t n)
+{
+	int fd = open(path, O_RDONLY);
+	long got = fd >= 0 ? read(fd, buf, n - 1) : -1;
+	buf[got > 0 ? got : 0] = '\0';
+	if (fd >= 0)
+		close(fd);
+}
+
+/* A child that dies of SIGQUIT with RLIMIT_CORE raised, in the cwd: its
+ * wait status; its pid in *pid. */
+static int quit_child(pid_t *pid)
+{
+	*pid = fork();
+	if (*pid == 0) {
+		struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+		setrlimit(RLIMIT_CORE, &rl);
+		raise(SIGQUIT);
+		_exit(1);
+	}
+	return wait_for(*pid);
+}
+
+static void core_pattern(void)
+{
+	char buf[256], name[64];
+	read_text(CORE_PATTERN, buf, sizeof(buf));
+	check("core_pattern_default", strcmp(buf, "core\n") == 0, "reads '%s'", buf);
+	char dir[] = "/tmp/procsysXXXXXX";
+	if (!mkdtemp(dir) || chdir(dir) != 0) {
+		fail("core_pattern_dir", "mkdtemp: %s", strerror(errno));
+		return;
+	}
+	int r = write_text(CORE_PATTERN, "core.%p\n", 8);
+	read_text(CORE_PATTERN, buf, sizeof(buf));
+	check("core_pattern_writes", r == 0 && strcmp(buf, "core.%p\n") == 0, "write: %d, reads '%s'",
+	      r, buf);
+	pid_t pid;
+	int st = quit_child(&pid);
+	snprintf(name, sizeof(name), "core.%d", (int)pid);
+	struct stat sb;
+	check("core_pattern_names_core", WCOREDUMP(st) && stat(name, &sb) == 0 && sb.st_size > 0,
+	      "status %s, %s: %d", wstr(st), name, stat(name, &sb));
+	unlink(name);
+	memset(buf, 'c', 128);
+	r = write_text(CORE_PATTERN, buf, 128);
+	check("core_pattern_too_long", r == -EINVAL, "128 bytes: %d", r);
+	r = write_text(CORE_PATTERN, "|/bin/nothing %p", 16);
+	st = quit_child(&pid);
+	snprintf(name, sizeof(name), "|/bin/nothing %d", (int)pid);
+	check("core_pattern_pipe_no_core", r == 0 && WIFSIGNALED(st) && !WCOREDUMP(st) &&
+	      stat(name, &sb) != 0 && stat("core", &sb) != 0, "write: %d, status %s", r, wstr(st));
+	r = write_text(CORE_PATTERN, "core", 4);
+	read_text(CORE_PATTERN, buf, sizeof(buf));
+	check("core_pattern_restored", r == 0 && strcmp(buf, "core\n") == 0, "reads '%s'", buf);
+	chdir("/");
+	rmdir(dir);
 }
 
 /* The pid of a child that exits at once. */
@@ -111,6 +188,7 @@ int main(void)
 		return t_end();
 	}
 	cpuinfo();
+	core_pattern();
 	const long old = read_pid_max();
 	check("read", old > 301, "pid_max %ld", old);
 
