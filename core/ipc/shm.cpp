@@ -48,6 +48,8 @@ u64 g_tot_pages GUARDED_BY(g_lock) = 0;
 int g_last_idx GUARDED_BY(g_lock) = -1;
 u16 g_seq GUARDED_BY(g_lock) = 0;
 
+ShmLimits g_limits;  // atomic fields
+
 i64 now_sec() { return i64(hal::time_ns() / 1000000000u); }
 
 i32 cur_pid() {
@@ -151,8 +153,9 @@ size_t seg_pages(void* obj) { return static_cast<Segment*>(obj)->pages; }
 Result<int> create_locked(i32 key, u64 size, u32 flags, Segment* s, VmAnon* anon)
     REQUIRES(g_lock) {
   const size_t pages = size_t((size + kPageSize - 1) / kPageSize);
-  if (g_tot_pages + pages < g_tot_pages || g_tot_pages + pages > kShmAll) return Error::NoSpc;
-  if (g_count >= kShmMni) return Error::NoSpc;
+  const ShmLimits lim = shm_limits();
+  if (g_tot_pages + pages < g_tot_pages || g_tot_pages + pages > lim.shmall) return Error::NoSpc;
+  if (g_count >= lim.shmmni) return Error::NoSpc;
   const int idx = alloc_idx_locked();
   if (idx < 0) return Error::NoSpc;
   ipc_perm_init(s->perm, cur_cred(), key, flags);
@@ -171,6 +174,23 @@ Result<int> create_locked(i32 key, u64 size, u32 flags, Segment* s, VmAnon* anon
 
 }  // namespace
 
+ShmLimits shm_limits() {
+  ShmLimits l;
+  l.shmmax = __atomic_load_n(&g_limits.shmmax, __ATOMIC_RELAXED);
+  l.shmall = __atomic_load_n(&g_limits.shmall, __ATOMIC_RELAXED);
+  l.shmmni = __atomic_load_n(&g_limits.shmmni, __ATOMIC_RELAXED);
+  return l;
+}
+
+void shm_set_max(u64 v) { __atomic_store_n(&g_limits.shmmax, v, __ATOMIC_RELAXED); }
+void shm_set_all(u64 v) { __atomic_store_n(&g_limits.shmall, v, __ATOMIC_RELAXED); }
+
+Result<void> shm_set_mni(i64 v) {
+  if (v < 0 || v > i64(kIpcMni)) return Error::Inval;
+  __atomic_store_n(&g_limits.shmmni, u32(v), __ATOMIC_RELAXED);
+  return ok();
+}
+
 Result<int> shm_get(i32 key, u64 size, u32 flags) {
   // Everything a new segment needs is had before the lock; a look-up that
   // finds the key gives it back.
@@ -178,7 +198,7 @@ Result<int> shm_get(i32 key, u64 size, u32 flags) {
   Segment* s = nullptr;
   VmAnon* anon = nullptr;
   if (may_create) {
-    if (size < kShmMin || size > kShmMax) {
+    if (size < kShmMin || size > shm_limits().shmmax) {
       if (key == 0) return Error::Inval;
     } else {
       void* mem = kmalloc(sizeof(Segment));

@@ -33,6 +33,19 @@ inline constexpr u64 kShmMin = 1;
 inline constexpr u64 kShmMax = ~u64(0) - (u64(1) << 24);
 inline constexpr u64 kShmAll = ~u64(0) - (u64(1) << 24);  // pages
 inline constexpr u32 kShmMni = 4096;
+inline constexpr u32 kIpcMni = 32768;  // the most shmmni may be set to
+
+// The limits in force: /proc/sys/kernel/shmmax, shmall (any u64) and
+// shmmni (0 .. kIpcMni, else Error::Inval), as Linux's shm_ctlmax,
+// shm_ctlall and shm_ctlmni. A new limit applies to later shmget calls.
+struct ShmLimits {
+  u64 shmmax = kShmMax, shmall = kShmAll;
+  u32 shmmni = kShmMni;
+};
+ShmLimits shm_limits();
+void shm_set_max(u64 v);
+void shm_set_all(u64 v);
+Result<void> shm_set_mni(i64 v);
 // Mode flags above the rwx bits.
 inline constexpr u32 kShmDest = 01000, kShmLocked = 02000;
 // shmat's flags.

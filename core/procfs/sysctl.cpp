@@ -1,5 +1,6 @@
 #include "core/procfs/sysctl.h"
 
+#include "core/ipc/shm.h"
 #include "core/lib/utsname.h"
 #include "core/proc/core_pattern.h"
 #include "core/proc/lwp_user.h"
@@ -47,6 +48,40 @@ void version(TextBuf& out) { line(out, kUtsVersion); }
 
 bool blank(char c) { return c == ' ' || c == '\t' || c == '\n'; }
 
+// Linux's proc_doulongvec_minmax for one value: blanks, digits (no sign),
+// blanks; a value past 2^64-1 is EINVAL.
+Result<u64> parse_ulong(const char* text, size_t len) {
+  size_t i = 0;
+  while (i < len && blank(text[i])) i++;
+  const size_t digits = i;
+  u64 v = 0;
+  for (; i < len && text[i] >= '0' && text[i] <= '9'; i++) {
+    const u64 d = u64(text[i] - '0');
+    if (v > (~u64(0) - d) / 10) return Error::Inval;
+    v = v * 10 + d;
+  }
+  if (i == digits) return Error::Inval;
+  while (i < len && blank(text[i])) i++;
+  if (i != len) return Error::Inval;
+  return v;
+}
+
+// System V shm's limits (core/ipc/shm.h).
+void shmall_show(TextBuf& out) { line(out, shm_limits().shmall); }
+Result<void> shmall_store(const char* text, size_t len) {
+  shm_set_all(TRY(parse_ulong(text, len)));
+  return ok();
+}
+void shmmax_show(TextBuf& out) { line(out, shm_limits().shmmax); }
+Result<void> shmmax_store(const char* text, size_t len) {
+  shm_set_max(TRY(parse_ulong(text, len)));
+  return ok();
+}
+void shmmni_show(TextBuf& out) { line(out, u64(shm_limits().shmmni)); }
+Result<void> shmmni_store(const char* text, size_t len) {
+  return shm_set_mni(TRY(sysctl_parse_int(text, len)));
+}
+
 }  // namespace
 
 Result<i64> sysctl_parse_int(const char* text, size_t len) {
@@ -69,7 +104,9 @@ Result<i64> sysctl_parse_int(const char* text, size_t len) {
 const Sysctl kKernelSysctls[] = {
     {"core_pattern", core_pattern_show, core_pattern_store},
     {"hostname", hostname},         {"osrelease", osrelease},
-    {"ostype", ostype},             {"pid_max", pid_max_show, pid_max_store}, {"tainted", tainted},
+    {"ostype", ostype},             {"pid_max", pid_max_show, pid_max_store},
+    {"shmall", shmall_show, shmall_store}, {"shmmax", shmmax_show, shmmax_store},
+    {"shmmni", shmmni_show, shmmni_store}, {"tainted", tainted},
     {"threads-max", threads_max},   {"version", version},
 };
 const size_t kKernelSysctlCount = sizeof kKernelSysctls / sizeof kKernelSysctls[0];

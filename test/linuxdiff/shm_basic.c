@@ -19,6 +19,26 @@ static long nattch(int id) {
   return (long)ds.shm_nattch;
 }
 
+static unsigned long read_ulong(const char* path) {
+  FILE* f = fopen(path, "r");
+  unsigned long v = 0;
+  if (!f || fscanf(f, "%lu", &v) != 1) v = 1;  // no file: not a limit IPC_INFO gives
+  if (f) fclose(f);
+  return v;
+}
+
+// Writes text to a sysctl file: 0, or -1 with errno.
+static long write_text(const char* path, const char* text) {
+  FILE* f = fopen(path, "w");
+  if (!f) return -1;
+  setvbuf(f, NULL, _IONBF, 0);
+  long r = fputs(text, f) < 0 ? -1 : 0;
+  int e = errno;
+  fclose(f);
+  errno = e;
+  return r;
+}
+
 static void say_ptr(const char* what, void* p, void* want) {
   if (p == (void*)-1)
     printf("%s = -1 %s\n", what, strerrorname_np(errno));
@@ -223,6 +243,19 @@ int main(int argc, char** argv) {
   say("IPC_INFO >= 0", shmctl(0, IPC_INFO, (struct shmid_ds*)&info) >= 0 ? 0 : -1);
   printf("shmmax %lu shmmin %lu shmmni %lu shmseg %lu shmall %lu\n", info.shmmax, info.shmmin,
          info.shmmni, info.shmseg, info.shmall);
+  // /proc/sys/kernel's files say the same; the same value written back
+  // is taken, a bad one refused (nothing here changes a limit).
+  printf("shmmax, shmmni, shmall files agree: %d %d %d\n",
+         read_ulong("/proc/sys/kernel/shmmax") == info.shmmax,
+         read_ulong("/proc/sys/kernel/shmmni") == info.shmmni,
+         read_ulong("/proc/sys/kernel/shmall") == info.shmall);
+  char buf[32];
+  snprintf(buf, sizeof buf, "%lu\n", info.shmmax);
+  say("write shmmax unchanged", write_text("/proc/sys/kernel/shmmax", buf));
+  say("write shmmax abc", write_text("/proc/sys/kernel/shmmax", "abc\n"));
+  say("write shmmax 2^64", write_text("/proc/sys/kernel/shmmax", "18446744073709551616\n"));
+  say("write shmmni 40000", write_text("/proc/sys/kernel/shmmni", "40000\n"));
+  printf("shmmax still %d\n", read_ulong("/proc/sys/kernel/shmmax") == info.shmmax);
   struct shm_info si;
   say("SHM_INFO >= 0", shmctl(0, SHM_INFO, (struct shmid_ds*)&si) >= 0 ? 0 : -1);
   printf("used_ids >= 1: %d\n", si.used_ids >= 1);

@@ -88,7 +88,8 @@ i64 linux_sys_shmctl(const SyscallArgs& a) {
   switch (cmd) {
     case kIpcInfo: {
       const ShmTotals t = shm_totals();
-      LinuxShminfo64 info{kShmMax, kShmMin, kShmMni, kShmMni, kShmAll, {}};
+      const ShmLimits l = shm_limits();
+      LinuxShminfo64 info{l.shmmax, kShmMin, l.shmmni, l.shmmni, l.shmall, {}};
       if (Result<void> c = copyout(ubuf, &info, sizeof info); !c.ok())
         return errno_of(c.error());
       return t.max_index < 0 ? 0 : t.max_index;
