@@ -61,6 +61,12 @@ Timer* g_posting GUARDED_BY(g_timer_lock) = nullptr;  // the thread's current on
 CondVar g_fired_cv("timers fired");
 CondVar g_posted_cv("timers posted");
 
+// The processes' timer tables: a slot is filled, emptied and its timer
+// used by the syscalls (which may come from several LWPs at once) under
+// this lock; a CPU-time expiry reads the slots under g_timer_lock, which a
+// timer's teardown takes before it frees it (quiesce).
+Mutex g_table_lock("timer tables", LockRank::TimerTable);
+
 Mutex g_thread_lock("timers thread", LockRank::PLock);
 bool g_thread_started GUARDED_BY(g_thread_lock) = false;
 
@@ -214,7 +220,7 @@ Result<ProcTimers*> timers_of(Proc* p) {
   ProcTimers* pt = new (m) ProcTimers;
   pt->real.p = p;
   pt->real.sig = kSigAlrm;
-  p->p_timers = pt;
+  __atomic_store_n(&p->p_timers, pt, __ATOMIC_RELEASE);  // ptimer_cpu_expire reads it
   return pt;
 }
 
@@ -311,6 +317,7 @@ Result<TimerSetting> itimer_set(Proc* p, int which, const TimerSetting& nv) {
   if (which == kItimerVirtual || which == kItimerProf)
     return cputimer_itimer_set(p, cpu_clock_of(which), nv);
   if (which != kItimerReal) return Error::Inval;
+  MutexGuard g(g_table_lock);
   ProcTimers* pt = TRY(timers_of(p));
   const u64 deadline = nv.value_ns ? saturating_add(hal::time_ns(), nv.value_ns) : 0;
   return rearm(pt->real, deadline, nv.value_ns ? nv.interval_ns : 0);
@@ -320,11 +327,13 @@ Result<TimerSetting> itimer_get(Proc* p, int which) {
   if (which == kItimerVirtual || which == kItimerProf)
     return cputimer_itimer_get(p, cpu_clock_of(which));
   if (which != kItimerReal) return Error::Inval;
+  MutexGuard g(g_table_lock);
   if (!p->p_timers) return TimerSetting{};
   return setting_of(p->p_timers->real);
 }
 
 Result<int> ptimer_create(Proc* p, int sig, u64 sigval, i32 tid, PtimerClock clock) {
+  MutexGuard g(g_table_lock);
   ProcTimers* pt = TRY(timers_of(p));
   int id = 0;
   while (id < kMaxPosixTimers && pt->posix[id]) id++;
@@ -338,16 +347,18 @@ Result<int> ptimer_create(Proc* p, int sig, u64 sigval, i32 tid, PtimerClock clo
   t->sigval = sigval;
   t->tid = tid;
   t->clock = clock;
-  pt->posix[id] = t;
+  __atomic_store_n(&pt->posix[id], t, __ATOMIC_RELEASE);  // built: ptimer_cpu_expire may read it
   return id;
 }
 
 void ptimer_set_sigval(Proc* p, int id, u64 sigval) {
+  MutexGuard g(g_table_lock);
   Result<Timer*> t = posix_timer(p, id);
   if (t.ok()) t.value()->sigval = sigval;
 }
 
 Result<TimerSetting> ptimer_settime(Proc* p, int id, bool absolute, const TimerSetting& nv) {
+  MutexGuard g(g_table_lock);
   Timer* t = TRY(posix_timer(p, id));
   if (t->clock.kind == kPtimerProcessCpu) return cpu_settime_process(p, t, absolute, nv);
   if (t->clock.kind == kPtimerThreadCpu) return cpu_settime_thread(p, t, absolute, nv);
@@ -360,6 +371,7 @@ Result<TimerSetting> ptimer_settime(Proc* p, int id, bool absolute, const TimerS
 }
 
 Result<TimerSetting> ptimer_gettime(Proc* p, int id) {
+  MutexGuard tg(g_table_lock);
   Timer* t = TRY(posix_timer(p, id));
   if (t->clock.kind == kPtimerProcessCpu) {
     const u64 now = cputimer_posix_sample(p);
@@ -377,14 +389,16 @@ Result<TimerSetting> ptimer_gettime(Proc* p, int id) {
 }
 
 Result<int> ptimer_getoverrun(Proc* p, int id) {
+  MutexGuard tg(g_table_lock);
   Timer* t = TRY(posix_timer(p, id));
   IrqSpinGuard g(g_timer_lock);
   return int(t->last_overrun);
 }
 
 Result<void> ptimer_delete(Proc* p, int id) {
+  MutexGuard tg(g_table_lock);
   Timer* t = TRY(posix_timer(p, id));
-  p->p_timers->posix[id] = nullptr;
+  __atomic_store_n(&p->p_timers->posix[id], nullptr, __ATOMIC_RELAXED);
   const bool process_cpu = t->clock.kind == kPtimerProcessCpu;
   free_timer(t);
   if (process_cpu) {
@@ -401,8 +415,9 @@ void ptimer_cpu_expire(Lwp* l) {
   bool wake = false;
   {
     IrqSpinGuard g(g_timer_lock);
-    if (p->p_timers) {
-      for (Timer* t : p->p_timers->posix) {
+    if (ProcTimers* pt = __atomic_load_n(&p->p_timers, __ATOMIC_ACQUIRE)) {
+      for (Timer*& slot : pt->posix) {
+        Timer* t = __atomic_load_n(&slot, __ATOMIC_RELAXED);
         if (!t || !t->deadline_ns) continue;
         u64 now;
         if (t->clock.kind == kPtimerProcessCpu)
@@ -421,6 +436,7 @@ void ptimer_cpu_expire(Lwp* l) {
 }
 
 void timers_exec(Proc* p) {
+  MutexGuard g(g_table_lock);
   if (!p->p_timers) return;
   for (Timer*& t : p->p_timers->posix) {
     if (!t) continue;
@@ -434,6 +450,7 @@ void timers_exit(Proc* p) {
   ProcTimers* pt = p->p_timers;
   if (!pt) return;
   timers_exec(p);
+  MutexGuard g(g_table_lock);
   quiesce(pt->real);
   p->p_timers = nullptr;
   pt->~ProcTimers();

@@ -9,9 +9,9 @@
 // ITIMER_VIRTUAL and ITIMER_PROF count the process's CPU time instead
 // (core/proc/cputimer.h); exec keeps them too, fork does not inherit them.
 //
-// Only the process's own LWP creates, arms and deletes its timers (one LWP
-// per process until issue 10), so the per-process table needs no lock of
-// its own; what an expiry touches is under one spin lock (itimer.cpp).
+// Any LWP of the process may create, arm and delete its timers: the table
+// and the timers in it are used under one lock (itimer.cpp), and what an
+// expiry touches is under one spin lock.
 #pragma once
 
 #include "core/lib/result.h"

@@ -66,6 +66,7 @@ enum class LockRank : unsigned {
   Unranked = 0,  // not order-checked (locks no other lock nests inside)
   SmpCall = 5,
   ProcLock = 10,
+  TimerTable = 15,  // a process's timer table (core/proc/itimer.cpp)
   PLock = 20,
   Futex = 25,  // a futex hash bucket (core/proc/futex.cpp)
   // Files (core/fs/filedesc.h, core/fs/file.h). Copyin/copyout run under the
