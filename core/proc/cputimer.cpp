@@ -8,6 +8,7 @@
 // LWP's next hand-over counts twice). The deadlines are on these samples.
 #include "core/proc/cputimer.h"
 
+#include "core/proc/cputimer_userret.h"
 #include "core/proc/exit.h"
 #include "core/proc/itimer.h"
 #include "core/proc/proc.h"
@@ -175,13 +176,13 @@ bool expire(Proc* p) {
 
 }  // namespace
 
-void cputimer_userret(Lwp* l) {
-  u64 du, ds;
-  const u64 own = take_new(l, du, ds);
+void cputimer_userret_slow(Lwp* l, u64 du, u64 ds, u64 own) {
   bool posix = own >= __atomic_load_n(&l->l_cpt_next_ns, __ATOMIC_RELAXED);
   if (hand_over(l->proc, du, ds) && expire(l->proc)) posix = true;
   if (posix) ptimer_cpu_expire(l);
 }
+
+void cputimer_userret(Lwp* l) { cputimer_userret_fast(l); }
 
 TimerSetting cputimer_itimer_set(Proc* p, int clock, const TimerSetting& nv) {
   // The caller's time so far counts for the timers already armed only.

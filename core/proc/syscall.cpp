@@ -1,6 +1,7 @@
 #include "core/proc/syscall.h"
 
 #include "core/lib/console.h"
+#include "core/proc/cputimer_userret.h"
 #include "core/proc/exit.h"
 #include "core/proc/proc.h"
 #include "core/proc/ptrace.h"
@@ -99,7 +100,7 @@ void syscall_restart_no_handler(Lwp* l, hal::UserFrame* f) {
 void userret() {
   Lwp* l = curlwp();
   if (!l->proc) return;
-  cputimer_userret(l);  // may post SIGVTALRM/SIGPROF, acted on just below
+  cputimer_userret_fast(l);  // may post SIGVTALRM/SIGPROF, acted on just below
   userret_signals(l);
   ptrace_userret(l);  // PTRACE_INTERRUPT
 }
