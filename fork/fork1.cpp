@@ -291,6 +291,9 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
   // The first LWP: child_return, or func(arg) for kernel callers.
   l2->proc = p2;
   l2->priority = u8(child_priority);
+  // A user child runs in its parent's scheduling class at its priority:
+  // kern_fork.c hands l1->l_class to lwp_create, which copies l_priority.
+  if (!func) sched_lwp_fork(l2, l1);
   l2->l_private = l1->l_private;  // the TLS pointer (no lwp_setprivate)
   l2->l_sigmask = l1->l_sigmask;
   // The alternate signal stack too, as Linux's copy_process (it clears it

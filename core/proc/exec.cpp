@@ -476,7 +476,9 @@ Result<void> exec_image(Lwp* l, ExecFile& file, const char* path, const char* ex
   l->l_sigstk_sp = 0;
   l->l_sigstk_size = 0;
   l->l_sigstk_flags = 0;
-  l->priority = kPriUser;  // a user program now (init was a kernel function)
+  // A user program now (init was a kernel function); a real-time class
+  // survives exec (Linux keeps the policy; SCHED_RESET_ON_FORK is for fork).
+  if (l->l_class == SchedClass::Other) l->priority = kPriUser;
   ptrace_exec_event(l);    // PTRACE_EVENT_EXEC, or SIGTRAP, for a tracee
   return ok();
 }

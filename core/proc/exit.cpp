@@ -15,6 +15,7 @@
 #include "core/vm/heap.h"
 #include "core/sched/sched.h"
 #include "core/sched/sleep_intr.h"
+#include "core/sync/sleepq.h"
 #include "core/vm/vm.h"
 #include "hal/hal.h"
 
@@ -261,7 +262,12 @@ void proc_free_zombie(Proc* c) {
   if (Lwp* l = c->p_lwp) {
     while (lwp_state_load(l) != LwpState::LSZOMB ||
            __atomic_load_n(&l->on_cpu, __ATOMIC_ACQUIRE))
-      yield();
+      // A real-time reaper's yield lets only its equals and betters run,
+      // and the zombie may be lower, queued on this very hart: it sleeps.
+      if (sched_is_rt(curlwp()))
+        sleep_ns(1);
+      else
+        yield();
     lwp_free(l);
   }
   proc_assert_private(c);  // unlinked by proc_reap_locked

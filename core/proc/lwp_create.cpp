@@ -88,6 +88,7 @@ Result<Lwp*> lwp_create_user(Lwp* l1, uptr stack, uptr tls, int share) {
   }
   l2->l_lid = tid.value().value;
   l2->proc = p;
+  sched_lwp_fork(l2, l1);  // its class and priority (NetBSD's lwp_create)
   l2->l_private = tls;
   hal::user_frame_fork(hal::user_frame_of(l2->stack), hal::user_frame_of(l1->stack), stack,
                        true, tls);

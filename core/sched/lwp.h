@@ -36,6 +36,12 @@ enum class LwpState : u8 {
 
 const char* lwp_state_name(LwpState s);
 
+// Scheduling classes, as NetBSD's l_class (SCHED_OTHER, SCHED_FIFO,
+// SCHED_RR): time-sharing threads run at their level round robin on a
+// slice; real-time ones (core/sched/sched.h) above every time-sharing one,
+// FIFO without a slice, RR on kRrSliceTicks.
+enum class SchedClass : u8 { Other = 0, Fifo = 1, Rr = 2 };
+
 // Field protection: `state`, the queue links and `cpu` change under the run
 // queue lock of the hart it is queued on, or the sleep queue lock it sleeps
 // on; the running thread alone changes its own state from LSONPROC.
@@ -44,7 +50,14 @@ struct Lwp : ListLink<RunQueueTag>, ListLink<SleepQueueTag>, ListLink<ProcLwpTag
   u32 magic = kMagic;
   const char* name = "?";
   LwpState state = LwpState::LSIDL;
-  u8 priority = kPriKernel;
+  u8 priority = kPriKernel;  // run-queue level; atomic (sched_set_class)
+  u8 rq_level = 0;         // the level it is queued at (under its queue's lock)
+  // Its class and real-time priority (1..kRtPrioMax; 0 for Other): written
+  // by sched_set_class, with `priority`, atomically; copied to a fork child
+  // or a new thread (NetBSD's lwp_create takes l1->l_class).
+  SchedClass l_class = SchedClass::Other;
+  u8 l_rtprio = 0;
+  bool l_yielding = false;  // sched_yield: to the tail of its level
   int pinned = -1;         // hart index it must run on, or -1
   int place_on = -1;       // first queue for a new thread, or -1
   unsigned cpu = 0;        // hart it runs on or last ran on

@@ -5,45 +5,67 @@
 
 namespace tine {
 
-void RunQueue::enqueue(Lwp* l) {
-  KASSERT(l->priority < kNumPriorities);
-  levels_[l->priority].push_back(l);
-  bitmap_ |= 1u << l->priority;
+// Each queued thread remembers the level it sits on (rq_level): its
+// priority may change while it is queued (sched_set_class).
+void RunQueue::mark(unsigned pri) {
+  bitmap_[pri / 64] |= u64(1) << (pri % 64);
   __atomic_store_n(&count_, count_ + 1, __ATOMIC_RELAXED);
 }
 
+void RunQueue::enqueue(Lwp* l) {
+  const unsigned pri = __atomic_load_n(&l->priority, __ATOMIC_RELAXED);
+  KASSERT(pri < kNumPriorities);
+  l->rq_level = u8(pri);
+  levels_[pri].push_back(l);
+  mark(pri);
+}
+
+void RunQueue::enqueue_head(Lwp* l) {
+  const unsigned pri = __atomic_load_n(&l->priority, __ATOMIC_RELAXED);
+  KASSERT(pri < kNumPriorities);
+  l->rq_level = u8(pri);
+  levels_[pri].push_front(l);
+  mark(pri);
+}
+
 void RunQueue::remove(Lwp* l) {
-  levels_[l->priority].remove(l);
-  if (levels_[l->priority].empty()) bitmap_ &= ~(1u << l->priority);
+  const unsigned pri = l->rq_level;
+  levels_[pri].remove(l);
+  if (levels_[pri].empty()) bitmap_[pri / 64] &= ~(u64(1) << (pri % 64));
   __atomic_store_n(&count_, count_ - 1, __ATOMIC_RELAXED);
 }
 
 Lwp* RunQueue::dequeue_best() {
-  if (bitmap_ == 0) return nullptr;
-  Lwp* l = levels_[highest_set_bit(bitmap_)].front();
+  const int pri = best_priority();
+  if (pri < 0) return nullptr;
+  Lwp* l = levels_[pri].front();
   remove(l);
   return l;
 }
 
 Lwp* RunQueue::steal_for(unsigned thief) {
-  for (u32 bits = bitmap_; bits != 0;) {
-    unsigned pri = highest_set_bit(bits);
-    bits &= ~(1u << pri);
-    for (Lwp* l : levels_[pri]) {
-      if (l->pinned >= 0 && unsigned(l->pinned) != thief) continue;
-      if (__atomic_load_n(&l->on_cpu, __ATOMIC_ACQUIRE)) continue;
-      remove(l);  // safe: we stop iterating
-      return l;
+  for (unsigned w = kWords; w-- > 0;) {
+    for (u64 bits = bitmap_[w]; bits != 0;) {
+      const unsigned bit = highest_set_bit(bits);
+      bits &= ~(u64(1) << bit);
+      for (Lwp* l : levels_[w * 64 + bit]) {
+        if (l->pinned >= 0 && unsigned(l->pinned) != thief) continue;
+        if (__atomic_load_n(&l->on_cpu, __ATOMIC_ACQUIRE)) continue;
+        remove(l);  // safe: we stop iterating
+        return l;
+      }
     }
   }
   return nullptr;
 }
 
 int RunQueue::best_priority() const {
-  u32 b = __atomic_load_n(&bitmap_, __ATOMIC_RELAXED);
-  return b ? int(highest_set_bit(b)) : -1;
+  for (unsigned w = kWords; w-- > 0;) {
+    const u64 b = __atomic_load_n(&bitmap_[w], __ATOMIC_RELAXED);
+    if (b) return int(w * 64 + highest_set_bit(b));
+  }
+  return -1;
 }
-
 int choose_steal_victim(const unsigned* counts, unsigned ncpus, unsigned self) {
   int victim = -1;
   unsigned most = 0;

@@ -3,6 +3,11 @@
 // Priorities run 0 .. kNumPriorities-1, higher runs first (as NetBSD). Kernel
 // threads default to kPriKernel, user threads to kPriUser; the idle thread is
 // never queued. A bitmap of non-empty levels makes picking O(1).
+//
+// Real-time user threads (SCHED_FIFO, SCHED_RR; core/sched/sched.h) sit
+// above every other level: real-time priority p (1..99) is level
+// kPriRtBase + p, as NetBSD puts PRI_USER_RT above PRI_KERNEL and Linux's
+// rt class runs before its fair one (kernel threads included).
 #pragma once
 
 #include "core/lib/list.h"
@@ -15,9 +20,12 @@ namespace tine {
 struct Lwp;
 struct RunQueueTag {};
 
-inline constexpr unsigned kNumPriorities = 32;
+inline constexpr unsigned kNumPriorities = 128;
 inline constexpr unsigned kPriUser = 8;
 inline constexpr unsigned kPriKernel = 16;
+inline constexpr unsigned kRtPrioMax = 99;  // Linux's MAX_RT_PRIO - 1
+inline constexpr unsigned kPriRtBase = kNumPriorities - 1 - kRtPrioMax;
+static_assert(kPriRtBase > kPriKernel);
 
 class RunQueue {
  public:
@@ -25,6 +33,10 @@ class RunQueue {
 
   // Appends l at the tail of its priority level.
   void enqueue(Lwp* l) REQUIRES(lock);
+  // Puts l at the head of its level: a real-time thread preempted by a
+  // higher one runs first again among its equals (POSIX; Linux keeps a
+  // preempted rt task at the head of its list).
+  void enqueue_head(Lwp* l) REQUIRES(lock);
   // Removes and returns the head of the highest non-empty level, or nullptr.
   Lwp* dequeue_best() REQUIRES(lock);
   // For a thief on hart `thief`: removes the highest-priority thread that
@@ -41,8 +53,11 @@ class RunQueue {
   int best_priority() const;
 
  private:
+  static constexpr unsigned kWords = kNumPriorities / 64;
+  static_assert(kNumPriorities % 64 == 0);
+  void mark(unsigned pri) REQUIRES(lock);
   List<Lwp, RunQueueTag> levels_[kNumPriorities] GUARDED_BY(lock);
-  u32 bitmap_ GUARDED_BY(lock) = 0;
+  u64 bitmap_[kWords] GUARDED_BY(lock) = {};
   unsigned count_ = 0;
 };
 

@@ -12,6 +12,18 @@ namespace {
 
 unsigned g_next_placement = 0;  // round robin for new threads (racy is fine)
 
+// The slice a thread starts a turn with: an RR thread keeps what it had
+// left when it was preempted (Linux resets time_slice only when it runs
+// out); a FIFO thread's is never counted down (sched_tick).
+int slice_for(const Lwp* l) {
+  switch (sched_class_of(l)) {
+    case SchedClass::Rr: return l->slice > 0 ? l->slice : kRrSliceTicks;
+    case SchedClass::Fifo: return kSliceTicks;
+    case SchedClass::Other: break;
+  }
+  return kSliceTicks;
+}
+
 unsigned choose_cpu_for(Lwp* l, bool is_new) {
   if (l->pinned >= 0) return unsigned(l->pinned);
   const unsigned n = hal::online_cpus();
@@ -120,8 +132,14 @@ void sched_switch() {
     SpinGuard guard(c.rq.lock);
     if (cur->state == LwpState::LSONPROC && cur != c.idle) {
       cur->state = LwpState::LSRUN;
-      c.rq.enqueue(cur);
+      // A real-time thread still holding its turn (preempted, not yielding,
+      // slice left) stays first among its equals.
+      if (sched_is_rt(cur) && !cur->l_yielding && cur->slice > 0)
+        c.rq.enqueue_head(cur);
+      else
+        c.rq.enqueue(cur);
     }
+    cur->l_yielding = false;
     next = c.rq.dequeue_best();
   }
   if (!next && (cur == c.idle || cur->state != LwpState::LSONPROC))
@@ -132,6 +150,7 @@ void sched_switch() {
   if (!next) next = c.idle;
   if (next == cur) {
     cur->state = LwpState::LSONPROC;
+    cur->slice = slice_for(cur);
     return;
   }
   // A thread queued while still switching out elsewhere: wait until that
@@ -140,7 +159,7 @@ void sched_switch() {
   next->on_cpu = 1;
   next->state = LwpState::LSONPROC;
   next->cpu = c.index;
-  next->slice = kSliceTicks;
+  next->slice = slice_for(next);
   next->runs++;
   c.switching_from = cur;
   c.current = next;
@@ -166,6 +185,7 @@ void sched_switch_finish() {
 
 void yield() {
   hal::IrqState s = hal::irq_save();
+  this_cpu().current->l_yielding = true;
   sched_switch();
   hal::irq_restore(s);
 }
@@ -185,7 +205,60 @@ void sched_tick() {
     }
     return;
   }
+  if (sched_class_of(cur) == SchedClass::Fifo) return;
   if (--cur->slice <= 0) c.need_resched = true;
+}
+
+void sched_set_class(Lwp* l, SchedClass cls, unsigned rtprio) {
+  KASSERT(cls == SchedClass::Other ? rtprio == 0 : rtprio >= 1 && rtprio <= kRtPrioMax);
+  hal::IrqState s = hal::irq_save();
+  unsigned where;
+  bool queued_or_running;
+  for (;;) {
+    // l's state and queue links change under the lock of the hart l->cpu
+    // names; a thread moved meanwhile (woken elsewhere, stolen) is looked
+    // for again. One woken on another hart between the load and the lock
+    // is queued at the level it had: rq_level keeps the queue whole, and
+    // its next turn uses the new one.
+    where = __atomic_load_n(&l->cpu, __ATOMIC_RELAXED);
+    RunQueue& rq = g_cpus[where].rq;
+    SpinGuard guard(rq.lock);
+    if (__atomic_load_n(&l->cpu, __ATOMIC_RELAXED) != where) continue;
+    const u8 old = l->priority;
+    const u8 pri = u8(cls != SchedClass::Other ? kPriRtBase + rtprio
+                      : old >= kPriRtBase       ? kPriUser
+                                                : old);
+    __atomic_store_n(reinterpret_cast<u8*>(&l->l_class), u8(cls), __ATOMIC_RELAXED);
+    __atomic_store_n(&l->l_rtprio, u8(rtprio), __ATOMIC_RELAXED);
+    __atomic_store_n(&l->priority, pri, __ATOMIC_RELAXED);
+    if (cls != SchedClass::Rr) l->slice = kSliceTicks;
+    const LwpState st = l->state;
+    if (st == LwpState::LSRUN && static_cast<ListLink<RunQueueTag>*>(l)->linked()) {
+      rq.remove(l);
+      if (pri < old)
+        rq.enqueue_head(l);
+      else
+        rq.enqueue(l);
+    }
+    queued_or_running = st == LwpState::LSRUN || st == LwpState::LSONPROC;
+    break;
+  }
+  // Its hart decides again: l may now come before or after what runs there.
+  if (queued_or_running) {
+    Cpu& me = this_cpu();
+    if (where == me.index)
+      me.need_resched = true;
+    else
+      hal::send_ipi(where);
+  }
+  hal::irq_restore(s);
+}
+
+void sched_lwp_fork(Lwp* l2, const Lwp* l1) {
+  KASSERT(l2->state == LwpState::LSIDL);
+  l2->l_class = sched_class_of(l1);
+  l2->l_rtprio = __atomic_load_n(&l1->l_rtprio, __ATOMIC_RELAXED);
+  l2->priority = u8(l2->l_class == SchedClass::Other ? kPriUser : kPriRtBase + l2->l_rtprio);
 }
 
 void sched_trap_exit(bool interrupted_with_irqs_on) {

@@ -81,3 +81,55 @@ TEST_CASE("stealing takes from the busiest other hart", "[sched]") {
   const unsigned only_self[] = {7, 0};
   REQUIRE(choose_steal_victim(only_self, 2, 0) == -1);
 }
+
+TEST_CASE("run queue: real-time levels above every kernel and user level, "
+          "highest first across the bitmap's words",
+          "[sched][rt]") {
+  RunQueue rq;
+  Lwp user = make(kPriUser), kern = make(kPriKernel), rt1 = make(kPriRtBase + 1),
+      rt50 = make(kPriRtBase + 50), rt99 = make(kPriRtBase + kRtPrioMax),
+      rt50b = make(kPriRtBase + 50);
+  REQUIRE(kPriRtBase + kRtPrioMax == kNumPriorities - 1);
+  SpinGuard g(rq.lock);
+  for (Lwp* l : {&user, &kern, &rt1, &rt50, &rt99, &rt50b}) rq.enqueue(l);
+  REQUIRE(rq.best_priority() == int(kNumPriorities - 1));
+  REQUIRE(rq.dequeue_best() == &rt99);
+  REQUIRE(rq.dequeue_best() == &rt50);
+  REQUIRE(rq.dequeue_best() == &rt50b);
+  REQUIRE(rq.dequeue_best() == &rt1);
+  REQUIRE(rq.best_priority() == int(kPriKernel));
+  REQUIRE(rq.dequeue_best() == &kern);
+  REQUIRE(rq.dequeue_best() == &user);
+  REQUIRE(rq.best_priority() == -1);
+}
+
+TEST_CASE("run queue: a preempted real-time thread goes back to the head of its level",
+          "[sched][rt]") {
+  RunQueue rq;
+  Lwp a = make(kPriRtBase + 10), b = make(kPriRtBase + 10), c = make(kPriRtBase + 10);
+  SpinGuard g(rq.lock);
+  rq.enqueue(&b);
+  rq.enqueue(&c);
+  rq.enqueue_head(&a);
+  REQUIRE(rq.dequeue_best() == &a);
+  REQUIRE(rq.dequeue_best() == &b);
+  REQUIRE(rq.dequeue_best() == &c);
+}
+
+TEST_CASE("run queue: a queued thread whose priority changed is removed from the level "
+          "it was queued at",
+          "[sched][rt]") {
+  RunQueue rq;
+  Lwp a = make(kPriUser), b = make(kPriRtBase + 5);
+  SpinGuard g(rq.lock);
+  rq.enqueue(&a);
+  rq.enqueue(&b);
+  a.priority = u8(kPriRtBase + 20);  // as sched_set_class before its requeue
+  rq.remove(&a);
+  REQUIRE(rq.count() == 1);
+  REQUIRE(rq.best_priority() == int(kPriRtBase + 5));
+  rq.enqueue(&a);
+  REQUIRE(rq.dequeue_best() == &a);
+  REQUIRE(rq.dequeue_best() == &b);
+  REQUIRE(rq.best_priority() == -1);
+}
