@@ -13,6 +13,11 @@
 // a timeout or a signal), so no waker can still be at work on it by then.
 // Requeue moves a waiter to another bucket under both locks; the waiter
 // finds its current bucket through lock_bucket_of().
+//
+// Order: a chain is kept by priority, then arrival, as Linux's plist of
+// futex_q (prio = min(normal_prio, MAX_RT_PRIO)): real-time waiters first,
+// the higher first, every time-sharing one alike behind them. A wake takes
+// the first matches, so sem_post wakes the highest-priority waiter.
 #include "core/proc/futex.h"
 
 #include "core/lib/list.h"
@@ -36,6 +41,7 @@ struct Bucket;
 struct FutexWaiter : ListLink<> {
   FutexKey key;          // under the bucket lock (requeue changes it)
   u32 bitset = 0;
+  u8 rtprio = 0;         // the waiter's real-time priority (0: none)
   bool queued = false;   // on bucket's chain; under the bucket lock
   Bucket* bucket = nullptr;  // atomic; changed under both buckets' locks
   SleepQueue q{"futex"};
@@ -51,6 +57,19 @@ struct Bucket {
 
 constexpr unsigned kBuckets = 128;
 Bucket g_buckets[kBuckets];
+
+// Links w behind every waiter of its priority or above.
+void chain_insert_locked(Bucket* b, FutexWaiter* w) REQUIRES(b->lock) {
+  FutexWaiter* after = nullptr;
+  for (FutexWaiter* o : b->chain) {
+    if (o->rtprio < w->rtprio) break;
+    after = o;
+  }
+  if (after)
+    b->chain.insert_after(after, w);
+  else
+    b->chain.push_front(w);
+}
 
 Bucket* bucket_of(const FutexKey& k) {
   u64 h = reinterpret_cast<uptr>(k.space) ^ (k.addr >> 2);
@@ -127,7 +146,7 @@ Enqueue enqueue_if_equal(Bucket* b, FutexWaiter& w, uptr uaddr, u32 val) {
   if (cur != val) return Enqueue::Differs;
   w.queued = true;
   __atomic_store_n(&w.bucket, b, __ATOMIC_RELEASE);
-  b->chain.push_back(&w);
+  chain_insert_locked(b, &w);
   return Enqueue::Queued;
 }
 
@@ -191,6 +210,7 @@ Result<void> futex_wait(VmSpace* vs, uptr uaddr, bool shared, u32 val, u32 bitse
   if (!bitset) return Error::Inval;
   FutexWaiter w;
   w.bitset = bitset;
+  w.rtprio = __atomic_load_n(&curlwp()->l_rtprio, __ATOMIC_RELAXED);
   for (;;) {
     w.key = TRY(futex_key(vs, uaddr, shared));
     const Enqueue e = enqueue_if_equal(bucket_of(w.key), w, uaddr, val);
@@ -256,7 +276,7 @@ Result<int> futex_requeue(VmSpace* vs, uptr uaddr, uptr uaddr2, bool shared, int
         }
         if (b1 != b2) {
           b1->chain.remove(w);
-          b2->chain.push_back(w);
+          chain_insert_locked(b2, w);
           __atomic_store_n(&w->bucket, b2, __ATOMIC_RELEASE);
         }
         w->key = k2;

@@ -24,6 +24,10 @@ Result<Plimit*> lim_create_default() {
   // Tine's table is maxproc (1044), so that is the default here. One
   // process's queue may hold all of them (core/proc/sigqueue.h).
   l->limits[kRlimitSigpending] = {maxproc, maxproc};
+  // Linux's INIT_RLIMITS: no nice below 0 and no real-time priority
+  // without CAP_SYS_NICE.
+  l->limits[kRlimitNice] = {0, 0};
+  l->limits[kRlimitRtprio] = {0, 0};
   return l;
 }
 

@@ -15,6 +15,8 @@ inline constexpr unsigned kRlimitCpu = 0;     // RLIMIT_CPU (core/proc/cputimer.
 inline constexpr unsigned kRlimitCore = 4;    // RLIMIT_CORE (core/proc/coredump.h)
 inline constexpr unsigned kRlimitNproc = 6;   // RLIMIT_NPROC (Linux numbering)
 inline constexpr unsigned kRlimitSigpending = 11;  // RLIMIT_SIGPENDING (sigpending_count.h)
+inline constexpr unsigned kRlimitNice = 13;    // RLIMIT_NICE (compat/linux/sched.cpp)
+inline constexpr unsigned kRlimitRtprio = 14;  // RLIMIT_RTPRIO (compat/linux/sched.cpp)
 inline constexpr unsigned kRlimitCount = 16;  // RLIM_NLIMITS
 inline constexpr u64 kRlimInfinity = ~u64(0);
 

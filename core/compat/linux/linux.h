@@ -187,6 +187,7 @@ i64 linux_sys_sched_getscheduler(const SyscallArgs& args);
 i64 linux_sys_sched_setscheduler(const SyscallArgs& args);
 i64 linux_sys_sched_getparam(const SyscallArgs& args);
 i64 linux_sys_sched_setparam(const SyscallArgs& args);
+i64 linux_sys_sched_rr_get_interval(const SyscallArgs& args);
 i64 linux_sys_getpriority(const SyscallArgs& args);
 i64 linux_sys_setpriority(const SyscallArgs& args);
 i64 linux_sys_rseq(const SyscallArgs& args);

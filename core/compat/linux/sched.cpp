@@ -5,12 +5,14 @@
 // What Tine does with them: an affinity set that is not every online hart
 // pins the LWP to one hart of the set (the one it runs on, if allowed,
 // else the lowest), as Tine's scheduler pins to one hart or none; the set
-// itself is kept and reported back. Policies: SCHED_OTHER and SCHED_BATCH
-// (a hint) are accepted; SCHED_FIFO, SCHED_RR and SCHED_IDLE are refused
-// with EPERM, as Linux refuses them to a caller without CAP_SYS_NICE or
-// RLIMIT_RTPRIO (Tine refuses root too: it has no real-time class). Nice
-// values are kept and reported (Linux's 20 - nice encoding), and do not
-// change Tine's round robin yet.
+// itself is kept and reported back. Policies: SCHED_FIFO and SCHED_RR are
+// Tine's real-time classes (core/sched/sched.h) at their priority 1..99;
+// SCHED_OTHER, SCHED_BATCH and SCHED_IDLE all run in the time-sharing
+// class (BATCH and IDLE are kept and reported, a hint here). Permission as
+// Linux's user_check_sched_setscheduler: root (CAP_SYS_NICE) may set any;
+// others a real-time policy within the target's RLIMIT_RTPRIO (default 0:
+// EPERM). Nice values are kept and reported (Linux's 20 - nice encoding),
+// and do not change Tine's round robin yet.
 //
 // Linux acts on a thread (a tid, 0: the caller); the PRIO_PGRP and
 // PRIO_USER forms on every thread of the matching processes.
@@ -19,6 +21,7 @@
 #include "core/proc/lwp_user.h"
 #include "core/proc/proc.h"
 #include "core/proc/pgrp.h"
+#include "core/proc/plimit.h"
 #include "core/sched/sched.h"
 #include "core/sync/sleepq.h"
 #include "core/vm/uaccess.h"
@@ -104,9 +107,10 @@ void set_affinity(Lwp* l, u64 mask) {
 }  // namespace
 
 // Called by the emulation's fork hook: a child inherits its parent's
-// scheduling attributes (Linux's sched_fork copies the task's).
-// With SCHED_RESET_ON_FORK the child loses the flag and a negative nice
-// (sched_fork; the real-time policies it would also reset Tine never has).
+// scheduling attributes (Linux's sched_fork copies the task's; the class
+// and real-time priority fork1 or lwp_create_user copied already).
+// With SCHED_RESET_ON_FORK the child loses the flag, a real-time policy
+// (back to SCHED_OTHER) and a negative nice, as sched_fork.
 void linux_sched_fork(Lwp* l2, const Lwp* l1) {
   l2->l_affinity = __atomic_load_n(&l1->l_affinity, __ATOMIC_RELAXED);
   l2->l_nice = __atomic_load_n(&l1->l_nice, __ATOMIC_RELAXED);
@@ -114,6 +118,10 @@ void linux_sched_fork(Lwp* l2, const Lwp* l1) {
   l2->l_no_new_privs = l1->l_no_new_privs;  // prctl.cpp's, inherited alike
   if (l2->l_policy & kPolicyResetOnFork) {
     l2->l_policy &= u8(~kPolicyResetOnFork);
+    if (l2->l_policy == kSchedFifo || l2->l_policy == kSchedRr) {
+      l2->l_policy = kSchedOther;
+      sched_set_class(l2, SchedClass::Other, 0);
+    }
     if (l2->l_nice < 0) l2->l_nice = 0;
   }
   if (l2->l_affinity) l2->pinned = __atomic_load_n(&l1->pinned, __ATOMIC_RELAXED);
@@ -196,13 +204,38 @@ i64 linux_sys_sched_getscheduler(const SyscallArgs& a) {
 i64 linux_sys_sched_getparam(const SyscallArgs& a) {
   const i32 pid = i32(a.a[0]);
   if (!a.a[1] || pid < 0) return errno_of(Error::Inval);
+  i32 prio;
   {
     MutexGuard g(proc_lock);
     Target t;
     if (!find_thread_locked(pid, t)) return errno_of(Error::Srch);
+    prio = __atomic_load_n(&t.l->l_rtprio, __ATOMIC_RELAXED);  // 0 unless real-time
   }
-  const i32 prio = 0;  // every policy Tine has is a non-real-time one
   return syscall_result(copyout(a.a[1], &prio, sizeof prio));
+}
+
+// sched_rr_get_interval(pid, ts): SCHED_RR's quantum (Linux's RR_TIMESLICE,
+// 100 ms), 0 ("infinity") for SCHED_FIFO, and the time-sharing slice
+// Tine gives the others (Linux reports its fair slice in jiffies there,
+// which depends on its HZ and load).
+i64 linux_sys_sched_rr_get_interval(const SyscallArgs& a) {
+  const i32 pid = i32(a.a[0]);
+  if (pid < 0) return errno_of(Error::Inval);
+  u64 ns;
+  {
+    MutexGuard g(proc_lock);
+    Target t;
+    if (!find_thread_locked(pid, t)) return errno_of(Error::Srch);
+    switch (sched_class_of(t.l)) {
+      case SchedClass::Rr: ns = kRrIntervalNs; break;
+      case SchedClass::Fifo: ns = 0; break;
+      default: ns = kSliceNs; break;
+    }
+  }
+  const struct {
+    i64 sec, nsec;
+  } ts{i64(ns / 1'000'000'000), i64(ns % 1'000'000'000)};
+  return syscall_result(copyout(a.a[1], &ts, sizeof ts));
 }
 
 namespace {
@@ -231,13 +264,38 @@ i64 set_scheduler(i32 pid, int policy, uptr param) {
   const bool rt = policy == kSchedFifo || policy == kSchedRr;
   if (prio < 0 || prio > 99 || policy == kSchedDeadline || rt != (prio != 0))
     return errno_of(Error::Inval);
-  if (rt || policy == kSchedIdle) return errno_of(Error::Perm);
-  if (!may_change(p)) return errno_of(Error::Perm);
-  // Only CAP_SYS_NICE may drop SCHED_RESET_ON_FORK.
-  if ((old & kPolicyResetOnFork) && !reset && !(proc_own_cred(curproc())->euid == kRootUid))
-    return errno_of(Error::Perm);
+  const bool root = proc_own_cred(curproc())->euid == kRootUid;
+  if (!root) {
+    // user_check_sched_setscheduler, for a caller without CAP_SYS_NICE:
+    // the rlimits are the target's.
+    u64 rlim_rtprio, rlim_nice;
+    bool same_owner;
+    {
+      MutexGuard pg(p->p_lock());
+      rlim_rtprio = p->p_limit->limits[kRlimitRtprio].cur;
+      rlim_nice = p->p_limit->limits[kRlimitNice].cur;
+      same_owner = may_change_locked(p);
+    }
+    const int oldpol = old & ~kPolicyResetOnFork;
+    const i32 old_rtprio = __atomic_load_n(&l->l_rtprio, __ATOMIC_RELAXED);
+    if (rt && policy != oldpol && rlim_rtprio == 0) return errno_of(Error::Perm);
+    if (rt && prio > old_rtprio && u64(prio) > rlim_rtprio) return errno_of(Error::Perm);
+    // Leaving SCHED_IDLE is a nice reduction (is_nice_reduction: 20 - nice
+    // within RLIMIT_NICE).
+    if (oldpol == kSchedIdle && policy != kSchedIdle &&
+        u64(20 - __atomic_load_n(&l->l_nice, __ATOMIC_RELAXED)) > rlim_nice)
+      return errno_of(Error::Perm);
+    if (!same_owner) return errno_of(Error::Perm);
+    // Only CAP_SYS_NICE may drop SCHED_RESET_ON_FORK.
+    if ((old & kPolicyResetOnFork) && !reset) return errno_of(Error::Perm);
+  }
   __atomic_store_n(&l->l_policy, u8(policy | (reset ? kPolicyResetOnFork : 0)),
                    __ATOMIC_RELAXED);
+  const SchedClass cls =
+      policy == kSchedFifo ? SchedClass::Fifo : policy == kSchedRr ? SchedClass::Rr : SchedClass::Other;
+  // Linux requeues even when nothing changed (a sched_setparam to the same
+  // priority moves the thread to the tail of its list).
+  sched_set_class(l, cls, unsigned(prio));
   return 0;
 }
 }  // namespace

@@ -93,6 +93,7 @@ struct Table {
     fns[124] = linux_sys_sched_yield;
     fns[125] = linux_sys_sched_get_priority_max;
     fns[126] = linux_sys_sched_get_priority_min;
+    fns[127] = linux_sys_sched_rr_get_interval;
     fns[kLinuxRestartSyscall] = linux_sys_restart_syscall;
     fns[129] = linux_sys_kill;
     fns[130] = linux_sys_tkill;
