@@ -441,6 +441,7 @@ Result<int> futex_waitv(VmSpace* vs, const FutexWaitvWord* words, unsigned n, u6
   for (unsigned i = 0; i < n; ++i) {
     new (&ws[i]) FutexWaiter;
     ws[i].bitset = kFutexBitsetAny;
+    ws[i].rtprio = __atomic_load_n(&curlwp()->l_rtprio, __ATOMIC_RELAXED);
     ws[i].wq = &q;
   }
   const Result<int> r = waitv_on(vs, words, ws, n, q, deadline_ns);
