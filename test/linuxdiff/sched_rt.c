@@ -126,8 +126,11 @@ static void sem_priority(void) {
     pthread_attr_setschedpolicy(&a, SCHED_FIFO);
     pthread_attr_setschedparam(&a, &(struct sched_param){prio[i]});
     int e = pthread_create(&t[i], &a, waiter, (void *)(long)('0' + prio[i]));
-    if (e) printf("create: %s\n", strerror(e));
     pthread_attr_destroy(&a);
+    if (e) {
+      printf("create: %s\n", strerror(e));
+      return;
+    }
     while (waiting != i + 1) nap_ms(5);
     nap_ms(20); /* it blocks in sem_wait */
   }
@@ -170,8 +173,15 @@ static void time_slices(int policy) {
   pthread_attr_setschedparam(&a, &(struct sched_param){10});
   nslices = 0;
   pthread_t t[2];
-  for (long i = 0; i < 2; i++) pthread_create(&t[i], &a, busy, (void *)('A' + i));
-  for (int i = 0; i < 2; i++) pthread_join(t[i], NULL);
+  int n = 0;
+  for (long i = 0; i < 2; i++) {
+    int e = pthread_create(&t[n], &a, busy, (void *)('A' + i));
+    if (e)
+      printf("create: %s\n", strerror(e));
+    else
+      n++;
+  }
+  for (int i = 0; i < n; i++) pthread_join(t[i], NULL);
   slices[nslices] = 0;
   printf("%s: %s\n", policy == SCHED_FIFO ? "fifo" : "rr", (const char *)slices);
   pthread_attr_destroy(&a);
