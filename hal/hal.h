@@ -87,6 +87,18 @@ void send_ipi(unsigned cpu);
 // Sleeps the calling hart until an interrupt arrives.
 void wait_for_interrupt();
 
+// The calling hart's one-shot timer (a hart has one): it interrupts
+// (clock_interrupt(), core/sched/interrupts.h) once time_ns() reaches
+// deadline_ns, at once if that has passed. A call replaces the deadline
+// set before and takes back an interrupt it raised that was not taken
+// yet; kTimerNever disarms it. Interrupts off. Generic code decides what
+// to program (core/sched/clock.cpp), as NetBSD's and Linux's one-shot
+// clock event devices leave it to the timer code above them.
+inline constexpr u64 kTimerNever = ~u64(0);
+void timer_program(u64 deadline_ns);
+// The scheduler tick's period while a hart runs a thread.
+u64 tick_period_ns();
+
 }  // namespace tine::hal
 
 namespace tine::hal {

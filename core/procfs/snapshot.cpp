@@ -335,7 +335,7 @@ void procfs_sys_stat(SysStat& out, HartTimes* harts, u32 nharts) {
   for (u32 i = 0; i < out.nharts; i++) harts[i] = HartTimes{};
   for (u32 i = 0; i < online; i++) {
     const Cpu& c = g_cpus[i];
-    out.interrupts += __atomic_load_n(&c.ticks, __ATOMIC_RELAXED) +
+    out.interrupts += __atomic_load_n(&c.timer_irqs, __ATOMIC_RELAXED) +
                       __atomic_load_n(&c.ipis, __ATOMIC_RELAXED);
     out.switches += __atomic_load_n(&c.switches, __ATOMIC_RELAXED);
   }

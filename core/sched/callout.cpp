@@ -1,5 +1,6 @@
 #include "core/sched/callout.h"
 
+#include "core/sched/clock.h"
 #include "core/sched/cpu.h"
 
 namespace tine {
@@ -30,13 +31,16 @@ void insert_sorted(Cpu& cpu, Callout& c, u64 deadline, void (*fn)(void*),
 void callout_schedule(Callout& c, u64 delay_ns, void (*fn)(void*), void* arg) {
   const hal::IrqState s = hal::irq_save();  // stay on this hart
   Cpu& cpu = this_cpu();
-  insert_sorted(cpu, c, hal::time_ns() + delay_ns, fn, arg);
+  const u64 deadline = hal::time_ns() + delay_ns;
+  insert_sorted(cpu, c, deadline, fn, arg);
+  clock_callout_armed(deadline);
   hal::irq_restore(s);
 }
 
 void callout_schedule_at(Callout& c, u64 deadline_ns, void (*fn)(void*), void* arg) {
   const hal::IrqState s = hal::irq_save();
   insert_sorted(this_cpu(), c, deadline_ns, fn, arg);
+  clock_callout_armed(deadline_ns);
   hal::irq_restore(s);
 }
 
@@ -55,6 +59,13 @@ bool callout_stop(Callout& c) {
     while (__atomic_load_n(&c.running, __ATOMIC_ACQUIRE)) hal::cpu_relax();
     if (__atomic_load_n(&c.cpu, __ATOMIC_ACQUIRE) < 0) return false;
   }
+}
+
+u64 callout_next_deadline() {
+  CalloutList& list = this_cpu().callouts;
+  SpinGuard guard(list.lock);
+  Callout* c = list.pending.front();
+  return c ? c->deadline_ns : hal::kTimerNever;
 }
 
 void callout_run_expired() {

@@ -20,7 +20,11 @@ struct SmpCall {
 
 struct alignas(64) Cpu {
   unsigned index = 0;
-  u64 ticks = 0;              // timer interrupts taken (read racily by tests)
+  u64 ticks = 0;              // scheduler ticks taken (read racily by tests)
+  u64 timer_irqs = 0;         // timer interrupts taken: ticks and callouts
+  u64 next_tick_ns = 0;       // when the next scheduler tick is due
+  u64 timer_deadline_ns = hal::kTimerNever;  // what the timer is programmed for
+  bool tickless = false;      // idle in wfi, no tick armed (others read it)
   u64 ipis = 0;               // IPIs taken
   u64 switches = 0;           // context switches done here
   u64 steals = 0;             // threads taken from other harts' queues

@@ -3,7 +3,7 @@
 
 namespace tine {
 
-void clock_interrupt();  // this hart's periodic timer fired (core/sched/clock.cpp)
+void clock_interrupt();  // this hart's timer fired (core/sched/clock.cpp)
 void ipi_interrupt();    // another hart poked this one (core/sched/smp_call.cpp)
 // Console input waits (hal::console_input_interrupts()): drains
 // hal::console_getc() until -1, interrupts off (core/tty/tty_input.cpp).

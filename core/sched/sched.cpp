@@ -1,5 +1,6 @@
 #include "core/sched/sched.h"
 
+#include "core/sched/clock.h"
 #include "core/sched/cpu.h"
 #include "core/sched/cputime.h"
 #include "core/vm/heap.h"
@@ -193,7 +194,6 @@ void yield() {
 void sched_tick() {
   Cpu& c = this_cpu();
   if (!c.sched_running) return;
-  callout_run_expired();
   Lwp* cur = c.current;
   if (cur == c.idle) {
     // An idle hart looks for work queued elsewhere on every tick.
@@ -273,10 +273,14 @@ void sched_idle_loop() {
     hal::IrqState s = hal::irq_save();
     Cpu& c = this_cpu();
     sched_switch();  // runs anything queued here or stealable
-    // Back on the idle thread: sleep until an interrupt. WFI wakes on a
-    // pending interrupt even with interrupts off, so nothing is missed
-    // between the check above and here.
-    if (!c.need_resched && c.rq.count() == 0) hal::wait_for_interrupt();
+    // Back on the idle thread: sleep until an interrupt, with no tick
+    // (core/sched/clock.h). WFI wakes on a pending interrupt even with
+    // interrupts off, so nothing is missed between the check and here.
+    if (!c.need_resched && c.rq.count() == 0) {
+      clock_idle_enter();
+      hal::wait_for_interrupt();
+      clock_idle_exit();
+    }
     hal::irq_restore(s);
   }
 }

@@ -19,8 +19,8 @@
 //    pinned hart); a woken thread goes back to the hart it last ran on. A
 //    remote enqueue sends that hart an IPI.
 //  - Stealing: a hart with nothing to run takes the best thread from the
-//    busiest queue (choose_steal_victim), when it goes idle and on every tick
-//    while idle.
+//    busiest queue (choose_steal_victim) when it goes idle, and when a busy
+//    hart with threads queued kicks it on its tick (core/sched/clock.cpp).
 #pragma once
 
 #include "core/sched/lwp.h"
@@ -75,7 +75,7 @@ inline bool sched_is_rt(const Lwp* l) { return sched_class_of(l) != SchedClass::
 // LSZOMB) or left it LSONPROC to be requeued. Interrupts off, no spin lock.
 void sched_switch();
 
-// Timer tick on this hart (interrupts off): slices, callouts, idle stealing.
+// Scheduler tick on this hart (interrupts off): slices, idle stealing.
 void sched_tick();
 
 // Called by the HAL on the way out of a trap with interrupts off: switches

@@ -2,7 +2,7 @@
 // switch hands a per-thread semaphore over, so exactly one host thread runs
 // per simulated hart at a time. The generic scheduler, sleep queues, mutexes
 // and condition variables run unchanged on top, with real concurrency
-// between harts. Every hart simulates its timer tick: an idle one in
+// between harts. Every hart simulates its one-shot timer: an idle one in
 // wait_for_interrupt, a busy one when it turns interrupts back on.
 #include <atomic>
 #include <semaphore>
@@ -68,8 +68,10 @@ void context_switch(Context& from, Context& to) {
 }
 
 namespace {
-constexpr u64 kTickNs = 1'000'000;  // the simulated timer's period
-std::atomic<u64> g_next_tick_ns[kMaxCpus];
+constexpr u64 kTickNs = 1'000'000;  // the simulated scheduler tick's period
+// Each hart's programmed deadline (timer_program); 0 until the first
+// program, so that the first chance takes an interrupt and programs it.
+std::atomic<u64> g_deadline_ns[kMaxCpus];
 thread_local bool t_in_tick = false;
 
 void take_tick() {
@@ -79,25 +81,34 @@ void take_tick() {
   interrupt_exit();
   t_in_tick = false;
 }
+
+// Takes the calling hart's timer interrupt if its deadline has passed.
+void interrupt_if_due() {
+  if (t_in_tick) return;
+  std::atomic<u64>& due = g_deadline_ns[cpu_index()];
+  u64 at = due.load(std::memory_order_relaxed);
+  if (time_ns() < at || !due.compare_exchange_strong(at, kTimerNever)) return;
+  take_tick();
+}
 }  // namespace
+
+void timer_program(u64 deadline_ns) {
+  g_deadline_ns[cpu_index()].store(deadline_ns, std::memory_order_relaxed);
+}
+
+u64 tick_period_ns() { return kTickNs; }
 
 // A real hart takes a timer interrupt that came while its interrupts were
 // off the moment they are on again. Without this a hart whose thread never
 // idles (a test's main thread yielding in a loop) would never run the
 // callouts queued on it, and a deadline sleeper placed there would sleep on.
-void host::tick_if_due() {
-  if (t_in_tick) return;
-  std::atomic<u64>& due = g_next_tick_ns[cpu_index()];
-  const u64 now = time_ns();
-  u64 at = due.load(std::memory_order_relaxed);
-  if (now < at || !due.compare_exchange_strong(at, now + kTickNs)) return;
-  take_tick();
-}
+void host::tick_if_due() { interrupt_if_due(); }
 
 void wait_for_interrupt() {
+  // Host harts take no IPIs: an idle one polls its queue (and steals) every
+  // 200 us, and takes its timer interrupt here when the deadline is past.
   std::this_thread::sleep_for(std::chrono::microseconds(200));
-  // The idle hart's timer tick: callouts and stealing run from here.
-  take_tick();
+  interrupt_if_due();
 }
 
 bool kernel_stack_alloc(KernelStack& out) {

@@ -45,7 +45,7 @@ void set_online_cpus(unsigned n);
 using IrqEnableHook = void (*)();
 void set_irq_enable_hook(IrqEnableHook hook);
 
-// The calling hart's timer tick, if a period has passed since its last one
+// The calling hart's timer interrupt, if its programmed deadline has passed
 // (context.cpp); irq_restore calls it when it turns interrupts back on.
 void tick_if_due();
 

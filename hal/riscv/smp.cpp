@@ -54,7 +54,7 @@ void smp_start_harts(const fdt::BootInfo& info, unsigned boot_hartid) {
       // Sleep until the next tick rather than spin: under QEMU's
       // instruction counting a spinning vCPU starves the one starting up.
       wfi();
-      if (read_sip() & kIntTimer) timer_interrupt();
+      if (read_sip() & kIntTimer) timer_rearm_tick();
     }
     if (!__atomic_load_n(&local.online, __ATOMIC_ACQUIRE)) {
       kprintf("smp: hart %u did not check in\n", h.hartid);

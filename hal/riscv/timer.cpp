@@ -52,9 +52,9 @@ void timer_start_hart() {
   set_sie(kIntTimer);
 }
 
-void timer_interrupt() {
-  // Rearm relative to now, not to the last deadline: a hart that was stopped
-  // in a debugger should not take a storm of late ticks.
+void timer_rearm_tick() {
+  // Relative to now, not to the last deadline: a hart that was stopped in
+  // a debugger should not take a storm of late ticks.
   arm(read_time() + g_tick_interval);
 }
 
@@ -71,5 +71,22 @@ u64 time_ns() {
 }
 
 u64 time_counter_hz() { return riscv::g_timebase_hz; }
+
+void timer_program(u64 deadline_ns) {
+  if (deadline_ns == kTimerNever) {
+    // All ones never comes (the counter would take 58,000 years at 10 MHz);
+    // writing it also takes back a raised interrupt, as the SBI spec says.
+    riscv::arm(~u64(0));
+    return;
+  }
+  // To counter units, rounding up: the interrupt must not come before the
+  // deadline, or the callout it was for would wait for the next one.
+  const u64 hz = riscv::g_timebase_hz;
+  const u64 sec = deadline_ns / 1000000000u;
+  const u64 rem = deadline_ns % 1000000000u;
+  riscv::arm(sec * hz + (rem * hz + 999999999u) / 1000000000u);
+}
+
+u64 tick_period_ns() { return 1000000000u / riscv::kTickHz; }
 
 }  // namespace tine::hal

@@ -1,16 +1,18 @@
-// Per-hart periodic timer: Sstc's stimecmp where the ISA string has it,
-// else the SBI TIME extension.
+// Per-hart one-shot timer (hal::timer_program): Sstc's stimecmp where the
+// ISA string has it, else the SBI TIME extension.
 #pragma once
 
 #include "core/lib/types.h"
 
 namespace tine::hal::riscv {
 
-inline constexpr unsigned kTickHz = 100;  // 10 ms slices; see core/sched/clock.h
+inline constexpr unsigned kTickHz = 100;  // 10 ms; see core/sched/clock.h
 
 void timer_init(u64 timebase_hz, bool use_sstc);  // once, on the boot hart
 void timer_start_hart();     // arm this hart's first tick and enable STIE
-void timer_interrupt();      // re-arm the next tick
+// Arms the timer one tick from now. For a hart that waits with interrupts
+// off (smp_start_harts); the trap path leaves programming to clock.cpp.
+void timer_rearm_tick();
 u64 timebase_hz();
 
 // Whether every hart started so far lets user mode read the time CSR

@@ -38,8 +38,7 @@ unsigned insn_length(u64 pc) {
 void handle_interrupt(TrapFrame& f) {
   switch (static_cast<Interrupt>(f.scause & ~kCauseInterrupt)) {
     case Interrupt::Timer:
-      timer_interrupt();
-      tine::clock_interrupt();
+      tine::clock_interrupt();  // it programs the next deadline
       return;
     case Interrupt::Software:
       clear_sip(kIntSoftware);
