@@ -205,6 +205,15 @@ void _start_c(void) {
         own_action(sig);
         break;
       }
+      case 164: case 261: {
+        /* Not RLIMIT_CPU (0): a random limit ends the run with SIGXCPU and
+         * then SIGKILL, as on Linux (setrlimit's resource is its first
+         * argument, prlimit64's its second). */
+        long a0 = arg(), a1 = arg();
+        if ((nr == 164 ? a0 : a1) == 0) continue;
+        sc6(nr, a0, a1, arg(), arg(), arg(), arg());
+        break;
+      }
       case 64: case 66: {
         /* Not into a pipe we made: a full one blocks forever. */
         long fd = arg();
