@@ -181,13 +181,19 @@ static void thread_timer(void) {
   timer_t t = make_timer(CLOCK_THREAD_CPUTIME_ID);
   g_sigs = 0;
   set_ms(t, 0, 40000000, 0);
+  const long long armed = clock_ns(CLOCK_THREAD_CPUTIME_ID);
   pthread_t th;
   pthread_create(&th, NULL, spinner, (void*)150L);
   pthread_join(th, NULL);
   const long long left = left_ns(t);
-  printf("main's thread timer 40 ms, another thread spun 150 ms: signal %s, left 30..40 ms %s\n",
-         yesno(g_sigs != 0), yesno(left >= 30000000 && left <= 40000000));
-  if (!(left >= 30000000 && left <= 40000000)) printf("  (%lld ns)\n", left);
+  // What main itself used meanwhile (creating and joining; on a loaded
+  // host a guest's time stretches) is what the timer lost, to a tick.
+  const long long own = clock_ns(CLOCK_THREAD_CPUTIME_ID) - armed;
+  const long long expect = 40000000 - own;
+  const int tracks = left <= 40000000 && left >= expect - 10000000 && left <= expect + 10000000;
+  printf("main's thread timer 40 ms, another thread spun 150 ms: signal %s, left is 40 ms less"
+         " main's own time %s\n", yesno(g_sigs != 0), yesno(tracks && own < 30000000));
+  if (!tracks || own >= 30000000) printf("  (left %lld ns, own %lld ns)\n", left, own);
   const long long c0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
   spin_until(1);
   const long long used = clock_ns(CLOCK_THREAD_CPUTIME_ID) - c0;
