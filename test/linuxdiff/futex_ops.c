@@ -34,15 +34,6 @@ static void timeout_case(const char* what, int op, uint32_t val, const struct ti
   timeout_on(what, &word, op, val, ts, bitset, min_ms);
 }
 
-static struct timespec abs_after(clockid_t clock, long ms) {
-  struct timespec ts;
-  clock_gettime(clock, &ts);
-  ts.tv_nsec += (ms % 1000) * 1000000;
-  ts.tv_sec += ms / 1000 + ts.tv_nsec / 1000000000;
-  ts.tv_nsec %= 1000000000;
-  return ts;
-}
-
 static volatile int handled;
 static void on_alarm(int sig) {
   (void)sig;

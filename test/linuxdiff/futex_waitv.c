@@ -32,15 +32,6 @@ static long wake(uint32_t* w, int priv) {
   return syscall(SYS_futex, w, priv ? FUTEX_WAKE_PRIVATE : FUTEX_WAKE, 1, NULL, NULL, 0);
 }
 
-static struct timespec abs_after(clockid_t clock, long ms) {
-  struct timespec ts;
-  clock_gettime(clock, &ts);
-  ts.tv_nsec += (ms % 1000) * 1000000;
-  ts.tv_sec += ms / 1000 + ts.tv_nsec / 1000000000;
-  ts.tv_nsec %= 1000000000;
-  return ts;
-}
-
 static uint32_t words[128];
 
 static void fill(struct futex_waitv* w, unsigned n, uint32_t* base, unsigned flags) {

@@ -35,6 +35,16 @@ static inline long now_ms(void) {
   return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+// The time `ms` from now on `clock`, for absolute timeouts.
+static inline struct timespec abs_after(clockid_t clock, long ms) {
+  struct timespec ts;
+  clock_gettime(clock, &ts);
+  ts.tv_nsec += (ms % 1000) * 1000000;
+  ts.tv_sec += ms / 1000 + ts.tv_nsec / 1000000000;
+  ts.tv_nsec %= 1000000000;
+  return ts;
+}
+
 static inline void nap_ms(long ms) {
   struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
   while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
