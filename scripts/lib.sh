@@ -31,8 +31,10 @@ ensure_packages() {
 }
 
 # build_tine: configures (once) and builds the kernel, the Image and the
-# host tests in $TINE_BUILD.
+# host tests in $TINE_BUILD; not at all with TINE_NO_BUILD set (a caller
+# that built already, or runs inside meson test).
 build_tine() {
+  [ -z "${TINE_NO_BUILD:-}" ] || return 0
   if [ ! -f "$TINE_BUILD/build.ninja" ]; then
     meson setup "$TINE_BUILD" "$TINE_ROOT" \
       --cross-file "$TINE_ROOT/meson/riscv64-cross.ini" >&2 || return 1
