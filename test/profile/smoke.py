@@ -5,6 +5,10 @@
   refuses otherwise; the sum is checked again here);
 - spin(), a loop of known length, has 2 * 1,000,000 instructions of its own
   and a few more (its return and the constant), not one fewer;
+- that count agrees with QEMU's own: under -icount shift=0 the guest clock
+  is the instruction count, and the program reads the timer (10 MHz on
+  virt: 100 instructions a tick) around spin(), so ticks * 100 is spin's
+  count to within a tick or two;
 - spin's one stack is [PROGRAM];_start;spin (the exec frame, its caller);
 - the write() system call reaches the kernel's trap entry and the write
   handler on stacks that start in the program: [PROGRAM];_start;sys3;...
@@ -14,10 +18,12 @@
 """
 import argparse
 import os
+import re
 import subprocess
 import sys
 
 ITERS = 1000000
+NS_PER_TICK = 100  # virt's timebase is 10 MHz; under -icount shift=0, 1 ns = 1 instruction
 
 
 def main():
@@ -37,7 +43,8 @@ def main():
     failures = []
     if r.returncode != 0:
         failures.append(f"scripts/profile exit status {r.returncode}, want 0")
-    if "spin: done" not in out:
+    m = re.search(r"spin: ticks (\d+)", out)
+    if not m:
         failures.append("the program's output is missing")
     total = None
     raw = os.path.join(a.out, "raw.txt")
@@ -58,6 +65,11 @@ def main():
     print(f"spin: {spin} instructions of its own, loop {2 * ITERS}")
     if not 2 * ITERS < spin <= 2 * ITERS + 8:
         failures.append(f"spin has {spin} instructions, want {2 * ITERS} + at most 8")
+    if m:
+        qemu = int(m.group(1)) * NS_PER_TICK
+        print(f"QEMU's clock over spin(): {qemu} instructions")
+        if abs(qemu - spin) > 2 * NS_PER_TICK:
+            failures.append(f"spin has {spin} instructions, QEMU's clock says {qemu}")
     spin_stacks = [st.split(";") for st in folded if st.split(";")[-1].startswith("spin")]
     if (len(spin_stacks) != 1 or len(spin_stacks[0]) != 3 or
             not spin_stacks[0][0].startswith("[") or spin_stacks[0][1] != "_start"):
