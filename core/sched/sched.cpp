@@ -65,12 +65,7 @@ void sched_thread_start(void* arg) {
   lwp_exit();
 }
 
-Lwp* curlwp() {
-  hal::IrqState s = hal::irq_save();
-  Lwp* l = this_cpu().current;
-  hal::irq_restore(s);
-  return l;
-}
+Lwp* curlwp() { return static_cast<Lwp*>(hal::current_thread()); }
 
 void sched_init_cpu(Lwp* boot, bool boot_is_idle) {
   Cpu& c = this_cpu();
@@ -81,6 +76,7 @@ void sched_init_cpu(Lwp* boot, bool boot_is_idle) {
   boot->on_cpu = 1;
   boot->slice = kSliceTicks;
   c.current = boot;
+  hal::set_current_thread(boot);
   if (boot_is_idle) {
     boot->pinned = int(c.index);
     boot->priority = 0;
@@ -164,6 +160,7 @@ void sched_switch() {
   next->runs++;
   c.switching_from = cur;
   c.current = next;
+  hal::set_current_thread(next);
   c.switches++;
   hal::set_trap_stack(next->stack.top);
   proc_switch(cur, next);

@@ -51,6 +51,19 @@ void irq_restore(IrqState s) {
 }
 bool irq_enabled() { return t_irq_enabled; }
 unsigned cpu_index() { return t_cpu_index; }
+
+namespace {
+void* g_current_thread[kMaxCpus];
+}
+void set_current_thread(void* t) { g_current_thread[t_cpu_index] = t; }
+void* current_thread() {
+  // A host thread's simulated hart changes only at a switch: read the slot
+  // with interrupts (the simulated ones) off, as curlwp() always did.
+  IrqState s = irq_save();
+  void* t = g_current_thread[t_cpu_index];
+  irq_restore(s);
+  return t;
+}
 void cpu_relax() { std::this_thread::yield(); }
 
 // Host "physical" addresses are host virtual addresses.

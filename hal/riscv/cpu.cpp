@@ -24,6 +24,16 @@ bool irq_enabled() { return read_sstatus() & kSstatusSIE; }
 
 unsigned cpu_index() { return this_hart().index; }
 
+void set_current_thread(void* t) { this_hart().current_thread = t; }
+
+void* current_thread() {
+  // One instruction: tp is always the running hart's (trap.S keeps it so),
+  // and an interrupt lands before or after the load, never inside it.
+  void* t;
+  asm volatile("ld %0, %1(tp)" : "=r"(t) : "i"(HART_CURRENT_THREAD));
+  return t;
+}
+
 void cpu_relax() { asm volatile("nop; nop; nop; nop" ::: "memory"); }
 
 void power_off(int exit_status) {

@@ -4,6 +4,7 @@
 #define HART_USER_SP 0
 #define HART_KERNEL_SP 8
 #define HART_FAULT_RECOVER 16
+#define HART_CURRENT_THREAD 24
 
 #ifndef __ASSEMBLER__
 #include "core/lib/types.h"
@@ -15,6 +16,7 @@ struct HartLocal {
   u64 user_sp;            // trap.S parks the user sp here on entry
   u64 kernel_sp;          // stack top for traps from user mode
   u64 fault_recover_pc;   // if set, a kernel fault resumes here (probes, copyin)
+  void* current_thread;   // hal::current_thread(): the scheduler's current
   unsigned index;         // dense cpu index (hal::cpu_index)
   unsigned hartid;
   bool online;
@@ -23,6 +25,7 @@ struct HartLocal {
 static_assert(offsetof(HartLocal, user_sp) == HART_USER_SP);
 static_assert(offsetof(HartLocal, kernel_sp) == HART_KERNEL_SP);
 static_assert(offsetof(HartLocal, fault_recover_pc) == HART_FAULT_RECOVER);
+static_assert(offsetof(HartLocal, current_thread) == HART_CURRENT_THREAD);
 
 extern HartLocal g_harts[kMaxCpus];
 

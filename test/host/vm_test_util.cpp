@@ -26,6 +26,7 @@ VmMachine::VmMachine(size_t bytes) {
   lwp_.proc = &proc_;
   saved_current_ = g_cpus[0].current;
   g_cpus[0].current = &lwp_;
+  hal::set_current_thread(&lwp_);  // curlwp() reads the HAL's word
   start_free_ = free_pages();
   start_allocations_ = heap_stats().allocations;
 }
@@ -33,6 +34,7 @@ VmMachine::VmMachine(size_t bytes) {
 VmMachine::~VmMachine() {
   proc_.p_vmspace = nullptr;
   g_cpus[0].current = saved_current_;
+  hal::set_current_thread(saved_current_);
   vm_use_page_allocator(nullptr);
   heap_trim();
   std::free(mem_);
