@@ -40,8 +40,9 @@ void syscall_restart_for_handler(Lwp* l, hal::UserFrame* f, bool sa_restart);
 // The return to user mode runs no (further) handler.
 void syscall_restart_no_handler(Lwp* l, hal::UserFrame* f);
 
-// On every return to user mode: pending signals.
+// On every return to user mode: pending signals. l is curlwp().
 void userret();
+void userret(Lwp* l);
 
 inline i64 errno_of(Error e) { return -i64(e); }
 template <typename T>

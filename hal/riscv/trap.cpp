@@ -161,7 +161,9 @@ using namespace tine::hal::riscv;
 
 extern "C" void trap_dispatch(TrapFrame* frame) {
   const bool from_user = !(frame->sstatus & kSstatusSPP);
-  if (from_user) tine::cputime_user_to_kernel(tine::curlwp());
+  // A trap runs on its thread's stack: the thread is the same at the end.
+  tine::Lwp* const l = from_user ? tine::curlwp() : nullptr;
+  if (from_user) tine::cputime_user_to_kernel(l);
   if (frame->scause & kCauseInterrupt) {
     tine::interrupt_enter();
     handle_interrupt(*frame);
@@ -175,9 +177,9 @@ extern "C" void trap_dispatch(TrapFrame* frame) {
   if (from_user) {
     // Pending signals act on the way out (a killed process never returns).
     set_sstatus(kSstatusSIE);
-    tine::userret();
+    tine::userret(l);
     clear_sstatus(kSstatusSIE);
   }
   tine::sched_trap_exit(from_user || (frame->sstatus & kSstatusSPIE));
-  if (from_user) tine::cputime_kernel_to_user(tine::curlwp());
+  if (from_user) tine::cputime_kernel_to_user(l);
 }
