@@ -1,5 +1,5 @@
-// Kernel memory and string routines. Word-at-a-time where both pointers are
-// aligned: page copies and zeroing are on fork's hot path.
+// Kernel memory and string routines. Word-at-a-time: page copies and zeroing
+// are on fork's hot path, the initrd's copy on boot's.
 #include "core/lib/string.h"
 
 #include "core/lib/types.h"
@@ -20,17 +20,39 @@ extern "C" {
 NO_LIBCALL void* memcpy(void* dst, const void* src, size_t n) {
   auto* d = static_cast<u8*>(dst);
   auto* s = static_cast<const u8*>(src);
-  if (((uptr(d) | uptr(s)) & 7) == 0) {
-    for (; n >= 64; n -= 64, d += 64, s += 64) {
-      auto* dw = reinterpret_cast<u64*>(d);
-      auto* sw = reinterpret_cast<const u64*>(s);
-      u64 a = sw[0], b = sw[1], c = sw[2], e = sw[3];
-      u64 f = sw[4], g = sw[5], h = sw[6], i = sw[7];
-      dw[0] = a; dw[1] = b; dw[2] = c; dw[3] = e;
-      dw[4] = f; dw[5] = g; dw[6] = h; dw[7] = i;
+  if (n >= 16) {
+    while (uptr(d) & 7) {
+      *d++ = *s++;
+      n--;
     }
-    for (; n >= 8; n -= 8, d += 8, s += 8)
-      *reinterpret_cast<u64*>(d) = *reinterpret_cast<const u64*>(s);
+    const unsigned k = uptr(s) & 7;
+    auto* dw = reinterpret_cast<u64*>(d);
+    if (k == 0) {
+      auto* sw = reinterpret_cast<const u64*>(s);
+      for (; n >= 64; n -= 64, dw += 8, sw += 8) {
+        u64 a = sw[0], b = sw[1], c = sw[2], e = sw[3];
+        u64 f = sw[4], g = sw[5], h = sw[6], i = sw[7];
+        dw[0] = a; dw[1] = b; dw[2] = c; dw[3] = e;
+        dw[4] = f; dw[5] = g; dw[6] = h; dw[7] = i;
+      }
+      for (; n >= 8; n -= 8) *dw++ = *sw++;
+      s = reinterpret_cast<const u8*>(sw);
+    } else {
+      // The source is k bytes off: aligned loads, each stored word made of
+      // two (little-endian). A cpio archive's file data is only 4-byte
+      // aligned, and copying the initrd byte by byte took two thirds of
+      // the boot. Every word loaded holds a byte that is copied, so no load
+      // leaves the pages the source lies in.
+      auto* sw = reinterpret_cast<const u64*>(s - k);
+      const unsigned lo = 8 * k, hi = 64 - lo;
+      u64 cur = *sw++;
+      for (; n >= 8; n -= 8, s += 8) {
+        const u64 next = *sw++;
+        *dw++ = (cur >> lo) | (next << hi);
+        cur = next;
+      }
+    }
+    d = reinterpret_cast<u8*>(dw);
   }
   while (n--) *d++ = *s++;
   return dst;
