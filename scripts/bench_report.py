@@ -134,7 +134,7 @@ def main():
             lin = [linux.get((m, s), float("nan")) for m in ("fork", "forkexec")]
             f.write(f"{s} " + " ".join(str(v) for v in vals + lin) + "\n")
     script = f"""
-set terminal pngcairo size 900,560
+set terminal pngcairo size 900,560 noenhanced
 set output '{os.path.join(outdir, "forkbench.png")}'
 set title 'Process creation, the anchors glibc forkbench: QEMU virt, 1 hart, -icount shift=0'
 set xlabel "parent's touched memory (MiB)"
