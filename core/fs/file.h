@@ -46,6 +46,7 @@ struct FileStat {
   u64 ino = 0;
   u32 mode = 0;  // type and permission bits, the st_mode encoding
   u32 nlink = 1;
+  u32 uid = 0, gid = 0;  // the owner (a message queue's creator; else root)
   u64 rdev = 0;
   i64 size = 0;
   i32 blksize = 4096;
@@ -106,6 +107,10 @@ struct FileOps {
   // the same semantics, signals and errors. Null: the File takes no such
   // writes, and sendfile to it is EINVAL.
   Result<size_t> (*write_kernel)(File& f, const void* buf, size_t n) = nullptr;
+  // A descriptor on f is being closed by the calling process, whether or
+  // not it holds the last reference (Linux's f_op->flush: a message queue
+  // drops the closer's notification). Null: nothing to do.
+  void (*flush)(File& f) = nullptr;
 };
 
 struct File {

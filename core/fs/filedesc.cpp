@@ -110,9 +110,11 @@ File* take_locked(FileTable* t, int fd) REQUIRES(t->lock) {
 
 // A descriptor of t closed on f: t's record locks on the file go (POSIX:
 // any close of the file ends the process's locks on it), then the slot's
-// reference. Outside the table lock: close may sleep on a pipe.
+// reference, after the backend's flush. Outside the table lock: close may
+// sleep on a pipe.
 void close_slot_file(FileTable* t, File* f) {
   lockf_release(lockf_key(*f), t);
+  if (f->ops->flush) f->ops->flush(*f);
   file_release(f);
 }
 

@@ -26,6 +26,8 @@ Result<Plimit*> lim_create_default() {
   l->limits[kRlimitSigpending] = {maxproc, maxproc};
   // Linux's INIT_RLIMITS: no nice below 0 and no real-time priority
   // without CAP_SYS_NICE.
+  // POSIX message queue bytes per user: Linux's MQ_BYTES_MAX.
+  l->limits[kRlimitMsgqueue] = {kMqBytesMax, kMqBytesMax};
   l->limits[kRlimitNice] = {0, 0};
   l->limits[kRlimitRtprio] = {0, 0};
   return l;

@@ -27,9 +27,12 @@
 //                        mutex; under proc_lock in its ioctls)
 //   record locks         every file's POSIX record locks (core/vfs/lockf.h;
 //                        taken alone, never across a user copy)
+//   mqueue names         the POSIX message queue names, limits and per-user
+//                        charges (core/ipc/mqueue_names.h; taken alone)
 //   pipe                 one pipe's ring, held across copyin/copyout
 //   eventfd, timerfd,    one file's own state; never nested in one another
-//   socket               (the same rank as pipe)
+//   socket, mqueue       (the same rank as pipe; a message queue's lock is
+//                        never held across a user copy)
 //   console input        serialises console readers (held across sleeps)
 //   vm map               one address space (VmSpace, sleeping mutex); user
 //                        page faults take it, also inside copyin/copyout,
@@ -79,9 +82,11 @@ enum class LockRank : unsigned {
   Epoll = 45,  // core/fs/file_epoll.cpp
   Tty = 46,  // the console tty's line discipline (core/tty/tty.h)
   RecordLocks = 47,
+  MQueueNames = 47,  // core/ipc/mqueue_names.cpp (taken alone)
   Pipe = 48,
   EventFd = 48,  // core/fs/file_eventfd.cpp
   TimerFd = 48,  // core/fs/file_timerfd.cpp
+  MQueue = 48,   // one message queue (core/ipc/mqueue.h)
   ConsoleInput = 49,
   // Address spaces (core/vm/vm.h, core/vm/vm_anon.h).
   VmMap = 50,

@@ -99,6 +99,8 @@ void file_getattr(File& f, VAttr& va) {
   va.type = mode_to_vtype(st.mode);
   va.mode = st.mode & 07777;
   va.nlink = st.nlink;
+  va.uid = st.uid;
+  va.gid = st.gid;
   va.size = st.size;
   va.ino = st.ino;
   va.dev = st.dev;

@@ -138,6 +138,12 @@ struct Table {
     fns[177] = linux_sys_getegid;
     fns[178] = linux_sys_gettid;
     fns[179] = linux_sys_sysinfo;
+    fns[180] = linux_sys_mq_open;
+    fns[181] = linux_sys_mq_unlink;
+    fns[182] = linux_sys_mq_timedsend;
+    fns[183] = linux_sys_mq_timedreceive;
+    fns[184] = linux_sys_mq_notify;
+    fns[185] = linux_sys_mq_getsetattr;
     fns[194] = linux_sys_shmget;
     fns[195] = linux_sys_shmctl;
     fns[196] = linux_sys_shmat;
