@@ -124,7 +124,7 @@ MqLimits mqueue_limits() {
 }
 
 Result<void> mqueue_set_limit(i64 MqLimits::*field, i64 v) {
-  i64 lo = 0, hi = 0x7fffffff;
+  i64 lo = -0x80000000ll, hi = 0x7fffffff;  // queues_max: any int (proc_dointvec)
   if (field == &MqLimits::msg_max || field == &MqLimits::msg_default) {
     lo = kMqMsgMaxMin;
     hi = kMqMsgHardMax;

@@ -32,7 +32,7 @@ struct MqLimits {
   i64 msg_default = 10, msgsize_default = 8192;
 };
 MqLimits mqueue_limits();
-// Each takes a value in Linux's range (queues_max 0 .. INT_MAX; msg_max
+// Each takes a value in Linux's range (queues_max any int; msg_max
 // and msg_default 1 .. 65536; the sizes 128 .. 16 MiB), else Inval.
 Result<void> mqueue_set_limit(i64 MqLimits::*field, i64 v);
 

@@ -25,12 +25,13 @@ namespace {
 // What a vnode is, encoded in its inode number (no per-vnode state but
 // the fd and task dirs' lists): tid << 32 | pid << 16 | kind << 8 | fd.
 // pid 0 is the system's; tid is a thread's under /proc/<pid>/task, else 0.
-// A sysctl file's "fd" is its index in kKernelSysctls.
+// A sysctl file's "fd" is its index in kKernelSysctls (kMqueueSysctls for
+// /proc/sys/fs/mqueue's).
 enum class Kind : u8 {
   Root = 1, Self, Meminfo, Uptime, Loadavg, Stat, Mounts, ThreadSelf, Cpuinfo,
   PidDir = 16, PidStat, PidStatus, PidCmdline, PidExe, PidFdDir, PidFd, PidComm, PidMounts,
   PidTaskDir, TaskDir, TaskStat, TaskStatus, TaskComm,
-  SysDir = 48, SysKernelDir, Sysctl,
+  SysDir = 48, SysKernelDir, Sysctl, SysFsDir, SysFsMqueueDir, MqSysctl,
 };
 static_assert(kPidMax - 1 <= 0xffff, "every pid (below kPidMax) fits the inode number's 16 bits");
 
@@ -95,6 +96,7 @@ Result<Vnode*> make_node(Mount& m, i32 pid, Kind kind, VType type, int fd = 0,
   }
   if (kind == Kind::PidFdDir) c.mode = 0500;
   if (kind == Kind::Sysctl && kKernelSysctls[fd].store) c.mode = 0644;
+  if (kind == Kind::MqSysctl && kMqueueSysctls[fd].store) c.mode = 0644;
   const VnodeOps* ops = kind == Kind::PidFd       ? &kFdLinkOps
                        : kind == Kind::PidTaskDir ? &kTaskListOps
                                                   : ops_for(type);
@@ -175,6 +177,17 @@ Result<Vnode*> procfs_lookup(Vnode& dvp, const char* name) {
         return m.root;
       }
       if (strcmp(name, "kernel") == 0) return make_node(m, 0, Kind::SysKernelDir, VType::Dir);
+      if (strcmp(name, "fs") == 0) return make_node(m, 0, Kind::SysFsDir, VType::Dir);
+      return Error::NoEnt;
+    case Kind::SysFsDir:
+      if (strcmp(name, "..") == 0) return make_node(m, 0, Kind::SysDir, VType::Dir);
+      if (strcmp(name, "mqueue") == 0) return make_node(m, 0, Kind::SysFsMqueueDir, VType::Dir);
+      return Error::NoEnt;
+    case Kind::SysFsMqueueDir:
+      if (strcmp(name, "..") == 0) return make_node(m, 0, Kind::SysFsDir, VType::Dir);
+      for (size_t i = 0; i < kMqueueSysctlCount; i++)
+        if (strcmp(kMqueueSysctls[i].name, name) == 0)
+          return make_node(m, 0, Kind::MqSysctl, VType::Reg, int(i));
       return Error::NoEnt;
     case Kind::SysKernelDir:
       if (strcmp(name, "..") == 0) return make_node(m, 0, Kind::SysDir, VType::Dir);
@@ -290,7 +303,24 @@ Result<void> procfs_readdir(Vnode& vp, u64 cookie, ReaddirFn fn, void* ctx) {
     case Kind::SysDir: {
       if (cookie == 0 && !fn(ctx, ".", 1, vp.ino, VType::Dir, 1)) return ok();
       if (cookie <= 1 && !fn(ctx, "..", 2, make_ino(0, Kind::Root), VType::Dir, 2)) return ok();
-      if (cookie <= 2) fn(ctx, "kernel", 6, make_ino(0, Kind::SysKernelDir), VType::Dir, 3);
+      if (cookie <= 2 && !fn(ctx, "fs", 2, make_ino(0, Kind::SysFsDir), VType::Dir, 3)) return ok();
+      if (cookie <= 3) fn(ctx, "kernel", 6, make_ino(0, Kind::SysKernelDir), VType::Dir, 4);
+      return ok();
+    }
+    case Kind::SysFsDir: {
+      if (cookie == 0 && !fn(ctx, ".", 1, vp.ino, VType::Dir, 1)) return ok();
+      if (cookie <= 1 && !fn(ctx, "..", 2, make_ino(0, Kind::SysDir), VType::Dir, 2)) return ok();
+      if (cookie <= 2) fn(ctx, "mqueue", 6, make_ino(0, Kind::SysFsMqueueDir), VType::Dir, 3);
+      return ok();
+    }
+    case Kind::SysFsMqueueDir: {
+      if (cookie == 0 && !fn(ctx, ".", 1, vp.ino, VType::Dir, 1)) return ok();
+      if (cookie <= 1 && !fn(ctx, "..", 2, make_ino(0, Kind::SysFsDir), VType::Dir, 2)) return ok();
+      for (u64 i = cookie > 2 ? cookie - 2 : 0; i < kMqueueSysctlCount; i++) {
+        const char* name = kMqueueSysctls[i].name;
+        if (!fn(ctx, name, strlen(name), make_ino(0, Kind::MqSysctl, int(i)), VType::Reg, 3 + i))
+          break;
+      }
       return ok();
     }
     case Kind::SysKernelDir: {
@@ -506,6 +536,12 @@ Result<File*> procfs_open(Vnode& vp, int flags) {
       if (i >= kKernelSysctlCount) return Error::NoEnt;
       return open_rendered(vp, flags, [&](TextBuf& o) { kKernelSysctls[i].render(o); },
                            kKernelSysctls[i].store);
+    }
+    case Kind::MqSysctl: {
+      const size_t i = size_t(ino_fd(vp.ino));
+      if (i >= kMqueueSysctlCount) return Error::NoEnt;
+      return open_rendered(vp, flags, [&](TextBuf& o) { kMqueueSysctls[i].render(o); },
+                           kMqueueSysctls[i].store);
     }
     case Kind::PidStat:
     case Kind::PidStatus: {

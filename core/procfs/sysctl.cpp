@@ -1,5 +1,6 @@
 #include "core/procfs/sysctl.h"
 
+#include "core/ipc/mqueue_names.h"
 #include "core/ipc/shm.h"
 #include "core/lib/utsname.h"
 #include "core/proc/core_pattern.h"
@@ -82,6 +83,17 @@ Result<void> shmmni_store(const char* text, size_t len) {
   return shm_set_mni(TRY(sysctl_parse_int(text, len)));
 }
 
+// POSIX message queue limits (core/ipc/mqueue_names.h), as Linux's
+// ipc/mq_sysctl.c: proc_dointvec_minmax, EINVAL outside the range.
+template <i64 MqLimits::*F>
+void mq_show(TextBuf& out) {
+  line(out, u64(mqueue_limits().*F));
+}
+template <i64 MqLimits::*F>
+Result<void> mq_store(const char* text, size_t len) {
+  return mqueue_set_limit(F, TRY(sysctl_parse_int(text, len)));
+}
+
 }  // namespace
 
 Result<i64> sysctl_parse_int(const char* text, size_t len) {
@@ -110,5 +122,14 @@ const Sysctl kKernelSysctls[] = {
     {"threads-max", threads_max},   {"version", version},
 };
 const size_t kKernelSysctlCount = sizeof kKernelSysctls / sizeof kKernelSysctls[0];
+
+const Sysctl kMqueueSysctls[] = {
+    {"msg_default", mq_show<&MqLimits::msg_default>, mq_store<&MqLimits::msg_default>},
+    {"msg_max", mq_show<&MqLimits::msg_max>, mq_store<&MqLimits::msg_max>},
+    {"msgsize_default", mq_show<&MqLimits::msgsize_default>, mq_store<&MqLimits::msgsize_default>},
+    {"msgsize_max", mq_show<&MqLimits::msgsize_max>, mq_store<&MqLimits::msgsize_max>},
+    {"queues_max", mq_show<&MqLimits::queues_max>, mq_store<&MqLimits::queues_max>},
+};
+const size_t kMqueueSysctlCount = sizeof kMqueueSysctls / sizeof kMqueueSysctls[0];
 
 }  // namespace tine

@@ -29,5 +29,8 @@ Result<i64> sysctl_parse_int(const char* text, size_t len);
 // In the order readdir lists them (alphabetical, as Linux's).
 extern const Sysctl kKernelSysctls[];
 extern const size_t kKernelSysctlCount;
+// /proc/sys/fs/mqueue: POSIX message queue limits (core/ipc/mqueue_names.h).
+extern const Sysctl kMqueueSysctls[];
+extern const size_t kMqueueSysctlCount;
 
 }  // namespace tine
