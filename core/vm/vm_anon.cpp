@@ -99,8 +99,15 @@ void VmAnon::destroy() {
   for (size_t c = 0; c < nchunks; ++c) {
     paddr_t* chunk = top[c];
     if (!chunk) continue;
-    for (size_t k = 0; k < kSlotsPerChunk; ++k)
-      if (chunk[k]) pages.unref(chunk[k]);
+    // Mostly empty: eight empty slots are passed over with one test (a
+    // fork's child unreferences a handful of pages out of each chunk).
+    static_assert(kSlotsPerChunk % 8 == 0);
+    for (size_t run = 0; run < kSlotsPerChunk; run += 8) {
+      const paddr_t* r = &chunk[run];  // unrolled: GCC keeps the loop
+      if ((r[0] | r[1] | r[2] | r[3] | r[4] | r[5] | r[6] | r[7]) == 0) continue;
+      for (size_t k = run; k < run + 8; ++k)
+        if (chunk[k]) pages.unref(chunk[k]);
+    }
     kfree(chunk);
   }
   kfree(top);
