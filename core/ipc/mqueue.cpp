@@ -116,6 +116,8 @@ Result<void> mqueue_send(MQueue* q, uptr user_buf, size_t len, u32 prio, bool no
           });
       if (r.ok() && q->curmsgs >= q->maxmsg) r = Error::TimedOut;
       if (!r.ok()) {
+        // A wakeup this sender took and did not use goes to the next.
+        if (q->curmsgs < q->maxmsg) q->not_full.signal();
         kfree(m);
         return r.error();
       }
