@@ -107,47 +107,74 @@ void on_expire(void* arg) {
   if (wake) g_fired_cv.signal();
 }
 
+// A queued timer's signal, taken off the queue to be posted.
+struct Posting {
+  Proc* p = nullptr;
+  int sig = 0;
+  i32 tid = 0;
+  SigInfo info;
+};
+
+Posting take_locked(Timer* t) REQUIRES(g_timer_lock) {
+  t->queued = false;
+  t->last_overrun = t->overrun;
+  t->overrun = 0;
+  Posting post{t->p, t->sig, t->tid, SigInfo{}};
+  if (t->id >= 0) {
+    // Linux's _timer: si_tid, si_overrun, si_sigval, where kill keeps
+    // pid, uid and value.
+    post.info = siginfo_kernel(t->sig, kSiTimer);
+    post.info.kill.pid = t->id;
+    post.info.kill.uid = t->last_overrun;
+    post.info.kill.value = t->sigval;
+  }
+  return post;
+}
+
+void post_signal(const Posting& post) {
+  if (!post.sig || !post.p) return;
+  if (post.tid)
+    (void)psignal_info_tid(post.p, post.info, post.tid);
+  else if (post.info.si_signo)
+    (void)psignal_info(post.p, post.info, false);
+  else
+    psignal(post.p, post.sig);  // ITIMER_REAL: SIGALRM from the kernel (SI_KERNEL), as Linux
+}
+
 [[noreturn]] void timers_thread(void*) {
   for (;;) {
-    Proc* p;
-    int sig;
-    i32 tid;
-    SigInfo info;
+    Posting post;
     {
       IrqSpinGuard g(g_timer_lock);
       Timer* t;
       while (!(t = g_fired.pop_front())) g_fired_cv.wait(g_timer_lock);
-      t->queued = false;
-      t->last_overrun = t->overrun;
-      t->overrun = 0;
+      post = take_locked(t);
       g_posting = t;
-      p = t->p;
-      sig = t->sig;
-      tid = t->tid;
-      if (t->id >= 0) {
-        // Linux's _timer: si_tid, si_overrun, si_sigval, where kill keeps
-        // pid, uid and value.
-        info = siginfo_kernel(sig, kSiTimer);
-        info.kill.pid = t->id;
-        info.kill.uid = t->last_overrun;
-        info.kill.value = t->sigval;
-      }
     }
-    // ITIMER_REAL: SIGALRM from the kernel (SI_KERNEL), as Linux.
-    if (sig && p) {
-      if (tid)
-        (void)psignal_info_tid(p, info, tid);
-      else if (info.si_signo)
-        (void)psignal_info(p, info, false);
-      else
-        psignal(p, sig);
-    }
+    post_signal(post);
     {
       IrqSpinGuard g(g_timer_lock);
       g_posting = nullptr;
     }
     g_posted_cv.broadcast();
   }
+}
+
+// A timer is set anew or disarmed (it can fire no more on its old
+// setting): the signal of an expiry still queued is posted now, by the
+// caller, and one the thread is posting is waited for. Linux posts at the
+// expiry itself, so when timer_settime or setitimer returns, no signal of
+// the old setting is still to come.
+void post_queued(Timer& t) {
+  Posting post;
+  {
+    IrqSpinGuard g(g_timer_lock);
+    while (g_posting == &t) g_posted_cv.wait(g_timer_lock);
+    if (!t.queued) return;
+    g_fired.remove(&t);
+    post = take_locked(&t);
+  }
+  post_signal(post);
 }
 
 Result<void> start_thread() {
@@ -190,6 +217,7 @@ Result<TimerSetting> rearm(Timer& t, u64 deadline, u64 interval) {
   if (deadline) TRY(start_thread());
   TimerSetting old = setting_of(t);
   disarm(t);
+  post_queued(t);
   IrqSpinGuard g(g_timer_lock);
   t.overrun = 0;
   if (deadline) {
@@ -360,8 +388,13 @@ void ptimer_set_sigval(Proc* p, int id, u64 sigval) {
 Result<TimerSetting> ptimer_settime(Proc* p, int id, bool absolute, const TimerSetting& nv) {
   MutexGuard g(g_table_lock);
   Timer* t = TRY(posix_timer(p, id));
-  if (t->clock.kind == kPtimerProcessCpu) return cpu_settime_process(p, t, absolute, nv);
-  if (t->clock.kind == kPtimerThreadCpu) return cpu_settime_thread(p, t, absolute, nv);
+  if (t->clock.kind == kPtimerProcessCpu || t->clock.kind == kPtimerThreadCpu) {
+    const Result<TimerSetting> old = t->clock.kind == kPtimerProcessCpu
+                                         ? cpu_settime_process(p, t, absolute, nv)
+                                         : cpu_settime_thread(p, t, absolute, nv);
+    post_queued(*t);  // no lock held: posting takes p_lock
+    return old;
+  }
   u64 deadline = 0;
   if (nv.value_ns) {
     // An absolute time already passed fires at once (at the next tick).
@@ -399,6 +432,9 @@ Result<void> ptimer_delete(Proc* p, int id) {
   MutexGuard tg(g_table_lock);
   Timer* t = TRY(posix_timer(p, id));
   __atomic_store_n(&p->p_timers->posix[id], nullptr, __ATOMIC_RELAXED);
+  // An expiry before the delete keeps its signal, as on Linux 6.12.
+  disarm(*t);
+  post_queued(*t);
   const bool process_cpu = t->clock.kind == kPtimerProcessCpu;
   free_timer(t);
   if (process_cpu) {
