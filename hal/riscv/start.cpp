@@ -17,6 +17,7 @@
 #include "hal/riscv/smp.h"
 #include "hal/riscv/timer.h"
 #include "hal/riscv/trap.h"
+#include "hal/riscv/uaccess_window.h"
 #include "hal/riscv/uart.h"
 
 using namespace tine;
@@ -112,7 +113,7 @@ extern "C" [[noreturn]] void kernel_entry_boot_hart(u64 hartid, paddr_t fdt_pa,
   console_input_init(info, self.hartid);
   timer_start_hart();
   smp_start_harts(info, self.hartid);
-  set_sstatus(kSstatusSIE);
+  set_sstatus(kSstatusSIE | kSstatusSumAlways);
 
   kmain(info);
 }
@@ -127,7 +128,7 @@ extern "C" [[noreturn]] void kernel_entry_secondary(u64 hartid) {
   set_sie(kIntSoftware);
   timer_start_hart();
   __atomic_store_n(&self->online, true, __ATOMIC_RELEASE);
-  set_sstatus(kSstatusSIE);
+  set_sstatus(kSstatusSIE | kSstatusSumAlways);
   kmain_secondary();
 }
 

@@ -3,13 +3,15 @@
  * tells where the trap came from. The full frame goes on the kernel stack;
  * trap_dispatch (trap.cpp) gets a pointer to it.
  *
- * sstatus.SUM (kernel access to user pages) is on only inside user_copy_in/
- * out. A trap taken there must not run its handler, or whatever thread the
- * handler switches to, with user access on: entry clears SUM after saving
- * sstatus in the frame, and trap_return's write of the saved sstatus gives
- * the interrupted code its SUM back. */
+ * sstatus.SUM (kernel access to user pages) follows uaccess_window.h. With
+ * the window, SUM is on only inside user_copy_in/out; a trap taken there
+ * must not run its handler, or whatever thread the handler switches to,
+ * with user access on: entry clears SUM after saving sstatus in the frame,
+ * and trap_return's write of the saved sstatus gives the interrupted code
+ * its SUM back. Without it, SUM is always on and entry leaves it. */
 #include "hal/riscv/hart.h"
 #include "hal/riscv/trap_frame.h"
+#include "hal/riscv/uaccess_window.h"
 
 #define SAVE(n) sd x##n, TRAP_FRAME_REG(n)(sp)
 #define LOAD(n) ld x##n, TRAP_FRAME_REG(n)(sp)
@@ -73,8 +75,12 @@ save_rest:
   SAVE(31)
   csrr t0, sepc
   sd t0, TRAP_FRAME_SEPC(sp)
+#if TINE_UACCESS_WINDOW
   li t1, TRAP_SSTATUS_SUM
   csrrc t0, sstatus, t1          /* saved, and user access off in the handler */
+#else
+  csrr t0, sstatus               /* saved; SUM stays on (uaccess_window.h) */
+#endif
   sd t0, TRAP_FRAME_SSTATUS(sp)
   csrr t0, scause
   sd t0, TRAP_FRAME_SCAUSE(sp)

@@ -1,5 +1,5 @@
 // user_copy_in/out (contract in hal/uaccess.h): one copy loop in assembly
-// with sstatus.SUM set and the hart's fault-recovery point armed, so a
+// with sstatus.SUM set (uaccess_window.h) and the hart's fault-recovery point armed, so a
 // fault the trap path cannot resolve (see handle_kernel_exception and
 // vm_fault_from_kernel) resumes at the end of the loop with ok still 0.
 // The whole loop is one asm statement: at the recovery label the registers
@@ -10,6 +10,7 @@
 #include "hal/pmap.h"
 #include "hal/riscv/csr.h"
 #include "hal/riscv/hart.h"
+#include "hal/riscv/uaccess_window.h"
 
 namespace tine::hal {
 
@@ -25,7 +26,7 @@ bool copy_recoverable(void* dst, const void* src, size_t n) {
       "sd t0, %[rec](tp)\n"
       "li %[ok], 0\n"
       "li t1, %[sum]\n"
-      "csrs sstatus, t1\n"
+      UACCESS_OPEN
       "or t2, %[d], %[s]\n"
       "andi t2, t2, 7\n"
       "bnez t2, 2f\n"
@@ -49,7 +50,7 @@ bool copy_recoverable(void* dst, const void* src, size_t n) {
       "4:\n"
       "li %[ok], 1\n"
       "3:\n"
-      "csrc sstatus, t1\n"
+      UACCESS_CLOSE
       "sd zero, %[rec](tp)\n"
       : [ok] "=&r"(ok), [d] "+r"(dst), [s] "+r"(src), [n] "+r"(n)
       : [rec] "i"(HART_FAULT_RECOVER), [sum] "i"(riscv::kSstatusSUM)

@@ -8,6 +8,7 @@
 #include "hal/pmap.h"
 #include "hal/riscv/csr.h"
 #include "hal/riscv/hart.h"
+#include "hal/riscv/uaccess_window.h"
 #include "hal/uaccess.h"
 
 namespace tine::hal {
@@ -21,10 +22,10 @@ namespace {
       "sd t0, %[rec](tp)\n"                                                   \
       "li %[ok], 0\n"                                                         \
       "li t1, %[sum]\n"                                                       \
-      "csrs sstatus, t1\n" insn " %[old], %[arg], (%[addr])\n"                \
+      UACCESS_OPEN insn " %[old], %[arg], (%[addr])\n"                \
       "li %[ok], 1\n"                                                         \
       "1:\n"                                                                  \
-      "csrc sstatus, t1\n"                                                    \
+      UACCESS_CLOSE                                                           \
       "sd zero, %[rec](tp)\n"                                                 \
       : [ok] "=&r"(ok), [old] "=&r"(old)                                      \
       : [arg] "r"(arg), [addr] "r"(addr), [rec] "i"(HART_FAULT_RECOVER),      \
@@ -65,7 +66,7 @@ bool user_cmpxchg32(uptr uaddr, u32 expected, u32 desired, u32* old_out) {
       "sd t0, %[rec](tp)\n"
       "li %[ok], 0\n"
       "li t1, %[sum]\n"
-      "csrs sstatus, t1\n"
+      UACCESS_OPEN
       "1:\n"
       "lr.w.aqrl %[old], (%[addr])\n"
       "bne %[old], %[exp], 2f\n"
@@ -74,7 +75,7 @@ bool user_cmpxchg32(uptr uaddr, u32 expected, u32 desired, u32* old_out) {
       "2:\n"
       "li %[ok], 1\n"
       "3:\n"
-      "csrc sstatus, t1\n"
+      UACCESS_CLOSE
       "sd zero, %[rec](tp)\n"
       : [ok] "=&r"(ok), [old] "=&r"(old)
       : [exp] "r"(exp), [des] "r"(des), [addr] "r"(addr), [rec] "i"(HART_FAULT_RECOVER),

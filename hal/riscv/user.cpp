@@ -5,6 +5,7 @@
 #include "core/lib/string.h"
 #include "hal/riscv/csr.h"
 #include "hal/riscv/trap.h"
+#include "hal/riscv/uaccess_window.h"
 
 extern "C" void fp_save_asm(tine::hal::FpState*);
 extern "C" void fp_restore_asm(const tine::hal::FpState*);
@@ -39,9 +40,10 @@ void user_frame_exec(UserFrame* f, uptr entry, uptr sp) {
   f->x[riscv::kSp] = sp;
   // Back to U-mode with interrupts on and a clean, zeroed FPU.
   // SIE stays 0 in the frame: trap_return writes sstatus before sret.
+  // SUM as uaccess_window.h says: a change of it costs QEMU a TLB flush.
   f->sstatus = (riscv::read_sstatus() & ~(riscv::kSstatusSPP | riscv::kSstatusFS |
                                           riscv::kSstatusSUM | riscv::kSstatusSIE)) |
-               riscv::kSstatusSPIE | riscv::kSstatusFSInitial;
+               riscv::kSstatusSPIE | riscv::kSstatusFSInitial | riscv::kSstatusSumAlways;
 }
 
 void user_frame_set_return(UserFrame* f, i64 value) {

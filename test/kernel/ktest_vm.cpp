@@ -21,6 +21,7 @@
 #include "hal/pmap.h"
 #include "hal/riscv/csr.h"
 #include "hal/riscv/hart.h"
+#include "hal/riscv/uaccess_window.h"
 
 using namespace tine;
 
@@ -191,11 +192,12 @@ namespace {
 // the shootdown's remote fence its TLB would still allow the store and the
 // load.
 //
-// QEMU drops a hart's TLB when sstatus.SUM changes, and copyin/copyout set
-// and clear SUM around every copy: through them a stale entry never shows.
-// So the resident makes its accesses in one window with SUM set and
-// interrupts off (no trap, no switch, nothing else flushes), in assembly,
-// with the hart's fault-recovery point armed as user_copy_in/out do.
+// QEMU drops a hart's TLB when sstatus.SUM changes, and with the uaccess
+// window (uaccess_window.h) copyin/copyout set and clear SUM around every
+// copy: through them a stale entry never shows. So the resident makes its
+// accesses in one window with SUM set and interrupts off (no trap, no
+// switch, nothing else flushes), in assembly, with the hart's
+// fault-recovery point armed as user_copy_in/out do.
 enum Phase : u32 { kStart, kCached, kChanged, kDone, kAbort };
 
 struct Shootdown {
@@ -219,7 +221,7 @@ long sum_window(uptr va, u32* phase, bool store) {
       "sd t0, %[rec](tp)\n"
       "li %[out], -1\n"
       "li t1, %[sum]\n"
-      "csrs sstatus, t1\n"
+      UACCESS_OPEN
       "li t3, 0x5a\n"
       "sb t3, 0(%[va])\n"
       "lbu t3, 0(%[va])\n"
@@ -245,7 +247,7 @@ long sum_window(uptr va, u32* phase, bool store) {
       "6:\n"
       "li %[out], 1\n"
       "3:\n"
-      "csrc sstatus, t1\n"
+      UACCESS_CLOSE
       "sd zero, %[rec](tp)\n"
       : [out] "=&r"(outcome), [budget] "+r"(budget)
       : [va] "r"(va), [ph] "r"(phase), [store] "r"(long{store}),
