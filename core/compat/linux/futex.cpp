@@ -4,6 +4,7 @@
 // has no clock (ENOSYS), then the op's own (ENOSYS for an unknown one).
 #include "core/compat/linux/linux.h"
 
+#include "core/compat/linux/abi_time.h"
 #include "core/proc/futex.h"
 #include "core/proc/futex_robust.h"
 #include "core/proc/proc.h"
@@ -26,10 +27,6 @@ constexpr u32 kFutexWait = 0, kFutexWake = 1, kFutexRequeue = 3, kFutexCmpRequeu
 constexpr u32 kFutexPrivateFlag = 128, kFutexClockRealtime = 256;
 constexpr u32 kFutexCmdMask = ~(kFutexPrivateFlag | kFutexClockRealtime);
 constexpr u64 kNs = 1000000000u;
-
-struct LinuxTimespec {
-  i64 sec, nsec;
-};
 
 bool cmd_has_timeout(u32 cmd) {
   return cmd == kFutexWait || cmd == kFutexLockPi || cmd == kFutexLockPi2 ||

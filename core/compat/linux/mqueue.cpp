@@ -9,6 +9,7 @@
 // mq_notify(SIGEV_THREAD), whose socket(AF_NETLINK) fails, says ENOSYS.
 #include "core/compat/linux/linux.h"
 
+#include "core/compat/linux/abi_time.h"
 #include "core/fs/cwd.h"
 #include "core/fs/filedesc.h"
 #include "core/ipc/mqueue_file.h"
@@ -28,19 +29,6 @@ struct LinuxMqAttr {
   i64 reserved[4];
 };
 static_assert(sizeof(LinuxMqAttr) == 64);
-
-struct LinuxTimespec {
-  i64 sec, nsec;
-};
-
-// struct sigevent (64 bytes).
-struct LinuxSigevent {
-  u64 value;
-  i32 signo;
-  i32 notify;
-  u8 rest[48];
-};
-static_assert(sizeof(LinuxSigevent) == 64);
 
 constexpr u64 kNs = 1000000000u;
 constexpr size_t kNotifyCookieLen = 32;

@@ -3,6 +3,7 @@
 // temporary signal mask of rt_sigsuspend, ppoll and pselect6.
 #pragma once
 
+#include "core/compat/linux/abi_time.h"
 #include "core/lib/result.h"
 #include "core/lib/types.h"
 
@@ -11,10 +12,6 @@ namespace tine {
 struct Lwp;
 
 inline constexpr u64 kLinuxSigsetSize = sizeof(u64);  // _NSIG / 8
-
-struct LinuxTimespec {
-  i64 sec, nsec;
-};
 
 // A relative timeout at `user` as a deadline in guest ns (0: none given,
 // wait forever; *zero for {0, 0}, do not wait); EFAULT, EINVAL as Linux.

@@ -1,6 +1,7 @@
 // Linux system and time syscalls: uname, sysinfo, clocks, sleeping, yielding, randomness.
 #include "core/compat/linux/linux.h"
 
+#include "core/compat/linux/abi_time.h"
 #include "core/lib/random.h"
 #include "core/lib/string.h"
 #include "core/lib/utsname.h"
@@ -49,10 +50,6 @@ i64 linux_sys_sysinfo(const SyscallArgs& a) {
   si.mem_unit = 1;
   return syscall_result(copyout(a.a[0], &si, sizeof si));
 }
-
-struct LinuxTimespec {
-  i64 sec, nsec;
-};
 
 // Every clock reads the one guest time: the monotonic clocks and BOOTTIME
 // (Tine never suspends) are time since boot, and CLOCK_REALTIME is the

@@ -3,6 +3,7 @@
 // timer_create/settime/gettime/getoverrun/delete, over core/proc/itimer.h.
 #include "core/compat/linux/linux.h"
 
+#include "core/compat/linux/abi_time.h"
 #include "core/proc/itimer.h"
 #include "core/proc/lwp_user.h"
 #include "core/proc/proc.h"
@@ -23,21 +24,9 @@ struct LinuxTimeval {
 struct LinuxItimerval {
   LinuxTimeval interval, value;
 };
-struct LinuxTimespec {
-  i64 sec, nsec;
-};
 struct LinuxItimerspec {
   LinuxTimespec interval, value;
 };
-// struct sigevent: 64 bytes on Linux (the union pads it).
-struct LinuxSigevent {
-  u64 value;
-  i32 signo;
-  i32 notify;
-  u8 rest[48];
-};
-static_assert(sizeof(LinuxSigevent) == 64);
-
 constexpr i32 kSigevSignal = 0, kSigevNone = 1, kSigevThread = 2, kSigevThreadId = 4;
 constexpr u64 kTimerAbstime = 1;
 
