@@ -53,6 +53,18 @@ i32 proc_pid_max() {
   return pid_max;
 }
 
+i32 proc_last_pid() {
+  MutexGuard g(proc_lock);
+  return g_last_pid;
+}
+
+Result<void> proc_set_last_pid(i64 v) {
+  MutexGuard g(proc_lock);
+  if (v < 0 || v > pid_max) return Error::Inval;
+  g_last_pid = i32(v);
+  return ok();
+}
+
 Result<Pid> proc_alloc_pid(Proc* p) {
   proc_lock.assert_held();
   (void)p;

@@ -224,6 +224,11 @@ inline constexpr i32 kPidMaxMin = 301;
 extern i32 pid_max GUARDED_BY(proc_lock);
 Result<void> proc_set_pid_max(i64 v);  // Error::Inval outside the range
 i32 proc_pid_max();
+// Linux's /proc/sys/kernel/ns_last_pid: the pid last handed out; setting
+// it to N (0 .. pid_max) makes N + 1 the next one tried (checkpoint/restore
+// tools and LTP use it to get a chosen pid).
+i32 proc_last_pid();
+Result<void> proc_set_last_pid(i64 v);  // Error::Inval outside the range
 Result<Pid> proc_alloc_pid(Proc* p) REQUIRES(proc_lock);
 void proc_free_pid(Pid pid) REQUIRES(proc_lock);
 Proc* proc_find_locked(Pid pid) REQUIRES(proc_lock);  // live or zombie

@@ -93,6 +93,9 @@ Result<Vnode*> make_node(Mount& m, i32 pid, Kind kind, VType type, int fd = 0,
     if (!o.ok()) return Error::NoEnt;
     c.uid = o.value().uid;
     c.gid = o.value().gid;
+    // /proc/<pid> remembers which process it is: a pid used again after
+    // the reap is another's (procfs_pid_dir).
+    if (kind == Kind::PidDir) data = reinterpret_cast<void*>(uptr(o.value().start_ns));
   }
   if (kind == Kind::PidFdDir) c.mode = 0500;
   if (kind == Kind::Sysctl && kKernelSysctls[fd].store) c.mode = 0644;
@@ -668,9 +671,11 @@ void procfs_statfs(Mount&, StatFs& st) {
 
 }  // namespace
 
-i32 procfs_pid_dir(const Vnode* v) {
+i32 procfs_pid_dir(const Vnode* v, u64* start_ns) {
   if (!v || !v->mount || v->mount->type != &kProcfsType) return 0;
-  return ino_kind(v->ino) == Kind::PidDir ? ino_pid(v->ino) : 0;
+  if (ino_kind(v->ino) != Kind::PidDir) return 0;
+  *start_ns = u64(reinterpret_cast<uptr>(v->data));
+  return ino_pid(v->ino);
 }
 
 const FsType kProcfsType = {

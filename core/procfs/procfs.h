@@ -33,7 +33,8 @@ inline constexpr u64 kProcSuperMagic = 0x9fa0;  // statfs f_type (Linux's PROC_S
 
 // The pid a /proc/<pid> directory names, or 0 for any other vnode: Linux's
 // pidfd_send_signal takes such a directory's descriptor as a pidfd
-// (tgid_pidfd_to_pid).
-i32 procfs_pid_dir(const Vnode* v);
+// (tgid_pidfd_to_pid). *start_ns: the start time (p_stats.start_ns) of the
+// process it was looked up for, which a later process of that pid lacks.
+i32 procfs_pid_dir(const Vnode* v, u64* start_ns);
 
 }  // namespace tine

@@ -270,6 +270,7 @@ Result<ProcOwner> procfs_proc_owner(i32 pid) {
   Proc* p = find_locked(pid);
   if (!p) return Error::Srch;
   ProcOwner o;
+  o.start_ns = p->p_stats.start_ns;
   MutexGuard pl(p->p_lock());
   if (const Cred* c = p->p_cred) {
     o.uid = c->euid.value;

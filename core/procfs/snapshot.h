@@ -54,6 +54,7 @@ Result<FileTable*> procfs_proc_files(i32 pid);
 // effective ids (what stat(2) on /proc/<pid> reports as its owner).
 struct ProcOwner {
   u32 uid = 0, gid = 0;
+  u64 start_ns = 0;  // which process of that pid (p_stats.start_ns)
 };
 Result<ProcOwner> procfs_proc_owner(i32 pid);
 

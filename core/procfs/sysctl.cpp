@@ -36,6 +36,10 @@ void pid_max_show(TextBuf& out) { line(out, u64(proc_pid_max())); }
 Result<void> pid_max_store(const char* text, size_t len) {
   return proc_set_pid_max(TRY(sysctl_parse_int(text, len)));
 }
+void ns_last_pid_show(TextBuf& out) { line(out, u64(proc_last_pid())); }
+Result<void> ns_last_pid_store(const char* text, size_t len) {
+  return proc_set_last_pid(TRY(sysctl_parse_int(text, len)));
+}
 // Tine never taints itself (no modules, no forced loads, no warnings that
 // Linux would mark).
 void tainted(TextBuf& out) { line(out, u64(0)); }
@@ -115,7 +119,8 @@ Result<i64> sysctl_parse_int(const char* text, size_t len) {
 
 const Sysctl kKernelSysctls[] = {
     {"core_pattern", core_pattern_show, core_pattern_store},
-    {"hostname", hostname},         {"osrelease", osrelease},
+    {"hostname", hostname},         {"ns_last_pid", ns_last_pid_show, ns_last_pid_store},
+    {"osrelease", osrelease},
     {"ostype", ostype},             {"pid_max", pid_max_show, pid_max_store},
     {"shmall", shmall_show, shmall_store}, {"shmmax", shmmax_show, shmmax_store},
     {"shmmni", shmmni_show, shmmni_store}, {"tainted", tainted},

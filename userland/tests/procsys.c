@@ -13,6 +13,8 @@
  * back (up to the newline), 128 bytes are EINVAL, and a core dump takes its
  * name from it ("core.%p" gives core.<pid>); a "|program" pattern, which
  * Tine cannot run, gives no file and no core bit. "core" again at the end.
+ * /proc/sys/kernel/ns_last_pid reads the pid last handed out, and root's
+ * write of N makes N + 1 the next (0 .. pid_max, else EINVAL).
  */
 #include "t.h"
 
@@ -24,6 +26,7 @@
 
 #define PID_MAX "/proc/sys/kernel/pid_max"
 #define CORE_PATTERN "/proc/sys/kernel/core_pattern"
+#define NS_LAST_PID "/proc/sys/kernel/ns_last_pid"
 
 static long read_pid_max(void)
 {
@@ -124,6 +127,72 @@ static pid_t fork_one(void)
 	if (pid > 0)
 		wait_for(pid);
 	return pid;
+}
+
+/* ns_last_pid is the pid last handed out, and root sets the next one:
+ * after writing N, a fork child is N + 1 and ns_last_pid reads N + 1. */
+static void ns_last_pid(void)
+{
+	char buf[32];
+	read_text(NS_LAST_PID, buf, sizeof(buf));
+	const long before = strtol(buf, NULL, 10);
+	pid_t a = fork_one();
+	read_text(NS_LAST_PID, buf, sizeof(buf));
+	check("ns_last_pid_reads", a == before + 1 && strtol(buf, NULL, 10) == a,
+	      "read %ld, then forked %d, then read %s", before, (int)a, buf);
+	const long want = a + 100;
+	char text[32];
+	snprintf(text, sizeof(text), "%ld\n", want - 1);
+	int r = write_text(NS_LAST_PID, text, strlen(text));
+	pid_t b = fork_one();
+	read_text(NS_LAST_PID, buf, sizeof(buf));
+	check("ns_last_pid_sets_next", r == 0 && b == want && strtol(buf, NULL, 10) == want,
+	      "write %ld: %d, forked %d, reads %s", want - 1, r, (int)b, buf);
+	check("ns_last_pid_range", write_text(NS_LAST_PID, "-1", 2) == -EINVAL &&
+	      write_text(NS_LAST_PID, "70000", 5) == -EINVAL, "-1 and 70000 not EINVAL");
+
+	/* A /proc/<pid> directory used as a pidfd names its own process: once
+	 * that is reaped and another gets its pid, pidfd_send_signal through
+	 * it is ESRCH (LTP pidfd_send_signal03); a fresh open names the new one. */
+	char dir[32];
+	int pipefd[2];
+	if (pipe(pipefd) != 0)
+		return;
+	pid_t old = fork();
+	if (old == 0) {
+		char c;
+		close(pipefd[1]);
+		read(pipefd[0], &c, 1);
+		_exit(0);
+	}
+	snprintf(dir, sizeof(dir), "/proc/%d", (int)old);
+	int oldfd = open(dir, O_DIRECTORY | O_RDONLY);
+	close(pipefd[0]);
+	close(pipefd[1]);
+	wait_for(old);
+	snprintf(text, sizeof(text), "%d", (int)old - 1);
+	write_text(NS_LAST_PID, text, strlen(text));
+	if (pipe(pipefd) != 0)
+		return;
+	pid_t again = fork();
+	if (again == 0) {
+		char c;
+		close(pipefd[1]);
+		read(pipefd[0], &c, 1);
+		_exit(0);
+	}
+	long stale = syscall(424, oldfd, 0, NULL, 0);
+	int stale_errno = errno;
+	int newfd = open(dir, O_DIRECTORY | O_RDONLY);
+	long fresh = syscall(424, newfd, 0, NULL, 0);
+	check("proc_dir_pidfd_stale", again == old && oldfd >= 0 && stale == -1 &&
+	      stale_errno == ESRCH && fresh == 0, "pid %d again %d: old dir %ld (%d), new dir %ld",
+	      (int)old, (int)again, stale, stale_errno, fresh);
+	close(pipefd[0]);
+	close(pipefd[1]);
+	wait_for(again);
+	close(oldfd);
+	close(newfd);
 }
 
 /* The "cpuN " lines of /proc/stat. */
@@ -236,5 +305,6 @@ int main(void)
 	snprintf(text, sizeof(text), "%ld", old);
 	r = write_pid_max(text);
 	check("restored", r == 0 && read_pid_max() == old, "write %ld: %d", old, r);
+	ns_last_pid();
 	return t_end();
 }

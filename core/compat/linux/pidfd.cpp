@@ -198,7 +198,8 @@ i64 linux_sys_pidfd_send_signal(const SyscallArgs& a) {
   File* f = got.value();
   // A pidfd, or a /proc/<pid> directory (Linux's tgid_pidfd_to_pid).
   const Pidfd* s = f->ops == &kPidfdOps ? pidfd_of(*f) : nullptr;
-  const i32 target = s ? s->pid.value : procfs_pid_dir(f->vnode);
+  u64 dir_start_ns = 0;
+  const i32 target = s ? s->pid.value : procfs_pid_dir(f->vnode, &dir_start_ns);
   if (target == 0) {
     file_release(f);
     return errno_of(Error::BadF);
@@ -217,9 +218,16 @@ i64 linux_sys_pidfd_send_signal(const SyscallArgs& a) {
     info = SigInfo{};
     info.si_signo = sig;
   }
-  if (r.ok() && s) {
+  if (r.ok()) {
+    // The very process the pidfd or directory was made for, not a later
+    // one with its pid (LTP pidfd_send_signal03).
     MutexGuard g(proc_lock);
-    if (!target_locked(s)) r = Error::Srch;
+    if (s && !target_locked(s)) r = Error::Srch;
+    if (!s) {
+      Proc* p = proc_find_locked(Pid{target});
+      if (!p || p->p_stats.start_ns != dir_start_ns || p->p_stat == ProcStat::SDEAD)
+        r = Error::Srch;
+    }
   }
   file_release(f);
   const i32 pid = target;
