@@ -18,6 +18,14 @@ static inline void say(const char* what, long r) {
     printf("%s = %ld\n", what, r);
 }
 
+// "what: value", or "what: -1 <strerror text>" on failure.
+static inline void show_ret(const char* what, long r) {
+  if (r < 0)
+    printf("%s: -1 %s\n", what, strerror(errno));
+  else
+    printf("%s: %ld\n", what, r);
+}
+
 // The program's own file: argv[0] under qemu-riscv64 (a host path) and
 // under the linuxdiff runner (/bin/NAME); /bin/NAME for a bare name.
 static inline const char* self_path(const char* argv0, char* buf, size_t n) {

@@ -1,5 +1,7 @@
 /* membarrier(2): the commands a program without rseq may use, their
  * registration rules and errno, across fork and exec-free children. */
+#include "ld.h"  // first: it defines _GNU_SOURCE
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,17 +9,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+
 enum {
   QUERY = 0, GLOBAL = 1, GLOBAL_EXPEDITED = 2, REGISTER_GLOBAL_EXPEDITED = 4,
   PRIVATE_EXPEDITED = 8, REGISTER_PRIVATE_EXPEDITED = 16, GET_REGISTRATIONS = 512,
 };
-
-static void show(const char *what, long r) {
-  if (r < 0)
-    printf("%s: -1 %s\n", what, strerror(errno));
-  else
-    printf("%s: %ld\n", what, r);
-}
 
 static long mb(int cmd, unsigned flags, int cpu) { return syscall(SYS_membarrier, cmd, flags, cpu); }
 
@@ -28,20 +24,20 @@ int main(void) {
   const long common = GLOBAL | GLOBAL_EXPEDITED | REGISTER_GLOBAL_EXPEDITED |
                       PRIVATE_EXPEDITED | REGISTER_PRIVATE_EXPEDITED | GET_REGISTRATIONS;
   printf("query has the common commands: %d\n", q >= 0 && (q & common) == common);
-  show("query with flags", mb(QUERY, 1, 0));
-  show("unknown command", mb(1 << 12, 0, 0));
-  show("negative command", mb(-1, 0, 0));
-  show("registrations at start", mb(GET_REGISTRATIONS, 0, 0));
-  show("private expedited unregistered", mb(PRIVATE_EXPEDITED, 0, 0));
-  show("private expedited with flags", mb(PRIVATE_EXPEDITED, 1, 0));
-  show("global", mb(GLOBAL, 0, 0));
-  show("global expedited", mb(GLOBAL_EXPEDITED, 0, 0));
-  show("register private", mb(REGISTER_PRIVATE_EXPEDITED, 0, 0));
-  show("register private again", mb(REGISTER_PRIVATE_EXPEDITED, 0, 0));
-  show("registrations", mb(GET_REGISTRATIONS, 0, 0));
-  show("private expedited", mb(PRIVATE_EXPEDITED, 0, 0));
-  show("register global", mb(REGISTER_GLOBAL_EXPEDITED, 0, 0));
-  show("registrations", mb(GET_REGISTRATIONS, 0, 0));
+  show_ret("query with flags", mb(QUERY, 1, 0));
+  show_ret("unknown command", mb(1 << 12, 0, 0));
+  show_ret("negative command", mb(-1, 0, 0));
+  show_ret("registrations at start", mb(GET_REGISTRATIONS, 0, 0));
+  show_ret("private expedited unregistered", mb(PRIVATE_EXPEDITED, 0, 0));
+  show_ret("private expedited with flags", mb(PRIVATE_EXPEDITED, 1, 0));
+  show_ret("global", mb(GLOBAL, 0, 0));
+  show_ret("global expedited", mb(GLOBAL_EXPEDITED, 0, 0));
+  show_ret("register private", mb(REGISTER_PRIVATE_EXPEDITED, 0, 0));
+  show_ret("register private again", mb(REGISTER_PRIVATE_EXPEDITED, 0, 0));
+  show_ret("registrations", mb(GET_REGISTRATIONS, 0, 0));
+  show_ret("private expedited", mb(PRIVATE_EXPEDITED, 0, 0));
+  show_ret("register global", mb(REGISTER_GLOBAL_EXPEDITED, 0, 0));
+  show_ret("registrations", mb(GET_REGISTRATIONS, 0, 0));
   for (int i = 0; i < 200; i++)
     if (mb(PRIVATE_EXPEDITED, 0, 0) != 0 || mb(GLOBAL_EXPEDITED, 0, 0) != 0) {
       printf("barrier %d failed: %s\n", i, strerror(errno));
@@ -52,8 +48,8 @@ int main(void) {
   fflush(stdout);
   pid_t reg = fork();
   if (reg == 0) {
-    show("child registrations", mb(GET_REGISTRATIONS, 0, 0));
-    show("child private expedited", mb(PRIVATE_EXPEDITED, 0, 0));
+    show_ret("child registrations", mb(GET_REGISTRATIONS, 0, 0));
+    show_ret("child private expedited", mb(PRIVATE_EXPEDITED, 0, 0));
     fflush(stdout);
     _exit(0);
   }

@@ -1,6 +1,8 @@
 /* prctl: the thread name (15 bytes and a NUL, kept across fork), no new
  * privileges (one way, inherited), the capability bounding set of root,
  * and their errno. */
+#include "ld.h"  // first: it defines _GNU_SOURCE
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,34 +10,28 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void show(const char *what, long r) {
-  if (r < 0)
-    printf("%s: -1 %s\n", what, strerror(errno));
-  else
-    printf("%s: %ld\n", what, r);
-}
 
 int main(void) {
   char name[32];
-  show("set name", prctl(PR_SET_NAME, "a-name-longer-than-fifteen", 0, 0, 0));
+  show_ret("set name", prctl(PR_SET_NAME, "a-name-longer-than-fifteen", 0, 0, 0));
   memset(name, 'x', sizeof name);
-  show("get name", prctl(PR_GET_NAME, name, 0, 0, 0));
+  show_ret("get name", prctl(PR_GET_NAME, name, 0, 0, 0));
   printf("name '%s', byte 16 untouched: %d\n", name, name[16] == 'x');
-  show("set short", prctl(PR_SET_NAME, "short", 0, 0, 0));
-  show("set bad pointer", prctl(PR_SET_NAME, (char *)8, 0, 0, 0));
-  show("get bad pointer", prctl(PR_GET_NAME, (char *)8, 0, 0, 0));
-  show("no new privs", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0));
-  show("get with arg", prctl(PR_GET_NO_NEW_PRIVS, 1, 0, 0, 0));
-  show("set 0", prctl(PR_SET_NO_NEW_PRIVS, 0, 0, 0, 0));
-  show("set with arg3", prctl(PR_SET_NO_NEW_PRIVS, 1, 1, 0, 0));
-  show("set", prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
-  show("no new privs", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0));
-  show("cap 0", prctl(PR_CAPBSET_READ, 0, 0, 0, 0));
-  show("cap 21", prctl(PR_CAPBSET_READ, 21, 0, 0, 0));
-  show("cap 40", prctl(PR_CAPBSET_READ, 40, 0, 0, 0));
-  show("cap 41", prctl(PR_CAPBSET_READ, 41, 0, 0, 0));
-  show("cap -1", prctl(PR_CAPBSET_READ, -1L, 0, 0, 0));
-  show("unknown option", prctl(0x7fff0000, 0, 0, 0, 0));
+  show_ret("set short", prctl(PR_SET_NAME, "short", 0, 0, 0));
+  show_ret("set bad pointer", prctl(PR_SET_NAME, (char *)8, 0, 0, 0));
+  show_ret("get bad pointer", prctl(PR_GET_NAME, (char *)8, 0, 0, 0));
+  show_ret("no new privs", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0));
+  show_ret("get with arg", prctl(PR_GET_NO_NEW_PRIVS, 1, 0, 0, 0));
+  show_ret("set 0", prctl(PR_SET_NO_NEW_PRIVS, 0, 0, 0, 0));
+  show_ret("set with arg3", prctl(PR_SET_NO_NEW_PRIVS, 1, 1, 0, 0));
+  show_ret("set", prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
+  show_ret("no new privs", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0));
+  show_ret("cap 0", prctl(PR_CAPBSET_READ, 0, 0, 0, 0));
+  show_ret("cap 21", prctl(PR_CAPBSET_READ, 21, 0, 0, 0));
+  show_ret("cap 40", prctl(PR_CAPBSET_READ, 40, 0, 0, 0));
+  show_ret("cap 41", prctl(PR_CAPBSET_READ, 41, 0, 0, 0));
+  show_ret("cap -1", prctl(PR_CAPBSET_READ, -1L, 0, 0, 0));
+  show_ret("unknown option", prctl(0x7fff0000, 0, 0, 0, 0));
   fflush(stdout);
   pid_t pid = fork();
   if (pid == 0) {

@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ld.h"
+
 static double secs(clockid_t c) {
   struct timespec ts;
   if (clock_gettime(c, &ts) != 0) return -1;
@@ -36,13 +38,6 @@ static void burn(double s) {
 /* Linux's MAKE_PROCESS_CPUCLOCK: ~pid << 3 | which (| 4 for a thread). */
 static clockid_t cpuclock(int pid, int which) { return (clockid_t)((unsigned)~pid << 3 | which); }
 
-static void show(const char *what, long r) {
-  if (r < 0)
-    printf("%s: -1 %s\n", what, strerror(errno));
-  else
-    printf("%s: %ld\n", what, r);
-}
-
 int main(void) {
   struct rusage self, thread, kids;
   burn(0.15);
@@ -57,9 +52,9 @@ int main(void) {
          (long)kids.ru_utime.tv_usec, (long)kids.ru_stime.tv_sec, (long)kids.ru_stime.tv_usec);
   printf("never-filled fields: %ld %ld %ld %ld %ld %ld %ld\n", self.ru_ixrss, self.ru_idrss,
          self.ru_isrss, self.ru_nswap, self.ru_msgsnd, self.ru_msgrcv, self.ru_nsignals);
-  show("who 2", syscall(SYS_getrusage, 2, &self));
-  show("who -2", syscall(SYS_getrusage, -2, &self));
-  show("bad pointer", syscall(SYS_getrusage, RUSAGE_SELF, (void *)8));
+  show_ret("who 2", syscall(SYS_getrusage, 2, &self));
+  show_ret("who -2", syscall(SYS_getrusage, -2, &self));
+  show_ret("bad pointer", syscall(SYS_getrusage, RUSAGE_SELF, (void *)8));
 
   /* Sleeping is not CPU time. */
   double before = secs(CLOCK_PROCESS_CPUTIME_ID);
@@ -73,7 +68,7 @@ int main(void) {
   printf("tms user+sys >= 0.1 s: %d, children 0: %d %d\n", t1.tms_utime + t1.tms_stime >= 10,
          (int)t1.tms_cutime,
          (int)t1.tms_cstime);
-  show("times(NULL) works", syscall(SYS_times, NULL) != -1 ? 0 : -1);
+  show_ret("times(NULL) works", syscall(SYS_times, NULL) != -1 ? 0 : -1);
 
   /* A child's time: visible through its clock while it lives, through
    * wait4's rusage and RUSAGE_CHILDREN once reaped. */
@@ -105,15 +100,15 @@ int main(void) {
   char c;
   if (read(pfd[0], &c, 1) != 1) return 1;
   clockid_t cid;
-  show("clock_getcpuclockid(child)", clock_getcpuclockid(pid, &cid) == 0 ? 0 : -1);
+  show_ret("clock_getcpuclockid(child)", clock_getcpuclockid(pid, &cid) == 0 ? 0 : -1);
   printf("child clock >= 0.1 s: %d\n", secs(cid) >= 0.1);
   struct timespec res;
-  show("child clock getres", clock_getres(cid, &res));
+  show_ret("child clock getres", clock_getres(cid, &res));
   kill(pid, SIGKILL);
   int status;
   struct rusage ru;
   memset(&ru, 0x55, sizeof ru);
-  show("wait4 reaps", wait4(pid, &status, 0, &ru) == pid ? 0 : -1);
+  show_ret("wait4 reaps", wait4(pid, &status, 0, &ru) == pid ? 0 : -1);
   printf("killed: %d\n", WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
   printf("wait4 rusage >= 0.19 s (child and grandchild): %d, never-filled zero: %d\n",
          cpu(&ru) >= 0.19, ru.ru_ixrss == 0 && ru.ru_nsignals == 0);
@@ -125,22 +120,22 @@ int main(void) {
   printf("tms children >= 0.19 s: %d\n", t2.tms_cutime + t2.tms_cstime >= 19);
 
   /* The clocks' ids and errno. */
-  show("getres process clock", clock_getres(CLOCK_PROCESS_CPUTIME_ID, &res));
+  show_ret("getres process clock", clock_getres(CLOCK_PROCESS_CPUTIME_ID, &res));
   printf("resolution %ld.%09ld\n", (long)res.tv_sec, res.tv_nsec);
-  show("getres thread clock", clock_getres(CLOCK_THREAD_CPUTIME_ID, &res));
+  show_ret("getres thread clock", clock_getres(CLOCK_THREAD_CPUTIME_ID, &res));
   printf("resolution %ld.%09ld\n", (long)res.tv_sec, res.tv_nsec);
-  show("getres NULL", syscall(SYS_clock_getres, CLOCK_PROCESS_CPUTIME_ID, NULL));
-  show("gettime bad pointer", syscall(SYS_clock_gettime, CLOCK_THREAD_CPUTIME_ID, (void *)8));
+  show_ret("getres NULL", syscall(SYS_clock_getres, CLOCK_PROCESS_CPUTIME_ID, NULL));
+  show_ret("gettime bad pointer", syscall(SYS_clock_gettime, CLOCK_THREAD_CPUTIME_ID, (void *)8));
   clockid_t mine;
-  show("clock_getcpuclockid(self)", clock_getcpuclockid(getpid(), &mine));
+  show_ret("clock_getcpuclockid(self)", clock_getcpuclockid(getpid(), &mine));
   printf("own clock >= 0.1 s: %d\n", secs(mine) >= 0.1);
   /* ~pid << 3 | which: which 3 is no CPU clock; a pid that is gone, EINVAL. */
-  show("which 3", syscall(SYS_clock_gettime, cpuclock(0, 3), &res));
-  show("no such pid", syscall(SYS_clock_gettime, cpuclock(999999, 2), &res));
-  show("own pid, PROF", syscall(SYS_clock_gettime, cpuclock(getpid(), 0), &res));
+  show_ret("which 3", syscall(SYS_clock_gettime, cpuclock(0, 3), &res));
+  show_ret("no such pid", syscall(SYS_clock_gettime, cpuclock(999999, 2), &res));
+  show_ret("own pid, PROF", syscall(SYS_clock_gettime, cpuclock(getpid(), 0), &res));
   printf("PROF >= 0.1 s: %d\n", res.tv_sec > 0 || res.tv_nsec >= 100000000);
-  show("own pid, VIRT", syscall(SYS_clock_gettime, cpuclock(getpid(), 1), &res));
-  show("thread clock by tid", syscall(SYS_clock_gettime, cpuclock((int)syscall(SYS_gettid), 6), &res));
-  show("thread clock of init", syscall(SYS_clock_gettime, cpuclock(1, 6), &res));
+  show_ret("own pid, VIRT", syscall(SYS_clock_gettime, cpuclock(getpid(), 1), &res));
+  show_ret("thread clock by tid", syscall(SYS_clock_gettime, cpuclock((int)syscall(SYS_gettid), 6), &res));
+  show_ret("thread clock of init", syscall(SYS_clock_gettime, cpuclock(1, 6), &res));
   return 0;
 }

@@ -12,12 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void show(const char *what, long r) {
-  if (r < 0)
-    printf("%s: -1 %s\n", what, strerror(errno));
-  else
-    printf("%s: %ld\n", what, r);
-}
+#include "ld.h"
 
 static int count(const cpu_set_t *s) { return CPU_COUNT(s); }
 
@@ -28,19 +23,19 @@ static void affinity(void) {
          r > 0 && r % 8 == 0);
   int cpu = sched_getcpu();
   printf("running cpu in the set: %d\n", cpu >= 0 && CPU_ISSET(cpu, &all));
-  show("getaffinity len 0", syscall(SYS_sched_getaffinity, 0, 0, &all));
-  show("getaffinity len 4", syscall(SYS_sched_getaffinity, 0, 4, &all));
-  show("getaffinity len 12", syscall(SYS_sched_getaffinity, 0, 12, &all));
-  show("getaffinity bad pointer", syscall(SYS_sched_getaffinity, 0, sizeof all, (void *)8));
-  show("getaffinity no such pid", syscall(SYS_sched_getaffinity, 999999, sizeof all, &all));
+  show_ret("getaffinity len 0", syscall(SYS_sched_getaffinity, 0, 0, &all));
+  show_ret("getaffinity len 4", syscall(SYS_sched_getaffinity, 0, 4, &all));
+  show_ret("getaffinity len 12", syscall(SYS_sched_getaffinity, 0, 12, &all));
+  show_ret("getaffinity bad pointer", syscall(SYS_sched_getaffinity, 0, sizeof all, (void *)8));
+  show_ret("getaffinity no such pid", syscall(SYS_sched_getaffinity, 999999, sizeof all, &all));
   CPU_ZERO(&none);
-  show("setaffinity empty", sched_setaffinity(0, sizeof none, &none));
+  show_ret("setaffinity empty", sched_setaffinity(0, sizeof none, &none));
   CPU_SET(1000, &none);
-  show("setaffinity offline only", sched_setaffinity(0, sizeof none, &none));
-  show("setaffinity bad pointer", syscall(SYS_sched_setaffinity, 0, sizeof all, (void *)8));
-  show("setaffinity short mask", syscall(SYS_sched_setaffinity, 0, 4, &all));
-  show("setaffinity no such pid", sched_setaffinity(999999, sizeof all, &all));
-  show("setaffinity same set", sched_setaffinity(0, sizeof all, &all));
+  show_ret("setaffinity offline only", sched_setaffinity(0, sizeof none, &none));
+  show_ret("setaffinity bad pointer", syscall(SYS_sched_setaffinity, 0, sizeof all, (void *)8));
+  show_ret("setaffinity short mask", syscall(SYS_sched_setaffinity, 0, 4, &all));
+  show_ret("setaffinity no such pid", sched_setaffinity(999999, sizeof all, &all));
+  show_ret("setaffinity same set", sched_setaffinity(0, sizeof all, &all));
   /* Pin to the highest CPU allowed, then to the lowest: we run there. */
   int hi = -1, lo = -1;
   for (int i = 0; i < CPU_SETSIZE; i++)
@@ -76,7 +71,7 @@ static void affinity(void) {
     _exit(0);
   }
   waitpid(pid, NULL, 0);
-  show("back to all", sched_setaffinity(0, sizeof all, &all));
+  show_ret("back to all", sched_setaffinity(0, sizeof all, &all));
   cpu_set_t back;
   sched_getaffinity(0, sizeof back, &back);
   printf("set is all again: %d\n", CPU_EQUAL(&back, &all));
@@ -92,94 +87,94 @@ static void policies(void) {
     printf("policy %d: max %ld%s min %ld%s\n", pol[i], mx, mx < 0 ? strerror(e1) : "", mn,
            mn < 0 ? strerror(e2) : "");
   }
-  show("getscheduler self", sched_getscheduler(0));
-  show("getscheduler -1", sched_getscheduler(-1));
-  show("getscheduler no such pid", sched_getscheduler(999999));
+  show_ret("getscheduler self", sched_getscheduler(0));
+  show_ret("getscheduler -1", sched_getscheduler(-1));
+  show_ret("getscheduler no such pid", sched_getscheduler(999999));
   struct sched_param sp = {0};
-  show("getparam", sched_getparam(0, &sp));
+  show_ret("getparam", sched_getparam(0, &sp));
   printf("priority %d\n", sp.sched_priority);
-  show("getparam NULL", syscall(SYS_sched_getparam, 0, NULL));
-  show("getparam bad pointer", syscall(SYS_sched_getparam, 0, (void *)8));
-  show("getparam -1", syscall(SYS_sched_getparam, -1, &sp));
+  show_ret("getparam NULL", syscall(SYS_sched_getparam, 0, NULL));
+  show_ret("getparam bad pointer", syscall(SYS_sched_getparam, 0, (void *)8));
+  show_ret("getparam -1", syscall(SYS_sched_getparam, -1, &sp));
   sp.sched_priority = 5;
-  show("other with priority 5", sched_setscheduler(0, SCHED_OTHER, &sp));
-  show("fifo with priority 0", sched_setscheduler(0, SCHED_FIFO, &(struct sched_param){0}));
-  show("fifo with priority 100", sched_setscheduler(0, SCHED_FIFO, &(struct sched_param){100}));
-  show("policy 4", sched_setscheduler(0, 4, &(struct sched_param){0}));
-  show("policy -2", syscall(SYS_sched_setscheduler, 0, -2, &sp));
-  show("deadline", sched_setscheduler(0, SCHED_DEADLINE, &(struct sched_param){0}));
-  show("NULL param", syscall(SYS_sched_setscheduler, 0, SCHED_OTHER, NULL));
-  show("bad param", syscall(SYS_sched_setscheduler, 0, SCHED_OTHER, (void *)8));
-  show("no such pid", sched_setscheduler(999999, SCHED_OTHER, &(struct sched_param){0}));
-  show("batch", sched_setscheduler(0, SCHED_BATCH, &(struct sched_param){0}));
-  show("getscheduler", sched_getscheduler(0));
-  show("setparam 1", sched_setparam(0, &(struct sched_param){1}));
-  show("setparam 0", sched_setparam(0, &(struct sched_param){0}));
-  show("other with reset-on-fork",
+  show_ret("other with priority 5", sched_setscheduler(0, SCHED_OTHER, &sp));
+  show_ret("fifo with priority 0", sched_setscheduler(0, SCHED_FIFO, &(struct sched_param){0}));
+  show_ret("fifo with priority 100", sched_setscheduler(0, SCHED_FIFO, &(struct sched_param){100}));
+  show_ret("policy 4", sched_setscheduler(0, 4, &(struct sched_param){0}));
+  show_ret("policy -2", syscall(SYS_sched_setscheduler, 0, -2, &sp));
+  show_ret("deadline", sched_setscheduler(0, SCHED_DEADLINE, &(struct sched_param){0}));
+  show_ret("NULL param", syscall(SYS_sched_setscheduler, 0, SCHED_OTHER, NULL));
+  show_ret("bad param", syscall(SYS_sched_setscheduler, 0, SCHED_OTHER, (void *)8));
+  show_ret("no such pid", sched_setscheduler(999999, SCHED_OTHER, &(struct sched_param){0}));
+  show_ret("batch", sched_setscheduler(0, SCHED_BATCH, &(struct sched_param){0}));
+  show_ret("getscheduler", sched_getscheduler(0));
+  show_ret("setparam 1", sched_setparam(0, &(struct sched_param){1}));
+  show_ret("setparam 0", sched_setparam(0, &(struct sched_param){0}));
+  show_ret("other with reset-on-fork",
        sched_setscheduler(0, SCHED_OTHER | SCHED_RESET_ON_FORK, &(struct sched_param){0}));
-  show("getscheduler", sched_getscheduler(0));
-  show("setparam keeps reset-on-fork", sched_setparam(0, &(struct sched_param){0}));
-  show("getscheduler", sched_getscheduler(0));
-  show("batch with reset-on-fork",
+  show_ret("getscheduler", sched_getscheduler(0));
+  show_ret("setparam keeps reset-on-fork", sched_setparam(0, &(struct sched_param){0}));
+  show_ret("getscheduler", sched_getscheduler(0));
+  show_ret("batch with reset-on-fork",
        sched_setscheduler(0, SCHED_BATCH | SCHED_RESET_ON_FORK, &(struct sched_param){0}));
-  show("nice -3", setpriority(PRIO_PROCESS, 0, -3));
+  show_ret("nice -3", setpriority(PRIO_PROCESS, 0, -3));
   fflush(stdout);
   pid_t pid = fork();
   if (pid == 0) {
     /* Reset on fork: the flag goes, a negative nice becomes 0, batch stays. */
-    show("child getscheduler", sched_getscheduler(0));
-    show("child getpriority raw", syscall(SYS_getpriority, PRIO_PROCESS, 0));
+    show_ret("child getscheduler", sched_getscheduler(0));
+    show_ret("child getpriority raw", syscall(SYS_getpriority, PRIO_PROCESS, 0));
     fflush(stdout);
     _exit(0);
   }
   waitpid(pid, NULL, 0);
-  show("getscheduler", sched_getscheduler(0));
-  show("getpriority raw", syscall(SYS_getpriority, PRIO_PROCESS, 0));
-  show("other", sched_setscheduler(0, SCHED_OTHER, &(struct sched_param){0}));
-  show("getscheduler", sched_getscheduler(0));
-  show("nice 0", setpriority(PRIO_PROCESS, 0, 0));
+  show_ret("getscheduler", sched_getscheduler(0));
+  show_ret("getpriority raw", syscall(SYS_getpriority, PRIO_PROCESS, 0));
+  show_ret("other", sched_setscheduler(0, SCHED_OTHER, &(struct sched_param){0}));
+  show_ret("getscheduler", sched_getscheduler(0));
+  show_ret("nice 0", setpriority(PRIO_PROCESS, 0, 0));
 }
 
 static void nice_values(void) {
   /* The run may start niced (a build machine's nice): begin from 0. */
-  show("root sets 0", setpriority(PRIO_PROCESS, 0, 0));
-  show("getpriority raw", syscall(SYS_getpriority, PRIO_PROCESS, 0));
-  show("which 3", syscall(SYS_getpriority, 3, 0));
-  show("which -1", syscall(SYS_setpriority, -1, 0, 0));
-  show("no such pid", syscall(SYS_getpriority, PRIO_PROCESS, 999999));
-  show("set 5", setpriority(PRIO_PROCESS, 0, 5));
-  show("getpriority raw", syscall(SYS_getpriority, PRIO_PROCESS, 0));
-  show("set 100 (clamped)", setpriority(PRIO_PROCESS, 0, 100));
-  show("getpriority raw", syscall(SYS_getpriority, PRIO_PROCESS, 0));
+  show_ret("root sets 0", setpriority(PRIO_PROCESS, 0, 0));
+  show_ret("getpriority raw", syscall(SYS_getpriority, PRIO_PROCESS, 0));
+  show_ret("which 3", syscall(SYS_getpriority, 3, 0));
+  show_ret("which -1", syscall(SYS_setpriority, -1, 0, 0));
+  show_ret("no such pid", syscall(SYS_getpriority, PRIO_PROCESS, 999999));
+  show_ret("set 5", setpriority(PRIO_PROCESS, 0, 5));
+  show_ret("getpriority raw", syscall(SYS_getpriority, PRIO_PROCESS, 0));
+  show_ret("set 100 (clamped)", setpriority(PRIO_PROCESS, 0, 100));
+  show_ret("getpriority raw", syscall(SYS_getpriority, PRIO_PROCESS, 0));
   /* Only "found": under qemu-user the group also holds qemu's own helper
    * thread, whose nice is the one the run started with. */
-  show("own group", syscall(SYS_getpriority, PRIO_PGRP, 0) > 0);
-  show("own user", syscall(SYS_getpriority, PRIO_USER, 0) > 0);
-  show("no such group", syscall(SYS_getpriority, PRIO_PGRP, 999999));
-  show("set 3", setpriority(PRIO_PROCESS, 0, 3));
+  show_ret("own group", syscall(SYS_getpriority, PRIO_PGRP, 0) > 0);
+  show_ret("own user", syscall(SYS_getpriority, PRIO_USER, 0) > 0);
+  show_ret("no such group", syscall(SYS_getpriority, PRIO_PGRP, 999999));
+  show_ret("set 3", setpriority(PRIO_PROCESS, 0, 3));
   fflush(stdout);
   pid_t pid = fork();
   if (pid == 0) {
-    show("child inherits", syscall(SYS_getpriority, PRIO_PROCESS, 0));
+    show_ret("child inherits", syscall(SYS_getpriority, PRIO_PROCESS, 0));
     /* Unprivileged: a higher nice is fine, a lower one EACCES; another
      * user's process EPERM. */
     if (setresuid(1000, 1000, 1000) != 0) printf("setresuid failed\n");
-    show("child up to 7", setpriority(PRIO_PROCESS, 0, 7));
-    show("child down to 6", setpriority(PRIO_PROCESS, 0, 6));
-    show("child same 7", setpriority(PRIO_PROCESS, 0, 7));
-    show("child nice parent", setpriority(PRIO_PROCESS, getppid(), 10));
-    show("child affinity of parent",
+    show_ret("child up to 7", setpriority(PRIO_PROCESS, 0, 7));
+    show_ret("child down to 6", setpriority(PRIO_PROCESS, 0, 6));
+    show_ret("child same 7", setpriority(PRIO_PROCESS, 0, 7));
+    show_ret("child nice parent", setpriority(PRIO_PROCESS, getppid(), 10));
+    show_ret("child affinity of parent",
          sched_setaffinity(getppid(), sizeof(cpu_set_t), &(cpu_set_t){{1}}));
-    show("child fifo", sched_setscheduler(0, SCHED_FIFO, &(struct sched_param){1}));
-    show("child getpriority raw", syscall(SYS_getpriority, PRIO_PROCESS, 0));
+    show_ret("child fifo", sched_setscheduler(0, SCHED_FIFO, &(struct sched_param){1}));
+    show_ret("child getpriority raw", syscall(SYS_getpriority, PRIO_PROCESS, 0));
     fflush(stdout);
     _exit(0);
   }
   waitpid(pid, NULL, 0);
-  show("parent still", syscall(SYS_getpriority, PRIO_PROCESS, 0));
-  show("root lowers", setpriority(PRIO_PROCESS, 0, -5));
-  show("getpriority raw", syscall(SYS_getpriority, PRIO_PROCESS, 0));
-  show("back to 0", setpriority(PRIO_PROCESS, 0, 0));
+  show_ret("parent still", syscall(SYS_getpriority, PRIO_PROCESS, 0));
+  show_ret("root lowers", setpriority(PRIO_PROCESS, 0, -5));
+  show_ret("getpriority raw", syscall(SYS_getpriority, PRIO_PROCESS, 0));
+  show_ret("back to 0", setpriority(PRIO_PROCESS, 0, 0));
 }
 
 int main(void) {

@@ -22,21 +22,24 @@
 #include <time.h>
 #include <unistd.h>
 
-static void show(const char *what, long r) {
-  if (r < 0)
-    printf("%s: -1 %s\n", what, strerror(errno));
-  else
-    printf("%s: %ld\n", what, r);
+#include "ld.h"
+
+/* A fork child's policy and priority, as it prints them. */
+static void report_fork_child(void) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    struct sched_param sp;
+    show_ret("child getscheduler", sched_getscheduler(0));
+    sched_getparam(0, &sp);
+    printf("child priority %d\n", sp.sched_priority);
+    fflush(stdout);
+    _exit(0);
+  }
+  waitpid(pid, NULL, 0);
 }
 
 static int set_fifo(int prio) {
   return sched_setscheduler(0, SCHED_FIFO, &(struct sched_param){prio});
-}
-
-static void nap_ms(long ms) {
-  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-  }
 }
 
 /* 1. A FIFO thread's work before a SCHED_OTHER spinner. */
@@ -55,9 +58,9 @@ static void fifo_before_other(void) {
   pthread_attr_setinheritsched(&a, PTHREAD_EXPLICIT_SCHED);
   pthread_attr_setschedpolicy(&a, SCHED_OTHER);
   pthread_attr_setschedparam(&a, &(struct sched_param){0});
-  show("fifo 50", set_fifo(50));
+  show_ret("fifo 50", set_fifo(50));
   pthread_t t;
-  show("other spinner created", pthread_create(&t, &a, spinner, NULL));
+  show_ret("other spinner created", pthread_create(&t, &a, spinner, NULL));
   /* Work without blocking: the spinner, lower, waits on this CPU. */
   volatile unsigned long x = 1;
   for (long i = 0; i < 3000000; i++) x = x * 6364136223846793005ul + 1;
@@ -85,7 +88,7 @@ static void *turns(void *arg) {
 }
 
 static void yield_ordering(void) {
-  show("fifo 10", set_fifo(10));
+  show_ret("fifo 10", set_fifo(10));
   pthread_t t[3];
   for (long i = 0; i < 3; i++) pthread_create(&t[i], NULL, turns, (void *)('A' + i));
   /* None runs before this thread blocks in the first join. */
@@ -115,7 +118,7 @@ static void *waiter(void *arg) {
 }
 
 static void sem_priority(void) {
-  show("fifo 20", set_fifo(20));
+  show_ret("fifo 20", set_fifo(20));
   sem_init(&sem, 0, 0);
   const int prio[3] = {5, 7, 6};
   pthread_t t[3];
@@ -149,12 +152,6 @@ static void sem_priority(void) {
  * every 100 ms quantum, so both start before either ends. */
 static volatile char slices[8];
 static volatile int nslices;
-
-static long now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void *busy(void *arg) {
   char id = (char)(long)arg;
@@ -191,74 +188,58 @@ static void time_slices(int policy) {
 static void params(void) {
   struct sched_param sp = {0};
   struct timespec ts;
-  show("rr 30", sched_setscheduler(0, SCHED_RR, &(struct sched_param){30}));
-  show("getscheduler", sched_getscheduler(0));
-  show("getparam", sched_getparam(0, &sp));
+  show_ret("rr 30", sched_setscheduler(0, SCHED_RR, &(struct sched_param){30}));
+  show_ret("getscheduler", sched_getscheduler(0));
+  show_ret("getparam", sched_getparam(0, &sp));
   printf("priority %d\n", sp.sched_priority);
-  show("rr_get_interval", sched_rr_get_interval(0, &ts));
+  show_ret("rr_get_interval", sched_rr_get_interval(0, &ts));
   printf("rr interval %ld.%09ld\n", (long)ts.tv_sec, ts.tv_nsec);
-  show("rr_get_interval -1", syscall(SYS_sched_rr_get_interval, -1, &ts));
-  show("rr_get_interval no such pid", syscall(SYS_sched_rr_get_interval, 999999, &ts));
-  show("rr_get_interval bad pointer", syscall(SYS_sched_rr_get_interval, 0, (void *)8));
-  show("setparam 0 under rr", sched_setparam(0, &(struct sched_param){0}));
-  show("setparam 99", sched_setparam(0, &(struct sched_param){99}));
-  show("setparam 100", sched_setparam(0, &(struct sched_param){100}));
-  show("fifo 40", set_fifo(40));
-  show("rr_get_interval", sched_rr_get_interval(0, &ts));
+  show_ret("rr_get_interval -1", syscall(SYS_sched_rr_get_interval, -1, &ts));
+  show_ret("rr_get_interval no such pid", syscall(SYS_sched_rr_get_interval, 999999, &ts));
+  show_ret("rr_get_interval bad pointer", syscall(SYS_sched_rr_get_interval, 0, (void *)8));
+  show_ret("setparam 0 under rr", sched_setparam(0, &(struct sched_param){0}));
+  show_ret("setparam 99", sched_setparam(0, &(struct sched_param){99}));
+  show_ret("setparam 100", sched_setparam(0, &(struct sched_param){100}));
+  show_ret("fifo 40", set_fifo(40));
+  show_ret("rr_get_interval", sched_rr_get_interval(0, &ts));
   printf("fifo interval %ld.%09ld\n", (long)ts.tv_sec, ts.tv_nsec);
   fflush(stdout);
-  pid_t pid = fork();
-  if (pid == 0) {
-    show("child getscheduler", sched_getscheduler(0));
-    sched_getparam(0, &sp);
-    printf("child priority %d\n", sp.sched_priority);
-    fflush(stdout);
-    _exit(0);
-  }
-  waitpid(pid, NULL, 0);
-  show("fifo 40 reset-on-fork",
+  report_fork_child();
+  show_ret("fifo 40 reset-on-fork",
        sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &(struct sched_param){40}));
-  show("getscheduler", sched_getscheduler(0));
+  show_ret("getscheduler", sched_getscheduler(0));
   fflush(stdout);
-  pid = fork();
-  if (pid == 0) {
-    show("child getscheduler", sched_getscheduler(0));
-    sched_getparam(0, &sp);
-    printf("child priority %d\n", sp.sched_priority);
-    fflush(stdout);
-    _exit(0);
-  }
-  waitpid(pid, NULL, 0);
+  report_fork_child();
   /* Unprivileged: RLIMIT_RTPRIO (0 by default) bounds what it may set. */
-  show("fifo 40", set_fifo(40));
+  show_ret("fifo 40", set_fifo(40));
   fflush(stdout);
-  pid = fork();
+  pid_t pid = fork();
   if (pid == 0) {
     struct rlimit rl;
     getrlimit(RLIMIT_RTPRIO, &rl);
     printf("child rtprio limit %ld %ld\n", (long)rl.rlim_cur, (long)rl.rlim_max);
-    show("child to other", sched_setscheduler(0, SCHED_OTHER, &(struct sched_param){0}));
-    show("child rtprio limit 10", setrlimit(RLIMIT_RTPRIO, &(struct rlimit){10, 10}));
+    show_ret("child to other", sched_setscheduler(0, SCHED_OTHER, &(struct sched_param){0}));
+    show_ret("child rtprio limit 10", setrlimit(RLIMIT_RTPRIO, &(struct rlimit){10, 10}));
     if (setresuid(1000, 1000, 1000) != 0) printf("setresuid failed\n");
-    show("child fifo 5", set_fifo(5));
-    show("child fifo 10", set_fifo(10));
-    show("child fifo 11", set_fifo(11));
-    show("child rr 3", sched_setscheduler(0, SCHED_RR, &(struct sched_param){3}));
-    show("child setparam 8", sched_setparam(0, &(struct sched_param){8}));
-    show("child rtprio limit 0", setrlimit(RLIMIT_RTPRIO, &(struct rlimit){0, 0}));
-    show("child setparam 2 (lower)", sched_setparam(0, &(struct sched_param){2}));
-    show("child setparam 3 (higher)", sched_setparam(0, &(struct sched_param){3}));
-    show("child fifo 1 (another policy)", set_fifo(1));
-    show("child idle", sched_setscheduler(0, SCHED_IDLE, &(struct sched_param){0}));
-    show("child back to other", sched_setscheduler(0, SCHED_OTHER, &(struct sched_param){0}));
-    show("child getscheduler", sched_getscheduler(0));
-    show("child parent fifo", sched_setscheduler(getppid(), SCHED_FIFO, &(struct sched_param){1}));
+    show_ret("child fifo 5", set_fifo(5));
+    show_ret("child fifo 10", set_fifo(10));
+    show_ret("child fifo 11", set_fifo(11));
+    show_ret("child rr 3", sched_setscheduler(0, SCHED_RR, &(struct sched_param){3}));
+    show_ret("child setparam 8", sched_setparam(0, &(struct sched_param){8}));
+    show_ret("child rtprio limit 0", setrlimit(RLIMIT_RTPRIO, &(struct rlimit){0, 0}));
+    show_ret("child setparam 2 (lower)", sched_setparam(0, &(struct sched_param){2}));
+    show_ret("child setparam 3 (higher)", sched_setparam(0, &(struct sched_param){3}));
+    show_ret("child fifo 1 (another policy)", set_fifo(1));
+    show_ret("child idle", sched_setscheduler(0, SCHED_IDLE, &(struct sched_param){0}));
+    show_ret("child back to other", sched_setscheduler(0, SCHED_OTHER, &(struct sched_param){0}));
+    show_ret("child getscheduler", sched_getscheduler(0));
+    show_ret("child parent fifo", sched_setscheduler(getppid(), SCHED_FIFO, &(struct sched_param){1}));
     fflush(stdout);
     _exit(0);
   }
   waitpid(pid, NULL, 0);
-  show("other", sched_setscheduler(0, SCHED_OTHER, &(struct sched_param){0}));
-  show("getscheduler", sched_getscheduler(0));
+  show_ret("other", sched_setscheduler(0, SCHED_OTHER, &(struct sched_param){0}));
+  show_ret("getscheduler", sched_getscheduler(0));
   sched_getparam(0, &sp);
   printf("priority %d\n", sp.sched_priority);
 }
@@ -267,7 +248,7 @@ int main(void) {
   cpu_set_t one;
   CPU_ZERO(&one);
   CPU_SET(0, &one);
-  show("affinity cpu 0", sched_setaffinity(0, sizeof one, &one));
+  show_ret("affinity cpu 0", sched_setaffinity(0, sizeof one, &one));
   fifo_before_other();
   yield_ordering();
   sem_priority();
