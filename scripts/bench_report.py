@@ -5,9 +5,9 @@
 
 OUTDIR (docs/bench) holds glibc.txt (the anchors' glibc forkbench and the
 boot line), cow.txt (cowbench), intree.txt (the in-tree forkbench) and,
-optionally, linux.txt (figures measured on Linux 6.12 with
-`scripts/bench -L`, in forkbench's format: they fill in what the anchors
-lack). Linux's figures (../shared/anchors.md, QEMU 7.2 virt, -smp 1
+mem.txt (procmem: pages a forked child costs) and, optionally, linux.txt
+and linux-mem.txt (figures measured on Linux 6.12 with `scripts/bench -L`:
+they fill in what the anchors lack). Linux's figures (../shared/anchors.md, QEMU 7.2 virt, -smp 1
 -icount shift=0) go beside the glibc binary's only: the in-tree binary is
 a different program. Writes forkbench.md and forkbench.png."""
 import os
@@ -75,6 +75,37 @@ def read_rows(path):
     return rows
 
 
+def read_mem(path):
+    """{part: pages per child} from procmem's lines."""
+    parts = {}
+    if not os.path.exists(path):
+        return parts
+    for line in open(path):
+        words = line.split()
+        if len(words) == 3 and words[2] == "pages":
+            parts[words[0]] = float(words[1])
+    return parts
+
+
+MEM_PARTS = [
+    ("total", "all of it (MemFree's fall)"),
+    ("user", "the child's own pages (AnonPages)"),
+    ("kernel", "the kernel's side (total - user)"),
+    ("kstack", "kernel stack (KernelStack)"),
+    ("ptables", "page tables (PageTables)"),
+    ("slab", "kernel heap (Slab)"),
+]
+
+
+def mem_table(tine, linux):
+    md = ["| pages per forked child | Tine | Linux 6.12 |", "| --- | ---: | ---: |"]
+    for key, name in MEM_PARTS:
+        t = f"{tine[key]:.2f}" if key in tine else ""
+        l = f"{linux[key]:.2f}" if key in linux else "(not measured)"
+        md.append(f"| {name} | {t} | {l} |")
+    return md
+
+
 def fmt(v):
     return "" if v is None else f"{v:,.0f}"
 
@@ -115,6 +146,12 @@ def main():
         md.append(f"| {name} | {fmt(glibc.get(key))} | "
                   f"{'≈ ' if key == ('boot', 0) else ''}{fmt(lin) or '(not measured)'} | "
                   f"{TARGET.get(key, '')} |")
+    tine_mem = read_mem(os.path.join(outdir, "mem.txt"))
+    if tine_mem:
+        md += ["", "The memory a process costs: userland/bench/procmem (the same "
+               "binary on both) forks 200 children that block at once in "
+               "read(); /proc/meminfo before and after, per child, in 4 KiB pages:", ""]
+        md += mem_table(tine_mem, read_mem(os.path.join(outdir, "linux-mem.txt")))
     md += ["", "The glibc binary by parent size (Linux beside it):", ""]
     md += size_table(glibc, linux)
     md += ["", "The in-tree forkbench (userland/bench/forkbench.c: another "
