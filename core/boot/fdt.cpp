@@ -227,9 +227,17 @@ constexpr PropName kWanted[] = {
 };
 
 // `name` comes from the strings block, already checked to end in a NUL.
+// Compared a character at a time, stopping at the first that differs: most
+// wanted names differ from `name` in their first one or two (a boot walks
+// every property of the tree through here).
+bool same_name(const char* a, const char* b) {
+  while (*a != '\0' && *a == *b) ++a, ++b;
+  return *a == *b;
+}
+
 void record(Props& props, const char* name, Prop value) {
   for (const PropName& wanted : kWanted) {
-    if (equal(wanted.name, bounded_strlen(wanted.name, 32), name)) {
+    if (same_name(wanted.name, name)) {
       props.*wanted.field = value;
       return;
     }

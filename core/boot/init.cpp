@@ -98,7 +98,9 @@ void start_init(const void* loader_initrd, size_t loader_initrd_size) {
   // Interruptible sleeps (nanosleep, wait4, pipes, the console) give up
   // (EINTR) when the sleeper is being killed.
   sleep_intr_set_check(sigpending_interrupts);
-  vfs_boot(initrd_start, size_t(initrd_end - initrd_start), loader_initrd, loader_initrd_size);
+  // The built-in initrd through the direct map: the image map leaves it out.
+  const void* builtin = hal::phys_to_virt(hal::virt_to_phys(initrd_start));
+  vfs_boot(builtin, size_t(initrd_end - initrd_start), loader_initrd, loader_initrd_size);
   // /dev and /proc on the directories vfs_boot made (core/dev/devfs.h,
   // core/procfs/procfs.h); /proc's load averages start counting.
   mount_or_warn("/dev", &kDevfsType);

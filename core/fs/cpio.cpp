@@ -66,7 +66,9 @@ Result<bool> CpioArchive::next(size_t& off, CpioFile& out) const {
   if (namesize < 1 || namesize > size_ - name_off) return Error::Inval;
   const char* name = reinterpret_cast<const char*>(base_ + name_off);
   if (name[namesize - 1] != '\0') return Error::Inval;
-  size_t name_len = namesize - 1;
+  // The name ends at its first NUL: an archive may pad it with more so the
+  // data starts page-aligned (scripts/mkinitrd.py, gen_init_cpio -a).
+  size_t name_len = strnlen(name, namesize - 1);
   if (name_len == sizeof kTrailer - 1 && memcmp(name, kTrailer, name_len) == 0) return false;
   if (name_len == 0) return Error::Inval;
 
@@ -90,7 +92,7 @@ Result<CpioFile> CpioArchive::find(const char* path) const {
   strip_prefix(path, want_len);
   size_t off = 0;
   for (;;) {
-    CpioFile file;
+    CpioFile file{};
     if (!TRY(next(off, file))) return Error::NoEnt;
     if (file.name_len == want_len && memcmp(file.name, path, want_len) == 0) return file;
   }

@@ -65,7 +65,7 @@ class CpioArchive {
   Result<void> for_each(F&& f) const {
     size_t off = 0;
     for (;;) {
-      CpioFile file;
+      CpioFile file{};
       bool more = TRY(next(off, file));
       if (!more || !f(static_cast<const CpioFile&>(file))) return ok();
     }

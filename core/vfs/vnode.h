@@ -159,6 +159,12 @@ struct VnodeOps {
   // a lock ranked below LockRank::VmMap. Null: the file cannot be mapped
   // (mmap: ENODEV).
   Result<paddr_t> (*getpage)(Vnode& vp, u64 idx) = nullptr;
+  // An empty regular file becomes `size` bytes held in the npages pages
+  // from pa on, each handed over with its one reference (the initrd's data
+  // kept in place: core/vfs/initrd_seed.cpp). The bytes past `size` in the
+  // last page must be zero. On error the caller keeps the references.
+  // NoSpc, FBig, Inval (not empty). Null: the caller copies instead.
+  Result<void> (*attach_pages)(Vnode& vp, paddr_t pa, u64 npages, u64 size) = nullptr;
   // A magic link (procfs's /proc/<pid>/fd/N, as Linux's proc_fd_link):
   // the vnode a walk that follows vp goes on from, held, in place of
   // readlink's text (which is still what readlink(2) says). Null: an

@@ -72,8 +72,17 @@ PageAllocator& page_allocator() { return g_page_allocator; }
 
 Result<void> PageAllocator::init(const PhysRange* ram, unsigned nram,
                                  const PhysRange* holes, unsigned nholes) {
+  TRY(init_deferred(ram, nram, holes, nholes));
+  IrqSpinGuard g(buddy_lock_);
+  while (grow_locked()) {
+  }
+  return ok();
+}
+
+Result<void> PageAllocator::init_deferred(const PhysRange* ram, unsigned nram,
+                                          const PhysRange* holes, unsigned nholes) {
   KASSERT(nregions_ == 0 && total_pages_ == 0);  // once
-  if (nram > kMaxRamRanges) return Error::Inval;
+  if (nram > kMaxRamRanges || nholes > kMaxHoles) return Error::Inval;
 
   // RAM, page-aligned inward, sorted by base, touching ranges merged.
   Span banks[kMaxRamRanges];
@@ -95,11 +104,18 @@ Result<void> PageAllocator::init(const PhysRange* ram, unsigned nram,
       banks[n++] = banks[i];
   }
   if (n > kMaxRegions) return Error::Inval;
+  u64 nchunks = 0;
+  for (unsigned i = 0; i < n; ++i)
+    nchunks += (align_up(banks[i].end, block_bytes(kMaxOrder)) -
+                align_down(banks[i].base, block_bytes(kMaxOrder))) / block_bytes(kMaxOrder);
+  if (nchunks > kChunkBitWords * 64) return Error::Inval;
 
   // The metadata: one Page per page of every region, holes included, so that
   // page_of() is an index. Placed at the start of the first usable run that
   // holds it.
-  Holes hl{holes, nholes, {}};
+  for (unsigned i = 0; i < nholes; ++i) holes_[i] = holes[i];
+  nholes_ = nholes;
+  Holes hl{holes_, nholes_, {}};
   u64 meta_bytes = 0;
   for (unsigned i = 0; i < n; ++i)
     meta_bytes += (banks[i].end - banks[i].base) / kPageSize * sizeof(Page);
@@ -117,42 +133,114 @@ Result<void> PageAllocator::init(const PhysRange* ram, unsigned nram,
   }
   if (!placed || meta_bytes == 0) return Error::NoMem;
 
-  // Zero is a valid Page: unlinked, unmanaged, not free.
   u8* meta = static_cast<u8*>(hal::phys_to_virt(hl.extra.base));
-  __builtin_memset(meta, 0, meta_bytes);
+  u64 chunks = 0;
   for (unsigned i = 0; i < n; ++i) {
     regions_[i].base = banks[i].base;
     regions_[i].npages = (banks[i].end - banks[i].base) / kPageSize;
     regions_[i].pages = reinterpret_cast<Page*>(meta);
+    regions_[i].ready = 0;
+    regions_[i].chunk_base = align_down(banks[i].base, block_bytes(kMaxOrder));
+    regions_[i].chunk0 = u32(chunks);
+    chunks += (align_up(banks[i].end, block_bytes(kMaxOrder)) - regions_[i].chunk_base) /
+              block_bytes(kMaxOrder);
     meta += regions_[i].npages * sizeof(Page);
   }
   nregions_ = n;
+  meta_ = {hl.extra.base, meta_bytes};
 
-  // Hand every usable page to the buddy lists as the largest aligned blocks.
-  IrqSpinGuard g(buddy_lock_);
+  // Zero is a valid Page: unlinked, unmanaged, not free. Only the holes'
+  // entries are written now (adopt() and page_of() read them); the usable
+  // pages' entries are written a chunk at a time as the allocator first
+  // needs them (grow_locked), so boot does not walk all of RAM.
   size_t total = 0;
   for (unsigned i = 0; i < n; ++i) {
     Region& r = regions_[i];
     paddr_t cur = banks[i].base;
     Span run;
+    paddr_t prev_end = banks[i].base;
     while (hl.next_run(banks[i].end, &cur, &run)) {
-      for (paddr_t pa = run.base; pa < run.end; pa += kPageSize)
-        r.pages[(pa - r.base) / kPageSize].managed = true;
+      zero_entries(r, prev_end, run.base);
+      prev_end = run.end;
       total += (run.end - run.base) / kPageSize;
-      for (paddr_t a = run.base; a < run.end;) {
-        unsigned o = kMaxOrder;
-        while (o > 0 && (!is_aligned(a, block_bytes(o)) || run.end - a < block_bytes(o))) --o;
-        push_locked(&r.pages[(a - r.base) / kPageSize], o);
-        a += block_bytes(o);
-      }
     }
+    zero_entries(r, prev_end, banks[i].end);
   }
   if (total == 0) {
     nregions_ = 0;
     return Error::NoMem;
   }
   total_pages_ = total;
+  IrqSpinGuard g(buddy_lock_);
+  unready_pages_ = total;
   return ok();
+}
+
+void PageAllocator::zero_entries(Region& r, paddr_t from, paddr_t to) {
+  if (from >= to) return;
+  void* first = &r.pages[(from - r.base) / kPageSize];
+  __builtin_memset(first, 0, (to - from) / kPageSize * sizeof(Page));
+}
+
+// The next chunk of some region (a kMaxOrder-aligned window, so no buddy
+// lies in a chunk not made yet): see make_chunk_locked. False when every
+// region is made.
+bool PageAllocator::grow_locked() {
+  for (unsigned i = 0; i < nregions_; ++i) {
+    Region& r = regions_[i];
+    const u64 ready = __atomic_load_n(&r.ready, __ATOMIC_RELAXED);
+    if (ready >= r.npages) continue;
+    const paddr_t rend = r.base + r.npages * kPageSize;
+    const paddr_t window = align_down(r.base + ready * kPageSize, block_bytes(kMaxOrder));
+    paddr_t to = window + block_bytes(kMaxOrder);
+    if (to > rend || to < window) to = rend;
+    if (!made(r, window < r.base ? r.base : window)) make_chunk_locked(r, window);
+    __atomic_store_n(&r.ready, (to - r.base) / kPageSize, __ATOMIC_RELAXED);
+    return true;
+  }
+  return false;
+}
+
+// The usable pages of r in the chunk at `window` get their entries and go
+// to the free lists as the largest aligned blocks.
+void PageAllocator::make_chunk_locked(Region& r, paddr_t window) {
+  Holes hl{holes_, nholes_, {meta_.base, meta_.base + meta_.size}};
+  const paddr_t rend = r.base + r.npages * kPageSize;
+  paddr_t cur = max(window, r.base);
+  paddr_t to = window + block_bytes(kMaxOrder);
+  if (to > rend || to < window) to = rend;
+  Span run;
+  while (hl.next_run(to, &cur, &run)) {
+    Page* p = &r.pages[(run.base - r.base) / kPageSize];
+    const u64 npages = (run.end - run.base) / kPageSize;
+    for (u64 k = 0; k < npages; ++k) {
+      p[k] = Page{};
+      p[k].managed = true;
+    }
+    unready_pages_ -= npages;
+    for (paddr_t a = run.base; a < run.end;) {
+      unsigned o = kMaxOrder;
+      while (o > 0 && (!is_aligned(a, block_bytes(o)) || run.end - a < block_bytes(o))) --o;
+      if (poison_on()) poison_fill(a, o);
+      push_locked(&r.pages[(a - r.base) / kPageSize], o);
+      a += block_bytes(o);
+    }
+  }
+  const u64 bit = chunk_bit(r, max(window, r.base));
+  __atomic_fetch_or(&made_bits_[bit / 64], u64{1} << (bit % 64), __ATOMIC_RELEASE);
+}
+
+// One bit a chunk, set (release) once its entries are written.
+bool PageAllocator::made(const Region& r, paddr_t pa) const {
+  const u64 bit = chunk_bit(r, pa);
+  return __atomic_load_n(&made_bits_[bit / 64], __ATOMIC_ACQUIRE) >> (bit % 64) & 1;
+}
+
+// Out of line: only a page of a chunk not made yet asks.
+__attribute__((noinline)) bool PageAllocator::in_hole(paddr_t pa) const {
+  Holes hl{holes_, nholes_, {meta_.base, meta_.base + meta_.size}};
+  Span h;
+  return hl.first_in(pa, pa + kPageSize, &h);
 }
 
 const PageAllocator::Region* PageAllocator::region_of(paddr_t pa) const {
@@ -163,10 +251,57 @@ const PageAllocator::Region* PageAllocator::region_of(paddr_t pa) const {
   return nullptr;
 }
 
-Page* PageAllocator::page_of(paddr_t pa) {
+Result<void> PageAllocator::adopt(paddr_t pa, u64 npages) {
+  if (!is_aligned(pa, kPageSize) || npages == 0) return Error::Inval;
+  const Region* r = region_of(pa);
+  if (!r || npages > r->npages - (pa - r->base) / kPageSize) return Error::Inval;
+  const paddr_t end = pa + npages * kPageSize;
+  if (pa < meta_.base + meta_.size && meta_.base < end) return Error::Inval;
+  // Holes only: their entries are written at init, a usable page's maybe not.
+  Holes hl{holes_, nholes_, {}};
+  paddr_t cur = pa;
+  Span run;
+  if (hl.next_run(end, &cur, &run)) return Error::Inval;
+  Page* first = &r->pages[(pa - r->base) / kPageSize];
+  for (u64 i = 0; i < npages; ++i)
+    if (first[i].managed) return Error::Inval;
+  // Their chunks are made now, out of turn if need be, so that page_of()
+  // and a buddy's merge can trust every entry near them.
+  const paddr_t w0 = align_down(pa, block_bytes(kMaxOrder));
+  {
+    IrqSpinGuard g(buddy_lock_);
+    for (paddr_t w = w0; w < end; w += block_bytes(kMaxOrder))
+      if (!made(*r, max(w, r->base))) make_chunk_locked(*const_cast<Region*>(r), w);
+  }
+  for (u64 i = 0; i < npages; ++i) {
+    Page& p = first[i];
+    p.order = 0;
+    p.flags = 0;
+    p.managed = true;
+    __atomic_store_n(&p.refcount, 1u, __ATOMIC_RELEASE);
+  }
+  // Managed RAM from now on (Linux counts freed initrd memory so, too).
+  __atomic_add_fetch(&total_pages_, npages, __ATOMIC_RELAXED);
+  return ok();
+}
+
+// page_of() for a page the caller holds (ref, unref, refcount): its chunk is
+// made, or it is an adopted hole page, so its entry is trusted without the
+// chunk check that page_of() makes of any address.
+Page* PageAllocator::held_page(paddr_t pa) {
   const Region* r = region_of(pa);
   if (!r) return nullptr;
   Page* p = &r->pages[(pa - r->base) / kPageSize];
+  return p->managed ? p : nullptr;
+}
+
+Page* PageAllocator::page_of(paddr_t pa) {
+  const Region* r = region_of(pa);
+  if (!r) return nullptr;
+  const u64 idx = (pa - r->base) / kPageSize;
+  // In a chunk not made yet only a hole's entry is written.
+  if (!made(*r, pa) && !in_hole(pa)) return nullptr;
+  Page* p = &r->pages[idx];
   return p->managed ? p : nullptr;
 }
 
@@ -186,8 +321,12 @@ paddr_t PageAllocator::address_of(const Page* p) const {
 
 Page* PageAllocator::pop_locked(unsigned order) {
   unsigned o = order;
-  while (o <= kMaxOrder && free_[o].empty()) ++o;
-  if (o > kMaxOrder) return nullptr;
+  for (;;) {
+    while (o <= kMaxOrder && free_[o].empty()) ++o;
+    if (o <= kMaxOrder) break;
+    if (!grow_locked()) return nullptr;
+    o = order;
+  }
   Page* p = free_[o].pop_front();
   --nfree_[o];
   // Split: the upper halves go back on the lower lists. A block lies within
@@ -216,6 +355,8 @@ void PageAllocator::push_locked(Page* p, unsigned order) {
   while (order < kMaxOrder) {
     const paddr_t bpa = pa ^ block_bytes(order);
     if (bpa < r->base || bpa >= rend || rend - bpa < block_bytes(order)) break;
+    // A chunk not made yet has no entries to trust, but for its holes.
+    if (!made(*r, bpa) && !in_hole(bpa)) break;
     Page* b = &r->pages[(bpa - r->base) / kPageSize];
     if (!b->free_head || b->order != order) break;
     free_[order].remove(b);
@@ -357,7 +498,7 @@ void PageAllocator::free_run(Page* p, paddr_t pa, unsigned order) {
 // ---- reference counts ------------------------------------------------------
 
 void PageAllocator::ref(paddr_t pa) {
-  Page* p = page_of(pa);
+  Page* p = held_page(pa);
   KASSERT(p);
   u32 n = __atomic_load_n(&p->refcount, __ATOMIC_RELAXED);
   do {
@@ -367,7 +508,7 @@ void PageAllocator::ref(paddr_t pa) {
 }
 
 bool PageAllocator::unref(paddr_t pa) {
-  Page* p = page_of(pa);
+  Page* p = held_page(pa);
   KASSERT(p);
   u32 n = __atomic_load_n(&p->refcount, __ATOMIC_RELAXED);
   do {
@@ -381,7 +522,7 @@ bool PageAllocator::unref(paddr_t pa) {
 }
 
 u32 PageAllocator::refcount(paddr_t pa) {
-  Page* p = page_of(pa);
+  Page* p = held_page(pa);
   KASSERT(p);
   return __atomic_load_n(&p->refcount, __ATOMIC_RELAXED);
 }
@@ -392,7 +533,7 @@ size_t PageAllocator::free_pages() const {
   size_t n;
   {
     IrqSpinGuard g(buddy_lock_);
-    n = buddy_free_pages_;
+    n = buddy_free_pages_ + unready_pages_;
   }
   for (HartCache& c : caches_) {
     IrqSpinGuard g(c.lock);

@@ -84,6 +84,7 @@ class PageAllocator {
   static constexpr unsigned kMaxOrder = 10;
   static constexpr unsigned kMaxRegions = 8;      // RAM banks after merging
   static constexpr unsigned kMaxRamRanges = 32;   // ram[] entries init() takes
+  static constexpr unsigned kMaxHoles = 64;       // holes[] entries init() takes
   static constexpr unsigned kCacheCapacity = 64;  // pages per hart cache
   static constexpr unsigned kCacheBatch = 32;     // moved per refill/drain
 
@@ -96,12 +97,20 @@ class PageAllocator {
   // touch are merged into one region. The Page arrays for all regions are
   // carved from the first usable RAM big enough for them.
   // Errors: NoMem if no usable page is left or the metadata fits nowhere;
-  //         Inval if nram > kMaxRamRanges or more than kMaxRegions
+  //         Inval if nram > kMaxRamRanges, nholes > kMaxHoles, RAM spans
+  //         more than 256 GiB (kChunkBitWords), or more than kMaxRegions
   //         separate regions remain after merging.
   // Contract: called once, on one hart, before any alloc/free/ref (the
   // statistics answer 0 before).
   Result<void> init(const PhysRange* ram, unsigned nram, const PhysRange* holes,
                     unsigned nholes);
+  // init() for a kernel that boots fast: the same errors and counts, but a
+  // usable page's entry is written, and the page put on a free list, only
+  // when the allocator first needs its 4 MiB chunk (Linux's deferred struct
+  // page init, done on demand): no walk of all of RAM at boot. free_blocks()
+  // counts only what is made so far.
+  Result<void> init_deferred(const PhysRange* ram, unsigned nram, const PhysRange* holes,
+                             unsigned nholes);
 
   // 2^order contiguous pages, aligned to their size; contents unspecified
   // (poison-checked if set_poison(true)). Refcount of the head page is 1.
@@ -113,6 +122,15 @@ class PageAllocator {
   // managed, allocated, unshared run head of that order (catches double free,
   // misaligned and unmanaged addresses, wrong order).
   void free(paddr_t pa, unsigned order = 0);
+
+  // Takes over npages pages of a hole from pa on (an initrd's file data that
+  // the file keeps where it lies): each becomes a managed, allocated single
+  // page with refcount 1, so its last unref() frees it to the allocator like
+  // any other page. Inval (and nothing taken) unless pa is page-aligned and
+  // every page lies in a RAM region, outside the metadata, unmanaged.
+  // Contract: nothing else uses those pages; at boot, before anything else
+  // could look them up (page_of() reads `managed` without a lock).
+  Result<void> adopt(paddr_t pa, u64 npages);
 
   // The Page of the page containing pa; nullptr if pa is not managed (outside
   // RAM, in a hole or in the metadata).
@@ -146,7 +164,13 @@ class PageAllocator {
     paddr_t base = 0;
     u64 npages = 0;
     Page* pages = nullptr;
+    // grow_locked()'s frontier: the chunks below it are made (made_bits_
+    // says which others adopt() made out of turn). Under buddy_lock_.
+    u64 ready = 0;
+    paddr_t chunk_base = 0;  // base rounded down to a chunk (kMaxOrder block)
+    u32 chunk0 = 0;          // its first chunk's bit in made_bits_
   };
+  static constexpr unsigned kChunkBitWords = 1024;  // 65536 chunks: 256 GiB of RAM
 
   struct alignas(64) HartCache {
     constexpr HartCache() : lock("page_alloc.hart_cache", LockRank::PageCache) {}
@@ -156,6 +180,15 @@ class PageAllocator {
   };
 
   const Region* region_of(paddr_t pa) const;
+  bool in_hole(paddr_t pa) const;
+  static void zero_entries(Region& r, paddr_t from, paddr_t to);
+  bool grow_locked() REQUIRES(buddy_lock_);
+  void make_chunk_locked(Region& r, paddr_t window) REQUIRES(buddy_lock_);
+  bool made(const Region& r, paddr_t pa) const;
+  Page* held_page(paddr_t pa);
+  u64 chunk_bit(const Region& r, paddr_t pa) const {
+    return r.chunk0 + (pa - r.chunk_base) / (u64{kPageSize} << kMaxOrder);
+  }
   HartCache& my_cache();
   bool fail_injected();
 
@@ -175,11 +208,16 @@ class PageAllocator {
   Region regions_[kMaxRegions];
   unsigned nregions_ = 0;
   size_t total_pages_ = 0;
+  PhysRange meta_{};  // the Page arrays' own pages
+  PhysRange holes_[kMaxHoles] = {};
+  unsigned nholes_ = 0;
 
   mutable SpinLock buddy_lock_{"page_alloc.buddy", LockRank::PageBuddy};
   List<Page> free_[kMaxOrder + 1] GUARDED_BY(buddy_lock_);
   size_t nfree_[kMaxOrder + 1] GUARDED_BY(buddy_lock_) = {};  // blocks per list
   size_t buddy_free_pages_ GUARDED_BY(buddy_lock_) = 0;
+  size_t unready_pages_ GUARDED_BY(buddy_lock_) = 0;  // usable, entries not made yet
+  u64 made_bits_[kChunkBitWords] = {};  // atomic words; set under buddy_lock_
 
   mutable HartCache caches_[hal::kMaxCpus];
 

@@ -98,8 +98,11 @@ void split(VmSpace* vs, VmEntry* e, uptr addr, VmEntry* hi) REQUIRES(vs->lock) {
 // entry straddles both ends of the range.
 void remove_range(VmSpace* vs, uptr va, uptr end, VmEntry** spare)
     REQUIRES(vs->lock) {
-  hal::pmap_remove(vs->pmap, va, end - va);
   VmEntry* e = first_ending_after(vs, va);
+  // Nothing is mapped where no entry is: a range clear of entries (exec's
+  // stack in a new space) needs no walk of the page tables.
+  if (!e || e->start >= end) return;
+  hal::pmap_remove(vs->pmap, va, end - va);
   while (e && e->start < end) {
     VmEntry* next = e->next;
     const uptr a = max(e->start, va);

@@ -29,8 +29,8 @@ Result<void> map_device(paddr_t base, u64 size) {
   if (base == 0 || size == 0) return ok();
   paddr_t first = align_down(base, kPageSize);
   u64 len = align_up(base + size, kPageSize) - first;
-  return g_kernel_table.map(KERNEL_DIRECT_MAP_BASE + first, first, len,
-                            kKernRW);
+  // Megapages where the range allows (the PLIC spans 1536 pages).
+  return g_kernel_table.map_best(KERNEL_DIRECT_MAP_BASE + first, first, len, kKernRW);
 }
 }  // namespace
 
@@ -51,9 +51,11 @@ Result<void> kernel_map_build(const fdt::BootInfo& info) {
   // W^X: text executable and read-only, rodata read-only, the rest RW.
   TRY(map_image_range(va_of(_start_image), va_of(_etext), kKernRX));
   TRY(map_image_range(va_of(_etext), va_of(_erodata), kKernR));
-  // Data and BSS, with each boot stack's guard page left unmapped so an
-  // overflow faults instead of corrupting the neighbour below.
-  uptr cursor = va_of(_erodata);
+  // Not the built-in initrd (_erodata.._einitrd): the direct map reaches it,
+  // and its pages become files' pages. Data and BSS, with each boot stack's
+  // guard page left unmapped so an overflow faults instead of corrupting the
+  // neighbour below.
+  uptr cursor = va_of(_einitrd);
   for (unsigned h = 0; h < BOOT_MAX_HARTS; h++) {
     uptr guard = va_of(boot_stacks) + uptr(h) * (BOOT_STACK_GUARD + BOOT_STACK_SIZE);
     TRY(map_image_range(cursor, guard, kKernRW));

@@ -13,6 +13,6 @@ uptr image_virt_start();
 }  // namespace tine::hal::riscv
 
 // Symbols from boot/linker.ld and boot/entry.S.
-extern "C" char _start_image[], _etext[], _erodata[], _edata[], _end[];
+extern "C" char _start_image[], _etext[], _erodata[], _einitrd[], _edata[], _end[];
 extern "C" char __bss_start[], __bss_end[], boot_stacks[];
 extern "C" char secondary_start[];

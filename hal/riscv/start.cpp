@@ -62,7 +62,7 @@ void init_physical_memory(const fdt::BootInfo& info) {
   if (info.initrd.size) holes[n++] = {info.initrd.base, info.initrd.size};
   for (unsigned i = 0; i < info.reserved_count; i++)
     holes[n++] = {info.reserved[i].base, info.reserved[i].size};
-  Result<void> r = page_allocator().init(ram, info.memory_count, holes, n);
+  Result<void> r = page_allocator().init_deferred(ram, info.memory_count, holes, n);
   if (!r.ok()) panic("no usable RAM (%s)", error_name(r.error()));
   heap_init(page_allocator());
 }

@@ -45,6 +45,7 @@ static const char *const tests[] = {
 	"reboot_err",
 	"sockleak",
 	"procsys",
+	"initrd_pages",
 };
 #define NTESTS (int)(sizeof(tests) / sizeof(tests[0]))
 

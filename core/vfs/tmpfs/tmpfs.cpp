@@ -115,6 +115,7 @@ const VnodeOps kTmpfsOps = {
     .open = tmpfs_open,
     .reclaim = tmpfs_reclaim,
     .getpage = tmpfs_getpage,
+    .attach_pages = tmpfs_attach_pages,
 };
 
 const FsType kTmpfsType = {

@@ -88,6 +88,27 @@ Result<paddr_t> tmpfs_getpage(Vnode& vp, u64 idx) {
   return hold_page_locked(vp, idx);
 }
 
+// The initrd's file data becomes the file's pages where it lies: from here
+// on they are ordinary page-cache pages (a write changes them in place, a
+// truncate or unlink frees them to the page allocator).
+Result<void> tmpfs_attach_pages(Vnode& vp, paddr_t pa, u64 npages, u64 size) {
+  if (vp.type != VType::Reg) return Error::Inval;
+  if (size > kMaxFileSize || align_up(size, kPageSize) / kPageSize != npages) return Error::Inval;
+  TmpfsNode& node = tmpfs_node_of(vp);
+  TmpfsMount& tm = tmpfs_mount_of(vp);
+  MutexGuard io_guard(node.io_lock);
+  MutexGuard g(vp.lock);
+  if (vp.size != 0 || node.npages != 0) return Error::Inval;
+  if (npages == 0) return ok();
+  if (__atomic_load_n(&tm.pages_used, __ATOMIC_RELAXED) + npages > tm.pages_max) return Error::NoSpc;
+  TRY(grow_array(node, npages - 1));
+  for (u64 i = 0; i < npages; i++) node.pages[i] = pa + i * kPageSize;
+  node.npages = npages;
+  __atomic_add_fetch(&tm.pages_used, npages, __ATOMIC_RELAXED);
+  vp.size = i64(size);
+  return ok();
+}
+
 Result<size_t> tmpfs_read(Vnode& vp, u64 off, const VIo& io, size_t n) {
   if (vp.type == VType::Dir) return Error::IsDir;
   if (vp.type != VType::Reg) return Error::Inval;

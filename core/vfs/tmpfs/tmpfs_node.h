@@ -76,6 +76,7 @@ Result<size_t> tmpfs_read(Vnode& vp, u64 off, const VIo& io, size_t n);
 Result<size_t> tmpfs_write(Vnode& vp, u64 off, const VIo& io, size_t n);
 Result<void> tmpfs_truncate(Vnode& vp, u64 size);
 Result<paddr_t> tmpfs_getpage(Vnode& vp, u64 idx);
+Result<void> tmpfs_attach_pages(Vnode& vp, paddr_t pa, u64 npages, u64 size);
 void tmpfs_free_pages(Vnode& vp);          // reclaim of a regular file
 void tmpfs_free_entries(TmpfsNode& node);  // reclaim of a directory
 

@@ -435,3 +435,29 @@ TEST_CASE("cpio: find(nullptr) is Inval", "[cpio]") {
   Copy c(a.bytes);
   CHECK(c.ar.find(nullptr).error() == Error::Inval);
 }
+
+TEST_CASE("cpio: a name padded with NULs (page-aligned data) ends at its first NUL", "[cpio]") {
+  // As scripts/mkinitrd.py and gen_init_cpio -a write it: namesize counts the
+  // padding, so the data starts where the writer wanted.
+  std::vector<u8> b;
+  const std::string name = "bin/prog";
+  const size_t namesize = 4096 - kHeader;  // data at offset 4096
+  char hdr[kHeader + 1];
+  std::snprintf(hdr, sizeof hdr, "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", 1u,
+                0100755u, 0u, 0u, 1u, 0u, 5u, 0u, 0u, 0u, 0u, unsigned(namesize), 0u);
+  b.insert(b.end(), hdr, hdr + kHeader);
+  b.insert(b.end(), name.begin(), name.end());
+  b.resize(b.size() + namesize - name.size(), 0);
+  REQUIRE(b.size() == 4096);
+  for (char c : std::string("hello")) b.push_back(u8(c));
+  pad4(b);
+  put_entry(b, "bin/next", "x", 0100644);
+  put_entry(b, "TRAILER!!!", "", 0);
+  Copy c(b);
+  auto f = c.ar.find("bin/prog");
+  REQUIRE(f.ok());
+  CHECK(str(f.value()) == "bin/prog");
+  CHECK(f.value().data == c.mem.get() + 4096);
+  CHECK(data(f.value()) == "hello");
+  CHECK(names(c.ar) == std::vector<std::string>{"bin/prog", "bin/next"});
+}

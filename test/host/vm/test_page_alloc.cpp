@@ -609,3 +609,97 @@ TEST_CASE("page_alloc: the kernel instance is constant-initialized and usable") 
   CHECK(k.total_pages() == 0);
   k.drain_caches();
 }
+
+TEST_CASE("page_alloc: deferred init counts everything free and makes chunks as they are needed") {
+  Arena arena(32 * kMiB);
+  const paddr_t b = arena.base();
+  const PhysRange ram{b, 32 * kMiB};
+  const PhysRange holes[] = {{b + 9 * kMiB + 5, 8192}, {b + 30 * kMiB, 4096}};
+  PageAllocator eager;
+  REQUIRE(eager.init(&ram, 1, holes, 2).ok());
+  PageAllocator pa;
+  REQUIRE(pa.init_deferred(&ram, 1, holes, 2).ok());
+  // The same counts as init(), but no free list is made before an alloc.
+  CHECK(pa.total_pages() == eager.total_pages());
+  CHECK(pa.free_pages() == pa.total_pages());
+  for (unsigned o = 0; o <= PageAllocator::kMaxOrder; ++o) CHECK(pa.free_blocks(o) == 0);
+  CHECK(pa.page_of(b + 20 * kMiB) == nullptr);  // not made yet: not handed out
+  CHECK(pa.page_of(b + 30 * kMiB) == nullptr);  // a hole
+
+  auto first = pa.alloc(0);
+  REQUIRE(first.ok());
+  CHECK(pa.page_of(first.value()) != nullptr);
+  CHECK(pa.free_pages() == pa.total_pages() - 1);
+  pa.free(first.value());
+
+  // Every usable page, once; then all back, as large blocks as init() makes.
+  std::vector<paddr_t> got = alloc_all(pa);
+  CHECK(got.size() == pa.total_pages());
+  std::set<paddr_t> seen(got.begin(), got.end());
+  CHECK(seen.size() == got.size());
+  CHECK(seen.count(b + 9 * kMiB) == 0);
+  CHECK(seen.count(b + 9 * kMiB + 4096) == 0);
+  CHECK(seen.count(b + 30 * kMiB) == 0);
+  for (paddr_t p : got) pa.free(p);
+  pa.drain_caches();
+  eager.drain_caches();
+  CHECK(pa.free_pages() == pa.total_pages());
+  for (unsigned o = 0; o <= PageAllocator::kMaxOrder; ++o)
+    CHECK(pa.free_blocks(o) == eager.free_blocks(o));
+}
+
+TEST_CASE("page_alloc: a large block from a deferred allocator makes as many chunks as it needs") {
+  hal::host::set_cpu_index(0);
+  Arena arena(16 * kMiB);
+  const PhysRange ram{arena.base(), 16 * kMiB};
+  PageAllocator pa;
+  REQUIRE(pa.init_deferred(&ram, 1, nullptr, 0).ok());
+  std::vector<paddr_t> big;
+  for (;;) {
+    auto r = pa.alloc(PageAllocator::kMaxOrder);
+    if (!r) break;
+    big.push_back(r.value());
+  }
+  CHECK(big.size() >= 2);  // 4 chunks less the metadata's
+  for (paddr_t p : big) pa.free(p, PageAllocator::kMaxOrder);
+  CHECK(pa.free_pages() == pa.total_pages());
+}
+
+TEST_CASE("page_alloc: adopt takes hole pages as allocated singles that unref frees") {
+  Arena arena(16 * kMiB);
+  const paddr_t b = arena.base();
+  hal::host::set_cpu_index(0);
+  const PhysRange ram{b, 16 * kMiB};
+  const PhysRange holes[] = {{b + 8 * kMiB, 3 * 4096}};
+  PageAllocator pa;
+  REQUIRE(pa.init_deferred(&ram, 1, holes, 1).ok());
+  const size_t total = pa.total_pages();
+  // Not a hole (usable, or the metadata), not aligned, past RAM: Inval.
+  CHECK(pa.adopt(b + 12 * kMiB, 1).error() == Error::Inval);
+  CHECK(pa.adopt(b, 1).error() == Error::Inval);
+  CHECK(pa.adopt(b + 8 * kMiB + 1, 1).error() == Error::Inval);
+  CHECK(pa.adopt(b + 8 * kMiB, 4).error() == Error::Inval);  // runs out of the hole
+  CHECK(pa.adopt(b + 16 * kMiB, 1).error() == Error::Inval);
+  CHECK(pa.total_pages() == total);
+
+  REQUIRE(pa.adopt(b + 8 * kMiB, 3).ok());
+  CHECK(pa.adopt(b + 8 * kMiB + 4096, 1).error() == Error::Inval);  // taken already
+  CHECK(pa.total_pages() == total + 3);
+  CHECK(pa.free_pages() == total);
+  for (unsigned i = 0; i < 3; ++i) {
+    const paddr_t p = b + 8 * kMiB + i * 4096;
+    REQUIRE(pa.page_of(p) != nullptr);
+    CHECK(pa.refcount(p) == 1);
+  }
+  pa.ref(b + 8 * kMiB);
+  CHECK_FALSE(pa.unref(b + 8 * kMiB));
+  CHECK(pa.unref(b + 8 * kMiB));
+  CHECK(pa.unref(b + 8 * kMiB + 4096));
+  pa.free(b + 8 * kMiB + 2 * 4096);
+  CHECK(pa.free_pages() == pa.total_pages());
+  // They are ordinary pages now: allocating everything hands them out too.
+  std::vector<paddr_t> got = alloc_all(pa);
+  CHECK(got.size() == pa.total_pages());
+  CHECK(std::count(got.begin(), got.end(), b + 8 * kMiB + 4096) == 1);
+  for (paddr_t p : got) pa.free(p);
+}
