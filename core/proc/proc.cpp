@@ -138,11 +138,6 @@ VmSpace* curvm() {
   return p ? p->p_vmspace : nullptr;
 }
 
-Proc* curproc() {
-  Lwp* l = curlwp();
-  return l ? l->proc : nullptr;
-}
-
 FileTable* curfd() { return curlwp()->l_fd; }
 
 CwdInfo* curcwdi() { return curlwp()->l_cwdi; }

@@ -247,7 +247,11 @@ inline constexpr unsigned kUidSlots = 64;
 i64 chgproccnt(Uid uid, int diff);
 
 // The process the calling thread belongs to (nullptr for kernel threads).
-Proc* curproc();
+// Inline: most syscalls start here.
+inline Proc* curproc() {
+  const Lwp* l = static_cast<const Lwp*>(hal::current_thread());
+  return l ? l->proc : nullptr;
+}
 // The calling LWP's descriptor table and cwdinfo (Lwp::l_fd, l_cwdi): the
 // ones every system call uses, never another LWP's.
 FileTable* curfd();

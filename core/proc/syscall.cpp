@@ -1,4 +1,5 @@
 #include "core/proc/syscall.h"
+#include "core/proc/syscall_fast.h"
 
 #include "core/lib/console.h"
 #include "core/proc/cputimer_userret.h"
@@ -15,11 +16,6 @@ namespace tine {
 bool syscall_trace = false;
 
 namespace {
-// PSL_TRACED, inline: ptrace_syscall_traced's two calls on every syscall
-// only for a traced process.
-bool traced_hint(const Proc* p) NO_THREAD_SAFETY_ANALYSIS {
-  return __atomic_load_n(&p->p_slflag, __ATOMIC_RELAXED) & PSL_TRACED;
-}
 
 // PTRACE_SYSCALL: stops at entry (the tracer may change the number and
 // arguments in the frame) and at exit (it may change the result).
@@ -48,7 +44,7 @@ i64 syscall_dispatch(u64 number, const SyscallArgs& args) {
   }
   l->l_sysrestart = kRestartNone;
   i64 r;
-  if (traced_hint(p) && ptrace_syscall_traced(p))
+  if (syscall_traced_hint(p) && ptrace_syscall_traced(p))
     r = syscall_traced(number, args);
   else if (number >= e->nsyscalls || !e->syscalls[number]) {
     if (e->unknown_syscall) e->unknown_syscall(number);
@@ -56,6 +52,10 @@ i64 syscall_dispatch(u64 number, const SyscallArgs& args) {
   }
   else
     r = e->syscalls[number](args);
+  return syscall_note_restart(l, r, args);
+}
+
+i64 syscall_note_restart(Lwp* l, i64 r, const SyscallArgs& args) {
   if (l->l_sysrestart == kRestartNever) {
     l->l_sysrestart = kRestartNone;
     return r;
@@ -103,29 +103,16 @@ void syscall_restart_no_handler(Lwp* l, hal::UserFrame* f) {
   l->l_sysrestart = kRestartNone;
 }
 
-namespace {
-// Nothing for userret_signals and ptrace_userret to do: no signal pending,
-// no stop, no syscall restart or saved mask, not traced. The words they
-// look at first, read as they read them (hints: a signal posted after the
-// look is taken on the next return, as one posted after theirs), inline:
-// the calls into both cost the null syscall some 160 instructions.
-bool userret_idle(const Lwp* l) NO_THREAD_SAFETY_ANALYSIS {
-  const Proc* p = l->proc;
-  return (__atomic_load_n(&p->p_sigpend, __ATOMIC_ACQUIRE) |
-          __atomic_load_n(&l->l_sigpend, __ATOMIC_ACQUIRE)) == 0 &&
-         __atomic_load_n(reinterpret_cast<const u8*>(&p->p_stat), __ATOMIC_ACQUIRE) !=
-             u8(ProcStat::SSTOP) &&
-         l->l_sysrestart == kRestartNone && !l->l_sigsaved_set &&
-         !traced_hint(p);
-}
-}  // namespace
-
 void userret() { userret(curlwp()); }
 
 void userret(Lwp* l) {
   if (!l->proc) return;
   cputimer_userret_fast(l);  // may post SIGVTALRM/SIGPROF, acted on just below
   if (userret_idle(l)) return;
+  userret_work(l);
+}
+
+void userret_work(Lwp* l) {
   userret_signals(l);
   ptrace_userret(l);  // PTRACE_INTERRUPT
 }

@@ -44,6 +44,20 @@ void syscall_restart_no_handler(Lwp* l, hal::UserFrame* f);
 void userret();
 void userret(Lwp* l);
 
+// The fast syscall path (the HAL's trap entry; syscall_fast.h has its
+// steps). It saves only what a C function may change, so the frame's
+// callee-saved registers are stale until the HAL saves them. A call may go
+// that way only when syscall_fast_ok (the emulation lists it as fast, the
+// process is not traced): such a call never reads or writes the whole
+// frame, and the HAL saves the rest before anything after it may (signal
+// delivery, stops, a syscall's restart).
+//
+// syscall_dispatch's last step: a result asking for a restart is recorded
+// in l and becomes -EINTR.
+i64 syscall_note_restart(Lwp* l, i64 r, const SyscallArgs& args);
+// userret past its CPU-timer step: signals and ptrace stops.
+void userret_work(Lwp* l);
+
 inline i64 errno_of(Error e) { return -i64(e); }
 template <typename T>
 i64 syscall_result(const Result<T>& r) {

@@ -17,8 +17,8 @@ void add(u64& counter, u64 d) {
 }
 }  // namespace
 
-void cputime_user_to_kernel(Lwp* l) { add(l->l_utime_ns, take(l)); }
-void cputime_kernel_to_user(Lwp* l) { add(l->l_stime_ns, take(l)); }
+void cputime_user_to_kernel(Lwp* l) { cputime_edge(l, l->l_utime_ns, hal::time_ns()); }
+void cputime_kernel_to_user(Lwp* l) { cputime_edge(l, l->l_stime_ns, hal::time_ns()); }
 
 void cputime_switch(Lwp* prev, Lwp* next) {
   if (prev) add(prev->l_stime_ns, take(prev));

@@ -18,6 +18,14 @@ namespace tine {
 // A trap from user mode (before anything else); the way back to it.
 void cputime_user_to_kernel(Lwp* l);
 void cputime_kernel_to_user(Lwp* l);
+// Either edge, with the time read by the caller: the time since l's mark
+// goes to `counter` (l's l_utime_ns or l_stime_ns), the mark moves to now.
+// Inline for the HAL's syscall path.
+inline void cputime_edge(Lwp* l, u64& counter, u64 now) {
+  const u64 d = now > l->l_cpu_mark_ns ? now - l->l_cpu_mark_ns : 0;
+  l->l_cpu_mark_ns = now;
+  __atomic_store_n(&counter, __atomic_load_n(&counter, __ATOMIC_RELAXED) + d, __ATOMIC_RELAXED);
+}
 // A hart switches from prev to next (next is now current).
 void cputime_switch(Lwp* prev, Lwp* next);
 

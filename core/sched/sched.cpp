@@ -65,8 +65,6 @@ void sched_thread_start(void* arg) {
   lwp_exit();
 }
 
-Lwp* curlwp() { return static_cast<Lwp*>(hal::current_thread()); }
-
 void sched_init_cpu(Lwp* boot, bool boot_is_idle) {
   Cpu& c = this_cpu();
   c.index = hal::cpu_index();

@@ -35,8 +35,8 @@ inline constexpr int kRrSliceTicks = 10;
 inline constexpr u64 kRrIntervalNs = 100'000'000;
 
 // The calling hart's current thread (stable for the caller: a thread is
-// always current on the hart it runs on).
-Lwp* curlwp();
+// always current on the hart it runs on). Inline: every syscall asks.
+inline Lwp* curlwp() { return static_cast<Lwp*>(hal::current_thread()); }
 
 // Turns the calling context into this hart's first thread (`boot`, static
 // storage) and creates the hart's idle thread. With boot_is_idle the boot

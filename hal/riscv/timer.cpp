@@ -6,9 +6,10 @@
 
 namespace tine::hal::riscv {
 
+u64 g_ns_per_count = 100;  // 1e9 / g_timebase_hz where that divides; else 0
+
 namespace {
 u64 g_timebase_hz = 10000000;
-u64 g_ns_per_count = 100;  // 1e9 / g_timebase_hz where that divides; else 0
 u64 g_tick_interval = 10000000 / kTickHz;
 bool g_sstc = false;
 bool g_user_time_bad = false;  // some hart refused scounteren.TM
@@ -71,7 +72,11 @@ u64 time_ns() {
   // virt (10 MHz), sifive_u (1 MHz) and the VisionFive 2 (4 MHz): one
   // multiply, the same value as the division below; every syscall asks twice.
   if (riscv::g_ns_per_count) return t * riscv::g_ns_per_count;
-  const u64 hz = riscv::g_timebase_hz;
+  return riscv::time_ns_slow(t);
+}
+
+u64 riscv::time_ns_slow(u64 t) {
+  const u64 hz = riscv::timebase_hz();
   return t / hz * 1000000000u + t % hz * 1000000000u / hz;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/lib/types.h"
+#include "hal/riscv/csr.h"
 
 namespace tine::hal::riscv {
 
@@ -14,6 +15,14 @@ void timer_start_hart();     // arm this hart's first tick and enable STIE
 // off (smp_start_harts); the trap path leaves programming to clock.cpp.
 void timer_rearm_tick();
 u64 timebase_hz();
+
+// hal::time_ns, inline for the syscall path (timer.cpp says why so).
+extern u64 g_ns_per_count;
+u64 time_ns_slow(u64 count);
+inline u64 time_ns_inline() {
+  const u64 t = read_time();
+  return g_ns_per_count ? t * g_ns_per_count : time_ns_slow(t);
+}
 
 // Whether every hart started so far lets user mode read the time CSR
 // (scounteren.TM, which timer_start_hart sets; it is WARL and may not

@@ -20,6 +20,7 @@
 namespace tine::hal::riscv {
 
 static_assert(TRAP_SSTATUS_SUM == kSstatusSUM, "trap.S clears this bit");
+static_assert(TRAP_CAUSE_ECALL_U == u64(Exception::EcallFromU), "trap.S's syscall path");
 
 namespace {
 BreakpointHook g_breakpoint_hook = nullptr;

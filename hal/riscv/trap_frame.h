@@ -10,6 +10,8 @@
 #define TRAP_FRAME_SIZE 288
 // sstatus.SUM for trap.S (checked against kSstatusSUM in trap.cpp).
 #define TRAP_SSTATUS_SUM (1 << 18)
+// scause of an ecall from U-mode: trap.S's syscall path (checked in trap.cpp).
+#define TRAP_CAUSE_ECALL_U 8
 
 #ifndef __ASSEMBLER__
 #include "core/lib/types.h"

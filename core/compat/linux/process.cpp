@@ -3,6 +3,7 @@
 // CLEAR_SIGHAND -- in the emulation's fork hook and child return; exit,
 // exec, wait, kill, ids and limits.
 #include "core/compat/linux/linux.h"
+#include "core/proc/syscall_fast.h"
 
 #include "core/compat/linux/pidfd.h"
 
@@ -278,7 +279,7 @@ i64 linux_sys_gettid(const SyscallArgs&) { return curlwp()->l_lid; }
 i64 linux_sys_getppid(const SyscallArgs&) {
   Proc* p = curproc();
   // A tracee's parent is its real one, not the tracer (Linux's real_parent).
-  if (ptrace_traced(p)) return ptrace_real_ppid(p);
+  if (syscall_traced_hint(p)) return ptrace_real_ppid(p);
   return __atomic_load_n(&p->p_ppid, __ATOMIC_RELAXED);
 }
 i64 linux_sys_getuid(const SyscallArgs&) { return proc_own_cred(curproc())->uid.value; }

@@ -197,13 +197,34 @@ struct Table {
 
 constexpr Table kTable;
 
+// The fast syscall path's list (emul.h): frequent calls that never touch
+// the user frame beyond a0 and sepc and take no ptrace stop of their own;
+// they may sleep. Not clone, exec, exit, rt_sigreturn, ptrace, or
+// anything that delivers a signal itself: those go the slow way.
+struct FastTable {
+  bool fast[kLinuxSyscalls] = {};
+  constexpr FastTable() {
+    constexpr unsigned kList[] = {
+        57,                      // close
+        62, 63, 64,              // lseek, read, write
+        98,                      // futex
+        113,                     // clock_gettime
+        124,                     // sched_yield
+        172, 173, 174, 175, 176, 177, 178,  // getpid .. gettid
+    };
+    for (unsigned nr : kList) fast[nr] = true;
+  }
+};
+
+constexpr FastTable kFast;
+
 
 }  // namespace
 
 const Emul emul_linux = {
     "linux",        kTable.fns,         kLinuxSyscalls,  linux_proc_fork,
     linux_child_return, linux_proc_exec, linux_lwp_exit, kLinuxRestartSyscall,
-    linux_unknown_syscall,
+    linux_unknown_syscall, kFast.fast,
 };
 
 }  // namespace tine
