@@ -32,6 +32,12 @@ struct Pipe {
   // other count moves, even if that end closed again since.
   u32 r_opens GUARDED_BY(lock) = 0;
   u32 w_opens GUARDED_BY(lock) = 0;
+  // Readers and writers asleep for bytes or room (pipe_read and
+  // pipe_write_ring's waits): moving bytes wakes the other side only when
+  // it waits, which a ping-pong's every call would otherwise pay for.
+  // Waits for opens and closes are woken regardless.
+  u32 read_waiters GUARDED_BY(lock) = 0;
+  u32 write_waiters GUARDED_BY(lock) = 0;
   // Ends not yet done with the Pipe (atomic). Freed on the last drop, which
   // comes after each end's unlock has returned: freeing at readers ==
   // writers == 0 under the lock would free the Mutex while the other
@@ -82,10 +88,15 @@ Result<size_t> pipe_read(File& f, uptr user_buf, size_t n) {
   Pipe& p = pipe_of(f);
   MutexGuard g(p.lock);
   // Data, end of file, or O_NONBLOCK; a signal ends the wait (EINTR).
-  TRY(sleep_until(SleepOn{.cv = &p.can_read, .m = &p.lock}, [&] {
-    sleep_until_holds(p.lock);
-    return p.count > 0 || p.writers == 0 || f.nonblocking();
-  }));
+  if (p.count == 0 && p.writers != 0 && !f.nonblocking()) {
+    p.read_waiters++;
+    Result<void> woke = sleep_until(SleepOn{.cv = &p.can_read, .m = &p.lock}, [&] {
+      sleep_until_holds(p.lock);
+      return p.count > 0 || p.writers == 0 || f.nonblocking();
+    });
+    p.read_waiters--;
+    TRY(woke);
+  }
   if (p.count == 0) {
     if (p.writers == 0) return size_t{0};  // end of file
     return Error::Again;
@@ -100,7 +111,7 @@ Result<size_t> pipe_read(File& f, uptr user_buf, size_t n) {
         return ok();
       });
   if (done.ok() && done.value() > 0) {
-    p.can_write.broadcast();
+    if (p.write_waiters) p.can_write.broadcast();
     wake_pollers(p);
   }
   return done;
@@ -129,10 +140,12 @@ Result<size_t> pipe_write_ring(File& f, uptr user_buf, const u8* kbuf, size_t n,
         if (done > 0) return done;
         return Error::Again;
       }
+      p.write_waiters++;
       Result<void> woke = sleep_until(SleepOn{.cv = &p.can_write, .m = &p.lock}, [&] {
         sleep_until_holds(p.lock);
         return p.readers == 0 || kPipeSize - p.count >= need;
       });
+      p.write_waiters--;
       if (!woke.ok()) {
         if (done > 0) return done;
         return woke.error();  // EINTR
@@ -145,7 +158,7 @@ Result<size_t> pipe_write_ring(File& f, uptr user_buf, const u8* kbuf, size_t n,
       memcpy(p.ring + at, kbuf + done, first);
       memcpy(p.ring, kbuf + done + first, chunk - first);
       p.count += chunk;
-      p.can_read.broadcast();
+      if (p.read_waiters) p.can_read.broadcast();
       wake_pollers(p);
       done += chunk;
       continue;
@@ -162,7 +175,7 @@ Result<size_t> pipe_write_ring(File& f, uptr user_buf, const u8* kbuf, size_t n,
       return moved.error();
     }
     if (moved.value() > 0) {
-      p.can_read.broadcast();
+      if (p.read_waiters) p.can_read.broadcast();
       wake_pollers(p);
     }
     done += moved.value();

@@ -262,6 +262,18 @@ Result<File*> fd_get(FileTable* t, int fd) {
   return f;
 }
 
+Result<File*> fd_get_light(FileTable* t, int fd, bool* held) NO_THREAD_SAFETY_ANALYSIS {
+  if (t->refs.count() != 1) {
+    *held = true;
+    return fd_get(t, fd);
+  }
+  *held = false;
+  if (!in_table_locked(t, fd)) return Error::BadF;
+  File* f = t->files[fd];  // a reserved slot has none: EBADF
+  if (!f) return Error::BadF;
+  return f;
+}
+
 Result<void> fd_close(FileTable* t, int fd) {
   check(t);
   File* f;

@@ -74,6 +74,14 @@ Result<int> fd_install(FileTable* t, File* f, bool cloexec);
 // The File at fd with a new reference for the caller (file_release it).
 // Error::BadF for a negative, free or reserved fd, or one past the table.
 Result<File*> fd_get(FileTable* t, int fd);
+// fd_get for a call that uses the File and then lets it go, from the
+// calling LWP's own table t. When t has one holder (refs 1: the caller;
+// any other LWP or process that could change a slot holds a reference of
+// its own, as Linux's __fget_light reasons), no lock is taken and no
+// reference: *held is false and the File lives while its slot does, which
+// only the caller could empty. Otherwise fd_get, *held true. The caller
+// must not close or replace fd before it is done with the File.
+Result<File*> fd_get_light(FileTable* t, int fd, bool* held);
 Result<void> fd_close(FileTable* t, int fd);  // Error::BadF
 // Lowest free descriptor on the same File, close-on-exec clear.
 // Error::BadF, Error::MFile.

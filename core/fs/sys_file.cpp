@@ -26,15 +26,36 @@ class FileRef {
   File* f_;
 };
 
+// fd_get_light's File for the length of one read or write: released only
+// if a reference was taken.
+class LightFileRef {
+ public:
+  LightFileRef(File* f, bool held) : f_(f), held_(held) {}
+  ~LightFileRef() {
+    if (held_) file_release(f_);
+  }
+  LightFileRef(const LightFileRef&) = delete;
+  LightFileRef& operator=(const LightFileRef&) = delete;
+  File& operator*() const { return *f_; }
+
+ private:
+  File* f_;
+  bool held_;
+};
+
 }  // namespace
 
 Result<u64> sys_read(FileTable* t, int fd, uptr buf, u64 n) {
-  FileRef f(TRY(fd_get(t, fd)));
+  bool held = true;
+  File* got = TRY(fd_get_light(t, fd, &held));
+  LightFileRef f(got, held);
   return TRY(file_read(*f, buf, size_t(min(n, kMaxRwCount))));
 }
 
 Result<u64> sys_write(FileTable* t, int fd, uptr buf, u64 n) {
-  FileRef f(TRY(fd_get(t, fd)));
+  bool held = true;
+  File* got = TRY(fd_get_light(t, fd, &held));
+  LightFileRef f(got, held);
   return TRY(file_write(*f, buf, size_t(min(n, kMaxRwCount))));
 }
 
