@@ -49,6 +49,11 @@ struct FpState {
 // Saves the live FPU registers of the hart into `s` if user code changed
 // them since the last save/restore (cheap when it did not).
 void fp_save_if_dirty(FpState& s);
+// At a switch away from the current LWP: fp_save_if_dirty, and when it
+// saved, the FS state its return to user mode (f, its user frame) puts
+// back becomes clean as well, so that the next switch saves again only if
+// user code changes the registers again (else every switch would save).
+void fp_switch_out(FpState& s, UserFrame* f);
 // Saves unconditionally (fork: the child must get the current values).
 void fp_save(FpState& s);
 void fp_restore(const FpState& s);

@@ -70,6 +70,7 @@ u64 user_frame_syscall(const UserFrame* f, u64 args[6]) {
 }
 
 void fp_save_if_dirty(FpState&) {}
+void fp_switch_out(FpState&, UserFrame*) {}
 void fp_save(FpState&) {}
 void fp_restore(const FpState&) {}
 

@@ -86,6 +86,15 @@ void fp_save_if_dirty(FpState& s) {
   if (fs_dirty()) fp_save(s);
 }
 
+void fp_switch_out(FpState& s, UserFrame* f) {
+  if (!fs_dirty()) return;
+  fp_save(s);
+  // Clean, not dirty, is true of the registers the frame will return to:
+  // the switch back in restores s. Only a dirty FS changes (never Off).
+  if ((f->sstatus & riscv::kSstatusFS) == riscv::kSstatusFSDirty)
+    f->sstatus = (f->sstatus & ~riscv::kSstatusFS) | riscv::kSstatusFSClean;
+}
+
 void fp_save(FpState& s) {
   fs_on();
   fp_save_asm(&s);
