@@ -5,18 +5,30 @@
 
 #include "core/lib/types.h"
 
+// The per-hart primitives every lock calls (irq_save, irq_restore,
+// irq_enabled, cpu_index, current_thread, cpu_relax) and the direct map's
+// translations are a few instructions each: the kernel's HAL defines them
+// inline (hal/riscv/hal_inline.h, below),
+// because an out-of-line call cost more than its body some 1,000 times a
+// fork. The host HAL defines them out of line.
+#if defined(TINE_KERNEL)
+#define TINE_HAL_INLINE inline
+#else
+#define TINE_HAL_INLINE
+#endif
+
 namespace tine::hal {
 
 // Interrupt state of the calling hart, as returned by irq_save().
 using IrqState = unsigned long;
 
-IrqState irq_save();            // disable interrupts, return the previous state
-void irq_restore(IrqState s);   // put back what irq_save() returned
-bool irq_enabled();
+TINE_HAL_INLINE IrqState irq_save();           // disable interrupts, return the previous state
+TINE_HAL_INLINE void irq_restore(IrqState s);  // put back what irq_save() returned
+TINE_HAL_INLINE bool irq_enabled();
 
 // Dense index of the calling hart (0 .. kMaxCpus-1), not the hart id: hart ids
 // are sparse on some boards (hart 0 of the FU540 never runs the kernel).
-unsigned cpu_index();
+TINE_HAL_INLINE unsigned cpu_index();
 inline constexpr unsigned kMaxCpus = 16;
 
 // The thread the calling hart runs, as the scheduler last set it (with
@@ -25,13 +37,13 @@ inline constexpr unsigned kMaxCpus = 16;
 // still gets itself: no interrupt masking, which cost curlwp() two thirds
 // of its instructions on every syscall.
 void set_current_thread(void* t);
-void* current_thread();
+TINE_HAL_INLINE void* current_thread();
 
-void cpu_relax();  // polite pause inside a spin loop
+TINE_HAL_INLINE void cpu_relax();  // polite pause inside a spin loop
 
 // The direct map: every RAM byte has one kernel virtual address.
-void* phys_to_virt(paddr_t pa);
-paddr_t virt_to_phys(const void* va);
+TINE_HAL_INLINE void* phys_to_virt(paddr_t pa);
+TINE_HAL_INLINE paddr_t virt_to_phys(const void* va);
 
 // Raw console output, usable from any context including panic.
 void console_write(const char* s, size_t n);
@@ -141,3 +153,7 @@ void kernel_stack_free(const KernelStack& stack);
 void set_trap_stack(uptr top);
 
 }  // namespace tine::hal
+
+#if defined(TINE_KERNEL)
+#include "hal/riscv/hal_inline.h"
+#endif

@@ -36,7 +36,7 @@ const char* holder_name() {
 }
 }  // namespace
 
-void lockdebug_check_order(const void* lock, const char* name, LockRank rank,
+void lockdebug_check_order_checked(const void* lock, const char* name, LockRank rank,
                            SrcLoc where) {
   if (!kLockDebug) return;
   IrqOff irq_off;
@@ -54,7 +54,7 @@ void lockdebug_check_order(const void* lock, const char* name, LockRank rank,
   }
 }
 
-void lockdebug_acquired(const void* lock, const char* name, LockRank rank,
+void lockdebug_acquired_checked(const void* lock, const char* name, LockRank rank,
                         SrcLoc where, bool spin) {
   if (!kLockDebug) return;
   IrqOff irq_off;  // see IrqOff
@@ -65,7 +65,7 @@ void lockdebug_acquired(const void* lock, const char* name, LockRank rank,
   set->count++;
 }
 
-void lockdebug_released(const void* lock) {
+void lockdebug_released_checked(const void* lock) {
   if (!kLockDebug) return;
   IrqOff irq_off;
   LockSet* set = my_locks();
@@ -80,7 +80,7 @@ void lockdebug_released(const void* lock) {
         holder_name());
 }
 
-void lockdebug_check_can_sleep(const void* allowed, SrcLoc where) {
+void lockdebug_check_can_sleep_checked(const void* allowed, SrcLoc where) {
   if (!kLockDebug) return;
   IrqOff irq_off;
   LockSet* set = my_locks();

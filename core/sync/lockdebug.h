@@ -30,14 +30,32 @@ inline constexpr bool kLockDebug = true;
 inline constexpr bool kLockDebug = false;
 #endif
 
-// Called after a lock is acquired (the order check runs before spinning, in
-// lockdebug_check_order, so a would-be deadlock reports instead of hanging).
-void lockdebug_check_order(const void* lock, const char* name, LockRank rank,
-                           SrcLoc where);
-void lockdebug_acquired(const void* lock, const char* name, LockRank rank,
-                        SrcLoc where, bool spin);
-void lockdebug_released(const void* lock);
+// The checks, out of line; the inline wrappers below call them only in
+// builds that have them, so a release build's lock pays no call.
+void lockdebug_check_order_checked(const void* lock, const char* name,
+                                   LockRank rank, SrcLoc where);
+void lockdebug_acquired_checked(const void* lock, const char* name,
+                                LockRank rank, SrcLoc where, bool spin);
+void lockdebug_released_checked(const void* lock);
+void lockdebug_check_can_sleep_checked(const void* allowed, SrcLoc where);
+
+// Called before spinning or sleeping for a lock, so a would-be deadlock
+// reports instead of hanging.
+inline void lockdebug_check_order(const void* lock, const char* name,
+                                  LockRank rank, SrcLoc where) {
+  if constexpr (kLockDebug) lockdebug_check_order_checked(lock, name, rank, where);
+}
+// Called after a lock is acquired.
+inline void lockdebug_acquired(const void* lock, const char* name, LockRank rank,
+                               SrcLoc where, bool spin) {
+  if constexpr (kLockDebug) lockdebug_acquired_checked(lock, name, rank, where, spin);
+}
+inline void lockdebug_released(const void* lock) {
+  if constexpr (kLockDebug) lockdebug_released_checked(lock);
+}
 // Panics if the current thread holds a spin lock other than `allowed`.
-void lockdebug_check_can_sleep(const void* allowed, SrcLoc where);
+inline void lockdebug_check_can_sleep(const void* allowed, SrcLoc where) {
+  if constexpr (kLockDebug) lockdebug_check_can_sleep_checked(allowed, where);
+}
 
 }  // namespace tine

@@ -10,31 +10,10 @@ namespace tine::hal {
 
 using namespace riscv;
 
-IrqState irq_save() {
-  unsigned long old;
-  asm volatile("csrrci %0, sstatus, %1" : "=r"(old) : "i"(kSstatusSIE) : "memory");
-  return old & kSstatusSIE;
-}
-
-void irq_restore(IrqState s) {
-  if (s & kSstatusSIE) set_sstatus(kSstatusSIE);
-}
-
-bool irq_enabled() { return read_sstatus() & kSstatusSIE; }
-
-unsigned cpu_index() { return this_hart().index; }
+// irq_save, irq_restore, irq_enabled, cpu_index, current_thread and
+// cpu_relax are inline: hal_inline.h.
 
 void set_current_thread(void* t) { this_hart().current_thread = t; }
-
-void* current_thread() {
-  // One instruction: tp is always the running hart's (trap.S keeps it so),
-  // and an interrupt lands before or after the load, never inside it.
-  void* t;
-  asm volatile("ld %0, %1(tp)" : "=r"(t) : "i"(HART_CURRENT_THREAD));
-  return t;
-}
-
-void cpu_relax() { asm volatile("nop; nop; nop; nop" ::: "memory"); }
 
 void power_off(int exit_status) {
   // A failure goes to QEMU's test finisher first, which makes the emulator

@@ -1,10 +1,7 @@
 // Per-hart data, reachable through tp while the hart runs kernel code.
 #pragma once
 
-#define HART_USER_SP 0
-#define HART_KERNEL_SP 8
-#define HART_FAULT_RECOVER 16
-#define HART_CURRENT_THREAD 24
+#include "hal/riscv/hart_offsets.h"
 
 #ifndef __ASSEMBLER__
 #include "core/lib/types.h"
@@ -26,6 +23,7 @@ static_assert(offsetof(HartLocal, user_sp) == HART_USER_SP);
 static_assert(offsetof(HartLocal, kernel_sp) == HART_KERNEL_SP);
 static_assert(offsetof(HartLocal, fault_recover_pc) == HART_FAULT_RECOVER);
 static_assert(offsetof(HartLocal, current_thread) == HART_CURRENT_THREAD);
+static_assert(offsetof(HartLocal, index) == HART_INDEX);
 
 extern HartLocal g_harts[kMaxCpus];
 

@@ -20,11 +20,8 @@ uptr image_virt_start() { return reinterpret_cast<uptr>(_start_image); }
 
 namespace tine::hal {
 
-void* phys_to_virt(paddr_t pa) {
-  return reinterpret_cast<void*>(pa + KERNEL_DIRECT_MAP_BASE);
-}
-
-paddr_t virt_to_phys(const void* va) {
+// phys_to_virt and the direct map's virt_to_phys are inline (hal_inline.h).
+paddr_t riscv::virt_to_phys_image(const void* va) {
   uptr v = reinterpret_cast<uptr>(va);
   if (v >= riscv::image_virt_start())
     return v - riscv::image_virt_start() + riscv::g_load_pa;
