@@ -1,6 +1,8 @@
 // The kernel heap; the design and lock rules are in heap.h.
 #include "core/vm/heap.h"
 
+#include "hal/hal.h"
+
 #include "core/lib/assert.h"
 #include "core/lib/list.h"
 #include "core/sync/lock_order.h"
@@ -23,6 +25,9 @@ constexpr size_t kMaxSlabSize = size_t{1} << kMaxShift;
 constexpr u64 kFreeTag = 0xf4eeb10cc0de0000ull;
 constexpr u64 kTagMask = ~u64{0xffff};
 constexpr u16 kSlabEnd = 0xffff;
+// The first word of an object in a magazine: a free tag whose offset no
+// slab list can hold (take_locked rejects it).
+constexpr u64 kMagTag = kFreeTag | 0xfffe;
 
 #if defined(TINE_DEBUG)
 constexpr u8 kObjPoison = 0x6b;  // the rest of a free object, in debug builds
@@ -47,6 +52,43 @@ PageAllocator* g_pages = nullptr;
 size_t g_bytes = 0;
 size_t g_allocs = 0;
 size_t g_held_pages = 0;
+
+// Per-hart magazines (Bonwick's): a small stack of free objects per size
+// class, taken and refilled with interrupts off and no lock, so a fork's
+// thirty-odd kmallocs and the exit's kfrees stay off the class locks and
+// the slab lists. An object in a magazine still counts as in use in its
+// slab, and its first word is kMagTag (below) so that a double free of it
+// is found. `busy` keeps out heap_drain_magazines on another hart (one
+// amoswap; taken, the caller goes to the slabs instead).
+constexpr unsigned kMagSlots = 32;
+
+struct alignas(64) Magazine {
+  u32 busy = 0;
+  u32 count[kNumClasses] = {};
+  u8* obj[kNumClasses][kMagSlots] = {};
+};
+
+constinit Magazine g_mags[hal::kMaxCpus];
+
+// This hart's magazine for the guard's life, interrupts off; none if busy.
+class MagHold {
+ public:
+  MagHold() : irq_(hal::irq_save()) {
+    Magazine& m = g_mags[hal::cpu_index()];
+    if (__atomic_exchange_n(&m.busy, 1u, __ATOMIC_ACQUIRE) == 0) m_ = &m;
+  }
+  ~MagHold() {
+    if (m_) __atomic_store_n(&m_->busy, 0u, __ATOMIC_RELEASE);
+    hal::irq_restore(irq_);
+  }
+  MagHold(const MagHold&) = delete;
+  MagHold& operator=(const MagHold&) = delete;
+  Magazine* get() const { return m_; }
+
+ private:
+  hal::IrqState irq_;
+  Magazine* m_ = nullptr;
+};
 
 void stat_add(size_t* s, size_t v) { __atomic_fetch_add(s, v, __ATOMIC_RELAXED); }
 void stat_sub(size_t* s, size_t v) { __atomic_fetch_sub(s, v, __ATOMIC_RELAXED); }
@@ -130,9 +172,43 @@ u8* take_locked(SizeClass& sc, Page* s, unsigned c) REQUIRES(sc.lock) {
   return obj;
 }
 
+u8* mag_pop(unsigned c) {
+  u8* obj = nullptr;
+  {
+    MagHold h;
+    Magazine* m = h.get();
+    if (!m || m->count[c] == 0) return nullptr;
+    obj = m->obj[c][--m->count[c]];
+  }
+  if (load_word(obj) != kMagTag)
+    panic("heap: free object %p overwritten (use after free?)", static_cast<void*>(obj));
+  return obj;
+}
+
+// Whether obj sits in some hart's magazine of class c: a double free. Read
+// racily; an object there is free, so a match is never a live object.
+bool in_a_magazine(unsigned c, const u8* obj) {
+  for (Magazine& m : g_mags) {
+    const u32 n = __atomic_load_n(&m.count[c], __ATOMIC_RELAXED);
+    for (u32 i = 0; i < n && i < kMagSlots; ++i)
+      if (__atomic_load_n(&m.obj[c][i], __ATOMIC_RELAXED) == obj) return true;
+  }
+  return false;
+}
+
+bool mag_push(unsigned c, u8* obj) {
+  MagHold h;
+  Magazine* m = h.get();
+  if (!m || m->count[c] == kMagSlots) return false;
+  free_object_fill(obj, class_size(c));
+  store_word(obj, kMagTag);
+  m->obj[c][m->count[c]++] = obj;
+  return true;
+}
+
 void* slab_alloc(unsigned c) {
   SizeClass& sc = g_classes[c];
-  u8* obj = nullptr;
+  u8* obj = mag_pop(c);
   while (!obj) {
     {
       IrqSpinGuard g(sc.lock);
@@ -173,6 +249,9 @@ bool on_free_list_locked(SizeClass& sc, const Page* s, u16 off) REQUIRES(sc.lock
   return false;
 }
 
+// Back onto its slab: the magazine is full or being drained.
+void slab_free_locked_path(Page* s, u8* obj, u16 off, unsigned c);
+
 void slab_free(Page* s, u8* obj, u16 off) {
   const unsigned c = s->slab_class;
   KASSERT(c < kNumClasses);
@@ -180,6 +259,25 @@ void slab_free(Page* s, u8* obj, u16 off) {
   if (off % size != 0)
     panic("kfree(%p): not the start of a %zu-byte object", static_cast<void*>(obj),
           size);
+  const u64 w = load_word(obj);
+  if (w == kMagTag && in_a_magazine(c, obj))
+    panic("heap: double free of %p", static_cast<void*>(obj));
+  // A word that looks like a slab free tag needs the free list checked
+  // under the class lock: the slow path.
+  if ((w & kTagMask) != kFreeTag || w == kMagTag) {
+    if (mag_push(c, obj)) {
+      stat_sub(&g_bytes, size);
+      stat_sub(&g_allocs, 1);
+      return;
+    }
+  }
+  slab_free_locked_path(s, obj, off, c);
+  stat_sub(&g_bytes, size);
+  stat_sub(&g_allocs, 1);
+}
+
+void slab_free_locked_path(Page* s, u8* obj, u16 off, unsigned c) {
+  const size_t size = class_size(c);
   SizeClass& sc = g_classes[c];
   Page* release = nullptr;
   {
@@ -201,8 +299,6 @@ void slab_free(Page* s, u8* obj, u16 off) {
       sc.partial.push_front(s);
     }
   }
-  stat_sub(&g_bytes, size);
-  stat_sub(&g_allocs, 1);
   if (release) {
     release->flags = 0;
     g_pages->free(g_pages->address_of(release), 0);
@@ -278,7 +374,36 @@ HeapStats heap_stats() {
           __atomic_load_n(&g_held_pages, __ATOMIC_RELAXED)};
 }
 
+void heap_drain_magazines() {
+  KASSERT(g_pages);
+  for (Magazine& m : g_mags) {
+    for (unsigned c = 0; c < kNumClasses; ++c) {
+      u8* objs[kMagSlots];
+      u32 n;
+      {
+        // Its owner holds it only for a few instructions, interrupts off.
+        const hal::IrqState s = hal::irq_save();
+        while (__atomic_exchange_n(&m.busy, 1u, __ATOMIC_ACQUIRE) != 0) hal::cpu_relax();
+        n = m.count[c];
+        for (u32 i = 0; i < n; ++i) objs[i] = m.obj[c][i];
+        m.count[c] = 0;
+        __atomic_store_n(&m.busy, 0u, __ATOMIC_RELEASE);
+        hal::irq_restore(s);
+      }
+      for (u32 i = 0; i < n; ++i) {
+        const paddr_t pa = hal::virt_to_phys(objs[i]);
+        Page* pg = g_pages->page_of(align_down(pa, kPageSize));
+        slab_free_locked_path(pg, objs[i], static_cast<u16>(pa % kPageSize), c);
+      }
+    }
+  }
+}
+
 void heap_init(PageAllocator& pages) {
+  for (Magazine& m : g_mags) {
+    __atomic_store_n(&m.busy, 0u, __ATOMIC_RELAXED);
+    for (u32& n : m.count) n = 0;
+  }
   for (SizeClass& sc : g_classes) {
     IrqSpinGuard g(sc.lock);
     sc.partial.reset();
@@ -292,6 +417,7 @@ void heap_init(PageAllocator& pages) {
 
 void heap_trim() {
   KASSERT(g_pages);
+  heap_drain_magazines();
   for (SizeClass& sc : g_classes) {
     Page* s;
     {

@@ -5,6 +5,10 @@
 // needs no size. Larger sizes take a run of 2^order whole pages (the Page
 // records the order), up to kHeapMaxAlloc. A slab whose objects are all free
 // goes back to the page allocator, except one per class kept for reuse.
+// In front of the slabs, each hart keeps a magazine per class: up to 32 free
+// objects it reuses with interrupts off and no lock (a fork allocates and
+// its exit frees some thirty objects). Objects in a magazine still hold
+// their slab; heap_drain_magazines (and heap_trim) give them back.
 //
 // Locks: one spin lock per size class (LockRank::HeapClass, IrqSpinGuard:
 // kfree may run in an interrupt handler). It guards the class's slab lists
@@ -50,8 +54,13 @@ void heap_init(PageAllocator& pages);
 // (0 = off). Counts every call, whatever the size.
 void heap_fail_nth_alloc(unsigned n);
 
-// Gives the cached empty slabs back to the page allocator, so that with no
-// live allocations the heap holds no pages.
+// Gives the objects in every hart's magazine back to their slabs.
+// Contract: no kmalloc/kfree of the objects concerned runs concurrently on
+// another hart (it would be safe, but may refill a magazine at once).
+void heap_drain_magazines();
+
+// Drains the magazines and gives the cached empty slabs back to the page
+// allocator, so that with no live allocations the heap holds no pages.
 void heap_trim();
 
 }  // namespace tine

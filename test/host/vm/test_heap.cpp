@@ -173,6 +173,8 @@ TEST_CASE("heap: empty slabs go back to the page allocator, one kept per class")
   for (int i = 0; i < 2 * 3; ++i) objs.push_back(kmalloc(2048));  // 3 slabs
   CHECK(heap_stats().pages == 3);
   for (void* p : objs) kfree(p);
+  CHECK(heap_stats().pages == 3);  // the objects wait in the hart's magazine
+  heap_drain_magazines();
   CHECK(heap_stats().pages == 1);
   CHECK(f.pa->free_pages() == f.start_free - 1);
   void* p = kmalloc(2048);  // reuses the cached slab
@@ -290,6 +292,35 @@ TEST_CASE("heap: a clobbered free-list word is caught") {
   (void)keep;
 }
 #endif
+
+TEST_CASE("heap: a freed object comes back from the hart's magazine, not another hart's") {
+  HeapFixture f;
+  void* p = kmalloc(96);
+  void* keep = kmalloc(96);
+  kfree(p);
+  CHECK(heap_stats().allocations == 1);
+  CHECK(kmalloc(96) == p);  // last in, first out
+  kfree(p);
+  hal::host::set_cpu_index(1);
+  void* q = kmalloc(96);
+  CHECK(q != p);  // hart 1's magazine is empty: from the slab
+  kfree(q);
+  hal::host::set_cpu_index(0);
+  kfree(keep);
+  f.check_all_back();
+}
+
+TEST_CASE("heap: a double free is found in another hart's magazine") {
+  HeapFixture f;
+  void* p = kmalloc(64);
+  void* keep = kmalloc(64);
+  kfree(p);
+  hal::host::set_cpu_index(2);
+  REQUIRE_THROWS_WITH(kfree(p), Contains("double free"));
+  hal::host::set_cpu_index(0);
+  kfree(keep);
+  f.check_all_back();
+}
 
 TEST_CASE("heap: randomized stress keeps contents and gives every page back") {
   HeapFixture f(64 * kMiB);
