@@ -59,6 +59,20 @@ void pmap_remove(Pmap* pmap, uptr va, size_t len);
 // skipped), then fences. prot must have an access right (to remove
 // access, pmap_remove).
 void pmap_protect(Pmap* pmap, uptr va, size_t len, Prot prot);
+// Fork's write-protect of [va, va+len), deferred (core/vm/pagetable.h's
+// parked tables): every last-level table mapping part of the range, and so
+// pages around it too, is unlinked at once and loses Write from its leaves
+// only when something next walks it: a pmap call (as if pmap_protect had
+// taken Write), or pmap_unpark. The harts that ran the pmap may go on using
+// the old translations until pmap_park_fence, called once after a batch of
+// pmap_park calls.
+void pmap_park(Pmap* pmap, uptr va, size_t len);
+void pmap_park_fence(Pmap* pmap);
+// If va's table is parked, links it again; each leaf keeps Write only if
+// keep_write(ctx, leaf_va, pa) says so. Returns whether it was parked.
+// Nothing to fence: no hart could reach the table while it was parked.
+using PmapKeepWrite = bool (*)(void* ctx, uptr va, paddr_t pa);
+bool pmap_unpark(Pmap* pmap, uptr va, PmapKeepWrite keep_write, void* ctx);
 // The frame and rights (Read/Write/Exec only) mapped at va's page; false if
 // none. pa is the page's address (va's offset within the page not added).
 bool pmap_extract(Pmap* pmap, uptr va, paddr_t* pa, Prot* prot);

@@ -13,6 +13,16 @@
 // Invariants the walker keeps: a table other than the root is never left
 // empty (unmap frees a table its last entry leaves), and every table page it
 // hands back to the source is all-invalid (zero).
+//
+// Parked tables (a write-protect deferred per table, for fork): park() unlinks
+// every last-level table under a range, leaving in its parent entry a
+// make_parked() mark the hardware reads as invalid, so any access through it
+// faults. The table itself is untouched. Every method walks through a parked
+// table as through a linked one, but first unparks it: Write is taken from each
+// of its leaves and the table linked again. unpark() does the same for one
+// table and lets the caller keep Write on leaves it knows are private. So a
+// parked table costs the fork one store, and its 512 leaves are visited only
+// if the space touches that range again.
 #pragma once
 
 #include "core/lib/assert.h"
@@ -45,6 +55,9 @@ concept Is = kSame<T, U>;
 //   prot(e), with_prot  read / replace a leaf's rights, other bits kept
 //   invalid()           an unused entry; a zeroed page must be all unused
 //   is_canonical(va)    va may be translated at all
+//   make_parked(pa)     an entry the hardware treats as invalid that still
+//                       names the table at pa (park(), below)
+//   is_parked(e)        e was made by make_parked (never valid)
 template <typename P>
 concept PtePolicy = requires(typename P::pte_t e, paddr_t pa, Prot p, uptr va) {
   // Geometry: kLevels levels of 2^kIndexBits entries, each table one page.
@@ -64,6 +77,8 @@ concept PtePolicy = requires(typename P::pte_t e, paddr_t pa, Prot p, uptr va) {
   { P::with_prot(e, p) } -> ptdetail::Is<typename P::pte_t>;
   { P::invalid() } -> ptdetail::Is<typename P::pte_t>;
   { P::is_canonical(va) } -> ptdetail::Is<bool>;
+  { P::make_parked(pa) } -> ptdetail::Is<typename P::pte_t>;
+  { P::is_parked(e) } -> ptdetail::Is<bool>;
 };
 
 // Where table pages come from. alloc_table() returns one zeroed page.
@@ -209,6 +224,11 @@ class PageTable {
     pte_t* root = table_at(root_);
     for (unsigned i = first_root_index; i <= last_root_index; ++i) {
       const pte_t e = load(&root[i]);
+      if (P::is_parked(e)) {  // a table, as far as freeing goes
+        store(&root[i], P::invalid());
+        teardown_in(P::address(e), top - 1, root_entry_va(i), on_leaf);
+        continue;
+      }
       if (!P::is_valid(e)) continue;
       store(&root[i], P::invalid());
       const uptr va = root_entry_va(i);
@@ -235,6 +255,39 @@ class PageTable {
     if (size == 0) return;
     KASSERT(range_ok(va, size));
     leaves_in(root_, kLevels - 1, va, va + (size - 1), fn);
+  }
+
+  // Parks every last-level table that maps part of [va, va+size) (the whole
+  // table: leaves outside the range lose Write too when it is unparked, which
+  // only costs a fault that enters them again). A large leaf overlapping the
+  // range loses Write at once. Returns how many entries changed: the caller
+  // fences the TLBs when it is not zero. The range must be canonical.
+  u64 park(uptr va, u64 size) {
+    static_assert(kLevels >= 2, "no last-level tables to park");
+    if (size == 0) return 0;
+    KASSERT(range_ok(va, size));
+    return park_in(root_, kLevels - 1, va, va + (size - 1));
+  }
+
+  // If va's last-level table is parked, links it again, first taking Write
+  // from each leaf for which keep_write(leaf_va, pa) is false. Returns whether
+  // a table was parked. The caller fences nothing: the table was unreachable
+  // since park()'s fence, and a leaf keeps at most the rights it had.
+  template <typename F>
+  bool unpark(uptr va, F&& keep_write) {
+    if (!P::is_canonical(va)) return false;
+    paddr_t table = root_;
+    for (unsigned level = kLevels - 1; level > 0; --level) {
+      pte_t* slot = slot_of(table, level, va);
+      const pte_t e = load(slot);
+      if (P::is_parked(e)) {
+        unpark_slot(slot, level, align_down(va, page_size_at(level)), keep_write);
+        return true;
+      }
+      if (!P::is_valid(e) || P::is_leaf(e)) return false;
+      table = P::address(e);
+    }
+    return false;
   }
 
  private:
@@ -344,7 +397,8 @@ class PageTable {
           chunk_level(cur, pa + done, size - done, fixed_level);
       paddr_t table = root_;
       for (unsigned level = kLevels - 1;; --level) {
-        const pte_t e = load(slot_of(table, level, cur));
+        const pte_t e = resolve(slot_of(table, level, cur), level,
+                                align_down(cur, page_size_at(level)));
         if (level == leaf) {
           if (P::is_valid(e)) return Error::Exist;
           break;
@@ -397,7 +451,7 @@ class PageTable {
           store(slot, P::make_leaf(cur_pa, prot));
           break;
         }
-        const pte_t e = load(slot);
+        const pte_t e = resolve(slot, level, align_down(cur, page_size_at(level)));
         if (P::is_valid(e)) {
           KASSERT(!P::is_leaf(e));
           table = P::address(e);
@@ -432,13 +486,67 @@ class PageTable {
     }
   }
 
+  // The entry in slot, unparked first (every leaf losing Write) if parked.
+  // Table memory is not the PageTable's own state, so const walks may do it.
+  static pte_t resolve(pte_t* slot, unsigned level, uptr entry_va) {
+    const pte_t e = load(slot);
+    if (!P::is_parked(e)) return e;
+    return unpark_slot(slot, level, entry_va, [](uptr, paddr_t) { return false; });
+  }
+
+  // Links the parked table in `slot` (an entry at `level`, mapping from
+  // entry_va) again; leaves below lose Write unless keep_write says so. A
+  // parked table's own entries are never parked (park() stops above them).
+  template <typename F>
+  static pte_t unpark_slot(pte_t* slot, unsigned level, uptr entry_va,
+                           F&& keep_write) {
+    KASSERT(level > 0);
+    const paddr_t table = P::address(load(slot));
+    const u64 esz = page_size_at(level - 1);
+    pte_t* entries = table_at(table);
+    for (unsigned i = 0; i < kEntries; ++i) {
+      const pte_t x = load(&entries[i]);
+      if (!P::is_leaf(x)) continue;
+      const Prot p = P::prot(x);
+      if (!has(p, Prot::Write) || keep_write(entry_va + i * esz, P::address(x)))
+        continue;
+      store(&entries[i], P::with_prot(x, p & ~Prot::Write));
+    }
+    const pte_t linked = P::make_table(table);
+    store(slot, linked);
+    return linked;
+  }
+
+  u64 park_in(paddr_t table, unsigned level, uptr lo, uptr last) {
+    u64 changed = 0;
+    each_entry(table, level, lo, last,
+               [&](pte_t* slot, uptr, uptr sub_lo, uptr sub_last) {
+                 const pte_t e = load(slot);
+                 if (!P::is_valid(e)) return true;  // empty or parked already
+                 if (P::is_leaf(e)) {
+                   const Prot p = P::prot(e);
+                   if (has(p, Prot::Write)) {
+                     store(slot, P::with_prot(e, p & ~Prot::Write));
+                     ++changed;
+                   }
+                 } else if (level == 1) {
+                   store(slot, P::make_parked(P::address(e)));
+                   ++changed;
+                 } else {
+                   changed += park_in(P::address(e), level - 1, sub_lo, sub_last);
+                 }
+                 return true;
+               });
+    return changed;
+  }
+
   // Leaf slot for va and its level, or nullptr.
   pte_t* find_leaf(uptr va, unsigned& level_out) const {
     if (!P::is_canonical(va)) return nullptr;
     paddr_t table = root_;
     for (unsigned level = kLevels - 1;; --level) {
       pte_t* slot = slot_of(table, level, va);
-      const pte_t e = load(slot);
+      const pte_t e = resolve(slot, level, align_down(va, page_size_at(level)));
       if (!P::is_valid(e)) return nullptr;
       if (P::is_leaf(e)) {
         level_out = level;
@@ -451,8 +559,10 @@ class PageTable {
 
   static bool table_empty(paddr_t table) {
     const pte_t* entries = table_at(table);
-    for (unsigned i = 0; i < kEntries; ++i)
-      if (P::is_valid(load(&entries[i]))) return false;
+    for (unsigned i = 0; i < kEntries; ++i) {
+      const pte_t e = load(&entries[i]);
+      if (P::is_valid(e) || P::is_parked(e)) return false;
+    }
     return true;
   }
 
@@ -462,7 +572,7 @@ class PageTable {
     each_entry(
         table, level, lo, last,
         [&](pte_t* slot, uptr entry_va, uptr sub_lo, uptr sub_last) {
-          const pte_t e = load(slot);
+          const pte_t e = resolve(slot, level, entry_va);
           if (!P::is_valid(e)) return true;
           if (P::is_leaf(e)) {
             // Splitting a large page is not supported (see unmap()).
@@ -490,7 +600,7 @@ class PageTable {
     const bool all = each_entry(
         table, level, lo, last,
         [&](pte_t* slot, uptr entry_va, uptr sub_lo, uptr sub_last) {
-          const pte_t e = load(slot);
+          const pte_t e = resolve(slot, level, entry_va);
           if (!P::is_valid(e)) {
             error = Error::NoEnt;
             return false;
@@ -521,7 +631,7 @@ class PageTable {
     const u64 esz = page_size_at(level);
     each_entry(table, level, lo, last,
                [&](pte_t* slot, uptr entry_va, uptr sub_lo, uptr sub_last) {
-                 const pte_t e = load(slot);
+                 const pte_t e = resolve(slot, level, entry_va);
                  if (!P::is_valid(e)) return true;
                  if (P::is_leaf(e)) {
                    fn(entry_va, *slot, esz);
@@ -549,7 +659,7 @@ class PageTable {
         continue;
       for (unsigned i = run; i < run + kZeroRun; ++i) {
         const pte_t e = load(&entries[i]);
-        if (!P::is_valid(e)) continue;
+        if (!P::is_valid(e) && !P::is_parked(e)) continue;
         store(&entries[i], P::invalid());
         const uptr entry_va = va + i * esz;
         if (P::is_leaf(e)) {

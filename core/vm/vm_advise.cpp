@@ -40,10 +40,12 @@ void set_flag(VmEntry& e, Advice advice) {
 // private entry's slots are emptied, so the next touch fills them again
 // (zeros, or the file's page). A shared entry's slots are the sharers'
 // data and stay.
-void discard(VmSpace* vs, VmEntry& e, uptr a, uptr b) REQUIRES(vs->lock) {
+Result<void> discard(VmSpace* vs, VmEntry& e, uptr a, uptr b) REQUIRES(vs->lock) {
+  TRY(vm_own_anon_locked(vs, &e));  // the slots emptied must be ours
   hal::pmap_remove(vs->pmap, a, b - a);
   if (e.anon && e.share == MapShare::Private)
     e.anon->clear(e.slot_of(a), (b - a) / kPageSize);
+  return ok();
 }
 
 Result<void> populate(VmSpace* vs, uptr a, uptr b, Access access)
@@ -115,7 +117,7 @@ Result<void> vm_advise(VmSpace* vs, uptr va, size_t len, Advice advice) {
     switch (advice) {
       case Advice::DontNeed:
       case Advice::Free:
-        discard(vs, *e, a, b);
+        TRY(discard(vs, *e, a, b));
         break;
       case Advice::PopulateRead:
       case Advice::PopulateWrite:

@@ -40,11 +40,45 @@ Result<paddr_t> fill_from_object(VmEntry& e, uptr page, bool nosleep) {
   return r;
 }
 
+// For pmap_unpark: which leaves of a table vmspace_fork parked may stay
+// writable. Those of a shared entry, and private pages still this space's
+// alone: the entry's anon not shared (needs-copy with a partner alive) and
+// the page referenced once. The leaves come in increasing va order, so the
+// entry is found by walking on from the last one.
+struct KeepWrite {
+  VmSpace* vs;
+  VmEntry* e;  // the cursor
+
+  static bool keep(void* ctx, uptr va, paddr_t pa) NO_THREAD_SAFETY_ANALYSIS {
+    auto* k = static_cast<KeepWrite*>(ctx);  // called under k->vs->lock
+    VmEntry* e = k->e;
+    while (e && e->end <= va) e = e->next;
+    k->e = e;
+    if (!e || e->start > va || !has(e->prot, Prot::Write)) return false;
+    if (e->share == MapShare::Shared) return true;
+    if (e->needs_copy) {
+      if (!e->anon || e->anon->refs() != 1) return false;
+      MUST(vm_own_anon_locked(k->vs, e));  // refs() == 1: cannot fail
+    }
+    return vm_page_allocator().refcount(pa) == 1;
+  }
+};
+
 Result<void> fault_locked(VmSpace* vs, uptr va, Access access, bool nosleep)
     REQUIRES(vs->lock) {
   VmEntry* e = vm_find_entry_locked(vs, va);
   if (!e || !permits(e->prot, access)) return Error::Fault;
   const uptr page = align_down(va, kPageSize);
+  // The first touch of a table a fork parked: it is linked again, with
+  // Write kept where the page is still ours alone. When that lets the
+  // access through, the fault is done.
+  KeepWrite k{vs, vs->first};
+  if (hal::pmap_unpark(vs->pmap, page, &KeepWrite::keep, &k)) {
+    paddr_t mapped;
+    Prot rights;
+    if (hal::pmap_extract(vs->pmap, page, &mapped, &rights) && permits(rights, access))
+      return ok();
+  }
   if (!e->anon) {
     // A private entry's object is made on its first fault (a shared one has
     // had it since mmap); only this entry uses the new object.
@@ -52,6 +86,11 @@ Result<void> fault_locked(VmSpace* vs, uptr va, Access access, bool nosleep)
     e->anon = TRY(VmAnon::create(e->pages()));
     e->anon_off = 0;
   }
+  // A write changes the slot: the entry must own its anon. A read of an
+  // anon shared needs-copy fills it as it is (an empty slot gets a zeroed
+  // page, which both sides may read) and maps read-only below.
+  if (e->needs_copy && (access == Access::Write || e->anon->refs() == 1))
+    TRY(vm_own_anon_locked(vs, e));
   VmAnon* anon = e->anon;
   const size_t slot = e->slot_of(page);
   // Demand zero: an empty slot gets a zeroed page (a file mapping's, the
@@ -71,7 +110,7 @@ Result<void> fault_locked(VmSpace* vs, uptr va, Access access, bool nosleep)
   // (a page-cache page gains references from elsewhere, but while it is
   // in the cache its count is at least 2, the cache's and the slot's).
   PageAllocator& pages = vm_page_allocator();
-  if (pages.refcount(pa) == 1)
+  if (!e->needs_copy && pages.refcount(pa) == 1)
     return hal::pmap_enter(vs->pmap, page, pa, vm_pte_prot(*e, true));
   if (access != Access::Write)
     return hal::pmap_enter(vs->pmap, page, pa, vm_pte_prot(*e, false));

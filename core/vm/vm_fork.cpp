@@ -1,23 +1,60 @@
 // vmspace_fork: the address space half of fork1 (NetBSD's uvmspace_fork).
-// Private entries are copied copy-on-write, shared ones keep their object;
-// see vm_anon.h for what the page reference counts mean.
+// Nothing in it is per page, so its cost does not grow with the parent:
+//  - Private entries share their anon with the child, both marked
+//    needs-copy (UVM's amap needs-copy, vm_space.h): a write fault on either
+//    side first gives its entry a copy of the window (pages referenced once
+//    more, then copied per page as vm_anon.h describes), and one whose
+//    partner has gone (the child that exits or execs at once) finds the anon
+//    its own again and copies nothing.
+//  - The parent's writable translations are not write-protected one by
+//    one: the pmap parks each last-level table under them (one store per
+//    2 MiB, core/vm/pagetable.h), and the parent's next touch of a table
+//    takes Write from its leaves then, keeping it on pages still its alone
+//    (keep_write in vm_fault.cpp): after the child has gone, all of them.
+// Shared entries keep their object. The child's pmap starts empty.
+#include "core/vm/vm_page.h"
 #include "core/vm/vm_space.h"
 
 namespace tine {
 
+Result<void> vm_own_anon_locked(VmSpace* vs, VmEntry* e) {
+  (void)vs;
+  if (!e->needs_copy) return ok();
+  VmAnon* anon = e->anon;
+  KASSERT(anon && e->share == MapShare::Private);
+  const size_t lo = e->anon_off, hi = e->anon_off + e->pages();
+  if (anon->refs() == 1) {
+    // This entry's alone (refs() cannot rise: only a fork or split of it
+    // adds one, and both need vs->lock). Pages left outside the window by
+    // unmaps made while it was shared are nobody's now; emptied, the
+    // slots are as an unshared anon's (vm_brk and mremap grow into them).
+    anon->clear(0, lo);
+    anon->clear(hi, anon->npages() - hi);
+    e->needs_copy = false;
+    return ok();
+  }
+  VmAnon* copy = TRY(VmAnon::copy_of(anon, lo, e->pages()));
+  anon->release();  // not the last: the other sharers hold it
+  e->anon = copy;
+  e->anon_off = 0;
+  e->needs_copy = false;
+  return ok();
+}
+
 namespace {
 
-// Phase 1: the child's entries, each with its object: private windows
-// copied (every page referenced once more), shared objects held. Touches
-// nothing of the parent but reference counts, which the child's release
-// gives back if this fails.
+// Phase 1: the child's entries, each with its object: private anons
+// shared needs-copy, shared objects held. Touches nothing of the parent
+// but reference counts and needs_copy marks (harmless if this fails: a
+// mark on an anon nobody else holds is dropped at the next fault), and the
+// child's release gives the counts back.
 //
 // The child is not published yet: nobody else can reach it, so its fields
 // are written without its lock (taking it would nest two VmMap locks).
 Result<void> copy_entries(VmSpace* parent, VmSpace* child)
     REQUIRES(parent->lock) NO_THREAD_SAFETY_ANALYSIS {
   VmEntry* tail = nullptr;
-  for (const VmEntry* e = parent->first; e; e = e->next) {
+  for (VmEntry* e = parent->first; e; e = e->next) {
     if (e->dontfork) continue;  // MADV_DONTFORK: not in the child at all
     VmEntry* c = vm_entry_alloc();
     if (!c) return Error::NoMem;
@@ -44,14 +81,10 @@ Result<void> copy_entries(VmSpace* parent, VmSpace* child)
     // Private and untouched, or MADV_WIPEONFORK (private anonymous): the
     // child's range is demand-zero.
     if (!e->anon || e->wipeonfork) continue;
-    if (e->share == MapShare::Shared) {
-      e->anon->hold();
-      c->anon = e->anon;
-      c->anon_off = e->anon_off;
-    } else {
-      c->anon = TRY(VmAnon::copy_of(e->anon, e->anon_off, e->pages()));
-      c->anon_off = 0;
-    }
+    e->anon->hold();
+    c->anon = e->anon;
+    c->anon_off = e->anon_off;
+    if (e->share == MapShare::Private) c->needs_copy = e->needs_copy = true;
   }
   child->brk_base = parent->brk_base;
   child->brk = parent->brk;
@@ -71,15 +104,15 @@ Result<VmSpace*> vmspace_fork(VmSpace* parent) {
     r = copy_entries(parent, child);
     if (r.ok()) {
       // Commit point: nothing below fails. The parent's writable private
-      // pages are now shared with the child, so its translations lose
-      // write (pmap_protect fences the harts that ran it); the next write
-      // on either side faults and copies. The child's pmap starts empty
-      // and fills in on its faults, read-only while a page is shared.
+      // pages are now shared with the child, so its translations must
+      // lose Write before it runs again: their tables are parked (see the
+      // top), and one fence makes every hart that ran it forget them. The
+      // child's pmap fills in on its faults, read-only while shared.
       for (const VmEntry* e = parent->first; e; e = e->next)
         if (e->anon && e->share == MapShare::Private &&
             has(e->prot, Prot::Write))
-          hal::pmap_protect(parent->pmap, e->start, e->end - e->start,
-                            vm_pte_prot(*e, false));
+          hal::pmap_park(parent->pmap, e->start, e->end - e->start);
+      hal::pmap_park_fence(parent->pmap);
     }
   }
   if (!r.ok()) {

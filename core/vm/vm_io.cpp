@@ -13,6 +13,8 @@ namespace {
 // for an entry without Write: the tracer's forced write).
 Result<paddr_t> own_page_locked(VmSpace* vs, VmEntry* e, uptr va, bool write)
     REQUIRES(vs->lock) {
+  // A write changes a slot: the anon must be this entry's (needs-copy).
+  if (write) TRY(vm_own_anon_locked(vs, e));
   // Demand zero and the translation as a read fault makes them; an entry
   // that cannot be read (PROT_NONE, exec-only) is not for the tracer.
   TRY(vm_fault_locked(vs, va, Access::Read));

@@ -88,6 +88,7 @@ void split(VmSpace* vs, VmEntry* e, uptr addr, VmEntry* hi) REQUIRES(vs->lock) {
   if (hi->object) hi->object.hold();
   hi->dontfork = e->dontfork;
   hi->wipeonfork = e->wipeonfork;
+  hi->needs_copy = e->needs_copy;
   e->end = addr;
   link_after(vs, e, hi);
 }
@@ -107,7 +108,10 @@ void remove_range(VmSpace* vs, uptr va, uptr end, VmEntry** spare)
     VmEntry* next = e->next;
     const uptr a = max(e->start, va);
     const uptr b = min(e->end, end);
-    if (e->anon && e->share == MapShare::Private)
+    // A needs-copy anon still shared keeps the slots for its other
+    // sharers (vm_own_anon_locked empties them once it is this space's).
+    if (e->anon && e->share == MapShare::Private &&
+        !(e->needs_copy && e->anon->refs() > 1))
       e->anon->clear(e->slot_of(a), (b - a) / kPageSize);
     if (a == e->start && b == e->end) {
       unlink(vs, e);
@@ -450,6 +454,7 @@ uptr vm_brk(VmSpace* vs, uptr new_brk) {
                         !prev->dontfork && !prev->wipeonfork &&
                         (!prev->anon || prev->anon->refs() == 1);
     if (extend) {
+      MUST(vm_own_anon_locked(vs, prev));  // refs() == 1: cannot fail
       const size_t slots = prev->anon_off + (new_end - prev->start) / kPageSize;
       if (prev->anon && slots > prev->anon->npages() &&
           !prev->anon->grow(slots).ok())

@@ -72,9 +72,10 @@ Result<VmAnon*> private_window(VmEntry& e, uptr addr, size_t old_pages,
 // Linux the shmem file keeps its size and the new pages are SIGBUS; here
 // they are zeros); a private one grows if e is its only entry, else e gets
 // a new object of its own with its pages. Error::NoMem, nothing changed.
-Result<void> make_room([[maybe_unused]] VmSpace* vs, VmEntry& e, size_t pages)
+Result<void> make_room(VmSpace* vs, VmEntry& e, size_t pages)
     REQUIRES(vs->lock) {
   if (!e.anon) return ok();
+  TRY(vm_own_anon_locked(vs, &e));  // its slots change below
   if (e.share == MapShare::Shared || e.anon->refs() == 1)
     return e.anon->grow(e.anon_off + pages);
   VmAnon* a = TRY(private_window(e, e.start, e.pages(), pages));
@@ -95,6 +96,7 @@ Result<void> move(VmSpace* vs, VmEntry* e, uptr addr, size_t old_pages, uptr des
   const uptr old_end = addr + old_pages * kPageSize;
   const bool keep_old = dontunmap || old_pages == 0;
   const bool whole = e->start == addr && e->end == old_end;
+  TRY(vm_own_anon_locked(vs, e));  // its slots change below
   VmAnon* fresh = nullptr;  // the moved window's new object (private)
   if (e->share == MapShare::Shared) {
     if (e->anon) TRY(e->anon->grow(e->slot_of(addr) + new_pages));

@@ -42,6 +42,14 @@ struct VmEntry {
   // the range demand-zero (VM_WIPEONFORK). A split copies both.
   bool dontfork = false;
   bool wipeonfork = false;
+  // Private only: `anon` may be shared with entries of other spaces (UVM's
+  // needs-copy: fork shares a private anon instead of copying it). While
+  // anon->refs() > 1 its slots are read-only to this entry but for filling
+  // empty ones: a write, or anything else that changes a slot, first gives
+  // the entry a copy of its window (vm_own_anon_locked). At refs() == 1 the
+  // anon is this entry's again. Slots outside the window may still hold
+  // pages (an unmap while shared leaves them to the other sharers).
+  bool needs_copy = false;
 
   size_t pages() const { return (end - start) / kPageSize; }
   size_t slot_of(uptr va) const { return anon_off + (va - start) / kPageSize; }
@@ -90,6 +98,14 @@ inline Prot vm_pte_prot(const VmEntry& e, bool may_write) {
 
 // The entry containing va, or nullptr.
 VmEntry* vm_find_entry_locked(VmSpace* vs, uptr va) REQUIRES(vs->lock);
+
+// Makes e's anon its own to change (vm_fault_locked before a write, and
+// whatever empties, replaces or grows slots): no-op unless e->needs_copy;
+// when e is the anon's last entry it is taken back (slots outside e's window
+// emptied: cannot fail); else e gets a copy of its window, each page
+// referenced once more (copy-on-write per page from then on). Error::NoMem:
+// nothing changed.
+Result<void> vm_own_anon_locked(VmSpace* vs, VmEntry* e) REQUIRES(vs->lock);
 
 // vm_fault with the space lock held.
 Result<void> vm_fault_locked(VmSpace* vs, uptr va, Access access)

@@ -100,6 +100,22 @@ void pmap_protect(Pmap* pm, uptr va, size_t len, Prot prot) {
   });
 }
 
+void pmap_park(Pmap* pm, uptr va, size_t len) {
+  check(pm);
+  pmap_check_user_range(va, len);
+  if (len != 0) (void)pm->table.park(va, len);
+}
+
+void pmap_park_fence(Pmap* pm) { check(pm); }
+
+bool pmap_unpark(Pmap* pm, uptr va, PmapKeepWrite keep_write, void* ctx) {
+  check(pm);
+  pmap_check_user_range(va, kPageSize);
+  return pm->table.unpark(va, [&](uptr leaf_va, paddr_t pa) {
+    return keep_write(ctx, leaf_va, pa);
+  });
+}
+
 bool pmap_extract(Pmap* pm, uptr va, paddr_t* pa, Prot* prot) {
   check(pm);
   if (va >= kUserVaTop) return false;

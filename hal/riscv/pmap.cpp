@@ -132,6 +132,7 @@ class Pmap {
   u16 asid = 0;
   u64 cpus = 0;      // atomic: harts that may cache it (see the top)
   u64 resident = 0;  // atomic: leaf entries (pmap_resident_count reads it)
+  bool park_pending = false;  // pmap_park changed entries not yet fenced
   PmapTablePages pages;
   UserTable table = UserTable::adopt(pages, 0);
 };
@@ -306,6 +307,33 @@ void pmap_protect(Pmap* pm, uptr va, size_t len, Prot prot) {
     }
   });
   if (changed) shootdown(pm, va, len, false);
+}
+
+void pmap_park(Pmap* pm, uptr va, size_t len) {
+  check(pm);
+  pmap_check_user_range(va, len);
+  if (len != 0 && pm->table.park(va, len) != 0) pm->park_pending = true;
+}
+
+void pmap_park_fence(Pmap* pm) {
+  check(pm);
+  if (!pm->park_pending) return;
+  pm->park_pending = false;
+  // Unlinked tables may sit in page-walk caches: a whole-space fence.
+  shootdown(pm, 0, 0, true);
+}
+
+bool pmap_unpark(Pmap* pm, uptr va, PmapKeepWrite keep_write, void* ctx) {
+  check(pm);
+  pmap_check_user_range(va, kPageSize);
+  if (!pm->table.unpark(va, [&](uptr leaf_va, paddr_t pa) {
+        return keep_write(ctx, leaf_va, pa);
+      }))
+    return false;
+  // The faulting hart may hold va's invalid walk; other pages of the table
+  // fault at most once more elsewhere (see the top of hal/pmap.h).
+  fence_self_page(pm, align_down(va, kPageSize));
+  return true;
 }
 
 bool pmap_extract(Pmap* pm, uptr va, paddr_t* pa, Prot* prot) {

@@ -26,6 +26,9 @@ inline constexpr u64 kD = PTE_D;  // dirty
 // mark). The walker never touches them; with_prot() keeps them.
 inline constexpr unsigned kRswShift = 8;
 inline constexpr u64 kRswMask = u64{3} << kRswShift;
+// On an invalid entry (whose other bits the hardware ignores): a last-level
+// table parked by PageTable::park(), its PPN kept in the usual place.
+inline constexpr u64 kParked = u64{1} << kRswShift;
 // PPN[2:0], 44 bits, starting at bit 10. Bits 54..63 (reserved, Svpbmt's
 // PBMT, Svnapot's N) stay zero: no Svpbmt on the U74 (DESIGN.md).
 inline constexpr unsigned kPpnShift = PTE_PPN_SHIFT;
@@ -109,6 +112,13 @@ struct Sv39 {
   }
 
   static constexpr pte_t invalid() { return 0; }
+
+  static constexpr pte_t make_parked(paddr_t pa) {
+    return ppn_bits(pa) | pte::kParked;
+  }
+  static constexpr bool is_parked(pte_t e) {
+    return (e & (pte::kV | pte::kParked)) == pte::kParked;
+  }
 
   // Bits 63..39 must all equal bit 38, else the access faults.
   static constexpr bool is_canonical(uptr va) {

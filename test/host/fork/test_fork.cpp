@@ -459,7 +459,8 @@ TEST_CASE("fork1: flags, parent, exit signal, TLS, counters, hooks", "[fork]") {
     paddr_t cpa;
     REQUIRE(hal::pmap_extract(vmspace_pmap(cvm), va, &cpa, &prot));
     REQUIRE(cpa == pa);
-    REQUIRE(page_allocator().refcount(pa) == 2);
+    // The anon is shared needs-copy: fork takes no page reference.
+    REQUIRE(page_allocator().refcount(pa) == 1);
 
     finish(shared);
     REQUIRE(refs() == refs_before);  // the sharer's exit gave its reference back
@@ -685,7 +686,7 @@ TEST_CASE("COW reference counts through fork, write and exit", "[fork][vm]") {
   paddr_t cpa;
   REQUIRE(hal::pmap_extract(vmspace_pmap(cvm), va, &cpa, &prot));
   REQUIRE(cpa == pa);
-  REQUIRE(page_allocator().refcount(pa) == 2);
+  REQUIRE(page_allocator().refcount(pa) == 1);  // shared by the anon, needs-copy
   REQUIRE(hal::pmap_extract(vmspace_pmap(vm), va, &pa, &prot));
   REQUIRE_FALSE(has(prot, Prot::Write));  // read-only in the parent too
   // The parent writes: it gets a copy, the child keeps the original.
