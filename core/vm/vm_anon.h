@@ -57,6 +57,16 @@ class VmAnon {
   size_t npages() const;
   // The page in slot i, or 0 when the slot is empty.
   paddr_t lookup(size_t i) const;
+  // lookup and replace without the lock, for the fault path. Contract: no
+  // other space can reach the object (private, not shared needs-copy), and
+  // the caller holds the lock of the one space whose entries map it.
+  paddr_t lookup_exclusive(size_t i) const NO_THREAD_SAFETY_ANALYSIS {
+    const paddr_t* chunk = chunks_[i / kSlotsPerChunk];
+    return chunk ? chunk[i % kSlotsPerChunk] : 0;
+  }
+  void replace_exclusive(size_t i, paddr_t page) NO_THREAD_SAFETY_ANALYSIS {
+    chunks_[i / kSlotsPerChunk][i % kSlotsPerChunk] = page;
+  }
   // The page in slot i, filling an empty slot with a zeroed page first.
   // Error::NoMem (the slot stays empty).
   Result<paddr_t> fill_zero(size_t i);

@@ -93,13 +93,16 @@ Result<void> fault_locked(VmSpace* vs, uptr va, Access access, bool nosleep)
     TRY(vm_own_anon_locked(vs, e));
   VmAnon* anon = e->anon;
   const size_t slot = e->slot_of(page);
+  // A private anon that is not shared needs-copy is reachable only through
+  // this space's entries, under vs->lock: its slots need no lock of their own.
+  const bool exclusive = e->share == MapShare::Private && !e->needs_copy;
   // Demand zero: an empty slot gets a zeroed page (a file mapping's, the
   // file's page). A translation that was
   // merely missing (never entered, removed by mprotect(PROT_NONE), or
   // stale in this hart's TLB) is entered again from the slot. A page just
   // filled stays in its slot if pmap_enter fails: the object frees it.
-  const paddr_t pa =
-      TRY(e->object ? fill_from_object(*e, page, nosleep) : anon->fill_zero(slot));
+  paddr_t pa = exclusive ? anon->lookup_exclusive(slot) : 0;
+  if (!pa) pa = TRY(e->object ? fill_from_object(*e, page, nosleep) : anon->fill_zero(slot));
   if (e->share == MapShare::Shared)
     return hal::pmap_enter(vs->pmap, page, pa, vm_pte_prot(*e, true));
 
@@ -126,7 +129,10 @@ Result<void> fault_locked(VmSpace* vs, uptr va, Access access, bool nosleep)
     pages.free(copy, 0);
     return r.error();
   }
-  anon->replace(slot, pa, copy);
+  if (exclusive)
+    anon->replace_exclusive(slot, copy);
+  else
+    anon->replace(slot, pa, copy);
   pages.unref(pa);
   return ok();
 }

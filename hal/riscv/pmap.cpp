@@ -133,6 +133,7 @@ class Pmap {
   u64 cpus = 0;      // atomic: harts that may cache it (see the top)
   u64 resident = 0;  // atomic: leaf entries (pmap_resident_count reads it)
   bool park_pending = false;  // pmap_park changed entries not yet fenced
+  bool parked = false;        // pmap_park ever parked something: unpark looks
   PmapTablePages pages;
   UserTable table = UserTable::adopt(pages, 0);
 };
@@ -312,7 +313,7 @@ void pmap_protect(Pmap* pm, uptr va, size_t len, Prot prot) {
 void pmap_park(Pmap* pm, uptr va, size_t len) {
   check(pm);
   pmap_check_user_range(va, len);
-  if (len != 0 && pm->table.park(va, len) != 0) pm->park_pending = true;
+  if (len != 0 && pm->table.park(va, len) != 0) pm->park_pending = pm->parked = true;
 }
 
 void pmap_park_fence(Pmap* pm) {
@@ -326,6 +327,7 @@ void pmap_park_fence(Pmap* pm) {
 bool pmap_unpark(Pmap* pm, uptr va, PmapKeepWrite keep_write, void* ctx) {
   check(pm);
   pmap_check_user_range(va, kPageSize);
+  if (!pm->parked) return false;  // a space that never forked: no walk
   if (!pm->table.unpark(va, [&](uptr leaf_va, paddr_t pa) {
         return keep_write(ctx, leaf_va, pa);
       }))
