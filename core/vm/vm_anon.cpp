@@ -31,12 +31,22 @@ Result<VmAnon*> VmAnon::create(size_t npages) {
   return a;
 }
 
-Result<VmAnon*> VmAnon::copy_of(VmAnon* src, size_t first, size_t n)
-    NO_THREAD_SAFETY_ANALYSIS {
+Result<VmAnon*> VmAnon::copy_of(VmAnon* src, size_t first, size_t n) {
   VmAnon* a = TRY(create(n));
+  const Result<void> r = a->copy_from(src, first, n, 0);
+  if (!r.ok()) {
+    a->release();  // drops the references taken so far
+    return r.error();
+  }
+  return a;
+}
+
+Result<void> VmAnon::copy_from(VmAnon* src, size_t first, size_t n, size_t at)
+    NO_THREAD_SAFETY_ANALYSIS {
+  VmAnon* a = this;
   PageAllocator& pages = vm_page_allocator();
-  for (size_t i = 0; i < n;) {
-    const size_t s = first + i;
+  for (size_t i = at; i < at + n;) {
+    const size_t s = first + (i - at);
     const paddr_t* src_chunk;
     {
       SpinGuard g(src->lock_);
@@ -46,16 +56,13 @@ Result<VmAnon*> VmAnon::copy_of(VmAnon* src, size_t first, size_t n)
     // A run that stays inside one source chunk and one destination chunk.
     const size_t run = min(min(kSlotsPerChunk - s % kSlotsPerChunk,
                                kSlotsPerChunk - i % kSlotsPerChunk),
-                           n - i);
+                           at + n - i);
     if (!src_chunk) {
       i += run;  // nothing in this chunk was ever touched
       continue;
     }
     paddr_t* chunk = a->chunk_for(i);  // allocates: before taking src's lock
-    if (!chunk) {
-      a->release();  // drops the references taken so far
-      return Error::NoMem;
-    }
+    if (!chunk) return Error::NoMem;
     // Fork's hot loop: one lock round per run, not per page. The new object
     // is not published yet, so its slots need no lock; chunks are never
     // freed while src lives, so src_chunk stays valid.
@@ -68,7 +75,7 @@ Result<VmAnon*> VmAnon::copy_of(VmAnon* src, size_t first, size_t n)
     }
     i += run;
   }
-  return a;
+  return ok();
 }
 
 void VmAnon::hold() {

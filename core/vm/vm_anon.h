@@ -47,6 +47,11 @@ class VmAnon {
   // first .. first+n-1; each page found is referenced once more. NoMem
   // leaves src and every refcount as they were.
   static Result<VmAnon*> copy_of(VmAnon* src, size_t first, size_t n);
+  // Puts src's slots first .. first+n-1 into this object's empty slots at ..
+  // at+n-1, each page referenced once more. This object is not published
+  // yet (nobody else reaches it). NoMem: the pages copied so far stay in
+  // it (its release gives them back).
+  Result<void> copy_from(VmAnon* src, size_t first, size_t n, size_t at);
 
   void hold();
   // Drops a reference; the last one unreferences every page and frees the

@@ -56,10 +56,7 @@ struct KeepWrite {
     k->e = e;
     if (!e || e->start > va || !has(e->prot, Prot::Write)) return false;
     if (e->share == MapShare::Shared) return true;
-    if (e->needs_copy) {
-      if (!e->anon || e->anon->refs() != 1) return false;
-      MUST(vm_own_anon_locked(k->vs, e));  // refs() == 1: cannot fail
-    }
+    if (e->needs_copy && !vm_take_back_anon_locked(k->vs, e)) return false;
     return vm_page_allocator().refcount(pa) == 1;
   }
 };
@@ -89,8 +86,12 @@ Result<void> fault_locked(VmSpace* vs, uptr va, Access access, bool nosleep)
   // A write changes the slot: the entry must own its anon. A read of an
   // anon shared needs-copy fills it as it is (an empty slot gets a zeroed
   // page, which both sides may read) and maps read-only below.
-  if (e->needs_copy && (access == Access::Write || e->anon->refs() == 1))
-    TRY(vm_own_anon_locked(vs, e));
+  if (e->needs_copy) {
+    if (access == Access::Write)
+      TRY(vm_own_anon_locked(vs, e));
+    else
+      (void)vm_take_back_anon_locked(vs, e);
+  }
   VmAnon* anon = e->anon;
   const size_t slot = e->slot_of(page);
   // A private anon that is not shared needs-copy is reachable only through

@@ -17,27 +17,106 @@
 
 namespace tine {
 
-Result<void> vm_own_anon_locked(VmSpace* vs, VmEntry* e) {
-  (void)vs;
-  if (!e->needs_copy) return ok();
+namespace {
+
+// This space's entries on one anon (a split makes several) and their
+// windows, sorted by offset.
+struct Windows {
+  static constexpr unsigned kMax = 8;
+  struct Window {
+    size_t lo, hi;
+  };
+  Window w[kMax] = {};
+  unsigned n = 0;
+  bool overflow = false;  // more entries than kMax
+
+  Windows(VmSpace* vs, VmAnon* anon) NO_THREAD_SAFETY_ANALYSIS {
+    for (VmEntry* x = vs->first; x; x = x->next) {
+      if (x->anon != anon) continue;
+      if (n == kMax) {
+        overflow = true;
+        return;
+      }
+      const Window cur{x->anon_off, x->anon_off + x->pages()};
+      unsigned i = n++;
+      for (; i > 0 && w[i - 1].lo > cur.lo; --i) w[i] = w[i - 1];
+      w[i] = cur;
+    }
+  }
+};
+
+// vm_take_back_anon_locked, given the windows of e's anon.
+bool take_back(VmSpace* vs, VmEntry* e, const Windows& ws) NO_THREAD_SAFETY_ANALYSIS {
   VmAnon* anon = e->anon;
-  KASSERT(anon && e->share == MapShare::Private);
-  const size_t lo = e->anon_off, hi = e->anon_off + e->pages();
-  if (anon->refs() == 1) {
-    // This entry's alone (refs() cannot rise: only a fork or split of it
-    // adds one, and both need vs->lock). Pages left outside the window by
-    // unmaps made while it was shared are nobody's now; emptied, the
-    // slots are as an unshared anon's (vm_brk and mremap grow into them).
-    anon->clear(0, lo);
-    anon->clear(hi, anon->npages() - hi);
+  if (ws.overflow) return false;  // rare: copied instead
+  const auto& w = ws.w;
+  const unsigned n = ws.n;
+  // Read once: equal, no other space held it at that instant, and none can
+  // start to (only a fork of this space, under vs->lock, adds holders).
+  if (anon->refs() != n) return false;
+  // Pages outside every window, left by unmaps made while it was shared,
+  // are nobody's now; emptied, the slots are as an unshared anon's (vm_brk
+  // and mremap grow into them).
+  size_t done = 0;
+  for (unsigned i = 0; i < n; ++i) {
+    if (w[i].lo > done) anon->clear(done, w[i].lo - done);
+    done = max(done, w[i].hi);
+  }
+  anon->clear(done, anon->npages() - done);
+  for (VmEntry* x = vs->first; x; x = x->next)
+    if (x->anon == anon) x->needs_copy = false;
+  return true;
+}
+
+}  // namespace
+
+bool vm_take_back_anon_locked(VmSpace* vs, VmEntry* e) {
+  if (!e->needs_copy) return true;
+  KASSERT(e->anon && e->share == MapShare::Private);
+  return take_back(vs, e, Windows(vs, e->anon));
+}
+
+Result<void> vm_own_anon_locked(VmSpace* vs, VmEntry* e) {
+  if (!e->needs_copy) return ok();
+  KASSERT(e->anon && e->share == MapShare::Private);
+  VmAnon* anon = e->anon;
+  const Windows ws(vs, anon);
+  if (take_back(vs, e, ws)) return ok();
+  if (ws.overflow) {  // e alone moves to a copy of its window
+    VmAnon* copy = TRY(VmAnon::copy_of(anon, e->anon_off, e->pages()));
+    anon->release();  // not the last: the other sharers hold it
+    e->anon = copy;
+    e->anon_off = 0;
     e->needs_copy = false;
     return ok();
   }
-  VmAnon* copy = TRY(VmAnon::copy_of(anon, lo, e->pages()));
-  anon->release();  // not the last: the other sharers hold it
-  e->anon = copy;
-  e->anon_off = 0;
-  e->needs_copy = false;
+  // Every entry of this space on the anon moves to one copy of their
+  // windows (UVM's amap_copy), so the other space's entries are left the
+  // anon's only holders and take it back without copying. Slots between
+  // the windows stay empty in the copy.
+  const size_t lo = ws.w[0].lo;
+  size_t hi = lo;
+  for (unsigned i = 0; i < ws.n; ++i) hi = max(hi, ws.w[i].hi);
+  VmAnon* copy = TRY(VmAnon::create(hi - lo));
+  for (unsigned i = 0; i < ws.n; ++i) {
+    const Result<void> r =
+        copy->copy_from(anon, ws.w[i].lo, ws.w[i].hi - ws.w[i].lo, ws.w[i].lo - lo);
+    if (!r.ok()) {
+      copy->release();
+      return r.error();
+    }
+  }
+  // Commit: nothing below fails.
+  bool first = true;
+  for (VmEntry* x = vs->first; x; x = x->next) {
+    if (x->anon != anon) continue;
+    if (!first) copy->hold();
+    first = false;
+    anon->release();  // not the last: the other sharers hold it
+    x->anon = copy;
+    x->anon_off -= lo;
+    x->needs_copy = false;
+  }
   return ok();
 }
 

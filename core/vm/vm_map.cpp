@@ -454,7 +454,7 @@ uptr vm_brk(VmSpace* vs, uptr new_brk) {
                         !prev->dontfork && !prev->wipeonfork &&
                         (!prev->anon || prev->anon->refs() == 1);
     if (extend) {
-      MUST(vm_own_anon_locked(vs, prev));  // refs() == 1: cannot fail
+      MUST(vm_own_anon_locked(vs, prev));  // refs() == 1: taken back
       const size_t slots = prev->anon_off + (new_end - prev->start) / kPageSize;
       if (prev->anon && slots > prev->anon->npages() &&
           !prev->anon->grow(slots).ok())

@@ -101,11 +101,15 @@ VmEntry* vm_find_entry_locked(VmSpace* vs, uptr va) REQUIRES(vs->lock);
 
 // Makes e's anon its own to change (vm_fault_locked before a write, and
 // whatever empties, replaces or grows slots): no-op unless e->needs_copy;
-// when e is the anon's last entry it is taken back (slots outside e's window
-// emptied: cannot fail); else e gets a copy of its window, each page
-// referenced once more (copy-on-write per page from then on). Error::NoMem:
-// nothing changed.
+// when only this space's entries hold the anon it is taken back
+// (vm_take_back_anon_locked: cannot fail); else e gets a copy of its
+// window, each page referenced once more (copy-on-write per page from then
+// on). Error::NoMem: nothing changed.
 Result<void> vm_own_anon_locked(VmSpace* vs, VmEntry* e) REQUIRES(vs->lock);
+// True when e's anon is this space's alone (then no entry of the space on
+// it is needs-copy any more, and slots outside all their windows are
+// emptied); false while another space shares it. Allocates nothing.
+bool vm_take_back_anon_locked(VmSpace* vs, VmEntry* e) REQUIRES(vs->lock);
 
 // vm_fault with the space lock held.
 Result<void> vm_fault_locked(VmSpace* vs, uptr va, Access access)

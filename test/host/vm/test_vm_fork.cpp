@@ -419,3 +419,30 @@ TEST_CASE("fork: the first write's window copy under NoMem at every step leaks n
   vmspace_release(parent);
   CHECK(m.all_back());
 }
+
+TEST_CASE("fork: entries split from one anon take it back together when the child has gone") {
+  VmMachine m;
+  VmSpace* parent = filled_parent();
+  REQUIRE(vm_protect(parent, page(3), kPageSize, Prot::Read).ok());  // two entries
+  const paddr_t p0 = frame_of(parent, page(0));
+  const paddr_t p3 = frame_of(parent, page(3));
+  VmSpace* child = fork_of(parent);
+  // The parent writes its first entry's pages: both its entries move to
+  // one copy of their windows, then pages 0..2 are copied per page.
+  for (unsigned i = 0; i < 3; ++i) poke(parent, page(i), u8(0x21 + i));
+  CHECK(m.pages().refcount(p0) == 1);
+  CHECK(m.pages().refcount(p3) == 2);  // page 3 is still shared per page
+  // The child's two entries are the anon's only holders now: its write
+  // takes the page back instead of copying.
+  CHECK(peek(child, page(3)) == 4);  // (the child's tables are made)
+  const size_t free_before = m.free_pages();
+  poke(child, page(0), 0x30);
+  CHECK(frame_of(child, page(0)) == p0);
+  CHECK(m.free_pages() == free_before);
+  CHECK(frame_of(child, page(3)) == p3);
+  CHECK(peek(parent, page(0)) == 0x21);
+  vmspace_release(child);
+  CHECK(m.pages().refcount(p3) == 1);
+  vmspace_release(parent);
+  CHECK(m.all_back());
+}
