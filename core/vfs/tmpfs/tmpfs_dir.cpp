@@ -10,12 +10,7 @@ namespace tine {
 
 namespace {
 
-TmpfsDirent* find(TmpfsNode& dir, const char* name) {
-  const size_t len = strlen(name);
-  for (TmpfsDirent* e : dir.entries)
-    if (e->len == len && memcmp(e->name, name, len) == 0) return e;
-  return nullptr;
-}
+TmpfsDirent* find(TmpfsNode& dir, const char* name) { return tmpfs_dir_find(dir, name); }
 
 // An entry for `name`, allocated before the lock is taken so that nothing
 // fails once a directory has started to change.
@@ -26,6 +21,8 @@ TmpfsDirent* new_dirent(const char* name) {
   new (e) TmpfsDirent;
   e->vp = nullptr;
   e->cookie = 0;
+  e->hnext = nullptr;
+  e->hash = tmpfs_name_hash(name, len);
   e->len = u16(len);
   memcpy(e->name, name, len + 1);
   return e;
@@ -39,7 +36,7 @@ void free_dirent(TmpfsDirent* e) {
 // mount lock.
 void attach(TmpfsNode& dir, TmpfsDirent* e) {
   e->cookie = dir.next_cookie++;
-  dir.entries.push_back(e);
+  tmpfs_dir_add(dir, e);
 }
 
 void add_nlink(Vnode& vp, int delta) {
@@ -191,7 +188,7 @@ Result<void> tmpfs_unlink(Vnode& dvp, const char* name) {
     e = find(dir, name);
     if (!e) return Error::NoEnt;
     if (e->vp->is_dir()) return Error::IsDir;
-    dir.entries.remove(e);
+    tmpfs_dir_remove(dir, e);
     add_nlink(*e->vp, -1);
   }
   vnode_touch_modify(dvp);
@@ -212,7 +209,7 @@ Result<void> tmpfs_rmdir(Vnode& dvp, const char* name) {
     if (!vp.is_dir()) return Error::NotDir;
     if (!dir_empty(vp)) return Error::NotEmpty;
     if (__atomic_load_n(&vp.covered_by, __ATOMIC_ACQUIRE)) return Error::Busy;
-    dir.entries.remove(e);
+    tmpfs_dir_remove(dir, e);
     TmpfsNode& child = tmpfs_node_of(vp);
     child.parent = nullptr;
     child.dead = true;
@@ -278,7 +275,7 @@ Result<void> tmpfs_rename(Vnode& fdvp, const char* fname, Vnode& tdvp, const cha
     }
     // Commit: nothing below fails.
     if (victim) {
-      tdir.entries.remove(victim);
+      tmpfs_dir_remove(tdir, victim);
       if (victim->vp->is_dir()) {
         TmpfsNode& v = tmpfs_node_of(*victim->vp);
         v.parent = nullptr;
@@ -290,7 +287,7 @@ Result<void> tmpfs_rename(Vnode& fdvp, const char* fname, Vnode& tdvp, const cha
       }
       if (victim->vp->is_dir()) add_nlink(tdvp, -1);
     }
-    fdir.entries.remove(src);
+    tmpfs_dir_remove(fdir, src);
     moved->vp = src->vp;  // the reference moves with the name
     attach(tdir, moved);
     if (vp.is_dir()) {
@@ -337,6 +334,7 @@ void tmpfs_free_entries(TmpfsNode& node) {
     vnode_release(e->vp);
     free_dirent(e);
   }
+  tmpfs_dir_free_index(node);
 }
 
 }  // namespace tine

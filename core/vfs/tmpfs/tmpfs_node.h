@@ -29,14 +29,28 @@ struct TmpfsMount {
 struct TmpfsDirent : ListLink<> {
   Vnode* vp;
   u64 cookie;  // readdir position: increasing in the directory, from 2
+  TmpfsDirent* hnext;  // next in its hash bucket (TmpfsDirIndex)
+  u32 hash;            // tmpfs_name_hash of the name
   u16 len;
   char name[1];  // len bytes and a NUL, allocated with the entry
+};
+
+// A directory's names by hash, beside its list (which keeps readdir's
+// order): bin/ holds ~300 names, and a list scan per lookup or create
+// cost most of seeding the initrd. Made once the directory has
+// kDirIndexMin names; a table that cannot grow (NoMem) just gets longer
+// chains, so adding a name never fails for the index's sake.
+struct TmpfsDirIndex {
+  TmpfsDirent** buckets = nullptr;  // power-of-two count
+  u32 mask = 0;                     // buckets - 1
+  u32 count = 0;                    // names in the directory
 };
 
 struct TmpfsNode {
   Vnode* vp = nullptr;  // no reference: the node lives inside it
   // Directories (under TmpfsMount::lock).
   List<TmpfsDirent> entries;
+  TmpfsDirIndex index;
   Vnode* parent = nullptr;  // no reference: a linked child keeps it alive
   u64 next_cookie = 2;
   bool dead = false;        // removed (rmdir): lookups and creates say NoEnt
@@ -79,5 +93,13 @@ Result<paddr_t> tmpfs_getpage(Vnode& vp, u64 idx);
 Result<void> tmpfs_attach_pages(Vnode& vp, paddr_t pa, u64 npages, u64 size);
 void tmpfs_free_pages(Vnode& vp);          // reclaim of a regular file
 void tmpfs_free_entries(TmpfsNode& node);  // reclaim of a directory
+
+// A directory's names (tmpfs_dirindex.cpp). All REQUIRE the mount lock
+// but the hash.
+u32 tmpfs_name_hash(const char* name, size_t len);
+TmpfsDirent* tmpfs_dir_find(TmpfsNode& dir, const char* name);
+void tmpfs_dir_add(TmpfsNode& dir, TmpfsDirent* e);  // e->hash set
+void tmpfs_dir_remove(TmpfsNode& dir, TmpfsDirent* e);
+void tmpfs_dir_free_index(TmpfsNode& dir);
 
 }  // namespace tine

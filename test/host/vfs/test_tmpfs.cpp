@@ -170,6 +170,48 @@ TEST_CASE("tmpfs readdir resumes at a cookie even after removals", "[vfs][tmpfs]
                                               "f7", "f8", "f9"});
 }
 
+TEST_CASE("tmpfs large directories: the name index follows adds, removes and renames",
+          "[vfs][tmpfs]") {
+  TmpRoot root;
+  mkdir_p("/big");
+  mkdir_p("/other");
+  // Past the index's threshold and through several doublings.
+  const int n = 300;
+  for (int i = 0; i < n; i++) make_file(("/big/f" + std::to_string(i)).c_str());
+  for (int i = 0; i < n; i++) CHECK(lookup_error(("/big/f" + std::to_string(i)).c_str()) == Error{});
+  CHECK(lookup_error("/big/f300") == Error::NoEnt);
+  CHECK(list_dir("/big").size() == size_t(n) + 2);
+  // Remove every third, rename every fifth out and every seventh within.
+  for (int i = 0; i < n; i += 3) CHECK(unlink("/big", ("f" + std::to_string(i)).c_str()) == Error{});
+  for (int i = 1; i < n; i += 5) {
+    if (i % 3 == 0) continue;
+    CHECK(rename("/big", ("f" + std::to_string(i)).c_str(), "/other",
+                 ("g" + std::to_string(i)).c_str()) == Error{});
+  }
+  for (int i = 2; i < n; i += 7) {
+    if (i % 3 == 0 || i % 5 == 1) continue;
+    CHECK(rename("/big", ("f" + std::to_string(i)).c_str(), "/big",
+                 ("h" + std::to_string(i)).c_str()) == Error{});
+  }
+  size_t left = 0;
+  for (int i = 0; i < n; i++) {
+    const std::string f = "/big/f" + std::to_string(i), g = "/other/g" + std::to_string(i),
+                      h = "/big/h" + std::to_string(i);
+    const bool gone = i % 3 == 0, out = !gone && i % 5 == 1,
+               in = !gone && !out && i % 7 == 2;
+    CHECK(lookup_error(f.c_str()) == (gone || out || in ? Error::NoEnt : Error{}));
+    CHECK(lookup_error(g.c_str()) == (out ? Error{} : Error::NoEnt));
+    CHECK(lookup_error(h.c_str()) == (in ? Error{} : Error::NoEnt));
+    if (!gone && !out) left++;
+  }
+  CHECK(list_dir("/big").size() == left + 2);
+  // A name that was removed can be made again, once.
+  make_file("/big/f0");
+  CHECK(lookup_error("/big/f0") == Error{});
+  VnodeRef d = must_lookup("/big");
+  CHECK(!d->ops->create(*d, "f0", VCreate{.mode = 0644}).ok());
+}
+
 TEST_CASE("tmpfs hard links share one node until the last name goes", "[vfs][tmpfs]") {
   TmpRoot root;
   make_file("/a", "shared");
