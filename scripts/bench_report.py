@@ -100,7 +100,7 @@ MEM_PARTS = [
 def mem_table(tine, linux):
     md = ["| pages per forked child | Tine | Linux 6.12 |", "| --- | ---: | ---: |"]
     for key, name in MEM_PARTS:
-        t = f"{tine[key]:.2f}" if key in tine else ""
+        t = f"{tine[key]:.2f}" if key in tine else "(not counted)"
         l = f"{linux[key]:.2f}" if key in linux else "(not measured)"
         md.append(f"| {name} | {t} | {l} |")
     return md

@@ -74,6 +74,16 @@ static void show(const char *what, long kb, int n)
 	printf("%-8s %8.2f pages\n", what, (double)kb / 4.0 / n);
 }
 
+/* A kernel whose /proc/meminfo keeps a field at zero does not count it:
+ * say so rather than print a zero rise. */
+static void show_counted(const char *what, long before_kb, long after_kb, int n)
+{
+	if (before_kb == 0 && after_kb == 0)
+		printf("%-8s not counted\n", what);
+	else
+		show(what, after_kb - before_kb, n);
+}
+
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 200;
@@ -114,10 +124,13 @@ int main(int argc, char **argv)
 	long total = before.free_kb - after.free_kb;
 	long user = after.anon_kb - before.anon_kb;
 	show("total", total, n);
-	show("user", user, n);
-	show("kernel", total - user, n);
+	show_counted("user", before.anon_kb, after.anon_kb, n);
+	if (before.anon_kb != 0 || after.anon_kb != 0)
+		show("kernel", total - user, n);
+	else
+		printf("%-8s not counted\n", "kernel");
 	show("kstack", after.kstack_kb - before.kstack_kb, n);
-	show("ptables", after.ptables_kb - before.ptables_kb, n);
+	show_counted("ptables", before.ptables_kb, after.ptables_kb, n);
 	show("slab", after.slab_kb - before.slab_kb, n);
 	return 0;
 }
