@@ -31,6 +31,103 @@ void regs_spin(const uint64_t* in, uint64_t* out);
 void clobber_handler(int);
 volatile int handler_runs;
 
+/* Shared by regs_ecall and regs_spin: save what the C caller expects
+   kept, then load every register from in (a0) as regs_ecall says;
+   a1 (out) is kept on the stack. */
+#define REGS_LOAD_FROM_IN \
+    "  addi sp, sp, -256\n" \
+    "  sd ra, 0(sp)\n" \
+    "  sd s0, 8(sp)\n" \
+    "  sd s1, 16(sp)\n" \
+    "  sd s2, 24(sp)\n" \
+    "  sd s3, 32(sp)\n" \
+    "  sd s4, 40(sp)\n" \
+    "  sd s5, 48(sp)\n" \
+    "  sd s6, 56(sp)\n" \
+    "  sd s7, 64(sp)\n" \
+    "  sd s8, 72(sp)\n" \
+    "  sd s9, 80(sp)\n" \
+    "  sd s10, 88(sp)\n" \
+    "  sd s11, 96(sp)\n" \
+    "  fsd fs0, 104(sp)\n" \
+    "  fsd fs1, 112(sp)\n" \
+    "  fsd fs2, 120(sp)\n" \
+    "  fsd fs3, 128(sp)\n" \
+    "  fsd fs4, 136(sp)\n" \
+    "  fsd fs5, 144(sp)\n" \
+    "  fsd fs6, 152(sp)\n" \
+    "  fsd fs7, 160(sp)\n" \
+    "  fsd fs8, 168(sp)\n" \
+    "  fsd fs9, 176(sp)\n" \
+    "  fsd fs10, 184(sp)\n" \
+    "  fsd fs11, 192(sp)\n" \
+    "  sd a1, 200(sp)\n" \
+    "  frcsr t0\n" \
+    "  sd t0, 208(sp)\n" \
+    "  mv t6, a0\n" \
+    "  fld f0, 256(t6)\n" \
+    "  fld f1, 264(t6)\n" \
+    "  fld f2, 272(t6)\n" \
+    "  fld f3, 280(t6)\n" \
+    "  fld f4, 288(t6)\n" \
+    "  fld f5, 296(t6)\n" \
+    "  fld f6, 304(t6)\n" \
+    "  fld f7, 312(t6)\n" \
+    "  fld f8, 320(t6)\n" \
+    "  fld f9, 328(t6)\n" \
+    "  fld f10, 336(t6)\n" \
+    "  fld f11, 344(t6)\n" \
+    "  fld f12, 352(t6)\n" \
+    "  fld f13, 360(t6)\n" \
+    "  fld f14, 368(t6)\n" \
+    "  fld f15, 376(t6)\n" \
+    "  fld f16, 384(t6)\n" \
+    "  fld f17, 392(t6)\n" \
+    "  fld f18, 400(t6)\n" \
+    "  fld f19, 408(t6)\n" \
+    "  fld f20, 416(t6)\n" \
+    "  fld f21, 424(t6)\n" \
+    "  fld f22, 432(t6)\n" \
+    "  fld f23, 440(t6)\n" \
+    "  fld f24, 448(t6)\n" \
+    "  fld f25, 456(t6)\n" \
+    "  fld f26, 464(t6)\n" \
+    "  fld f27, 472(t6)\n" \
+    "  fld f28, 480(t6)\n" \
+    "  fld f29, 488(t6)\n" \
+    "  fld f30, 496(t6)\n" \
+    "  fld f31, 504(t6)\n" \
+    "  ld t0, 512(t6)\n" \
+    "  fscsr t0\n" \
+    "  ld x1, 8(t6)\n" \
+    "  ld x5, 40(t6)\n" \
+    "  ld x6, 48(t6)\n" \
+    "  ld x7, 56(t6)\n" \
+    "  ld x8, 64(t6)\n" \
+    "  ld x9, 72(t6)\n" \
+    "  ld x10, 80(t6)\n" \
+    "  ld x11, 88(t6)\n" \
+    "  ld x12, 96(t6)\n" \
+    "  ld x13, 104(t6)\n" \
+    "  ld x14, 112(t6)\n" \
+    "  ld x15, 120(t6)\n" \
+    "  ld x16, 128(t6)\n" \
+    "  ld x17, 136(t6)\n" \
+    "  ld x18, 144(t6)\n" \
+    "  ld x19, 152(t6)\n" \
+    "  ld x20, 160(t6)\n" \
+    "  ld x21, 168(t6)\n" \
+    "  ld x22, 176(t6)\n" \
+    "  ld x23, 184(t6)\n" \
+    "  ld x24, 192(t6)\n" \
+    "  ld x25, 200(t6)\n" \
+    "  ld x26, 208(t6)\n" \
+    "  ld x27, 216(t6)\n" \
+    "  ld x28, 224(t6)\n" \
+    "  ld x29, 232(t6)\n" \
+    "  ld x30, 240(t6)\n" \
+    "  ld t6, 248(t6)\n"
+
 __asm__(
     "  .text\n"
     "  .globl regs_ecall\n"
@@ -39,98 +136,7 @@ __asm__(
     "   in[32+n] (f), in[64] fcsr; an ecall (a7 = in[17]); then every\n"
     "   register into out the same way. Callee-saved registers kept. */\n"
     "regs_ecall:\n"
-    "  addi sp, sp, -256\n"
-    "  sd ra, 0(sp)\n"
-    "  sd s0, 8(sp)\n"
-    "  sd s1, 16(sp)\n"
-    "  sd s2, 24(sp)\n"
-    "  sd s3, 32(sp)\n"
-    "  sd s4, 40(sp)\n"
-    "  sd s5, 48(sp)\n"
-    "  sd s6, 56(sp)\n"
-    "  sd s7, 64(sp)\n"
-    "  sd s8, 72(sp)\n"
-    "  sd s9, 80(sp)\n"
-    "  sd s10, 88(sp)\n"
-    "  sd s11, 96(sp)\n"
-    "  fsd fs0, 104(sp)\n"
-    "  fsd fs1, 112(sp)\n"
-    "  fsd fs2, 120(sp)\n"
-    "  fsd fs3, 128(sp)\n"
-    "  fsd fs4, 136(sp)\n"
-    "  fsd fs5, 144(sp)\n"
-    "  fsd fs6, 152(sp)\n"
-    "  fsd fs7, 160(sp)\n"
-    "  fsd fs8, 168(sp)\n"
-    "  fsd fs9, 176(sp)\n"
-    "  fsd fs10, 184(sp)\n"
-    "  fsd fs11, 192(sp)\n"
-    "  sd a1, 200(sp)\n"
-    "  frcsr t0\n"
-    "  sd t0, 208(sp)\n"
-    "  mv t6, a0\n"
-    "  fld f0, 256(t6)\n"
-    "  fld f1, 264(t6)\n"
-    "  fld f2, 272(t6)\n"
-    "  fld f3, 280(t6)\n"
-    "  fld f4, 288(t6)\n"
-    "  fld f5, 296(t6)\n"
-    "  fld f6, 304(t6)\n"
-    "  fld f7, 312(t6)\n"
-    "  fld f8, 320(t6)\n"
-    "  fld f9, 328(t6)\n"
-    "  fld f10, 336(t6)\n"
-    "  fld f11, 344(t6)\n"
-    "  fld f12, 352(t6)\n"
-    "  fld f13, 360(t6)\n"
-    "  fld f14, 368(t6)\n"
-    "  fld f15, 376(t6)\n"
-    "  fld f16, 384(t6)\n"
-    "  fld f17, 392(t6)\n"
-    "  fld f18, 400(t6)\n"
-    "  fld f19, 408(t6)\n"
-    "  fld f20, 416(t6)\n"
-    "  fld f21, 424(t6)\n"
-    "  fld f22, 432(t6)\n"
-    "  fld f23, 440(t6)\n"
-    "  fld f24, 448(t6)\n"
-    "  fld f25, 456(t6)\n"
-    "  fld f26, 464(t6)\n"
-    "  fld f27, 472(t6)\n"
-    "  fld f28, 480(t6)\n"
-    "  fld f29, 488(t6)\n"
-    "  fld f30, 496(t6)\n"
-    "  fld f31, 504(t6)\n"
-    "  ld t0, 512(t6)\n"
-    "  fscsr t0\n"
-    "  ld x1, 8(t6)\n"
-    "  ld x5, 40(t6)\n"
-    "  ld x6, 48(t6)\n"
-    "  ld x7, 56(t6)\n"
-    "  ld x8, 64(t6)\n"
-    "  ld x9, 72(t6)\n"
-    "  ld x10, 80(t6)\n"
-    "  ld x11, 88(t6)\n"
-    "  ld x12, 96(t6)\n"
-    "  ld x13, 104(t6)\n"
-    "  ld x14, 112(t6)\n"
-    "  ld x15, 120(t6)\n"
-    "  ld x16, 128(t6)\n"
-    "  ld x17, 136(t6)\n"
-    "  ld x18, 144(t6)\n"
-    "  ld x19, 152(t6)\n"
-    "  ld x20, 160(t6)\n"
-    "  ld x21, 168(t6)\n"
-    "  ld x22, 176(t6)\n"
-    "  ld x23, 184(t6)\n"
-    "  ld x24, 192(t6)\n"
-    "  ld x25, 200(t6)\n"
-    "  ld x26, 208(t6)\n"
-    "  ld x27, 216(t6)\n"
-    "  ld x28, 224(t6)\n"
-    "  ld x29, 232(t6)\n"
-    "  ld x30, 240(t6)\n"
-    "  ld t6, 248(t6)\n"
+    REGS_LOAD_FROM_IN
     "  .globl regs_ecall_insn\n"
     "regs_ecall_insn:\n"
     "  ecall\n"
@@ -236,98 +242,7 @@ __asm__(
     "/* regs_spin(in, out): as regs_ecall, with a loop of in[10] turns\n"
     "   (a0 counts down to 0) in place of the ecall: time for preemption. */\n"
     "regs_spin:\n"
-    "  addi sp, sp, -256\n"
-    "  sd ra, 0(sp)\n"
-    "  sd s0, 8(sp)\n"
-    "  sd s1, 16(sp)\n"
-    "  sd s2, 24(sp)\n"
-    "  sd s3, 32(sp)\n"
-    "  sd s4, 40(sp)\n"
-    "  sd s5, 48(sp)\n"
-    "  sd s6, 56(sp)\n"
-    "  sd s7, 64(sp)\n"
-    "  sd s8, 72(sp)\n"
-    "  sd s9, 80(sp)\n"
-    "  sd s10, 88(sp)\n"
-    "  sd s11, 96(sp)\n"
-    "  fsd fs0, 104(sp)\n"
-    "  fsd fs1, 112(sp)\n"
-    "  fsd fs2, 120(sp)\n"
-    "  fsd fs3, 128(sp)\n"
-    "  fsd fs4, 136(sp)\n"
-    "  fsd fs5, 144(sp)\n"
-    "  fsd fs6, 152(sp)\n"
-    "  fsd fs7, 160(sp)\n"
-    "  fsd fs8, 168(sp)\n"
-    "  fsd fs9, 176(sp)\n"
-    "  fsd fs10, 184(sp)\n"
-    "  fsd fs11, 192(sp)\n"
-    "  sd a1, 200(sp)\n"
-    "  frcsr t0\n"
-    "  sd t0, 208(sp)\n"
-    "  mv t6, a0\n"
-    "  fld f0, 256(t6)\n"
-    "  fld f1, 264(t6)\n"
-    "  fld f2, 272(t6)\n"
-    "  fld f3, 280(t6)\n"
-    "  fld f4, 288(t6)\n"
-    "  fld f5, 296(t6)\n"
-    "  fld f6, 304(t6)\n"
-    "  fld f7, 312(t6)\n"
-    "  fld f8, 320(t6)\n"
-    "  fld f9, 328(t6)\n"
-    "  fld f10, 336(t6)\n"
-    "  fld f11, 344(t6)\n"
-    "  fld f12, 352(t6)\n"
-    "  fld f13, 360(t6)\n"
-    "  fld f14, 368(t6)\n"
-    "  fld f15, 376(t6)\n"
-    "  fld f16, 384(t6)\n"
-    "  fld f17, 392(t6)\n"
-    "  fld f18, 400(t6)\n"
-    "  fld f19, 408(t6)\n"
-    "  fld f20, 416(t6)\n"
-    "  fld f21, 424(t6)\n"
-    "  fld f22, 432(t6)\n"
-    "  fld f23, 440(t6)\n"
-    "  fld f24, 448(t6)\n"
-    "  fld f25, 456(t6)\n"
-    "  fld f26, 464(t6)\n"
-    "  fld f27, 472(t6)\n"
-    "  fld f28, 480(t6)\n"
-    "  fld f29, 488(t6)\n"
-    "  fld f30, 496(t6)\n"
-    "  fld f31, 504(t6)\n"
-    "  ld t0, 512(t6)\n"
-    "  fscsr t0\n"
-    "  ld x1, 8(t6)\n"
-    "  ld x5, 40(t6)\n"
-    "  ld x6, 48(t6)\n"
-    "  ld x7, 56(t6)\n"
-    "  ld x8, 64(t6)\n"
-    "  ld x9, 72(t6)\n"
-    "  ld x10, 80(t6)\n"
-    "  ld x11, 88(t6)\n"
-    "  ld x12, 96(t6)\n"
-    "  ld x13, 104(t6)\n"
-    "  ld x14, 112(t6)\n"
-    "  ld x15, 120(t6)\n"
-    "  ld x16, 128(t6)\n"
-    "  ld x17, 136(t6)\n"
-    "  ld x18, 144(t6)\n"
-    "  ld x19, 152(t6)\n"
-    "  ld x20, 160(t6)\n"
-    "  ld x21, 168(t6)\n"
-    "  ld x22, 176(t6)\n"
-    "  ld x23, 184(t6)\n"
-    "  ld x24, 192(t6)\n"
-    "  ld x25, 200(t6)\n"
-    "  ld x26, 208(t6)\n"
-    "  ld x27, 216(t6)\n"
-    "  ld x28, 224(t6)\n"
-    "  ld x29, 232(t6)\n"
-    "  ld x30, 240(t6)\n"
-    "  ld t6, 248(t6)\n"
+    REGS_LOAD_FROM_IN
     "1:\n"
     "  addi a0, a0, -1\n"
     "  bnez a0, 1b\n"
