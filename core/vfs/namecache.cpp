@@ -60,6 +60,8 @@ void namecache_enter(Vnode* dvp, const char* name, Vnode* vp) {
   NcEntry& e = g_nc[slot_of(dvp, name, len)];
   e.dvp = dvp;
   e.vp = vp;
+  __atomic_store_n(&dvp->nc_named, true, __ATOMIC_RELAXED);
+  __atomic_store_n(&vp->nc_named, true, __ATOMIC_RELAXED);
   e.len = u8(len);
   memcpy(e.name, name, len);
 }

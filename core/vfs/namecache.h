@@ -3,7 +3,7 @@
 // namecache, reduced to a small direct-mapped table). Entries hold no
 // reference: a hit takes one with vnode_try_hold, and a vnode's last
 // release purges every entry naming it (as directory or result) before it
-// is freed, so an entry never points at freed memory.
+// is freed (only a vnode ever entered: Vnode::nc_named), so an entry never points at freed memory.
 //
 // Only file systems whose FsType says `namecache` are entered. The VFS
 // purges a name after it unlinks, removes or renames it; ".", ".." and

@@ -116,7 +116,10 @@ void vnode_release(Vnode* vp) {
   if (old != 1) return;
   // Nothing can find it any more but the name cache, whose lookups use
   // vnode_try_hold and so never revive it; forget it there before freeing.
-  namecache_purge_vnode(vp);
+  // A vnode never entered there (procfs's, a pipe's, most of exec's
+  // lookups) skips the scan of the whole table. The entering thread's
+  // store comes before its own release, so the last release sees it.
+  if (__atomic_load_n(&vp->nc_named, __ATOMIC_RELAXED)) namecache_purge_vnode(vp);
   if (vp->ops->reclaim) vp->ops->reclaim(*vp);
   vp->magic = 0;
   vp->~Vnode();

@@ -182,6 +182,9 @@ struct Vnode {
   void* data = nullptr;     // the file system's; fixed after vnode_alloc
   const u64 ino;
   Mount* covered_by = nullptr;  // a mount on this directory (atomic; core/vfs/mount.cpp)
+  // Ever entered in the name cache, as directory or result (atomic, set
+  // under its lock): only such a vnode's last release scans the cache.
+  bool nc_named = false;
 
   Mutex lock{"vnode", LockRank::Vnode};
   u32 mode GUARDED_BY(lock) = 0;  // permission bits

@@ -43,6 +43,8 @@ Result<void> copy_page(uptr u, Access access, F&& copy) {
   }
 }
 
+constexpr size_t kStrPiece = 256;
+
 size_t chunk_len(uptr u, size_t n) {
   return min(n, kPageSize - (u & (kPageSize - 1)));
 }
@@ -84,7 +86,9 @@ Result<size_t> copyinstr(char* kdst, uptr usrc, size_t max) {
   while (done < max) {
     // The string may end well before max: check only the pages it reaches.
     if (usrc >= hal::kUserVaTop) return Error::Fault;
-    const size_t len = min(chunk_len(usrc, max - done), hal::kUserVaTop - usrc);
+    // At most kStrPiece bytes a copy: a short string (a path, an exec
+    // argument) near the start of a page must not copy the rest of it.
+    const size_t len = min(chunk_len(usrc, min(max - done, kStrPiece)), hal::kUserVaTop - usrc);
     TRY(copy_page(usrc, Access::Read,
                   [&] { return hal::user_copy_in(kdst + done, usrc, len); }));
     for (size_t i = 0; i < len; ++i)

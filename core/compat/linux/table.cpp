@@ -210,6 +210,8 @@ struct FastTable {
         98,                      // futex
         113,                     // clock_gettime
         124,                     // sched_yield
+        134, 135,                // rt_sigaction, rt_sigprocmask (posix_spawn's
+                                 // child calls sigaction for every signal)
         172, 173, 174, 175, 176, 177, 178,  // getpid .. gettid
     };
     for (unsigned nr : kList) fast[nr] = true;
