@@ -82,9 +82,11 @@ Result<void> acquire(ForkResources& r, Lwp* l1, int flags) {
   if (!(flags & FORK_SHARESIGS)) r.lockobj = TRY(proc_lockobj_alloc());
   {
     // The parent's p_lock, as rt_sigaction takes it: a CLONE_SIGHAND
-    // sibling may be changing an action while we copy.
+    // sibling may be changing an action while we copy. The limits' copy
+    // (setrlimit swaps p_limit under it) in the same hold.
     MutexGuard g(p1->p_lock());
     r.sigacts = TRY(sigactsinit(p1->p_sigacts, flags & FORK_SHARESIGS, p1->p_lock()));
+    if (p1->p_limit->writeable) r.limit = TRY(lim_copy(p1->p_limit));
   }
   if (flags & FORK_SHAREFILES) {
     filetable_hold(l1->l_fd);
@@ -95,10 +97,6 @@ Result<void> acquire(ForkResources& r, Lwp* l1, int flags) {
     r.fd = TRY(filetable_copy(l1->l_fd));
   }
   r.cwdi = (flags & FORK_SHARECWD) ? cwdshare(l1->l_cwdi) : TRY(cwdinit(l1->l_cwdi));
-  {
-    MutexGuard g(p1->p_lock());
-    if (p1->p_limit->writeable) r.limit = TRY(lim_copy(p1->p_limit));
-  }
   if (!p1->p_vmspace) {
     r.vm = nullptr;  // a kernel process: the child gets its space at exec
   } else if (flags & FORK_SHAREVM) {
@@ -271,13 +269,6 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
   l2->l_fd = r.fd;
   // The current directory: shared (FORK_SHARECWD) or copied.
   l2->l_cwdi = r.cwdi;
-  // FORK_PPWAIT: the parent LWP will sleep until the child execs or exits.
-  if (flags & FORK_PPWAIT) {
-    MutexGuard g(proc_lock);
-    p2->p_lflag = PL_PPWAIT;
-    l1->l_vforkwaiting = true;
-    p2->p_vforklwp = l1;
-  }  // else l_vforkwaiting is false: vfork_wait() returns only then
   // Signal actions: shared or copied (sigactsinit).
   p2->p_sigacts = r.sigacts;
   // Statistics start at zero.
@@ -350,6 +341,14 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
   bool traced;
   {
     MutexGuard g(proc_lock);
+    // FORK_PPWAIT: the parent LWP will sleep until the child execs or
+    // exits (else l_vforkwaiting is false: vfork_wait() returns only then).
+    // Set before anyone can see the child.
+    if (flags & FORK_PPWAIT) {
+      p2->p_lflag = PL_PPWAIT;
+      l1->l_vforkwaiting = true;
+      p2->p_vforklwp = l1;
+    }
     // The seed's tracefork/tracevfork, plus Linux's clone event (a fork
     // whose exit signal is not SIGCHLD, PTRACE_O_TRACECLONE).
     trace_event = ptrace_fork_kind(flags & FORK_PPWAIT, exitsig);

@@ -14,6 +14,10 @@ void mark(Vnode* vp, i64 d) {
   if (vp && vp->mount) __atomic_add_fetch(&vp->mount->busy, u64(d), __ATOMIC_RELAXED);
 }
 
+// c is reachable by no other thread (just made, or its last reference
+// dropped): its fields need no lock.
+void cwd_private(CwdInfo* c) ASSERT_CAPABILITY(c->lock) NO_THREAD_SAFETY_ANALYSIS { (void)c; }
+
 }  // namespace
 
 Result<CwdInfo*> cwd_create() {
@@ -40,7 +44,7 @@ Result<CwdInfo*> cwdinit(CwdInfo* c) {
       mark(dir, 1);
     }
   }
-  MutexGuard g(n->lock);
+  cwd_private(n);  // not yet returned
   n->dir = dir;
   n->cmask = cmask;
   return n;
@@ -48,12 +52,9 @@ Result<CwdInfo*> cwdinit(CwdInfo* c) {
 
 void cwd_release(CwdInfo* c) {
   if (!c->refs.release()) return;
-  Vnode* dir;
-  {
-    MutexGuard g(c->lock);
-    dir = c->dir;
-    c->dir = nullptr;
-  }
+  cwd_private(c);
+  Vnode* dir = c->dir;
+  c->dir = nullptr;
   if (dir) {
     mark(dir, -1);
     vnode_release(dir);

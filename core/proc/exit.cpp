@@ -92,7 +92,12 @@ void exit1_alone(Lwp* l, int status, int sig) {
   // that vmspace_release is about to destroy (proc_switch loads p_vmspace).
   // It is taken off under proc_lock, under which procfs reads it and
   // takes a reference of its own (as exec swaps it).
+  // One proc_lock hold for the space, the state and the files (a lock
+  // round trip is a fair share of an exit's fixed cost).
+  timers_exit(p);  // none fires for a dying process
   VmSpace* vm;
+  FileTable* fd;
+  CwdInfo* cwdi;
   {
     MutexGuard g(proc_lock);
     hal::IrqState s = hal::irq_save();
@@ -100,20 +105,17 @@ void exit1_alone(Lwp* l, int status, int sig) {
     p->p_vmspace = nullptr;
     vmspace_activate(nullptr);
     hal::irq_restore(s);
-  }
-  timers_exit(p);  // none fires for a dying process
-
-  {
-    MutexGuard g(proc_lock);
     p->p_stat = ProcStat::SDYING;
     // The vfork parent runs again (after the address space is ours no more).
     vfork_release(p);
+    // This last LWP's holds on its table and cwdinfo; the other LWPs
+    // dropped theirs as they went (lwp_exit_thread).
+    lwp_take_files_locked(l, fd, cwdi);
   }
   if (vm) vmspace_release(vm);
-  // This last LWP's holds on its table and cwdinfo; the other LWPs dropped
-  // theirs as they went (lwp_exit_thread), so the last holder, if none
-  // outside the process shares them, closes every descriptor here.
-  lwp_release_files(l);
+  // The last holder, if none outside the process shares them, closes
+  // every descriptor here.
+  lwp_drop_files(fd, cwdi);
 
   {
     MutexGuard g(proc_lock);
@@ -197,6 +199,12 @@ bool child_matches(const Proc* c, const WaitSpec& w) REQUIRES(proc_lock) {
   return (w.options & kWaitClone) ? clone_child : !clone_child;
 }
 
+// A zombie's credential: no LWP of it runs setuid any more, so p_cred
+// stays as it is without p_lock. c: a zombie (p_stat read under proc_lock).
+Cred* zombie_cred(const Proc* c) REQUIRES(proc_lock) NO_THREAD_SAFETY_ANALYSIS {
+  return c->p_cred;
+}
+
 // Frees a reaped zombie's remaining parts.
 void proc_reap_locked(Proc* c) REQUIRES(proc_lock) {
   c->p_pptr->p_children.remove(c);
@@ -218,7 +226,9 @@ void proc_reap_locked(Proc* c) REQUIRES(proc_lock) {
 bool child_event_locked(Proc* c, const WaitSpec& w, WaitResult& out) REQUIRES(proc_lock) {
   out.pid = c->p_pid.value;
   rusage_of_child(c, out.utime_ns, out.stime_ns);
-  {
+  if (c->p_stat == ProcStat::SZOMB) {
+    out.uid = zombie_cred(c)->uid.value;
+  } else {
     MutexGuard cg(c->p_lock());  // a live child's setuid replaces p_cred
     out.uid = c->p_cred->uid.value;
   }

@@ -41,18 +41,26 @@ void lwp_exit_user(Lwp* l, int status) {
   lwp_exit_thread(l);
 }
 
+void lwp_take_files_locked(Lwp* l, FileTable*& fd, CwdInfo*& cwdi) {
+  fd = l->l_fd;
+  cwdi = l->l_cwdi;
+  l->l_fd = nullptr;
+  l->l_cwdi = nullptr;
+}
+
+void lwp_drop_files(FileTable* fd, CwdInfo* cwdi) {
+  if (fd) filetable_release(fd);
+  if (cwdi) cwd_release(cwdi);
+}
+
 void lwp_release_files(Lwp* l) {
   FileTable* fd;
   CwdInfo* cwdi;
   {
     MutexGuard g(proc_lock);
-    fd = l->l_fd;
-    cwdi = l->l_cwdi;
-    l->l_fd = nullptr;
-    l->l_cwdi = nullptr;
+    lwp_take_files_locked(l, fd, cwdi);
   }
-  if (fd) filetable_release(fd);
-  if (cwdi) cwd_release(cwdi);
+  lwp_drop_files(fd, cwdi);
 }
 
 void lwp_exit_thread(Lwp* l) {
@@ -102,6 +110,15 @@ void lwp_exit_thread(Lwp* l) {
 
 bool proc_single_thread(Lwp* l, bool for_exec) {
   Proc* p = l->proc;
+  {
+    // Already alone (the common exit and exec): p_lock suffices, as no LWP
+    // is added once p_single is set (lwp_create_user checks it under p_lock).
+    MutexGuard pg(p->p_lock());
+    if (p->p_nlwps == 1 && (!p->p_single || p->p_single == l)) {
+      p->p_single = for_exec ? nullptr : l;
+      return true;
+    }
+  }
   {
     MutexGuard g(proc_lock);
     MutexGuard pg(p->p_lock());

@@ -54,6 +54,11 @@ Result<void> lwp_unshare_files(Lwp* l, int which) EXCLUDES(proc_lock);
 // of a new one rolled back. Not under proc_lock: the last release closes
 // descriptors.
 void lwp_release_files(Lwp* l) EXCLUDES(proc_lock);
+// The same in two steps, for exit1, which takes them off in a proc_lock
+// hold of its own: off l (null, once taken) ...
+void lwp_take_files_locked(Lwp* l, FileTable*& fd, CwdInfo*& cwdi) REQUIRES(proc_lock);
+// ... and released, outside proc_lock. Either may be null.
+void lwp_drop_files(FileTable* fd, CwdInfo* cwdi) EXCLUDES(proc_lock);
 
 // Makes l its process's only LWP, for exit or exec: every other LWP gets a
 // SIGKILL on its own list (ending any interruptible sleep or stop), and l

@@ -137,8 +137,9 @@ void ptrace_fork_event(Lwp* l1, PtraceEvent ev, i32 child_pid) {
 }
 
 void ptrace_vfork_done(Lwp* l1, i32 child_pid) {
-  MutexGuard g(proc_lock);
   Proc* p1 = l1->proc;
+  if (!ptrace_traced(p1)) return;  // as ptrace_exec_event: every vfork comes here
+  MutexGuard g(proc_lock);
   if ((p1->p_slflag & (PSL_TRACED | PSL_TRACEVFORK_DONE)) != (PSL_TRACED | PSL_TRACEVFORK_DONE))
     return;
   const int code = kStopCode(PtraceEvent::VforkDone);

@@ -2,8 +2,12 @@
 
 #include "core/vm/heap.h"
 #include "core/lib/new.h"
+#include "core/lib/string.h"
 
 namespace tine {
+
+static_assert(__is_trivially_copyable(SigAction) && __is_trivially_copyable(RefCount),
+              "sigactsinit copies a SigActs with memcpy");
 
 Result<SigActs*> sigacts_create() {
   void* m = kmalloc(sizeof(SigActs));
@@ -17,8 +21,14 @@ Result<SigActs*> sigactsinit(SigActs* parent, bool share, const Mutex& parent_lo
     parent->refs.hold();
     return parent;
   }
-  SigActs* s = TRY(sigacts_create());
-  for (unsigned i = 0; i < kNsig; i++) s->actions[i] = parent->actions[i];
+  // One copy of the parent's actions, not a default construction (every
+  // action written) and then a copy over it: SigActs is an aggregate of
+  // plain words, which memcpy brings to life; the count is a new one.
+  void* m = kmalloc(sizeof(SigActs));
+  if (!m) return Error::NoMem;
+  memcpy(m, parent, sizeof(SigActs));
+  SigActs* s = static_cast<SigActs*>(m);
+  new (&s->refs) RefCount;
   return s;
 }
 
