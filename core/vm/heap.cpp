@@ -61,11 +61,19 @@ size_t g_held_pages = 0;
 // is found. `busy` keeps out heap_drain_magazines on another hart (one
 // amoswap; taken, the caller goes to the slabs instead).
 constexpr unsigned kMagSlots = 32;
+// Beside them, a few free runs of 2^0 and 2^1 pages (a Proc is one of
+// 8 KiB), so that a fork's and a reap's large kmalloc/kfree stay off the
+// page allocator's lock too. A cached run keeps its pages (g_held_pages)
+// and has flags 0, so that a kfree of it panics as a double free.
+constexpr unsigned kRunOrders = 2;
+constexpr unsigned kRunSlots = 4;
 
 struct alignas(64) Magazine {
   u32 busy = 0;
   u32 count[kNumClasses] = {};
   u8* obj[kNumClasses][kMagSlots] = {};
+  u32 runs[kRunOrders] = {};
+  paddr_t run[kRunOrders][kRunSlots] = {};
 };
 
 constinit Magazine g_mags[hal::kMaxCpus];
@@ -322,6 +330,27 @@ void heap_fail_nth_alloc(unsigned n) {
   __atomic_store_n(&g_fail_countdown, n, __ATOMIC_RELAXED);
 }
 
+// A cached run of 2^order pages into pa; false: none.
+bool run_pop(unsigned order, paddr_t& pa) {
+  if (order >= kRunOrders) return false;
+  MagHold h;
+  Magazine* m = h.get();
+  if (!m || m->runs[order] == 0) return false;
+  pa = m->run[order][--m->runs[order]];
+  return true;
+}
+
+// Caches the run at pa (its head page pg, flags cleared); false: no room.
+bool run_push(Page* pg, paddr_t pa, unsigned order) {
+  if (order >= kRunOrders) return false;
+  MagHold h;
+  Magazine* m = h.get();
+  if (!m || m->runs[order] == kRunSlots) return false;
+  pg->flags = 0;
+  m->run[order][m->runs[order]++] = pa;
+  return true;
+}
+
 void* kmalloc(size_t size) {
   KASSERT(g_pages);
   for (u32 c = __atomic_load_n(&g_fail_countdown, __ATOMIC_RELAXED); c != 0;) {
@@ -334,13 +363,19 @@ void* kmalloc(size_t size) {
   if (size <= kMaxSlabSize) return slab_alloc(class_of(size));
   if (size > kHeapMaxAlloc) return nullptr;
   const unsigned order = run_order(size);
-  auto r = g_pages->alloc(order);
-  if (!r) return nullptr;
-  g_pages->page_of(r.value())->flags = kPageHeapLarge;
+  paddr_t pa = 0;
+  if (!run_pop(order, pa)) {
+    auto r = g_pages->alloc(order);
+    if (!r) return nullptr;
+    pa = r.value();
+    stat_add(&g_held_pages, size_t{1} << order);
+  }
+  Page* pg = g_pages->page_of(pa);
+  KASSERT(pg->order == order);
+  pg->flags = kPageHeapLarge;
   stat_add(&g_bytes, kPageSize << order);
   stat_add(&g_allocs, 1);
-  stat_add(&g_held_pages, size_t{1} << order);
-  return hal::phys_to_virt(r.value());
+  return hal::phys_to_virt(pa);
 }
 
 void* kzalloc(size_t size) {
@@ -361,9 +396,10 @@ void kfree(void* p) {
   if (!pg || !(pg->flags & kPageHeapLarge) || pa % kPageSize != 0)
     panic("kfree(%p): not allocated by kmalloc (double free?)", p);
   const unsigned order = pg->order;
-  pg->flags = 0;
   stat_sub(&g_bytes, kPageSize << order);
   stat_sub(&g_allocs, 1);
+  if (run_push(pg, pa, order)) return;
+  pg->flags = 0;
   stat_sub(&g_held_pages, size_t{1} << order);
   g_pages->free(pa, order);
 }
@@ -377,6 +413,23 @@ HeapStats heap_stats() {
 void heap_drain_magazines() {
   KASSERT(g_pages);
   for (Magazine& m : g_mags) {
+    for (unsigned o = 0; o < kRunOrders; ++o) {
+      paddr_t runs[kRunSlots];
+      u32 n;
+      {
+        const hal::IrqState s = hal::irq_save();
+        while (__atomic_exchange_n(&m.busy, 1u, __ATOMIC_ACQUIRE) != 0) hal::cpu_relax();
+        n = m.runs[o];
+        for (u32 i = 0; i < n; ++i) runs[i] = m.run[o][i];
+        m.runs[o] = 0;
+        __atomic_store_n(&m.busy, 0u, __ATOMIC_RELEASE);
+        hal::irq_restore(s);
+      }
+      for (u32 i = 0; i < n; ++i) {
+        g_pages->free(runs[i], o);
+        stat_sub(&g_held_pages, size_t{1} << o);
+      }
+    }
     for (unsigned c = 0; c < kNumClasses; ++c) {
       u8* objs[kMagSlots];
       u32 n;
@@ -403,6 +456,7 @@ void heap_init(PageAllocator& pages) {
   for (Magazine& m : g_mags) {
     __atomic_store_n(&m.busy, 0u, __ATOMIC_RELAXED);
     for (u32& n : m.count) n = 0;
+    for (u32& n : m.runs) n = 0;
   }
   for (SizeClass& sc : g_classes) {
     IrqSpinGuard g(sc.lock);

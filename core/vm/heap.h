@@ -8,7 +8,9 @@
 // In front of the slabs, each hart keeps a magazine per class: up to 32 free
 // objects it reuses with interrupts off and no lock (a fork allocates and
 // its exit frees some thirty objects). Objects in a magazine still hold
-// their slab; heap_drain_magazines (and heap_trim) give them back.
+// their slab; heap_drain_magazines (and heap_trim) give them back. The
+// magazine also caches up to 4 free runs of one and of two pages (a Proc
+// is a run of two), which stay counted as the heap's pages until drained.
 //
 // Locks: one spin lock per size class (LockRank::HeapClass, IrqSpinGuard:
 // kfree may run in an interrupt handler). It guards the class's slab lists

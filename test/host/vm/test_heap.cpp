@@ -140,6 +140,7 @@ TEST_CASE("heap: large allocations are page-aligned runs of the right order") {
     fill(p, c.size);
     CHECK(intact(p, c.size));
     kfree(p);
+    heap_drain_magazines();  // a run of one or two pages waits in the hart's cache
     CHECK(f.pa->free_pages() == free_before);
   }
   CHECK(kmalloc(kHeapMaxAlloc + 1) == nullptr);
@@ -319,6 +320,28 @@ TEST_CASE("heap: a double free is found in another hart's magazine") {
   REQUIRE_THROWS_WITH(kfree(p), Contains("double free"));
   hal::host::set_cpu_index(0);
   kfree(keep);
+  f.check_all_back();
+}
+
+TEST_CASE("heap: a freed one- or two-page run waits in the hart's cache, and a double free of it panics") {
+  HeapFixture f;
+  for (size_t size : {kPageSize, size_t{5320}}) {  // order 0; order 1 (a Proc)
+    void* p = kmalloc(size);
+    const size_t held = heap_stats().pages;
+    kfree(p);
+    CHECK(heap_stats().allocations == 0);
+    CHECK(heap_stats().pages == held);  // still the heap's, in the cache
+    REQUIRE_THROWS_AS(kfree(p), hal::host::Panic);
+    CHECK(kmalloc(size) == p);  // the same hart takes it back
+    kfree(p);
+    hal::host::set_cpu_index(1);
+    void* q = kmalloc(size);
+    CHECK(q != p);  // hart 1's cache is empty: from the page allocator
+    kfree(q);
+    hal::host::set_cpu_index(0);
+  }
+  heap_drain_magazines();
+  CHECK(heap_stats().pages == 0);
   f.check_all_back();
 }
 
