@@ -201,9 +201,16 @@ struct Vnode {
 };
 
 // A new vnode with one reference (the caller's), times set to now, owner
-// and mode from c (type bits ignored). NoMem.
+// and mode from c (type bits ignored). `extra` bytes come with it in the
+// same allocation (vnode_extra), for the file system's own node: one
+// allocation a file rather than two. NoMem.
 Result<Vnode*> vnode_alloc(Mount* m, const VnodeOps* ops, VType type, u64 ino,
-                           const VCreate& c, void* data = nullptr);
+                           const VCreate& c, void* data = nullptr, size_t extra = 0);
+// The `extra` bytes vnode_alloc gave vp (16-byte aligned); they go when
+// vp is freed, after its reclaim.
+inline void* vnode_extra(Vnode* vp) {
+  return reinterpret_cast<u8*>(vp) + align_up(sizeof(Vnode), size_t{16});
+}
 // Another reference. Contract: the caller holds one already.
 void vnode_hold(Vnode* vp);
 // Another reference unless the count already reached 0 (the vnode is being

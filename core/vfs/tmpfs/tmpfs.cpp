@@ -52,10 +52,9 @@ void tmpfs_reclaim(Vnode& vp) {
   if (node->fifo) fifo_release(node->fifo);
   if (vp.type == VType::Reg) tmpfs_free_pages(vp);
   if (vp.type == VType::Dir) tmpfs_free_entries(*node);
-  kfree(node->target);
+  if (node->target != node->target_inline) kfree(node->target);
   __atomic_sub_fetch(&tmpfs_mount_of(vp).nodes, 1, __ATOMIC_RELAXED);
-  node->~TmpfsNode();
-  kfree(node);
+  node->~TmpfsNode();  // its memory is the vnode's (tmpfs_new_vnode)
 }
 
 Result<Vnode*> tmpfs_mount(Mount& m) {
@@ -128,17 +127,12 @@ const FsType kTmpfsType = {
 
 Result<Vnode*> tmpfs_new_vnode(Mount& m, VType type, const VCreate& c) {
   auto* tm = static_cast<TmpfsMount*>(m.data);
-  void* mem = kmalloc(sizeof(TmpfsNode));
-  if (!mem) return Error::NoMem;
-  auto* node = new (mem) TmpfsNode;
   const u64 ino = __atomic_fetch_add(&tm->next_ino, 1, __ATOMIC_RELAXED);
-  Result<Vnode*> vp = vnode_alloc(&m, &kTmpfsOps, type, ino, c, node);
-  if (!vp.ok()) {
-    node->~TmpfsNode();
-    kfree(node);
-    return vp.error();
-  }
-  node->vp = vp.value();
+  // The node lives in the vnode's own allocation (vnode_extra).
+  Vnode* vp = TRY(vnode_alloc(&m, &kTmpfsOps, type, ino, c, nullptr, sizeof(TmpfsNode)));
+  auto* node = new (vnode_extra(vp)) TmpfsNode;
+  node->vp = vp;
+  vp->data = node;  // before anyone else sees vp
   __atomic_add_fetch(&tm->nodes, 1, __ATOMIC_RELAXED);
   return vp;
 }

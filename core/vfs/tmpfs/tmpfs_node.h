@@ -59,9 +59,12 @@ struct TmpfsNode {
   u64 cap = 0;      // slots in pages
   u64 npages = 0;   // slots that hold a page
   Mutex io_lock{"tmpfs io", LockRank::VnodeIo};
-  // Symlinks (fixed).
+  // Symlinks (fixed). A short target (BusyBox's "busybox" links, most of
+  // the initrd's entries) lives in target_inline: no allocation of its own.
   char* target = nullptr;
   size_t target_len = 0;
+  static constexpr size_t kTargetInline = 24;
+  char target_inline[kTargetInline];
   // FIFOs: the pipe every open shares (under TmpfsMount::lock).
   Pipe* fifo = nullptr;
 };
