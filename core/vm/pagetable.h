@@ -12,7 +12,7 @@
 //
 // Invariants the walker keeps: a table other than the root is never left
 // empty (unmap frees a table its last entry leaves), and every table page it
-// hands back to the source is all-invalid (zero).
+// hands back to the source is all-invalid (zero), but for teardown_tables'.
 //
 // Parked tables (a write-protect deferred per table, for fork): park() unlinks
 // every last-level table under a range, leaving in its parent entry a
@@ -216,9 +216,26 @@ class PageTable {
   // root entries outside the range are borrowed (the shared kernel half,
   // entries 256..511 copied from the kernel's root) and are dropped, never
   // followed. After free_root the PageTable must not be used again.
+  // teardown's cheap form for a space whose leaves need no report (the
+  // frames are the caller's and it fences after): last-level tables are
+  // handed back without clearing their entries, so the source gets dirty
+  // pages and must zero what alloc_table hands out (the kernel's does).
+  // The root is kept (not freed), its entries in the range cleared.
+  void teardown_tables(unsigned first_root_index, unsigned last_root_index) {
+    teardown_impl<false>(first_root_index, last_root_index, false,
+                         [](uptr, paddr_t, u64) {});
+  }
+
   template <typename F>
   void teardown(unsigned first_root_index, unsigned last_root_index,
                 bool free_root, F&& on_leaf) {
+    teardown_impl<true>(first_root_index, last_root_index, free_root, on_leaf);
+  }
+
+ private:
+  template <bool kClearLeaves, typename F>
+  void teardown_impl(unsigned first_root_index, unsigned last_root_index,
+                     bool free_root, F&& on_leaf) {
     KASSERT(first_root_index <= last_root_index && last_root_index < kEntries);
     constexpr unsigned top = kLevels - 1;
     pte_t* root = table_at(root_);
@@ -236,7 +253,7 @@ class PageTable {
       const pte_t e = load(&root[i]);
       if (P::is_parked(e)) {  // a table, as far as freeing goes
         store(&root[i], P::invalid());
-        teardown_in(P::address(e), top - 1, root_entry_va(i), on_leaf);
+        teardown_in<kClearLeaves>(P::address(e), top - 1, root_entry_va(i), on_leaf);
         continue;
       }
       if (!P::is_valid(e)) continue;
@@ -246,7 +263,7 @@ class PageTable {
         on_leaf(va, P::address(e), page_size_at(top));
       } else {
         KASSERT(top > 0);
-        teardown_in(P::address(e), top - 1, va, on_leaf);
+        teardown_in<kClearLeaves>(P::address(e), top - 1, va, on_leaf);
       }
     }
     if (free_root) {
@@ -259,6 +276,7 @@ class PageTable {
     }
   }
 
+ public:
   // Calls fn(va, pte_t& entry, page_size) for every leaf that overlaps
   // [va, va+size), in increasing va order; va is the leaf's own start. fn may
   // change the entry's rights (P::with_prot) but must keep it a valid leaf:
@@ -518,6 +536,16 @@ class PageTable {
     const u64 esz = page_size_at(level - 1);
     pte_t* entries = table_at(table);
     for (unsigned i = 0; i < kEntries; ++i) {
+      // Runs of empty entries are passed over with one test, as in
+      // teardown_in (a fork's parent unparks a stack table or two).
+      if (i % kZeroRun == 0) {
+        const pte_t* r = &entries[i];
+        if ((load(r) | load(r + 1) | load(r + 2) | load(r + 3) | load(r + 4) |
+             load(r + 5) | load(r + 6) | load(r + 7)) == 0) {
+          i += kZeroRun - 1;
+          continue;
+        }
+      }
       const pte_t x = load(&entries[i]);
       if (!P::is_leaf(x)) continue;
       const Prot p = P::prot(x);
@@ -656,9 +684,15 @@ class PageTable {
                });
   }
 
-  // Clears and frees `table` (at `level`, mapping from `va`) and all below.
-  template <typename F>
+  // Clears and frees `table` (at `level`, mapping from `va`) and all below;
+  // without kClearLeaves a last-level table goes back as it is (see
+  // teardown_tables).
+  template <bool kClearLeaves, typename F>
   void teardown_in(paddr_t table, unsigned level, uptr va, F& on_leaf) {
+    if (!kClearLeaves && level == 0) {
+      source_->free_table(table);
+      return;
+    }
     const u64 esz = page_size_at(level);
     pte_t* entries = table_at(table);
     // A process's tables are mostly empty: eight zero entries (invalid, as
@@ -679,7 +713,7 @@ class PageTable {
           on_leaf(entry_va, P::address(e), esz);
         } else {
           KASSERT(level > 0);
-          teardown_in(P::address(e), level - 1, entry_va, on_leaf);
+          teardown_in<kClearLeaves>(P::address(e), level - 1, entry_va, on_leaf);
         }
       }
     }

@@ -67,11 +67,17 @@ Result<void> VmAnon::copy_from(VmAnon* src, size_t first, size_t n, size_t at)
     // is not published yet, so its slots need no lock; chunks are never
     // freed while src lives, so src_chunk stays valid.
     SpinGuard g(src->lock_);
+    bool any = false;
     for (size_t k = 0; k < run; ++k) {
       const paddr_t page = src_chunk[(s + k) % kSlotsPerChunk];
       if (!page) continue;
       pages.ref(page);
       chunk[(i + k) % kSlotsPerChunk] = page;
+      any = true;
+    }
+    if (any) {  // the run's bounds: inside it, every filled slot
+      a->mark_used(i);
+      a->mark_used(i + run - 1);
     }
     i += run;
   }
@@ -94,27 +100,26 @@ void VmAnon::release() {
 void VmAnon::destroy() {
   PageAllocator& pages = vm_page_allocator();
   paddr_t** top;
-  size_t nchunks;
+  size_t nchunks, lo, hi;
   {
     SpinGuard g(lock_);
     top = chunks_;
     nchunks = chunks_for(npages_);
+    lo = used_lo_;
+    hi = min(used_hi_, npages_);
     chunks_ = nullptr;
     npages_ = 0;
   }
-  // The last reference: nobody else can reach the slots now.
+  // The last reference: nobody else can reach the slots now. Only the
+  // slots ever used are read.
   for (size_t c = 0; c < nchunks; ++c) {
     paddr_t* chunk = top[c];
     if (!chunk) continue;
-    // Mostly empty: eight empty slots are passed over with one test (a
-    // fork's child unreferences a handful of pages out of each chunk).
-    static_assert(kSlotsPerChunk % 8 == 0);
-    for (size_t run = 0; run < kSlotsPerChunk; run += 8) {
-      const paddr_t* r = &chunk[run];  // unrolled: GCC keeps the loop
-      if ((r[0] | r[1] | r[2] | r[3] | r[4] | r[5] | r[6] | r[7]) == 0) continue;
-      for (size_t k = run; k < run + 8; ++k)
-        if (chunk[k]) pages.unref(chunk[k]);
-    }
+    const size_t base = c * kSlotsPerChunk;
+    const size_t from = lo > base ? lo - base : 0;
+    const size_t to = hi > base ? min(hi - base, kSlotsPerChunk) : 0;
+    for (size_t k = from; k < to; ++k)
+      if (chunk[k]) pages.unref(chunk[k]);
     kfree(chunk);
   }
   kfree(top);
@@ -163,7 +168,10 @@ Result<paddr_t> VmAnon::fill_zero(size_t i) {
   {
     SpinGuard g(lock_);
     paddr_t& slot = chunk[i % kSlotsPerChunk];
-    if (!slot) slot = fresh;
+    if (!slot) {
+      slot = fresh;
+      mark_used(i);
+    }
     page = slot;
   }
   // A shared object may have been filled by another space meanwhile.
@@ -182,6 +190,7 @@ Result<paddr_t> VmAnon::fill_with(size_t i, paddr_t page) {
     if (!slot) {
       slot = page;
       taken = true;
+      mark_used(i);
     }
     now = slot;
   }
@@ -197,6 +206,7 @@ Result<void> VmAnon::install(size_t i, paddr_t page) {
   paddr_t& slot = chunk[i % kSlotsPerChunk];
   KASSERT(slot == 0);
   slot = page;
+  mark_used(i);
   return ok();
 }
 

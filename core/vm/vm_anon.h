@@ -114,6 +114,15 @@ class VmAnon {
   size_t npages_ GUARDED_BY(lock_) = 0;
   // chunks_for(npages_) pointers, each nullptr or kSlotsPerChunk slots.
   paddr_t** chunks_ GUARDED_BY(lock_) = nullptr;
+  // Every slot ever filled lies in [used_lo_, used_hi_) (empty: lo >= hi),
+  // so destroy reads only those: a fork's copies and a child's anons hold a
+  // few pages of a 512-slot chunk.
+  size_t used_lo_ GUARDED_BY(lock_) = ~size_t{0};
+  size_t used_hi_ GUARDED_BY(lock_) = 0;
+  void mark_used(size_t i) REQUIRES(lock_) {
+    if (i < used_lo_) used_lo_ = i;
+    if (i >= used_hi_) used_hi_ = i + 1;
+  }
 };
 
 }  // namespace tine

@@ -216,12 +216,46 @@ void fence_self_page(Pmap* pm, uptr va) {
   preempt_enable();
 }
 
+// Roots of destroyed pmaps, kept per hart for the next pmap_create: the
+// user half is clear (teardown cleared it) and the kernel half is the
+// kernel's, which never gains root entries once processes exist (see
+// pmap_create). So a fork's root costs neither a 4 KiB zeroing nor the
+// copy of 256 entries, and exit does not clear them again.
+constexpr unsigned kRootCache = 4;
+struct RootCache {
+  paddr_t root[kRootCache];
+  unsigned n = 0;
+};
+RootCache g_root_cache[kMaxCpus];  // each hart's own, touched with irqs off
+
+paddr_t root_cache_take() {
+  const IrqState s = irq_save();
+  RootCache& c = g_root_cache[cpu_index()];
+  const paddr_t root = c.n ? c.root[--c.n] : 0;
+  irq_restore(s);
+  return root;
+}
+
+bool root_cache_put(paddr_t root) {
+  const IrqState s = irq_save();
+  RootCache& c = g_root_cache[cpu_index()];
+  const bool kept = c.n < kRootCache;
+  if (kept) c.root[c.n++] = root;
+  irq_restore(s);
+  return kept;
+}
+
 }  // namespace
 
 Result<Pmap*> pmap_create() {
   void* mem = kmalloc(sizeof(Pmap));
   if (!mem) return Error::NoMem;
   Pmap* pm = new (mem) Pmap();
+  if (const paddr_t root = root_cache_take()) {
+    pm->table = UserTable::adopt(pm->pages, root);
+    pm->asid = asid_alloc();
+    return pm;
+  }
   Result<UserTable> t = UserTable::create(pm->pages);
   if (!t.ok()) {
     pm->~Pmap();
@@ -247,12 +281,22 @@ void pmap_destroy(Pmap* pm) {
   check(pm);
   for (unsigned i = 0; i < kMaxCpus; ++i)
     KASSERT(__atomic_load_n(&g_current[i], __ATOMIC_RELAXED) != pm);
-  pm->table.teardown(0, kFirstKernelRoot - 1, true,
-                     [](uptr, paddr_t, u64) {});
+  // The frames are the caller's: last-level tables go back unread
+  // (alloc_table zeroes what it hands out).
+  pm->table.teardown_tables(0, kFirstKernelRoot - 1);
   // Every hart that ran it forgets it (its ASID may be reused next) and no
-  // walk cache points into its tables any more.
+  // walk cache points into its tables any more, the root's included: it
+  // may be handed out again from here.
   shootdown(pm, 0, 0, true);
   asid_free(pm->asid);
+  const paddr_t root = pm->table.root();
+  if (!root_cache_put(root)) {
+    // The kernel half is borrowed: cleared before the page goes back.
+    u64* r = static_cast<u64*>(phys_to_virt(root));
+    for (unsigned i = kFirstKernelRoot; i < kRootEntries; ++i)
+      __atomic_store_n(&r[i], u64{0}, __ATOMIC_RELAXED);
+    vm_page_allocator().free(root, 0);
+  }
   pm->magic = 0;
   pm->~Pmap();
   kfree(pm);
