@@ -83,5 +83,8 @@ bool pmap_extract(Pmap* pmap, uptr va, paddr_t* pa, Prot* prot);
 void pmap_activate(Pmap* pmap);
 // Pages mapped (leaf entries) in the pmap.
 u64 pmap_resident_count(Pmap* pmap);
+// Page-table pages of every live pmap, roots included (/proc/meminfo's
+// PageTables); a snapshot.
+u64 pmap_table_pages();
 
 }  // namespace tine::hal

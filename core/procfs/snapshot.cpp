@@ -18,7 +18,9 @@
 #include "core/vm/page_alloc.h"
 #include "core/vm/vm.h"
 #include "core/vm/vm_io.h"
+#include "core/vm/vm_page.h"
 #include "core/vm/vm_usage.h"
+#include "hal/pmap.h"
 #include "hal/hal.h"
 
 namespace tine {
@@ -315,6 +317,10 @@ void procfs_meminfo(MemInfo& out) {
   out.slab_reclaimable = heap - out.slab_unreclaimable;
   out.available = out.free + out.slab_reclaimable;
   out.kernel_stack = lwp_live_count() * hal::kKernelStackSize;
+  // Linux's NR_ANON_MAPPED and NR_PAGETABLE: anonymous pages (a page
+  // shared copy-on-write counts once) and every live page-table page.
+  out.anon_pages = u64(vm_page_allocator().anon_pages()) * kPageSize;
+  out.page_tables = hal::pmap_table_pages() * kPageSize;
   out.commit_limit = out.total;
 }
 

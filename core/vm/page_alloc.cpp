@@ -482,6 +482,7 @@ void PageAllocator::free(paddr_t pa, unsigned order) {
 }
 
 void PageAllocator::free_run(Page* p, paddr_t pa, unsigned order) {
+  if (p->flags & kPageAnon) __atomic_fetch_sub(&anon_pages_, size_t{1}, __ATOMIC_RELAXED);
   if (poison_on()) poison_fill(pa, order);
   if (order == 0) {
     HartCache& c = my_cache();
@@ -519,6 +520,13 @@ bool PageAllocator::unref(paddr_t pa) {
   if (n != 1) return false;
   free_run(p, pa, p->order);
   return true;
+}
+
+void PageAllocator::mark_anon(paddr_t pa) {
+  Page* p = held_page(pa);
+  KASSERT(p && !(p->flags & kPageAnon));
+  p->flags |= kPageAnon;
+  __atomic_fetch_add(&anon_pages_, size_t{1}, __ATOMIC_RELAXED);
 }
 
 u32 PageAllocator::refcount(paddr_t pa) {

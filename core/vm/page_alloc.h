@@ -56,6 +56,9 @@ struct PhysRange {
 // The allocator clears them on alloc.
 inline constexpr u8 kPageSlab = 1u << 0;       // a heap slab (slab_* valid)
 inline constexpr u8 kPageHeapLarge = 1u << 1;  // a heap allocation of 2^order pages
+// Anonymous memory (a private page or a copy-on-write copy): counted in
+// anon_pages() until freed, for /proc/meminfo's AnonPages.
+inline constexpr u8 kPageAnon = 1u << 2;
 
 // One per physical page of a region, holes included. 32 bytes, so metadata is
 // 1/128 of RAM. The list link is used by the buddy free lists and per-hart
@@ -143,6 +146,11 @@ class PageAllocator {
   bool unref(paddr_t pa);  // frees the run when the count drops to 0: true then
   u32 refcount(paddr_t pa);
 
+  // Marks a page just allocated (before anyone else can reach it) as
+  // anonymous memory: counted in anon_pages() until it is freed.
+  void mark_anon(paddr_t pa);
+  size_t anon_pages() const { return __atomic_load_n(&anon_pages_, __ATOMIC_RELAXED); }
+
   // A snapshot: exact when no alloc/free runs concurrently.
   size_t free_pages() const;   // buddy lists plus per-hart caches
   size_t total_pages() const { return total_pages_; }  // managed, excluding metadata
@@ -222,6 +230,7 @@ class PageAllocator {
   mutable HartCache caches_[hal::kMaxCpus];
 
   u32 fail_countdown_ = 0;  // atomic; see fail_nth_alloc()
+  size_t anon_pages_ = 0;   // atomic: allocated pages marked kPageAnon
   bool poison_ = false;     // atomic; see set_poison()
 };
 

@@ -164,6 +164,7 @@ Result<paddr_t> VmAnon::fill_zero(size_t i) {
   paddr_t* chunk = chunk_for(i);
   if (!chunk) return Error::NoMem;
   const paddr_t fresh = TRY(vm_page_allocator().alloc_zeroed(0));
+  vm_page_allocator().mark_anon(fresh);
   paddr_t page;
   {
     SpinGuard g(lock_);

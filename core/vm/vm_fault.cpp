@@ -120,6 +120,7 @@ Result<void> fault_locked(VmSpace* vs, uptr va, Access access, bool nosleep)
     return hal::pmap_enter(vs->pmap, page, pa, vm_pte_prot(*e, false));
 
   const paddr_t copy = TRY(pages.alloc(0));
+  pages.mark_anon(copy);
   memcpy(hal::phys_to_virt(copy), hal::phys_to_virt(pa), kPageSize);
   // Replacing the translation fences every hart that ran this space, so
   // once pmap_enter returns no TLB maps the old page for us and our

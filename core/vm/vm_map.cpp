@@ -513,6 +513,7 @@ Result<void> vm_map_copy(VmSpace* vs, uptr va, size_t memsz, const void* src,
     Result<paddr_t> pa = pages.alloc(0);
     Result<void> r = pa.ok() ? Result<void>() : Result<void>(pa.error());
     if (r.ok()) {
+      pages.mark_anon(pa.value());
       u8* dst = static_cast<u8*>(hal::phys_to_virt(pa.value()));
       const uptr lo = max(page, va);
       const uptr hi = min(page + kPageSize, data_end);
@@ -559,6 +560,7 @@ Result<void> vm_map_segment(VmSpace* vs, uptr va, size_t memsz, VmObject object,
         (void)pages.unref(src);
         return copy.error();
       }
+      pages.mark_anon(copy.value());
       u8* dst = static_cast<u8*>(hal::phys_to_virt(copy.value()));
       const size_t keep = file_end - last;
       memcpy(dst, hal::phys_to_virt(src), keep);

@@ -22,9 +22,18 @@ namespace {
 
 constexpr unsigned kFirstKernelRoot = 256;
 
+u64 g_table_pages;  // atomic: pmap_table_pages()
+
 struct HostTablePages {
-  Result<paddr_t> alloc_table() { return vm_page_allocator().alloc_zeroed(0); }
-  void free_table(paddr_t pa) { vm_page_allocator().free(pa, 0); }
+  Result<paddr_t> alloc_table() {
+    const paddr_t pa = TRY(vm_page_allocator().alloc_zeroed(0));
+    __atomic_fetch_add(&g_table_pages, u64{1}, __ATOMIC_RELAXED);
+    return pa;
+  }
+  void free_table(paddr_t pa) {
+    vm_page_allocator().free(pa, 0);
+    __atomic_fetch_sub(&g_table_pages, u64{1}, __ATOMIC_RELAXED);
+  }
 };
 
 using UserTable = PageTable<riscv::Sv39, HostTablePages>;
@@ -132,6 +141,8 @@ void pmap_activate(Pmap* pm) {
 }
 
 Pmap* host::loaded_pmap() { return g_current[cpu_index()]; }
+
+u64 pmap_table_pages() { return __atomic_load_n(&g_table_pages, __ATOMIC_RELAXED); }
 
 u64 pmap_resident_count(Pmap* pm) {
   check(pm);

@@ -53,10 +53,20 @@ constexpr size_t kFlushAllPages = 64;
 constexpr unsigned kRootEntries = 512;
 constexpr unsigned kFirstKernelRoot = 256;  // kUserVaTop / 1 GiB
 
+u64 g_table_pages;  // atomic: pmap_table_pages()
+
+void count_tables(i64 delta) {
+  __atomic_fetch_add(&g_table_pages, static_cast<u64>(delta), __ATOMIC_RELAXED);
+}
+
 struct PmapTablePages {
   List<Page> deferred;  // freed by the walker, held until the next fence
 
-  Result<paddr_t> alloc_table() { return vm_page_allocator().alloc_zeroed(0); }
+  Result<paddr_t> alloc_table() {
+    const paddr_t pa = TRY(vm_page_allocator().alloc_zeroed(0));
+    count_tables(1);
+    return pa;
+  }
   void free_table(paddr_t pa) {
     Page* p = vm_page_allocator().page_of(pa);
     KASSERT(p);
@@ -64,7 +74,10 @@ struct PmapTablePages {
   }
   void free_deferred() {
     PageAllocator& pages = vm_page_allocator();
-    while (Page* p = deferred.pop_front()) pages.free(pages.address_of(p), 0);
+    while (Page* p = deferred.pop_front()) {
+      pages.free(pages.address_of(p), 0);
+      count_tables(-1);
+    }
   }
 };
 
@@ -252,6 +265,7 @@ Result<Pmap*> pmap_create() {
   if (!mem) return Error::NoMem;
   Pmap* pm = new (mem) Pmap();
   if (const paddr_t root = root_cache_take()) {
+    count_tables(1);
     pm->table = UserTable::adopt(pm->pages, root);
     pm->asid = asid_alloc();
     return pm;
@@ -290,6 +304,7 @@ void pmap_destroy(Pmap* pm) {
   shootdown(pm, 0, 0, true);
   asid_free(pm->asid);
   const paddr_t root = pm->table.root();
+  count_tables(-1);  // in the cache or freed: no longer a live table
   if (!root_cache_put(root)) {
     // The kernel half is borrowed: cleared before the page goes back.
     u64* r = static_cast<u64*>(phys_to_virt(root));
@@ -410,6 +425,8 @@ void pmap_activate(Pmap* pm) {
   __atomic_store_n(&g_current[self], pm, __ATOMIC_RELAXED);
   irq_restore(s);
 }
+
+u64 pmap_table_pages() { return __atomic_load_n(&g_table_pages, __ATOMIC_RELAXED); }
 
 u64 pmap_resident_count(Pmap* pm) {
   check(pm);
