@@ -83,6 +83,9 @@ bool pmap_extract(Pmap* pmap, uptr va, paddr_t* pa, Prot* prot);
 void pmap_activate(Pmap* pmap);
 // Pages mapped (leaf entries) in the pmap.
 u64 pmap_resident_count(Pmap* pmap);
+// Gives back the pages pmap_destroy keeps for reuse (sysinfo and leak
+// checks count them free, as they do heap_trim's).
+void pmap_trim();
 // Page-table pages of every live pmap, roots included (/proc/meminfo's
 // PageTables); a snapshot.
 u64 pmap_table_pages();

@@ -142,6 +142,8 @@ void pmap_activate(Pmap* pm) {
 
 Pmap* host::loaded_pmap() { return g_current[cpu_index()]; }
 
+void pmap_trim() {}  // no cache here
+
 u64 pmap_table_pages() { return __atomic_load_n(&g_table_pages, __ATOMIC_RELAXED); }
 
 u64 pmap_resident_count(Pmap* pm) {

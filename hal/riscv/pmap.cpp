@@ -229,33 +229,37 @@ void fence_self_page(Pmap* pm, uptr va) {
   preempt_enable();
 }
 
-// Roots of destroyed pmaps, kept per hart for the next pmap_create: the
-// user half is clear (teardown cleared it) and the kernel half is the
-// kernel's, which never gains root entries once processes exist (see
-// pmap_create). So a fork's root costs neither a 4 KiB zeroing nor the
-// copy of 256 entries, and exit does not clear them again.
+// Roots of destroyed pmaps, kept for the next pmap_create: the user half
+// is clear (teardown cleared it) and the kernel half is the kernel's,
+// which never gains root entries once processes exist (see pmap_create).
+// So a fork's root costs neither a 4 KiB zeroing nor the copy of 256
+// entries, and exit does not clear them again. pmap_trim empties it.
 constexpr unsigned kRootCache = 4;
 struct RootCache {
-  paddr_t root[kRootCache];
-  unsigned n = 0;
+  SpinLock lock{"pmap.root_cache", LockRank::Unranked};  // nothing nests inside
+  paddr_t root[kRootCache] GUARDED_BY(lock) = {};
+  unsigned n GUARDED_BY(lock) = 0;
 };
-RootCache g_root_cache[kMaxCpus];  // each hart's own, touched with irqs off
+RootCache g_roots;
 
 paddr_t root_cache_take() {
-  const IrqState s = irq_save();
-  RootCache& c = g_root_cache[cpu_index()];
-  const paddr_t root = c.n ? c.root[--c.n] : 0;
-  irq_restore(s);
-  return root;
+  IrqSpinGuard g(g_roots.lock);
+  return g_roots.n ? g_roots.root[--g_roots.n] : 0;
 }
 
 bool root_cache_put(paddr_t root) {
-  const IrqState s = irq_save();
-  RootCache& c = g_root_cache[cpu_index()];
-  const bool kept = c.n < kRootCache;
-  if (kept) c.root[c.n++] = root;
-  irq_restore(s);
-  return kept;
+  IrqSpinGuard g(g_roots.lock);
+  if (g_roots.n == kRootCache) return false;
+  g_roots.root[g_roots.n++] = root;
+  return true;
+}
+
+// A root goes back to the allocator: its borrowed kernel half cleared first.
+void root_free(paddr_t root) {
+  u64* r = static_cast<u64*>(phys_to_virt(root));
+  for (unsigned i = kFirstKernelRoot; i < kRootEntries; ++i)
+    __atomic_store_n(&r[i], u64{0}, __ATOMIC_RELAXED);
+  vm_page_allocator().free(root, 0);
 }
 
 }  // namespace
@@ -305,13 +309,7 @@ void pmap_destroy(Pmap* pm) {
   asid_free(pm->asid);
   const paddr_t root = pm->table.root();
   count_tables(-1);  // in the cache or freed: no longer a live table
-  if (!root_cache_put(root)) {
-    // The kernel half is borrowed: cleared before the page goes back.
-    u64* r = static_cast<u64*>(phys_to_virt(root));
-    for (unsigned i = kFirstKernelRoot; i < kRootEntries; ++i)
-      __atomic_store_n(&r[i], u64{0}, __ATOMIC_RELAXED);
-    vm_page_allocator().free(root, 0);
-  }
+  if (!root_cache_put(root)) root_free(root);
   pm->magic = 0;
   pm->~Pmap();
   kfree(pm);
@@ -424,6 +422,14 @@ void pmap_activate(Pmap* pm) {
   }
   __atomic_store_n(&g_current[self], pm, __ATOMIC_RELAXED);
   irq_restore(s);
+}
+
+void pmap_trim() {
+  for (;;) {
+    const paddr_t root = root_cache_take();
+    if (!root) return;
+    root_free(root);
+  }
 }
 
 u64 pmap_table_pages() { return __atomic_load_n(&g_table_pages, __ATOMIC_RELAXED); }

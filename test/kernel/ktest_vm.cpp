@@ -173,6 +173,7 @@ KTEST(vm_copy_fork_cow) {
   Remote warm{nullptr, 0, 0, false};
   KT_CHECK(run_on(0, warm));
   heap_trim();
+  hal::pmap_trim();  // the roots pmap_destroy keeps
   const size_t free_before = page_allocator().free_pages();
   Spaces sp;
   copy_fork_cow(kt, sp);
@@ -182,6 +183,7 @@ KTEST(vm_copy_fork_cow) {
   if (sp.parent) vmspace_release(sp.parent);
   if (kt.failed()) return;
   heap_trim();
+  hal::pmap_trim();
   KT_CHECK_EQ(page_allocator().free_pages(), free_before);
 }
 

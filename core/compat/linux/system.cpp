@@ -12,6 +12,7 @@
 #include "core/vm/page_alloc.h"
 #include "core/vm/uaccess.h"
 #include "hal/hal.h"
+#include "hal/pmap.h"
 
 namespace tine {
 
@@ -43,6 +44,7 @@ i64 linux_sys_sysinfo(const SyscallArgs& a) {
   PageAllocator& pa = page_allocator();
   // Exact: pages parked in hart caches and empty heap slabs are free too.
   heap_trim();
+  hal::pmap_trim();
   pa.drain_caches();
   si.totalram = pa.total_pages() * kPageSize;
   si.freeram = pa.free_pages() * kPageSize;
