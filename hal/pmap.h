@@ -14,8 +14,9 @@
 //
 // TLB coherence: a Pmap remembers every hart that has it loaded or had it
 // loaded since that hart last flushed it. pmap_remove, pmap_protect and a
-// pmap_enter that replaces or downgrades a mapping fence those harts before
-// they return, so the caller may free or reuse the old frames right after.
+// pmap_enter that replaces or downgrades a mapping fence those harts (at
+// once where it is loaded now, else before they load it again) before they
+// return, so the caller may free or reuse the old frames right after.
 // An added or widened mapping is fenced only on the calling hart: another
 // hart may take one spurious fault, which the fault handler resolves by
 // entering the same mapping again (that fences locally).
@@ -43,7 +44,8 @@ class Pmap;  // opaque: defined by each implementation
 // Error::NoMem.
 Result<Pmap*> pmap_create();
 // Frees every table page (not the mapped frames: those are the caller's) and
-// the pmap's ASID, after fencing every hart that may still cache it.
+// the pmap's ASID. No hart uses what its TLB may still cache of it: each
+// such hart is fenced now, or flushes the ASID before its next owner runs.
 // Contract: no hart has it active (each switched away: pmap_activate).
 void pmap_destroy(Pmap* pmap);
 

@@ -13,13 +13,27 @@
 // Who may cache a pmap: `cpus` holds every hart that has loaded it since
 // that hart last flushed it; bits are set by pmap_activate and never
 // cleared (a hart that switched away may still hold entries tagged with the
-// ASID). Shootdowns fence exactly those harts; pmap_destroy fences them all
-// before its ASID can be handed out again.
+// ASID). A shootdown fences at once only the harts of `cpus` that have pm
+// loaded now; the others get a bit in `stale` and flush pm's ASID when they
+// next load it (as Linux's lazy mm flush), so a fork does not wait for an
+// SBI fence on every hart its parent ever ran on. pmap_destroy fences no
+// other hart either: the harts of `cpus` are left in g_asid_flush[asid],
+// and the next pmap given that ASID starts with them in its `stale`, so
+// each flushes the ASID before it first loads the new table. Until then no
+// hart walks under that ASID, so neither its TLB entries nor cached walks
+// into the freed table pages are ever used (Linux's ASID allocator makes
+// the same argument). A pmap without an ASID is flushed whole at every
+// load, but its destroy still fences at once (freed tables).
 //
 // Ordering against pmap_activate on another hart: the PTE stores, a full
 // fence, then the read of `cpus`; activate sets its bit (sequentially
 // consistent) before it writes satp. A hart whose bit the shootdown missed
 // therefore loaded satp after the stores and cannot see the old entry.
+// The lazy harts: the shootdown sets the `stale` bit, then reads the hart's
+// g_current; activate stores g_current, then reads `stale`, both before it
+// writes satp (all sequentially consistent). One of the two sees the
+// other's store: the shootdown fences the hart at once, or the hart
+// flushes itself before it uses the table.
 //
 // Table pages freed by the walker are kept on a per-pmap list until the
 // shootdown that follows, so no hart's page-walk cache can point into a
@@ -87,6 +101,25 @@ using UserTable = PageTable<Sv39, PmapTablePages>;
 
 constexpr unsigned kMaxAsids = 1u << riscv::satp::kAsidBits;
 u64 g_asid_used[kMaxAsids / 64];  // bit set: taken (atomic word updates)
+// Harts that may still cache a freed ASID's entries, a 16-bit hart mask
+// per ASID, four to a word (the kernel has no 16-bit atomics): pmap_destroy
+// adds to it before the ASID is freed, pmap_create takes it with the ASID.
+u64 g_asid_flush[kMaxAsids / 4];
+static_assert(kMaxCpus <= 16, "g_asid_flush holds 16-bit hart masks");
+
+void asid_flush_add(u16 asid, u64 cpus) {
+  __atomic_fetch_or(&g_asid_flush[asid / 4], cpus << (asid % 4 * 16), __ATOMIC_RELEASE);
+}
+
+u64 asid_flush_take(u16 asid) {
+  const unsigned shift = asid % 4 * 16;
+  u64 word = __atomic_load_n(&g_asid_flush[asid / 4], __ATOMIC_RELAXED);
+  while (!__atomic_compare_exchange_n(&g_asid_flush[asid / 4], &word,
+                                      word & ~(u64{0xffff} << shift), false,
+                                      __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+  }
+  return (word >> shift) & 0xffff;
+}
 int g_asid_bits = -1;             // ASIDLEN, -1 until probed (atomic)
 
 unsigned asid_bits() {
@@ -144,6 +177,7 @@ class Pmap {
   u32 magic = kMagic;
   u16 asid = 0;
   u64 cpus = 0;      // atomic: harts that may cache it (see the top)
+  u64 stale = 0;     // atomic: harts to flush its ASID at the next load
   u64 resident = 0;  // atomic: leaf entries (pmap_resident_count reads it)
   bool park_pending = false;  // pmap_park changed entries not yet fenced
   bool parked = false;        // pmap_park ever parked something: unpark looks
@@ -202,8 +236,10 @@ void fence_remote(const Pmap* pm, u64 cpus, uptr va, size_t len, bool all) {
     if ((cpus >> i) & 1) fence(1, riscv::hartid_of(i));
 }
 
-// Makes every hart that may cache pm forget [va, va+len) (or all of pm),
-// then frees the table pages the walker let go. Synchronous.
+// Makes every hart that may cache pm forget [va, va+len) (or all of pm):
+// at once where pm is loaded, else at its next load (see the top); then
+// frees the table pages the walker let go. Returns once no hart can use
+// what it forgot.
 void shootdown(Pmap* pm, uptr va, size_t len, bool all) {
   if (len / kPageSize > kFlushAllPages) all = true;
   // Freed tables may sit in page-walk caches, which a per-page fence need
@@ -215,6 +251,19 @@ void shootdown(Pmap* pm, uptr va, size_t len, bool all) {
   const u64 self = u64{1} << cpu_index();
   if (cpus & self) fence_local(pm, va, len, all);
   cpus &= ~self;
+  // Without an ASID of its own a pmap is flushed whole at every load, but
+  // its table pages may sit in walk caches until then: fenced now.
+  if (pm->asid) {
+    // Only the other harts of cpus: none at all for a pmap that never left
+    // this hart (most shootdowns are COW faults').
+    for (u64 rest = cpus; rest != 0; rest &= rest - 1) {
+      const unsigned i = lowest_set_bit(rest);
+      const u64 bit = u64{1} << i;
+      if (__atomic_load_n(&g_current[i], __ATOMIC_SEQ_CST) == pm) continue;
+      __atomic_fetch_or(&pm->stale, bit, __ATOMIC_SEQ_CST);
+      if (__atomic_load_n(&g_current[i], __ATOMIC_SEQ_CST) != pm) cpus &= ~bit;
+    }
+  }
   if (cpus) fence_remote(pm, cpus, va, len, all);
   preempt_enable();
   pm->pages.free_deferred();
@@ -292,6 +341,9 @@ Result<Pmap*> pmap_create() {
   for (unsigned i = kFirstKernelRoot; i < kRootEntries; ++i)
     root[i] = __atomic_load_n(&kroot[i], __ATOMIC_RELAXED);
   pm->asid = asid_alloc();
+  // Harts that cached the ASID's last owner flush it at their first load.
+  if (pm->asid)
+    __atomic_store_n(&pm->stale, asid_flush_take(pm->asid), __ATOMIC_RELAXED);
   return pm;
 }
 
@@ -302,10 +354,20 @@ void pmap_destroy(Pmap* pm) {
   // The frames are the caller's: last-level tables go back unread
   // (alloc_table zeroes what it hands out).
   pm->table.teardown_tables(0, kFirstKernelRoot - 1);
-  // Every hart that ran it forgets it (its ASID may be reused next) and no
-  // walk cache points into its tables any more, the root's included: it
-  // may be handed out again from here.
-  shootdown(pm, 0, 0, true);
+  if (pm->asid) {
+    // No hart walks under the ASID until its next owner loads it, and each
+    // that may cache it flushes it first (see the top): no fence now, and
+    // the tables (the root's included, which may be handed out again from
+    // here) are reached by no walk that will be used.
+    const u64 cpus = __atomic_load_n(&pm->cpus, __ATOMIC_RELAXED);
+    asid_flush_add(pm->asid, cpus);
+    pm->pages.free_deferred();
+  } else {
+    // Every hart that ran it forgets it and no walk cache points into its
+    // tables any more, the root's included: it may be handed out again
+    // from here.
+    shootdown(pm, 0, 0, true);
+  }
   asid_free(pm->asid);
   const paddr_t root = pm->table.root();
   count_tables(-1);  // in the cache or freed: no longer a live table
@@ -415,6 +477,13 @@ void pmap_activate(Pmap* pm) {
     // Before satp: a shootdown that misses this bit must see the hart load
     // the table only after its stores (see the top).
     __atomic_fetch_or(&pm->cpus, u64{1} << self, __ATOMIC_SEQ_CST);
+    // Then g_current before `stale` (see the top): a shootdown that left
+    // this hart to flush itself is seen here.
+    __atomic_store_n(&g_current[self], pm, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&pm->stale, __ATOMIC_SEQ_CST) & (u64{1} << self)) {
+      __atomic_fetch_and(&pm->stale, ~(u64{1} << self), __ATOMIC_SEQ_CST);
+      fence_local(pm, 0, 0, true);
+    }
     riscv::write_satp(riscv::make_satp(pm->table.root(), pm->asid));
     // Without an ASID of its own, whatever the TLB holds under ASID 0 may
     // be another space's.
