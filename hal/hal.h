@@ -40,6 +40,13 @@ void set_current_thread(void* t);
 TINE_HAL_INLINE void* current_thread();
 
 TINE_HAL_INLINE void cpu_relax();  // polite pause inside a spin loop
+// A longer pause for a hart that has spun a while on another hart's word
+// (core/sync/spin_wait.h): it sleeps for a few microseconds, woken by
+// nothing but its own timer, and leaves the timer as it found it. An
+// emulator that runs all harts in turn on one host thread and moves on
+// only when a hart sleeps (QEMU 7.2 with -icount) otherwise never runs the
+// hart that is awaited: the waiter spins out every turn it is given.
+void cpu_nap();
 
 // The direct map: every RAM byte has one kernel virtual address.
 TINE_HAL_INLINE void* phys_to_virt(paddr_t pa);

@@ -16,6 +16,7 @@
 #include "core/sched/sched.h"
 #include "core/sched/sleep_intr.h"
 #include "core/sync/sleepq.h"
+#include "core/sync/spin_wait.h"
 #include "core/vm/vm.h"
 #include "hal/hal.h"
 
@@ -270,14 +271,17 @@ void proc_free_zombie(Proc* c) {
   // It may still be on its way out of exit1 (even preempted there): wait
   // until it is a zombie that no hart runs.
   if (Lwp* l = c->p_lwp) {
+    SpinWait w;  // a yield with nothing else to run is a spin
     while (lwp_state_load(l) != LwpState::LSZOMB ||
            __atomic_load_n(&l->on_cpu, __ATOMIC_ACQUIRE))
       // A real-time reaper's yield lets only its equals and betters run,
       // and the zombie may be lower, queued on this very hart: it sleeps.
-      if (sched_is_rt(curlwp()))
+      if (sched_is_rt(curlwp())) {
         sleep_ns(1);
-      else
+      } else {
         yield();
+        w.pause();
+      }
     lwp_free(l);
   }
   proc_assert_private(c);  // unlinked by proc_reap_locked

@@ -25,6 +25,7 @@
 #include "core/sched/sched.h"
 #include "core/sched/sleep_intr.h"
 #include "core/sync/sleepq.h"
+#include "core/sync/spin_wait.h"
 #include "core/sync/spinlock.h"
 #include "core/vm/heap.h"
 #include "core/vm/uaccess.h"
@@ -102,7 +103,8 @@ void lock_two(Bucket* a, Bucket* b) NO_THREAD_SAFETY_ANALYSIS {
   Bucket* first = a < b ? a : b;
   Bucket* second = a < b ? b : a;
   first->lock.lock();
-  while (!second->lock.try_lock()) hal::cpu_relax();
+  SpinWait w;
+  while (!second->lock.try_lock()) w.pause();
 }
 
 void unlock_two(Bucket* a, Bucket* b) NO_THREAD_SAFETY_ANALYSIS {

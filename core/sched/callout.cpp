@@ -2,6 +2,7 @@
 
 #include "core/sched/clock.h"
 #include "core/sched/cpu.h"
+#include "core/sync/spin_wait.h"
 
 namespace tine {
 
@@ -56,7 +57,8 @@ bool callout_stop(Callout& c) {
       return true;
     }
     // Not pending: maybe running on its hart right now.
-    while (__atomic_load_n(&c.running, __ATOMIC_ACQUIRE)) hal::cpu_relax();
+    SpinWait w;
+    while (__atomic_load_n(&c.running, __ATOMIC_ACQUIRE)) w.pause();
     if (__atomic_load_n(&c.cpu, __ATOMIC_ACQUIRE) < 0) return false;
   }
 }

@@ -6,6 +6,7 @@
 #include "core/lib/new.h"
 #include "core/sched/sched.h"
 #include "core/sync/sleepq.h"
+#include "core/sync/spin_wait.h"
 
 namespace tine {
 
@@ -131,7 +132,8 @@ void lwp_join(Lwp* l) {
     if (l->state == LwpState::LSZOMB) {
       // Exited, its hart is finishing the switch: a few instructions.
       q->lock().unlock();
-      while (__atomic_load_n(&l->on_cpu, __ATOMIC_ACQUIRE)) hal::cpu_relax();
+      SpinWait w;
+      while (__atomic_load_n(&l->on_cpu, __ATOMIC_ACQUIRE)) w.pause();
       q->lock().lock();
       continue;
     }

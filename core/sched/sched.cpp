@@ -6,6 +6,7 @@
 #include "core/vm/heap.h"
 #include "core/proc/proc_switch.h"
 #include "core/sync/sleepq.h"
+#include "core/sync/spin_wait.h"
 
 namespace tine {
 
@@ -53,6 +54,13 @@ Lwp* steal_work(Cpu& self) {
   }
   if (l) self.steals++;
   return l;
+}
+
+// Until the hart that switched l out has saved its context. Out of line:
+// seldom needed, and sched_switch should not pay for the loop.
+[[gnu::noinline, gnu::cold]] void wait_off_cpu(const Lwp* l) {
+  SpinWait w;
+  while (__atomic_load_n(&l->on_cpu, __ATOMIC_ACQUIRE)) w.pause();
 }
 
 }  // namespace
@@ -150,7 +158,7 @@ void sched_switch() {
   }
   // A thread queued while still switching out elsewhere: wait until that
   // hart has saved its context.
-  while (__atomic_load_n(&next->on_cpu, __ATOMIC_ACQUIRE)) hal::cpu_relax();
+  if (__atomic_load_n(&next->on_cpu, __ATOMIC_ACQUIRE)) wait_off_cpu(next);
   next->on_cpu = 1;
   next->state = LwpState::LSONPROC;
   next->cpu = c.index;

@@ -2,6 +2,7 @@
 
 #include "core/sched/cpu.h"
 #include "core/sched/interrupts.h"
+#include "core/sync/spin_wait.h"
 #include "core/sync/spinlock.h"
 
 namespace tine {
@@ -27,8 +28,8 @@ void smp_call_all(void (*fn)(void*), void* arg) {
   fn(arg);
   for (unsigned i = 0; i < n; i++) {
     if (i == self) continue;
-    while (__atomic_load_n(&g_cpus[i].call.pending, __ATOMIC_ACQUIRE))
-      hal::cpu_relax();
+    SpinWait w;
+    while (__atomic_load_n(&g_cpus[i].call.pending, __ATOMIC_ACQUIRE)) w.pause();
   }
 }
 

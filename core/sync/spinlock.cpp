@@ -2,6 +2,7 @@
 
 #include "core/sched/cpu.h"
 #include "core/sync/lockdebug.h"
+#include "core/sync/spin_wait.h"
 
 namespace tine {
 
@@ -34,13 +35,18 @@ void SpinLock::lock(const char* file, int line) {
           "again at %s:%d)",
           name(), me - 1, where_.file, where_.line, file, line);
   if constexpr (kLockDebug) lockdebug_check_order(this, name(), rank_, {file, line});
-  while (__atomic_exchange_n(&locked_, 1u, __ATOMIC_ACQUIRE) != 0) {
-    while (__atomic_load_n(&locked_, __ATOMIC_RELAXED) != 0) hal::cpu_relax();
-  }
+  if (__atomic_exchange_n(&locked_, 1u, __ATOMIC_ACQUIRE) != 0) lock_contended();
   __atomic_store_n(&owner_, me, __ATOMIC_RELAXED);
   where_.file = file;
   where_.line = line;
   if constexpr (kLockDebug) lockdebug_acquired(this, name(), rank_, {file, line}, true);
+}
+
+void SpinLock::lock_contended() {
+  SpinWait w;
+  do {
+    while (__atomic_load_n(&locked_, __ATOMIC_RELAXED) != 0) w.pause();
+  } while (__atomic_exchange_n(&locked_, 1u, __ATOMIC_ACQUIRE) != 0);
 }
 
 bool SpinLock::try_lock(const char* file, int line) {

@@ -37,6 +37,10 @@ class CAPABILITY("spinlock") SpinLock {
   void assert_held() const ASSERT_CAPABILITY(this) { KASSERT(held_by_me()); }
 
  private:
+  // Waits until the lock is free and takes it. Out of line, so that lock()
+  // stays a leaf function without a frame when the lock is free.
+  [[gnu::noinline, gnu::cold]] void lock_contended();
+
   const char* name_ = nullptr;
   LockRank rank_ = LockRank::Unranked;
   u32 locked_ = 0;

@@ -65,6 +65,8 @@ void* current_thread() {
   return t;
 }
 void cpu_relax() { std::this_thread::yield(); }
+// Host harts are threads the host runs side by side: a yield will do.
+void cpu_nap() { std::this_thread::yield(); }
 
 // Host "physical" addresses are host virtual addresses.
 void* phys_to_virt(paddr_t pa) { return reinterpret_cast<void*>(pa); }

@@ -60,6 +60,8 @@ inline u64 read_sstatus() { return TINE_CSR_READ(sstatus); }
 inline void set_sstatus(u64 bits) { TINE_CSR_SET(sstatus, bits); }
 inline void clear_sstatus(u64 bits) { TINE_CSR_CLEAR(sstatus, bits); }
 inline void set_sie(u64 bits) { TINE_CSR_SET(sie, bits); }
+inline u64 read_sie() { return TINE_CSR_READ(sie); }
+inline void write_sie(u64 v) { TINE_CSR_WRITE(sie, v); }
 inline void clear_sie(u64 bits) { TINE_CSR_CLEAR(sie, bits); }
 inline void clear_sip(u64 bits) { TINE_CSR_CLEAR(sip, bits); }
 inline u64 read_sip() { return TINE_CSR_READ(sip); }

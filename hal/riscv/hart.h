@@ -17,6 +17,7 @@ struct HartLocal {
   unsigned index;         // dense cpu index (hal::cpu_index)
   unsigned hartid;
   bool online;
+  u64 timer_armed = ~u64(0);  // the timer's compare value (timer.cpp's arm)
 };
 
 static_assert(offsetof(HartLocal, user_sp) == HART_USER_SP);

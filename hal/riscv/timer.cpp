@@ -2,6 +2,7 @@
 
 #include "hal/hal.h"
 #include "hal/riscv/csr.h"
+#include "hal/riscv/hart.h"
 #include "hal/riscv/sbi.h"
 
 namespace tine::hal::riscv {
@@ -15,7 +16,13 @@ bool g_sstc = false;
 bool g_user_time_bad = false;  // some hart refused scounteren.TM
 u32* g_vdso_rdtime_ok = nullptr;
 
+// How long cpu_nap sleeps: long enough for another hart to finish a
+// critical section, short enough not to matter on hardware, where a spin
+// seldom lasts long enough to nap at all.
+constexpr u64 kNapNs = 20'000;
+
 void arm(u64 when) {
+  this_hart().timer_armed = when;
   if (g_sstc)
     write_stimecmp(when);
   else
@@ -98,5 +105,21 @@ void timer_program(u64 deadline_ns) {
 }
 
 u64 tick_period_ns() { return 1000000000u / riscv::kTickHz; }
+
+void cpu_nap() {
+  const IrqState s = irq_save();
+  const u64 armed = riscv::this_hart().timer_armed;
+  const u64 enabled = riscv::read_sie();
+  // Only the timer may end the nap, and it must not be raised already (an
+  // interrupt pending with interrupts off makes wfi return at once, and the
+  // hart would never sleep): arming a future deadline takes it back.
+  riscv::write_sie(riscv::kIntTimer);
+  riscv::arm(riscv::read_time() + riscv::kNapNs * riscv::g_timebase_hz / 1'000'000'000u + 1);
+  riscv::wfi();
+  // The deadline the hart had, raised again at once if it has passed.
+  riscv::arm(armed);
+  riscv::write_sie(enabled);
+  irq_restore(s);
+}
 
 }  // namespace tine::hal
