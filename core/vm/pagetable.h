@@ -210,6 +210,23 @@ class PageTable {
     return find_leaf(va, level);
   }
 
+  // The entry that maps or would map va as a 4 KiB page: a leaf found on the
+  // way down (a large page), or va's slot in its last-level table, valid or
+  // not. nullptr when a table on the way is missing (map() makes it). Lets
+  // pmap_enter store a new leaf after one walk, not map()'s three.
+  pte_t* last_level_slot(uptr va) {
+    if (!P::is_canonical(va)) return nullptr;
+    paddr_t table = root_;
+    for (unsigned level = kLevels - 1; level > 0; --level) {
+      pte_t* slot = slot_of(table, level, va);
+      const pte_t e = resolve(slot, level, align_down(va, page_size_at(level)));
+      if (!P::is_valid(e)) return nullptr;
+      if (P::is_leaf(e)) return slot;
+      table = P::address(e);
+    }
+    return slot_of(table, 0, va);
+  }
+
   // Clears root entries [first_root_index, last_root_index], frees every
   // table below them, and reports each leaf to on_leaf(va, pa, page_size)
   // (data frames are the caller's). With free_root the root is freed too:

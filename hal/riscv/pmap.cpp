@@ -382,15 +382,21 @@ Result<void> pmap_enter(Pmap* pm, uptr va, paddr_t pa, Prot prot) {
   pmap_check_user_range(va, kPageSize);
   KASSERT(is_aligned(pa, kPageSize));
   const Prot want = pmap_user_prot(prot);
-  u64* slot = pm->table.leaf_pte(va);
-  if (!slot) {
-    TRY(pm->table.map(va, pa, kPageSize, want));
+  u64* slot = pm->table.last_level_slot(va);
+  const u64 old = slot ? __atomic_load_n(slot, __ATOMIC_RELAXED) : 0;
+  if (!Sv39::is_valid(old)) {
+    // A new leaf: stored at once where its table exists (the common
+    // case: a fault next to pages already mapped), else map() makes the
+    // tables.
+    if (slot)
+      __atomic_store_n(slot, Sv39::make_leaf(pa, want), __ATOMIC_RELAXED);
+    else
+      TRY(pm->table.map(va, pa, kPageSize, want));
     __atomic_fetch_add(&pm->resident, 1u, __ATOMIC_RELAXED);
     fence_self_page(pm, va);
     return ok();
   }
   // Replace in place: the leaf and its tables exist, so this cannot fail.
-  const u64 old = __atomic_load_n(slot, __ATOMIC_RELAXED);
   KASSERT(Sv39::is_leaf(old));
   const Prot had = Sv39::prot(old);
   const u64 now = Sv39::make_leaf(pa, want);
