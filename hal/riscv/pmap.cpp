@@ -321,6 +321,9 @@ Result<Pmap*> pmap_create() {
     count_tables(1);
     pm->table = UserTable::adopt(pm->pages, root);
     pm->asid = asid_alloc();
+    // As below: a cached root changes nothing of the ASID's handover.
+    if (pm->asid)
+      __atomic_store_n(&pm->stale, asid_flush_take(pm->asid), __ATOMIC_RELAXED);
     return pm;
   }
   Result<UserTable> t = UserTable::create(pm->pages);
