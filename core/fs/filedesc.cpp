@@ -195,10 +195,15 @@ void filetable_release(FileTable* t) {
   if (!t->refs.release()) return;
   // No other holder is left: the slots need no lock, and the files are
   // closed without one (close may sleep on a pipe).
+  // The slots are emptied, their bits are left: the table goes.
   table_private(t);
+  for (unsigned w = 0; w < words(t->size); w++)
+    KASSERT(t->reserved[w] == 0);  // an fd_alloc outlived its table
   for (unsigned fd = 0; fd < t->size; fd++) {
-    KASSERT(!is_reserved_locked(t, int(fd)));  // an fd_alloc outlived its table
-    if (t->files[fd]) close_slot_file(t, take_locked(t, int(fd)));
+    File* f = t->files[fd];
+    if (!f) continue;
+    t->files[fd] = nullptr;
+    close_slot_file(t, f);
   }
   free_table(t);
 }
