@@ -319,7 +319,7 @@ Result<bool> do_wait(Proc* p, const WaitSpec& w, WaitResult& out) {
             out.reap = false;
             return true;
           }
-          rusage_reap_locked(p, c);
+          rusage_reap_locked(p, out.utime_ns, out.stime_ns);
           proc_reap_locked(c);
           reaped = c;
         }

@@ -39,9 +39,7 @@ void rusage_of_child(const Proc* c, u64& user_ns, u64& sys_ns) {
   sys_ns = self.sys_ns + kids.sys_ns;
 }
 
-void rusage_reap_locked(Proc* parent, const Proc* c) {
-  u64 user_ns, sys_ns;
-  rusage_of_child(c, user_ns, sys_ns);
+void rusage_reap_locked(Proc* parent, u64 user_ns, u64 sys_ns) {
   __atomic_fetch_add(&parent->p_stats.child_user_ns, user_ns, __ATOMIC_RELAXED);
   __atomic_fetch_add(&parent->p_stats.child_sys_ns, sys_ns, __ATOMIC_RELAXED);
 }

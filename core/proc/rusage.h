@@ -27,8 +27,9 @@ CpuTimes lwp_cputime(const Lwp* l);
 
 // What a wait reports for child c: its time and its reaped children's.
 void rusage_of_child(const Proc* c, u64& user_ns, u64& sys_ns);
-// A wait reaps child c of parent: its time and its children's join the
+// A wait reaps a child of parent: the time the wait reports for it
+// (rusage_of_child's, read once, as Linux's wait_task_zombie) joins the
 // parent's children's time.
-void rusage_reap_locked(Proc* parent, const Proc* c) REQUIRES(proc_lock);
+void rusage_reap_locked(Proc* parent, u64 user_ns, u64 sys_ns) REQUIRES(proc_lock);
 
 }  // namespace tine
