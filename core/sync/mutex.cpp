@@ -11,20 +11,31 @@ bool Mutex::try_take(Lwp* me) {
                                      __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
 }
 
-void Mutex::took(SrcLoc where) {
-  where_ = where;
-  lockdebug_acquired(this, name_, rank_, where, false);
+void Mutex::took(const char* file, int line) {
+  // Field by field: a SrcLoc copied whole went out as byte stores.
+  where_.file = file;
+  where_.line = line;
+  lockdebug_acquired(this, name_, rank_, {file, line}, false);
 }
 
 void Mutex::lock(const char* file, int line) {
   Lwp* me = curlwp();
   KASSERT(me);
+  if (kLockDebug == false && this_cpu().preempt_off != 0)
+    panic("mutex %s: locked at %s:%d while holding a spin lock", name_, file, line);
+  // Uncontended: one CAS. The debug checks run first in builds that have them.
+  if (!kLockDebug && try_take(me)) {
+    took(file, line);
+    return;
+  }
+  lock_slow(me, file, line);
+}
+
+void Mutex::lock_slow(Lwp* me, const char* file, int line) {
   if (owner() == me)
     panic("mutex %s: recursive lock at %s:%d, already held since %s:%d",
           name_, file, line, where_.file, where_.line);
   lockdebug_check_can_sleep(nullptr, {file, line});
-  if (kLockDebug == false && this_cpu().preempt_off != 0)
-    panic("mutex %s: locked at %s:%d while holding a spin lock", name_, file, line);
   lockdebug_check_order(this, name_, rank_, {file, line});
 
   for (;;) {
@@ -32,26 +43,32 @@ void Mutex::lock(const char* file, int line) {
     // let go, so spin a little before paying for a sleep and a wakeup.
     for (unsigned spin = 0; spin < kSpinTries; spin++) {
       if (try_take(me)) {
-        took({file, line});
+        took(file, line);
         return;
       }
       hal::cpu_relax();
     }
     hal::IrqState s = hal::irq_save();
     waiters_.lock().lock(file, line);
-    // Checked under the queue lock: unlock() clears owner_ before it looks
-    // for waiters under the same lock, so either we see it free here or it
-    // sees us queued.
+    // Counted before the last try, with a full fence between: unlock()
+    // frees owner_, fences, then reads sleepers_. Either that read sees
+    // us counted (and unlock wakes under the queue lock, which we hold
+    // until we are queued), or our try below sees the mutex free.
+    __atomic_store_n(&sleepers_, sleepers_ + 1, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
     if (try_take(me)) {
+      __atomic_store_n(&sleepers_, sleepers_ - 1, __ATOMIC_RELAXED);
       waiters_.lock().unlock();
       hal::irq_restore(s);
-      took({file, line});
+      took(file, line);
       return;
     }
     waiters_.block_locked(0, {file, line});
-    // Woken: the next unlock may wake another waiter again.
+    // Woken: the next unlock may wake another waiter again. The waker
+    // dequeued us; we stop counting ourselves here.
     waiters_.lock().lock(file, line);
     wake_pending_ = false;
+    __atomic_store_n(&sleepers_, sleepers_ - 1, __ATOMIC_RELAXED);
     waiters_.lock().unlock();
     hal::irq_restore(s);
   }
@@ -59,7 +76,7 @@ void Mutex::lock(const char* file, int line) {
 
 bool Mutex::try_lock(const char* file, int line) {
   if (!try_take(curlwp())) return false;
-  took({file, line});
+  took(file, line);
   return true;
 }
 
@@ -73,6 +90,10 @@ void Mutex::unlock(const char* file, int line) {
           owner ? owner->name : "nobody", where_.file, where_.line);
   lockdebug_released(this);
   __atomic_store_n(&owner_, static_cast<Lwp*>(nullptr), __ATOMIC_RELEASE);
+  // Pairs with the fence in lock(): nobody counted means nobody asleep or
+  // about to sleep who has not yet seen the mutex free.
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  if (__atomic_load_n(&sleepers_, __ATOMIC_RELAXED) == 0) return;
   // The woken waiter competes for the mutex again (no handoff: handing it
   // over forces a switch per contended unlock, a convoy).
   IrqSpinGuard guard(waiters_.lock(), file, line);

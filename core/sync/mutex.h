@@ -1,7 +1,10 @@
 // Sleeping mutexes with an owner, adaptive as NetBSD's: a contended locker
 // spins briefly, then sleeps; unlock frees the mutex and wakes the longest
-// waiter, which competes for it again. No wakeup is lost (see lock()). Unlock by a thread that does not own it, recursive locking, and
-// locking while holding a spin lock panic, naming both places.
+// waiter, which competes for it again. No wakeup is lost (see lock()). An
+// unlock with nobody asleep takes no spin lock: it reads sleepers_ after
+// freeing the mutex (see unlock()). Unlock by a thread that does not own
+// it, recursive locking, and locking while holding a spin lock panic,
+// naming both places.
 #pragma once
 
 #include "core/sync/lock_order.h"
@@ -30,7 +33,10 @@ class CAPABILITY("mutex") Mutex {
   friend class CondVar;
   static constexpr unsigned kSpinTries = 200;
   bool try_take(Lwp* me);
-  void took(SrcLoc where);
+  void took(const char* file, int line);
+  // Spins, then sleeps, until the mutex is ours; the checks a contended or
+  // debug-build lock makes.
+  [[gnu::noinline]] void lock_slow(Lwp* me, const char* file, int line);
 
   const char* name_;
   LockRank rank_;
@@ -39,6 +45,9 @@ class CAPABILITY("mutex") Mutex {
   SleepQueue waiters_;
   // A waiter was woken and has not retried yet (guarded by waiters_' lock).
   bool wake_pending_ = false;
+  // Threads asleep in waiters_ or about to be: written under waiters_'
+  // lock, read without it by unlock().
+  u32 sleepers_ = 0;
 };
 
 class SCOPED_CAPABILITY MutexGuard {
