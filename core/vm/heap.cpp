@@ -6,6 +6,7 @@
 #include "core/lib/assert.h"
 #include "core/lib/list.h"
 #include "core/sync/lock_order.h"
+#include "core/sync/spin_wait.h"
 #include "core/sync/spinlock.h"
 #include "core/sync/thread_safety.h"
 
@@ -96,6 +97,26 @@ class MagHold {
  private:
   hal::IrqState irq_;
   Magazine* m_ = nullptr;
+};
+
+// Any hart's magazine, for heap_drain_magazines: waits for its owner, who
+// holds `busy` only for a few instructions with interrupts off.
+class MagDrainHold {
+ public:
+  explicit MagDrainHold(Magazine& m) : irq_(hal::irq_save()), m_(m) {
+    SpinWait w;  // the owner may be a hart QEMU -icount runs after this one
+    while (__atomic_exchange_n(&m.busy, 1u, __ATOMIC_ACQUIRE) != 0) w.pause();
+  }
+  ~MagDrainHold() {
+    __atomic_store_n(&m_.busy, 0u, __ATOMIC_RELEASE);
+    hal::irq_restore(irq_);
+  }
+  MagDrainHold(const MagDrainHold&) = delete;
+  MagDrainHold& operator=(const MagDrainHold&) = delete;
+
+ private:
+  hal::IrqState irq_;
+  Magazine& m_;
 };
 
 void stat_add(size_t* s, size_t v) { __atomic_fetch_add(s, v, __ATOMIC_RELAXED); }
@@ -417,13 +438,10 @@ void heap_drain_magazines() {
       paddr_t runs[kRunSlots];
       u32 n;
       {
-        const hal::IrqState s = hal::irq_save();
-        while (__atomic_exchange_n(&m.busy, 1u, __ATOMIC_ACQUIRE) != 0) hal::cpu_relax();
+        MagDrainHold hold(m);
         n = m.runs[o];
         for (u32 i = 0; i < n; ++i) runs[i] = m.run[o][i];
         m.runs[o] = 0;
-        __atomic_store_n(&m.busy, 0u, __ATOMIC_RELEASE);
-        hal::irq_restore(s);
       }
       for (u32 i = 0; i < n; ++i) {
         g_pages->free(runs[i], o);
@@ -434,14 +452,10 @@ void heap_drain_magazines() {
       u8* objs[kMagSlots];
       u32 n;
       {
-        // Its owner holds it only for a few instructions, interrupts off.
-        const hal::IrqState s = hal::irq_save();
-        while (__atomic_exchange_n(&m.busy, 1u, __ATOMIC_ACQUIRE) != 0) hal::cpu_relax();
+        MagDrainHold hold(m);
         n = m.count[c];
         for (u32 i = 0; i < n; ++i) objs[i] = m.obj[c][i];
         m.count[c] = 0;
-        __atomic_store_n(&m.busy, 0u, __ATOMIC_RELEASE);
-        hal::irq_restore(s);
       }
       for (u32 i = 0; i < n; ++i) {
         const paddr_t pa = hal::virt_to_phys(objs[i]);

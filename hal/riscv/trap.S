@@ -25,6 +25,12 @@
 #define SAVE_CALLEE \
   SAVE(8); SAVE(9); SAVE(18); SAVE(19); SAVE(20); SAVE(21); SAVE(22); \
   SAVE(23); SAVE(24); SAVE(25); SAVE(26); SAVE(27)
+#define LOAD_CALLER \
+  LOAD(6); LOAD(7); LOAD(10); LOAD(11); LOAD(12); LOAD(13); LOAD(14); \
+  LOAD(15); LOAD(16); LOAD(17); LOAD(28); LOAD(29); LOAD(30); LOAD(31)
+#define LOAD_CALLEE \
+  LOAD(8); LOAD(9); LOAD(18); LOAD(19); LOAD(20); LOAD(21); LOAD(22); \
+  LOAD(23); LOAD(24); LOAD(25); LOAD(26); LOAD(27)
 
 #if TINE_UACCESS_WINDOW
 /* saved, and user access off in the handler */
@@ -109,20 +115,7 @@ user_ecall:
   LOAD(3)
   LOAD(4)
   LOAD(5)
-  LOAD(6)
-  LOAD(7)
-  LOAD(10)
-  LOAD(11)
-  LOAD(12)
-  LOAD(13)
-  LOAD(14)
-  LOAD(15)
-  LOAD(16)
-  LOAD(17)
-  LOAD(28)
-  LOAD(29)
-  LOAD(30)
-  LOAD(31)
+  LOAD_CALLER
   LOAD(2)
   sret
 1:
@@ -150,31 +143,7 @@ trap_return:
   LOAD(1)
   LOAD(3)
   LOAD(5)
-  LOAD(6)
-  LOAD(7)
-  LOAD(8)
-  LOAD(9)
-  LOAD(10)
-  LOAD(11)
-  LOAD(12)
-  LOAD(13)
-  LOAD(14)
-  LOAD(15)
-  LOAD(16)
-  LOAD(17)
-  LOAD(18)
-  LOAD(19)
-  LOAD(20)
-  LOAD(21)
-  LOAD(22)
-  LOAD(23)
-  LOAD(24)
-  LOAD(25)
-  LOAD(26)
-  LOAD(27)
-  LOAD(28)
-  LOAD(29)
-  LOAD(30)
-  LOAD(31)
+  LOAD_CALLER
+  LOAD_CALLEE
   LOAD(2)
   sret
