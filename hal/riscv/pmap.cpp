@@ -320,29 +320,28 @@ Result<Pmap*> pmap_create() {
   if (const paddr_t root = root_cache_take()) {
     count_tables(1);
     pm->table = UserTable::adopt(pm->pages, root);
-    pm->asid = asid_alloc();
-    // As below: a cached root changes nothing of the ASID's handover.
-    if (pm->asid)
-      __atomic_store_n(&pm->stale, asid_flush_take(pm->asid), __ATOMIC_RELAXED);
-    return pm;
+  } else {
+    Result<UserTable> t = UserTable::create(pm->pages);
+    if (!t.ok()) {
+      pm->~Pmap();
+      kfree(pm);
+      return t.error();
+    }
+    pm->table = t.value();
+    // The kernel half is shared: the kernel's root entries point at the
+    // same lower-level tables, so later changes below them show here too.
+    // A root entry the kernel map gains after this copy would not: the
+    // kernel map must not grow new root entries once processes exist
+    // (today only the kernel stack area could, after 32768 live stacks
+    // fill its first GiB).
+    const u64* kroot = static_cast<const u64*>(
+        phys_to_virt(riscv::kernel_page_table().root()));
+    u64* uroot = static_cast<u64*>(phys_to_virt(pm->table.root()));
+    for (unsigned i = kFirstKernelRoot; i < kRootEntries; ++i)
+      uroot[i] = __atomic_load_n(&kroot[i], __ATOMIC_RELAXED);
   }
-  Result<UserTable> t = UserTable::create(pm->pages);
-  if (!t.ok()) {
-    pm->~Pmap();
-    kfree(pm);
-    return t.error();
-  }
-  pm->table = t.value();
-  // The kernel half is shared: the kernel's root entries point at the same
-  // lower-level tables, so later changes below them show here too. A root
-  // entry the kernel map gains after this copy would not: the kernel map
-  // must not grow new root entries once processes exist (today only the
-  // kernel stack area could, after 32768 live stacks fill its first GiB).
-  const u64* kroot = static_cast<const u64*>(
-      phys_to_virt(riscv::kernel_page_table().root()));
-  u64* root = static_cast<u64*>(phys_to_virt(pm->table.root()));
-  for (unsigned i = kFirstKernelRoot; i < kRootEntries; ++i)
-    root[i] = __atomic_load_n(&kroot[i], __ATOMIC_RELAXED);
+  // One way to an ASID for a cached root and a fresh one (65c9ce0 was a
+  // second way that forgot the handover below).
   pm->asid = asid_alloc();
   // Harts that cached the ASID's last owner flush it at their first load.
   if (pm->asid)
