@@ -53,6 +53,7 @@ bool hand_over(Proc* p, u64 du, u64 ds) {
 }
 
 bool account(Lwp* l) {
+  cputime_sync_self(l);  // l is the caller
   u64 du, ds;
   (void)take_new(l, du, ds);
   return hand_over(l->proc, du, ds);

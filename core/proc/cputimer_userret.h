@@ -5,6 +5,7 @@
 
 #include "core/proc/cputimer.h"
 #include "core/proc/proc.h"
+#include "core/sched/cputime.h"
 #include "core/sched/lwp.h"
 
 namespace tine {
@@ -21,6 +22,17 @@ inline void cputimer_userret_fast(Lwp* l) {
   if (__atomic_load_n(&l->proc->p_cputimers.armed, __ATOMIC_RELAXED) ||
       u + s >= __atomic_load_n(&l->l_cpt_next_ns, __ATOMIC_RELAXED))
     cputimer_userret_slow(l, du, ds, u + s);
+}
+
+// An interrupt found l, a user LWP, running kernel code (interrupts off):
+// the time since its mark is system time (cputime.h), and while a CPU-time
+// timer of its process or its own is armed, its next return to user mode
+// looks at them (a fast syscall returns the full way for it).
+inline void cputimer_kernel_sample(Lwp* l, u64 now) {
+  cputime_edge(l, l->l_stime_ns, now);
+  if (__atomic_load_n(&l->proc->p_cputimers.armed, __ATOMIC_RELAXED) ||
+      l->l_utime_ns + l->l_stime_ns >= __atomic_load_n(&l->l_cpt_next_ns, __ATOMIC_RELAXED))
+    lwp_work_post(l, kWorkCpuTimer);
 }
 
 }  // namespace tine

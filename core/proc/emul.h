@@ -34,10 +34,10 @@ struct Emul {
   // A number the table lacks, just before the call answers ENOSYS (the
   // emulation logs its name once); may be null.
   void (*unknown_syscall)(u64 number) = nullptr;
-  // Per number, true where the call neither reads nor writes the whole
-  // user frame and takes no ptrace stop of its own (core/proc/syscall.h's
-  // fast path); may be null (none is).
-  const bool* fast = nullptr;
+  // Per number below nsyscalls, the call's function where it neither reads
+  // nor writes the whole user frame and takes no ptrace stop of its own
+  // (core/proc/syscall.h's fast path), else null: one load finds both.
+  const SyscallFn* fast;
 };
 
 extern const Emul emul_linux;

@@ -131,6 +131,7 @@ bool proc_single_thread(Lwp* l, bool for_exec) {
     for (Lwp* o : p->p_lwps) {
       if (o == l) continue;
       (void)sigqueue_post(p->p_sigqueue, o->l_sigpend, siginfo_kernel(kSigKill), false, o);
+      lwp_work_post(o, kWorkSignal);
       sleep_intr_wake(o);
     }
   }

@@ -98,7 +98,10 @@ void proc_stop_self(Lwp* l, int sig, u32 contgen) {
     // asleep leave their sleep for it (sigpending_interrupts).
     MutexGuard pg(p->p_lock());
     for (Lwp* o : p->p_lwps)
-      if (o != l) sleep_intr_wake(o);
+      if (o != l) {
+        lwp_work_post(o, kWorkSignal);
+        sleep_intr_wake(o);
+      }
   }
   // Sleeps until SIGCONT, SIGKILL or a tracer ends the stop. Not an
   // interruptible sleep: other signals stay pending until then.

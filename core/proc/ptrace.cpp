@@ -13,6 +13,16 @@
 
 namespace tine {
 
+namespace {
+// t is traced from now on, or has a PTRACE_INTERRUPT to take: each of its
+// LWPs returns to user mode the full way once (userret_work), which its
+// fast syscall path would not do for a tracer alone.
+void trace_work_post_locked(Proc* t) REQUIRES(proc_lock) {
+  MutexGuard g(t->p_lock());
+  for (Lwp* l : t->p_lwps) lwp_work_post(l, kWorkSignal);
+}
+}  // namespace
+
 void trace_reparent_locked(Proc* p, Proc* new_parent) {
   Proc* old = p->p_pptr;
   if (old == new_parent) return;
@@ -99,6 +109,7 @@ Result<void> proc_trace_attach(Proc* tracer, Proc* target) {
   if (target->p_stat != ProcStat::SACTIVE && target->p_stat != ProcStat::SSTOP)
     return Error::Srch;  // exiting or a zombie
   target->p_slflag |= PSL_TRACED;
+  trace_work_post_locked(target);
   target->p_opptr = target->p_pptr;
   if (target->p_opptr && target->p_opptr != tracer) target->p_opptr->p_ptrace.traced_away++;
   trace_reparent_locked(target, tracer);
@@ -143,6 +154,7 @@ Result<void> ptrace_attach(Proc* tracer, i32 pid, bool seize, u32 options) {
       return Error::Perm;
   }
   t->p_slflag |= PSL_TRACED;
+  trace_work_post_locked(t);
   t->p_opptr = t->p_pptr;
   if (t->p_opptr && t->p_opptr != tracer) t->p_opptr->p_ptrace.traced_away++;
   trace_reparent_locked(t, tracer);
@@ -206,7 +218,10 @@ Result<void> ptrace_interrupt(Proc* tracer, i32 pid) {
   Proc* t = TRY(ptrace_tracee_locked(tracer, pid, true));
   if (!t->p_ptrace.seized) return Error::Io;
   // Already in a ptrace stop: nothing to do (Linux reports nothing new).
-  if (!t->p_ptrace.stopped) t->p_ptrace.interrupt = true;
+  if (!t->p_ptrace.stopped) {
+    t->p_ptrace.interrupt = true;
+    trace_work_post_locked(t);
+  }
   return ok();
 }
 

@@ -1,14 +1,19 @@
 #include "core/proc/rusage.h"
 
 #include "core/sched/cputime.h"
+#include "core/sched/sched.h"
 
 namespace tine {
 
-CpuTimes lwp_cputime(const Lwp* l) { return {lwp_utime_ns(l), lwp_stime_ns(l)}; }
+CpuTimes lwp_cputime(const Lwp* l) {
+  if (Lwp* self = curlwp(); self == l) cputime_sync_self(self);
+  return {lwp_utime_ns(l), lwp_stime_ns(l)};
+}
 
 // Time of LWPs that are gone is kept in p_stats; the living ones' (the
 // last one of a zombie included, which stays until the reap) runs on.
 CpuTimes proc_cputime(const Proc* p) {
+  if (Lwp* self = curlwp(); self && self->proc == p) cputime_sync_self(self);
   MutexGuard g(p->p_lock());
   return proc_cputime_locked(p);
 }

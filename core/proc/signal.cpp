@@ -159,10 +159,14 @@ Result<void> psignal_info_locked(Proc* p, const SigInfo& info, bool must_queue, 
          : sigqueue_post(p->p_sigqueue, p->p_sigpend, info, must_queue, nullptr, &charge);
   // After posting: the sleeper's check must see the signal when it looks.
   if (posted.ok()) {
-    if (to)
+    if (to) {
+      lwp_work_post(to, kWorkSignal);
       sleep_intr_wake(to);
-    else
+    } else {
+      // Any of them may take it (or stop for it): each looks once.
+      for (Lwp* l : p->p_lwps) lwp_work_post(l, kWorkSignal);
       wake_for_locked(p, sig);
+    }
   }
   return posted;
 }
@@ -195,6 +199,7 @@ void user_fault_signal(const SigInfo& info) {
     __atomic_and_fetch(&l->l_sigmask, ~sigbit(sig), __ATOMIC_RELAXED);
   }
   (void)sigqueue_post(p->p_sigqueue, l->l_sigpend, info, false, l);
+  lwp_work_post(l, kWorkSignal);
 }
 
 SigInfo siginfo_from(Proc* sender, int sig, i32 code) {
@@ -383,6 +388,7 @@ void userret_signals(Lwp* l) {
       // A changed signal that is now blocked waits, as Linux requeues it.
       if (l->l_sigmask & sigbit(sig)) {
         (void)sigqueue_post(p->p_sigqueue, l->l_sigpend, info, false, l);
+        lwp_work_post(l, kWorkSignal);
         continue;
       }
       act = p->p_sigacts->actions[sig];

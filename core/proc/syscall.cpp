@@ -107,9 +107,15 @@ void userret() { userret(curlwp()); }
 
 void userret(Lwp* l) {
   if (!l->proc) return;
+  // Cleared before anything is looked at: a post after this sets it again
+  // (lwp.h). A resched bit is done with too: sched_trap_exit follows.
+  __atomic_exchange_n(&l->l_work, 0, __ATOMIC_ACQUIRE);
   cputimer_userret_fast(l);  // may post SIGVTALRM/SIGPROF, acted on just below
   if (userret_idle(l)) return;
   userret_work(l);
+  // Still not idle (a blocked signal pending, a stop, a tracer): the fast
+  // syscall path goes this way again next time, as it looked before.
+  if (!userret_idle(l)) lwp_work_post(l, kWorkSignal);
 }
 
 void userret_work(Lwp* l) {

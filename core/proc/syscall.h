@@ -47,7 +47,7 @@ void userret(Lwp* l);
 // The fast syscall path (the HAL's trap entry; syscall_fast.h has its
 // steps). It saves only what a C function may change, so the frame's
 // callee-saved registers are stale until the HAL saves them. A call may go
-// that way only when syscall_fast_ok (the emulation lists it as fast, the
+// that way only when syscall_fast_fn gives it (the emulation lists it as fast, the
 // process is not traced): such a call never reads or writes the whole
 // frame, and the HAL saves the rest before anything after it may (signal
 // delivery, stops, a syscall's restart).

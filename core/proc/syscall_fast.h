@@ -18,18 +18,22 @@ inline bool syscall_traced_hint(const Proc* p) NO_THREAD_SAFETY_ANALYSIS {
   return __atomic_load_n(&p->p_slflag, __ATOMIC_RELAXED) & PSL_TRACED;
 }
 
-// Whether syscall `number` of l may take the fast path: listed as fast, no
-// tracer, no strace. l is curlwp() and a user LWP.
-inline bool syscall_fast_ok(const Lwp* l, u64 number) {
+// The function of syscall `number` of l if it may take the fast path
+// (listed as fast, no tracer, no strace), else null. l is curlwp() and a
+// user LWP. Tracing shows in l_work too (userret keeps kWorkSignal set
+// while the process is traced), and any work there sends the call the
+// full way, so that one word stands for the tracer.
+inline SyscallFn syscall_fast_fn(const Lwp* l, u64 number) {
   const Emul* e = l->proc->p_emul;
-  return number < e->nsyscalls && e->fast && e->fast[number] && !syscall_trace &&
-         !syscall_traced_hint(l->proc);
+  if (number >= e->nsyscalls || syscall_trace || __atomic_load_n(&l->l_work, __ATOMIC_RELAXED))
+    return nullptr;
+  return e->fast[number];
 }
 
-// syscall_dispatch for a call that syscall_fast_ok allowed.
-inline i64 syscall_run_fast(Lwp* l, u64 number, const SyscallArgs& args) {
+// syscall_dispatch for a call that syscall_fast_fn gave.
+inline i64 syscall_run_fast(Lwp* l, SyscallFn fn, const SyscallArgs& args) {
   l->l_sysrestart = kRestartNone;
-  const i64 r = l->proc->p_emul->syscalls[number](args);
+  const i64 r = fn(args);
   if (r >= 0 && l->l_sysrestart == kRestartNone) return r;  // nothing to note
   return syscall_note_restart(l, r, args);
 }
@@ -37,7 +41,9 @@ inline i64 syscall_run_fast(Lwp* l, u64 number, const SyscallArgs& args) {
 // Nothing for userret_signals and ptrace_userret to do: no signal pending,
 // no stop, no syscall restart or saved mask, not traced. The words they
 // look at first, read as they read them (hints: a signal posted after the
-// look is taken on the next return, as one posted after theirs).
+// look is taken on the next return, as one posted after theirs). The full
+// userret asks this; the fast path reads l_work instead, which every
+// poster of these sets (lwp.h) and userret sets again while this is false.
 inline bool userret_idle(const Lwp* l) NO_THREAD_SAFETY_ANALYSIS {
   const Proc* p = l->proc;
   return (__atomic_load_n(&p->p_sigpend, __ATOMIC_ACQUIRE) |
@@ -45,13 +51,6 @@ inline bool userret_idle(const Lwp* l) NO_THREAD_SAFETY_ANALYSIS {
          __atomic_load_n(reinterpret_cast<const u8*>(&p->p_stat), __ATOMIC_ACQUIRE) !=
              u8(ProcStat::SSTOP) &&
          l->l_sysrestart == kRestartNone && !l->l_sigsaved_set && !syscall_traced_hint(p);
-}
-
-// userret's first steps: the CPU-timer step, then true when nothing is
-// left (else the HAL saves the whole frame and calls userret_work).
-inline bool userret_fast(Lwp* l) {
-  cputimer_userret_fast(l);  // may post SIGVTALRM/SIGPROF: then not idle
-  return userret_idle(l);
 }
 
 }  // namespace tine

@@ -47,4 +47,8 @@ extern Cpu g_cpus[hal::kMaxCpus];
 // off); otherwise the answer may be stale by the time it is used.
 inline Cpu& this_cpu() { return g_cpus[hal::cpu_index()]; }
 
+// Sets need_resched on c, the calling hart's own (interrupts off), and the
+// work bit of the thread running there, which its fast syscall path reads.
+void cpu_need_resched(Cpu& c);
+
 }  // namespace tine

@@ -20,6 +20,13 @@ void add(u64& counter, u64 d) {
 void cputime_user_to_kernel(Lwp* l) { cputime_edge(l, l->l_utime_ns, hal::time_ns()); }
 void cputime_kernel_to_user(Lwp* l) { cputime_edge(l, l->l_stime_ns, hal::time_ns()); }
 
+void cputime_sync_self(Lwp* l) {
+  // An interrupt's sample (cputimer_kernel_sample) would race the mark.
+  const hal::IrqState st = hal::irq_save();
+  cputime_user_to_kernel(l);
+  hal::irq_restore(st);
+}
+
 void cputime_switch(Lwp* prev, Lwp* next) {
   if (prev) add(prev->l_stime_ns, take(prev));
   next->l_cpu_mark_ns = prev ? prev->l_cpu_mark_ns : hal::time_ns();

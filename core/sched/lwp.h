@@ -127,6 +127,10 @@ struct Lwp : ListLink<RunQueueTag>, ListLink<SleepQueueTag>, ListLink<ProcLwpTag
   // atomics, read without it.
   i32 l_lid = 0;
   u64 l_sigpend = 0;
+  // Work for the way back to user mode (kWork*, below), atomic: set by
+  // whoever posts it, cleared by the full userret before it looks. The
+  // fast syscall path reads this word alone (core/proc/syscall_fast.h).
+  u32 l_work = 0;
   // Linux scheduling attributes (core/compat/linux/sched.cpp), atomic: the
   // harts sched_setaffinity allowed (0: all; `pinned` holds the one it runs
   // on when that is not all), the nice value, the policy (SCHED_OTHER 0,
@@ -159,6 +163,18 @@ struct Lwp : ListLink<RunQueueTag>, ListLink<SleepQueueTag>, ListLink<ProcLwpTag
 inline LwpState lwp_state_load(const Lwp* l) {
   return static_cast<LwpState>(
       __atomic_load_n(reinterpret_cast<const u8*>(&l->state), __ATOMIC_ACQUIRE));
+}
+
+// l_work's bits. Signal: a signal, a stop or ptrace wants userret_work
+// (set while any signal is pending, blocked or not, as userret_idle
+// says). Resched: its hart's need_resched was set while it ran there.
+// CpuTimer: its CPU time moved while a CPU-time timer is armed.
+inline constexpr u32 kWorkSignal = 1, kWorkResched = 2, kWorkCpuTimer = 4;
+
+// Posted after what it announces (a release): the full userret clears the
+// word with an acquire before it looks, so it sees the post or keeps the bit.
+inline void lwp_work_post(Lwp* l, u32 bits) {
+  __atomic_fetch_or(&l->l_work, bits, __ATOMIC_RELEASE);
 }
 
 struct LwpOptions {

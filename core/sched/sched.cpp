@@ -119,7 +119,7 @@ void sched_setrunnable(Lwp* l) {
   if (target != me.index) {
     hal::send_ipi(target);
   } else if (me.current == me.idle || l->priority > me.current->priority) {
-    me.need_resched = true;
+    cpu_need_resched(me);
   }
   hal::irq_restore(s);
 }
@@ -201,15 +201,15 @@ void sched_tick() {
   if (cur == c.idle) {
     // An idle hart looks for work queued elsewhere on every tick.
     if (c.rq.count() > 0) {
-      c.need_resched = true;
+      cpu_need_resched(c);
     } else {
       for (unsigned i = 0; i < hal::online_cpus(); i++)
-        if (i != c.index && g_cpus[i].rq.count() > 0) c.need_resched = true;
+        if (i != c.index && g_cpus[i].rq.count() > 0) cpu_need_resched(c);
     }
     return;
   }
   if (sched_class_of(cur) == SchedClass::Fifo) return;
-  if (--cur->slice <= 0) c.need_resched = true;
+  if (--cur->slice <= 0) cpu_need_resched(c);
 }
 
 void sched_set_class(Lwp* l, SchedClass cls, unsigned rtprio) {
@@ -250,7 +250,7 @@ void sched_set_class(Lwp* l, SchedClass cls, unsigned rtprio) {
   if (queued_or_running) {
     Cpu& me = this_cpu();
     if (where == me.index)
-      me.need_resched = true;
+      cpu_need_resched(me);
     else
       hal::send_ipi(where);
   }

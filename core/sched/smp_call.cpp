@@ -41,7 +41,7 @@ void ipi_interrupt() {
     __atomic_store_n(&c.call.pending, 0u, __ATOMIC_RELEASE);
   }
   // A wakeup queued a thread here: reschedule on the way out of the trap.
-  if (c.rq.count() > 0) c.need_resched = true;
+  if (c.rq.count() > 0) cpu_need_resched(c);
 }
 
 }  // namespace tine

@@ -8,6 +8,7 @@
 #include "core/sched/cputime.h"
 #include "core/sched/sched.h"
 #include "core/vm/vm.h"
+#include "core/proc/cputimer_userret.h"
 #include "core/proc/syscall.h"
 #include "hal/riscv/user_trap.h"
 #include "hal/riscv/csr.h"
@@ -166,6 +167,12 @@ extern "C" void trap_dispatch(TrapFrame* frame) {
   tine::Lwp* const l = from_user ? tine::curlwp() : nullptr;
   if (from_user) tine::cputime_user_to_kernel(l);
   if (frame->scause & kCauseInterrupt) {
+    if (!from_user) {
+      // A user LWP's kernel code, or a kernel thread's (no process): the
+      // sample that charges a fast syscall's time as system time.
+      tine::Lwp* const cur = tine::curlwp();
+      if (cur && cur->proc) tine::cputimer_kernel_sample(cur, tine::hal::time_ns());
+    }
     tine::interrupt_enter();
     handle_interrupt(*frame);
     tine::interrupt_exit();

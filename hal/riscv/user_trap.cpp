@@ -69,6 +69,7 @@ void user_exception(TrapFrame& f) {
 }  // namespace tine::hal::riscv
 
 using namespace tine::hal::riscv;
+using tine::u32;
 using tine::u64;
 
 // trap.S's syscall path: the frame holds every register but s0..s11, which
@@ -76,32 +77,47 @@ using tine::u64;
 // code syscall_slow gets once trap.S has saved s0..s11: kNotStarted (the
 // call needs the whole frame: run the trap as any other), kFinish (the call
 // ran; userret has work).
+//
+// The fast way charges no CPU time (core/sched/cputime.h: its time goes to
+// whichever mode the next edge or interrupt finds) and looks at one word
+// for work on the way out, l_work (core/sched/lwp.h).
 static_assert(sizeof(tine::SyscallArgs) == 6 * sizeof(u64) && kA5 == kA0 + 5);
 
 namespace {
 enum FastResult : long { kDone = 0, kNotStarted = 1, kFinish = 2 };
 }
 
+namespace {
+// The way out of the fast path when l_work is not 0 (interrupts off).
+[[gnu::noinline]] long fast_work(tine::Lwp* l, u32 work) {
+  if (work == tine::kWorkResched) {
+    // A switch alone needs no frame: s0..s11 stay on this thread's stack.
+    // The bit is its hart's to set, and that is this one, with interrupts
+    // off: cleared first, then the switch (if the hart still wants one).
+    __atomic_and_fetch(&l->l_work, ~tine::kWorkResched, __ATOMIC_RELAXED);
+    tine::sched_trap_exit(true);
+    if (!__atomic_load_n(&l->l_work, __ATOMIC_RELAXED)) return kDone;
+  }
+  return kFinish;
+}
+}  // namespace
+
 extern "C" long syscall_fast(TrapFrame* f) {
-  HartLocal& h = this_hart();
-  tine::Lwp* const l = static_cast<tine::Lwp*>(h.current_thread);
-  const u64 number = f->x[kA7];
-  if (!tine::syscall_fast_ok(l, number)) return kNotStarted;
-  tine::cputime_edge(l, l->l_utime_ns, time_ns_inline());
+  tine::Lwp* const l = static_cast<tine::Lwp*>(this_hart().current_thread);
+  const tine::SyscallFn fn = tine::syscall_fast_fn(l, f->x[kA7]);
+  if (!fn) return kNotStarted;
   f->sepc += 4;  // past the ecall
   set_sstatus(kSstatusSIE);
   // a0..a5 in the frame are the arguments: no copy (layout checked above).
-  const auto& args = *reinterpret_cast<const tine::SyscallArgs*>(&f->x[kA0]);
-  f->x[kA0] = static_cast<u64>(tine::syscall_run_fast(l, number, args));
-  const bool idle = tine::userret_fast(l);
+  const tine::i64 r =
+      tine::syscall_run_fast(l, fn, *reinterpret_cast<const tine::SyscallArgs*>(&f->x[kA0]));
+  f->x[kA0] = static_cast<u64>(r);
   clear_sstatus(kSstatusSIE);
-  if (!idle) return kFinish;
-  // The LWP may be on another hart now: tp says which.
-  const tine::Cpu& c = tine::g_cpus[this_hart().index];
-  // A switch needs no frame: s0..s11 stay on this thread's stack. Rare.
-  if (c.need_resched) tine::sched_trap_exit(true);
-  tine::cputime_edge(l, l->l_stime_ns, time_ns_inline());
-  return kDone;
+  // From here nothing is posted for l on this hart (interrupts are off);
+  // what another hart posts later is taken at l's next return.
+  if (const u32 work = __atomic_load_n(&l->l_work, __ATOMIC_RELAXED)) return fast_work(l, work);
+  // A restart to note is an error result (syscall_note_restart).
+  return r < 0 && l->l_sysrestart != tine::kRestartNone ? kFinish : kDone;
 }
 
 extern "C" void syscall_slow(TrapFrame* f, long how) {
@@ -111,8 +127,7 @@ extern "C" void syscall_slow(TrapFrame* f, long how) {
   }
   tine::Lwp* const l = tine::curlwp();
   set_sstatus(kSstatusSIE);
-  tine::userret_work(l);
+  tine::userret(l);
   clear_sstatus(kSstatusSIE);
   tine::sched_trap_exit(true);
-  tine::cputime_kernel_to_user(l);
 }

@@ -5,7 +5,8 @@
 // PTRACE_INTERRUPT stops it with PTRACE_EVENT_STOP (status>>16 == 128).
 // When a tracer exits, its tracees are detached and go on running (a stop
 // the tracer had already seen delivers no signal).
-// The target spins on a counter in a MAP_SHARED page the test reads.
+// The target spins on a counter in a MAP_SHARED page the test reads, and
+// on getppid.
 // qemu-user has no ptrace: ptrace_attach.expected holds Linux's lines.
 #include "ld.h"
 
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -39,7 +41,12 @@ int main(void) {
   fflush(stdout);
   pid_t x = fork();
   if (x == 0)
-    for (;;) (*counter)++;
+    // In a fast syscall most of the time (Tine's fast path must see the
+    // attach, the SIGSTOP and the interrupt through its work word).
+    for (;;) {
+      (*counter)++;
+      syscall(SYS_getppid);
+    }
   printf("target runs = %d\n", runs());
 
   say("PTRACE_ATTACH", ptrace(PTRACE_ATTACH, x, 0, 0));

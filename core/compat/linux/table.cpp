@@ -202,7 +202,7 @@ constexpr Table kTable;
 // they may sleep. Not clone, exec, exit, rt_sigreturn, ptrace, or
 // anything that delivers a signal itself: those go the slow way.
 struct FastTable {
-  bool fast[kLinuxSyscalls] = {};
+  SyscallFn fast[kLinuxSyscalls] = {};
   constexpr FastTable() {
     constexpr unsigned kList[] = {
         57,                      // close
@@ -214,7 +214,7 @@ struct FastTable {
                                  // child calls sigaction for every signal)
         172, 173, 174, 175, 176, 177, 178,  // getpid .. gettid
     };
-    for (unsigned nr : kList) fast[nr] = true;
+    for (unsigned nr : kList) fast[nr] = kTable.fns[nr];
   }
 };
 
