@@ -12,9 +12,9 @@ u64 bit(int sig) { return u64(1) << (sig - 1); }
 // Back to the inline entries once the queue is empty, so that a burst
 // does not keep its memory for the process's life.
 void shrink_if_empty(SigQueue& q) {
-  if (q.n == 0 && q.q != q.inline_entries) {
+  if (q.n == 0 && q.q != q.inline_slots.at) {
     kfree(q.q);
-    q.q = q.inline_entries;
+    q.q = q.inline_slots.at;
     q.cap = SigQueue::kInline;
   }
 }
@@ -34,7 +34,7 @@ bool make_room(SigQueue& q) {
   auto* bigger = static_cast<SigQueueEntry*>(kmalloc(cap * sizeof(SigQueueEntry)));
   if (!bigger) return false;
   for (unsigned i = 0; i < q.n; i++) new (&bigger[i]) SigQueueEntry(q.q[i]);
-  if (q.q != q.inline_entries) kfree(q.q);
+  if (q.q != q.inline_slots.at) kfree(q.q);
   q.q = bigger;
   q.cap = cap;
   return true;
@@ -44,7 +44,7 @@ bool make_room(SigQueue& q) {
 SigQueue::~SigQueue() {
   for (unsigned i = 0; i < n; i++)
     if (q[i].charged) sigpending_discharge(q[i].charged_to);
-  if (q != inline_entries) kfree(q);
+  if (q != inline_slots.at) kfree(q);
 }
 
 Result<void> sigqueue_post(SigQueue& q, u64& pending, const SigInfo& info, bool must_queue,
@@ -60,7 +60,7 @@ Result<void> sigqueue_post(SigQueue& q, u64& pending, const SigInfo& info, bool 
   if (room && charge)
     room = sigpending_charge(charge->uid, charge->limit, !rt && info.si_code >= 0);
   if (room) {
-    SigQueueEntry& e = q.q[q.n++];
+    SigQueueEntry& e = *new (&q.q[q.n++]) SigQueueEntry;
     e.info = info;
     e.owner = owner;
     e.charged = charge != nullptr;
