@@ -107,6 +107,12 @@ Result<int> lowest_free_locked(FileTable* t, unsigned from, unsigned end) REQUIR
   return int(next);
 }
 
+// Puts f (a reference the slot keeps) in slot fd, raising the high-water mark.
+void put_locked(FileTable* t, int fd, File* f) REQUIRES(t->lock) {
+  t->files[fd] = f;
+  if (unsigned(fd) >= t->used) t->used = unsigned(fd) + 1;
+}
+
 // Empties slot fd and hands back its File (the slot's reference), or nullptr.
 File* take_locked(FileTable* t, int fd) REQUIRES(t->lock) {
   File* f = t->files[fd];
@@ -175,11 +181,13 @@ Result<FileTable*> filetable_copy(FileTable* src) {
       }
       install_slots_locked(dst, got.value());
     }
-    for (unsigned fd = 0; fd < src->size; fd++) {
+    // The slots from src->used on are empty in both tables.
+    for (unsigned fd = 0; fd < src->used; fd++) {
       File* f = src->files[fd];
       dst->files[fd] = f;
       if (f) file_hold(f);
     }
+    dst->used = src->used;
     memcpy(dst->cloexec, src->cloexec, words(src->size) * 8);  // reserved: not copied
   }
   return dst;
@@ -199,7 +207,7 @@ void filetable_release(FileTable* t) {
   table_private(t);
   for (unsigned w = 0; w < words(t->size); w++)
     KASSERT(t->reserved[w] == 0);  // an fd_alloc outlived its table
-  for (unsigned fd = 0; fd < t->size; fd++) {
+  for (unsigned fd = 0; fd < t->used; fd++) {
     File* f = t->files[fd];
     if (!f) continue;
     t->files[fd] = nullptr;
@@ -229,7 +237,7 @@ void fd_affix(FileTable* t, int fd, File* f, bool cloexec) {
   MutexGuard g(t->lock);
   KASSERT(in_table_locked(t, fd) && is_reserved_locked(t, fd) && !t->files[fd]);
   set_bit(t->reserved, fd, false);
-  t->files[fd] = f;
+  put_locked(t, fd, f);
   set_bit(t->cloexec, fd, cloexec);
 }
 
@@ -289,7 +297,7 @@ Result<int> fd_dup_min(FileTable* t, int oldfd, unsigned minfd, bool cloexec) {
   int fd = TRY(lowest_free_locked(t, minfd, end));
   File* f = t->files[oldfd];  // the table may have moved: read it again
   file_hold(f);
-  t->files[fd] = f;
+  put_locked(t, fd, f);
   set_bit(t->cloexec, fd, cloexec);
   return fd;
 }
@@ -324,7 +332,7 @@ Result<int> fd_dup3(FileTable* t, int oldfd, int newfd, int flags) {
     File* f = t->files[oldfd];
     old = take_locked(t, newfd);
     file_hold(f);
-    t->files[newfd] = f;
+    put_locked(t, newfd, f);
     set_bit(t->cloexec, newfd, (flags & kOCloExec) != 0);
   }
   if (old) close_slot_file(t, old);
@@ -342,7 +350,7 @@ void close_where(FileTable* t, unsigned first, unsigned last, Pick pick) {
     unsigned n = 0;
     {
       MutexGuard g(t->lock);
-      for (; from <= last && from < t->size && n < 32; from++) {
+      for (; from <= last && from < t->used && n < 32; from++) {
         const int fd = int(from);
         if (t->files[fd] && pick(fd)) batch[n++] = take_locked(t, fd);
       }
@@ -366,7 +374,7 @@ void fd_close_range(FileTable* t, unsigned first, unsigned last, bool cloexec_on
     return;
   }
   MutexGuard g(t->lock);
-  for (u64 fd = first; fd <= last && fd < t->size; fd++)
+  for (u64 fd = first; fd <= last && fd < t->used; fd++)
     if (t->files[fd]) set_bit(t->cloexec, int(fd), true);  // free or reserved: not open
 }
 

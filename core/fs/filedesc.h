@@ -49,6 +49,11 @@ class FileTable {
   File** files GUARDED_BY(lock) = inline_files;  // each holds a reference
   u64* reserved GUARDED_BY(lock) = &inline_reserved;  // number taken, no File yet
   u64* cloexec GUARDED_BY(lock) = &inline_cloexec;    // close on exec
+  // One past the highest slot that has held a File (NetBSD's fd_lastfile,
+  // kept as a high-water mark: it never drops): the slots from it on are
+  // empty, so fork's copy, the last release and exec's close-on-exec scan
+  // stop there instead of walking all 64 or more.
+  unsigned used GUARDED_BY(lock) = 0;
   File* inline_files[kFdInline] GUARDED_BY(lock) = {};
   u64 inline_reserved GUARDED_BY(lock) = 0;
   u64 inline_cloexec GUARDED_BY(lock) = 0;
