@@ -275,7 +275,7 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
   p2->p_stats = ProcStats{};
   p2->p_stats.start_ns = hal::time_ns();
   // No CPU-time timer, but RLIMIT_CPU counts the child's time from zero.
-  cputimer_rlimit_changed(p2);
+  cputimer_fork_child(p2);
   // The address space: shared (FORK_SHAREVM) or copy-on-write (uvm_proc_fork).
   p2->p_vmspace = r.vm;
 

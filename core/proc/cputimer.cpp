@@ -220,6 +220,14 @@ void cputimer_rlimit_changed(Proc* p) {
   update_locked(t);
 }
 
+void cputimer_fork_child(Proc* p) NO_THREAD_SAFETY_ANALYSIS {
+  ProcCpuTimers& t = p->p_cputimers;
+  KASSERT(!t.armed);
+  t.rlimit_ns = rlimit_next(p->p_limit->limits[kRlimitCpu]);
+  // No limit (the usual case): the fresh timers are disarmed as they are.
+  if (t.rlimit_ns != ~u64(0)) update_locked(t);
+}
+
 u64 cputimer_posix_sample(Proc* p) {
   Lwp* self = curlwp();
   if (self->proc == p) (void)account(self);

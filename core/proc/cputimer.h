@@ -67,9 +67,12 @@ TimerSetting cputimer_itimer_set(Proc* p, int clock, const TimerSetting& nv);
 TimerSetting cputimer_itimer_get(Proc* p, int clock);
 
 // RLIMIT_CPU of p (its p_limit) has changed (setrlimit, by p's own LWP,
-// not holding p_lock), or p is a fork child, not yet running, that
-// inherited it.
+// not holding p_lock).
 void cputimer_rlimit_changed(Proc* p);
+// p is fork1's child, not yet published, with its p_limit (RLIMIT_CPU
+// inherited) and fresh timers: arms RLIMIT_CPU on the child's own time
+// from zero. No lock: no other thread can reach p or its timers.
+void cputimer_fork_child(Proc* p);
 
 // For the POSIX timers on CPU clocks (itimer.cpp; their table is there, the
 // thread ones' earliest deadline in Lwp::l_cpt_next_ns): the user + system
