@@ -22,6 +22,16 @@ uptr g_free_top GUARDED_BY(g_kstack_lock) = 0;
 // Serialises changes to the shared kernel page table.
 SpinLock g_kmap_lock("kmap", LockRank::KernelMap);
 
+// Each hart keeps a few freed stacks of its own, so that a fork and a
+// reap take no global lock (issue 11). Only its hart touches a cache, with
+// interrupts off; a stack in one is as free as one on g_free_top.
+constexpr unsigned kHartCacheStacks = 4;
+struct alignas(64) HartStacks {
+  unsigned n = 0;
+  uptr base[kHartCacheStacks] = {};
+};
+HartStacks g_hart_stacks[kMaxCpus];
+
 uptr slot_base(unsigned i) {
   return KERNEL_STACK_AREA_BASE + uptr(i) * kSlotSize + kPageSize;
 }
@@ -51,6 +61,17 @@ bool map_fresh_slot(uptr base) {
 
 bool kernel_stack_alloc(KernelStack& out) {
   uptr base = 0;
+  {
+    const IrqState s = irq_save();
+    HartStacks& c = g_hart_stacks[cpu_index()];
+    if (c.n) base = c.base[--c.n];
+    irq_restore(s);
+  }
+  if (base) {
+    out.base = base;
+    out.top = base + kKernelStackSize;
+    return true;
+  }
   unsigned fresh = kMaxSlots;
   {
     IrqSpinGuard guard(g_kstack_lock);
@@ -80,6 +101,14 @@ bool kernel_stack_alloc(KernelStack& out) {
 
 void kernel_stack_free(const KernelStack& stack) {
   if (!stack.base) return;
+  {
+    const IrqState s = irq_save();
+    HartStacks& c = g_hart_stacks[cpu_index()];
+    const bool kept = c.n < kHartCacheStacks;
+    if (kept) c.base[c.n++] = stack.base;
+    irq_restore(s);
+    if (kept) return;
+  }
   IrqSpinGuard guard(g_kstack_lock);
   *reinterpret_cast<uptr*>(stack.base + kKernelStackSize - sizeof(uptr)) = g_free_top;
   g_free_top = stack.base;
