@@ -422,6 +422,7 @@ Result<void> exec_image(Lwp* l, ExecFile& file, const char* path, const char* ex
   fd_close_on_exec(l->l_fd);
   timers_exec(p);  // POSIX timers go; ITIMER_REAL (alarm) stays, as Linux
   SigActs* shared_sigacts = nullptr;
+  SigActs* spare_sigacts = nullptr;  // the own table left for sigacts_default
   {
     MutexGuard g(p->p_lock());
     if (own_sigacts) {
@@ -432,10 +433,20 @@ Result<void> exec_image(Lwp* l, ExecFile& file, const char* path, const char* ex
     }
     // Caught signals revert to the default action (POSIX), ignored ones
     // stay ignored; flags and masks go, as Linux's flush_signal_handlers.
-    for (SigAction& a : p->p_sigacts->actions) {
-      if (a.handler != kSigIgn) a.handler = kSigDfl;
-      a.flags = 0;
-      a.mask = 0;
+    // With nothing ignored the actions are all default: the process moves
+    // to sigacts_default (its forks then copy no table) and its own goes.
+    if (p->p_sigacts != &sigacts_default) {
+      bool ignores = false;
+      for (SigAction& a : p->p_sigacts->actions) {
+        if (a.handler != kSigIgn) a.handler = kSigDfl;
+        else ignores = true;
+        a.flags = 0;
+        a.mask = 0;
+      }
+      if (!ignores) {
+        spare_sigacts = p->p_sigacts;
+        p->p_sigacts = &sigacts_default;
+      }
     }
     // SA_NOCLDSTOP and SA_NOCLDWAIT went with the flags; an ignored SIGCHLD
     // still reaps children at once (Linux clears every sa_flags here).
@@ -443,6 +454,7 @@ Result<void> exec_image(Lwp* l, ExecFile& file, const char* path, const char* ex
     p->p_flag |= PK_EXEC;
   }
   if (shared_sigacts) sigacts_release(shared_sigacts);
+  if (spare_sigacts) sigacts_release(spare_sigacts);
   const char* base = path;
   for (const char* c = path; *c; c++)
     if (*c == '/') base = c + 1;

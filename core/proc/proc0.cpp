@@ -21,7 +21,7 @@ void proc0_init(Lwp* lwp0) {
   proc_assert_private(p);  // published at the end
   p->p_cred = MUST(cred_create_root());
   p->p_limit = MUST(lim_create_default());
-  p->p_sigacts = MUST(sigacts_create());
+  p->p_sigacts = &sigacts_default;  // all default (core/proc/sigacts.h)
   lwp0->l_fd = MUST(filetable_create());
   MUST(fd_open_console_stdio(lwp0->l_fd));
   lwp0->l_cwdi = MUST(cwd_create());

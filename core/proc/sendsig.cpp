@@ -62,7 +62,10 @@ bool sendsig(Lwp* l, hal::UserFrame* f, int sig, const SigInfo& info, const SigA
   if (!(act.flags & kSaNoDefer)) mask |= sigbit(sig);
   __atomic_store_n(&l->l_sigmask, mask & ~kSigCantMask, __ATOMIC_RELAXED);
   l->l_sigsaved_set = false;
-  if (act.flags & kSaResetHand) p->p_sigacts->actions[sig].handler = kSigDfl;
+  // A handler was set, so the table is the process's own; the test keeps
+  // sigacts_default unwritten whatever happened since.
+  if ((act.flags & kSaResetHand) && p->p_sigacts != &sigacts_default)
+    p->p_sigacts->actions[sig].handler = kSigDfl;
   return true;
 }
 

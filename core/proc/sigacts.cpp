@@ -15,12 +15,21 @@ Result<SigActs*> sigacts_create() {
   return new (m) SigActs;
 }
 
-Result<SigActs*> sigactsinit(SigActs* parent, bool share, const Mutex& parent_lock) {
+SigActs sigacts_default;
+
+Result<void> sigacts_own_locked(SigActs*& s) {
+  if (s == &sigacts_default) s = TRY(sigacts_create());
+  return ok();
+}
+
+Result<SigActs*> sigactsinit(SigActs*& parent, bool share, const Mutex& parent_lock) {
   (void)parent_lock;  // held by the caller (REQUIRES): the copy is a snapshot
   if (share) {
+    TRY(sigacts_own_locked(parent));
     parent->refs.hold();
     return parent;
   }
+  if (parent == &sigacts_default) return parent;  // nothing to copy
   // One copy of the parent's actions, not a default construction (every
   // action written) and then a copy over it: SigActs is an aggregate of
   // plain words, which memcpy brings to life; the count is a new one.
@@ -33,6 +42,7 @@ Result<SigActs*> sigactsinit(SigActs* parent, bool share, const Mutex& parent_lo
 }
 
 void sigacts_release(SigActs* s) {
+  if (s == &sigacts_default) return;
   if (s->refs.release()) {
     s->~SigActs();
     kfree(s);

@@ -47,12 +47,27 @@ struct SigActs {
 };
 
 Result<SigActs*> sigacts_create();
+
+// The all-default actions (SIG_DFL, no flags, no mask) as one static table
+// that every process whose actions are all default points at, instead of a
+// copy of its own: a fork of such a process copies nothing, an exec that
+// leaves nothing ignored frees its table. Never written, never freed, never
+// held (its count stays 1, so it never looks shared). A process gets a
+// table of its own before it changes an action (sigacts_own_locked), and
+// processes that share actions (CLONE_SIGHAND) share a table of their own.
+extern SigActs sigacts_default;
+// *s made a table of its own (all default) if it is sigacts_default; the
+// caller holds the p_lock of the process(es) *s belongs to. Error::NoMem.
+Result<void> sigacts_own_locked(SigActs*& s);
 // kern_fork.c's sigactsinit: share (reference) or copy the parent's.
 // `parent_lock` is the parent's p_lock. Every process that shares `parent`
 // shares that lock too (FORK_SHARESIGS shares both), and rt_sigaction
 // writes an action under it, so holding it makes the copy a snapshot: a
 // CLONE_SIGHAND sibling cannot change an action while it is half copied.
-Result<SigActs*> sigactsinit(SigActs* parent, bool share, const Mutex& parent_lock)
+// A parent on sigacts_default: a copy is sigacts_default again; a share
+// first gives the parent a table of its own (written into `parent`, the
+// parent's p_sigacts) for both to share.
+Result<SigActs*> sigactsinit(SigActs*& parent, bool share, const Mutex& parent_lock)
     REQUIRES(parent_lock);
 void sigacts_release(SigActs* s);
 

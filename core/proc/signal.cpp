@@ -195,7 +195,7 @@ void user_fault_signal(const SigInfo& info) {
   MutexGuard g(p->p_lock());
   SigAction& a = p->p_sigacts->actions[sig];
   if (a.handler == kSigIgn || (l->l_sigmask & sigbit(sig))) {
-    a.handler = kSigDfl;
+    if (a.handler != kSigDfl) a.handler = kSigDfl;  // not on sigacts_default
     __atomic_and_fetch(&l->l_sigmask, ~sigbit(sig), __ATOMIC_RELAXED);
   }
   (void)sigqueue_post(p->p_sigqueue, l->l_sigpend, info, false, l);
@@ -415,7 +415,8 @@ void userret_signals(Lwp* l) {
       // force_sigsegv; for a SIGSEGV handler the default, so it kills).
       if (sig == kSigSegv) {
         MutexGuard g(p->p_lock());
-        p->p_sigacts->actions[kSigSegv].handler = kSigDfl;
+        SigAction& a = p->p_sigacts->actions[kSigSegv];
+        if (a.handler != kSigDfl) a.handler = kSigDfl;  // not on sigacts_default
       }
       user_fault_signal(siginfo_kernel(kSigSegv));
       continue;

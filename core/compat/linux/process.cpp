@@ -30,7 +30,8 @@ void linux_proc_fork(Proc* p2, Lwp* l2, Lwp* l1, int) {
   const u64 flags = l1->emul_clone_flags;
   linux_sched_fork(l2, l1);
   linux_membarrier_fork(p2, l1);
-  if (flags & kCloneClearSighand) {
+  // On sigacts_default every action is the default already.
+  if ((flags & kCloneClearSighand) && p2->p_sigacts != &sigacts_default) {
     // clone3's CLONE_CLEAR_SIGHAND: caught signals take their default
     // action in the child (its own copy: CLONE_SIGHAND is refused with it).
     proc_assert_private(p2);

@@ -89,11 +89,18 @@ i64 linux_sys_rt_sigaction(const SyscallArgs& a) {
   LinuxSigaction old;
   {
     MutexGuard g(p->p_lock());
-    SigAction& cur = p->p_sigacts->actions[sig];
-    old = {cur.handler, cur.flags, cur.mask};
+    const SigAction& now = p->p_sigacts->actions[sig];
+    old = {now.handler, now.flags, now.mask};
     if (act) {
       // SIGKILL and SIGSTOP cannot be blocked, not even while a handler runs.
-      cur = {n.handler, n.flags, n.mask & ~kSigCantMask};
+      const SigAction set = {n.handler, n.flags, n.mask & ~kSigCantMask};
+      // The shared all-default table is never written: an action other
+      // than the default needs a table of the process's own.
+      if (set.handler != kSigDfl || set.flags || set.mask) {
+        Result<void> own = sigacts_own_locked(p->p_sigacts);
+        if (!own.ok()) return errno_of(own.error());
+      }
+      if (p->p_sigacts != &sigacts_default) p->p_sigacts->actions[sig] = set;
       // POSIX: setting a pending signal to be ignored discards it, also
       // when blocked (Linux do_sigaction).
       const bool ignored =
