@@ -18,8 +18,7 @@ void lwp_free(Lwp* l) {
   KASSERT(l->magic == Lwp::kMagic && !l->static_storage);
   l->magic = 0;
   hal::kernel_stack_free(l->stack);
-  l->l_waitcv->~CondVar();
-  kfree(l->l_waitcv);
+  l->l_waitcv->~CondVar();  // in the Lwp's own block (lwp_alloc)
   if (l->join_waiters) {
     l->join_waiters->~SleepQueue();
     kfree(l->join_waiters);
@@ -41,8 +40,13 @@ const char* lwp_state_name(LwpState s) {
   return "?";
 }
 
+// An Lwp and its l_waitcv are one heap block, the CondVar right after the
+// Lwp (lwp.h cannot hold a CondVar: condvar.h includes it): one kmalloc and
+// one kfree a thread.
+static_assert(sizeof(Lwp) % alignof(CondVar) == 0);
+
 Result<Lwp*> lwp_alloc(const LwpOptions& opts) {
-  void* mem = kmalloc(sizeof(Lwp));
+  void* mem = kmalloc(sizeof(Lwp) + sizeof(CondVar));
   if (!mem) return Error::NoMem;
   Lwp* l = new (mem) Lwp;
   if (!hal::kernel_stack_alloc(l->stack)) {
@@ -50,21 +54,13 @@ Result<Lwp*> lwp_alloc(const LwpOptions& opts) {
     kfree(mem);
     return Error::NoMem;
   }
-  void* cv = kmalloc(sizeof(CondVar));
-  if (!cv) {
-    hal::kernel_stack_free(l->stack);
-    l->~Lwp();
-    kfree(mem);
-    return Error::NoMem;
-  }
-  l->l_waitcv = new (cv) CondVar("l_waitcv");
+  l->l_waitcv = new (static_cast<u8*>(mem) + sizeof(Lwp)) CondVar("l_waitcv");
   if (!opts.joinable) {
     l->detached = true;
   } else {
     void* q = kmalloc(sizeof(SleepQueue));
     if (!q) {
       l->l_waitcv->~CondVar();
-      kfree(l->l_waitcv);
       hal::kernel_stack_free(l->stack);
       l->~Lwp();
       kfree(mem);
