@@ -79,7 +79,7 @@ Result<void> acquire(ForkResources& r, Lwp* l1, int flags) {
     MutexGuard g(proc_lock);
     r.pid = TRY(proc_alloc_pid(r.p2));  // EAGAIN: no pid (v1.234's proc_alloc)
   }
-  if (!(flags & FORK_SHARESIGS)) r.lockobj = TRY(proc_lockobj_alloc());
+  if (!(flags & FORK_SHARESIGS)) r.lockobj = proc_own_lockobj(r.p2);  // in p2's block
   {
     // The parent's p_lock, as rt_sigaction takes it: a CLONE_SIGHAND
     // sibling may be changing an action while we copy. The limits' copy

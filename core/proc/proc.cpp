@@ -142,29 +142,58 @@ FileTable* curfd() { return curlwp()->l_fd; }
 
 CwdInfo* curcwdi() { return curlwp()->l_cwdi; }
 
+namespace {
+// A Proc's heap block: the Proc at its start, then room for a p_lock object
+// (proc_own_lockobj), then the count of the block's owners: the Proc, and
+// the lock object while it has references. One kmalloc and one kfree a
+// process instead of two.
+constexpr size_t align_up(size_t n, size_t a) { return (n + a - 1) / a * a; }
+constexpr size_t kLockObjAt = align_up(sizeof(Proc), alignof(ProcLockObj));
+constexpr size_t kOwnersAt = align_up(kLockObjAt + sizeof(ProcLockObj), alignof(RefCount));
+constexpr size_t kProcBlock = kOwnersAt + sizeof(RefCount);
+
+RefCount* block_owners(void* block) {
+  return reinterpret_cast<RefCount*>(static_cast<u8*>(block) + kOwnersAt);
+}
+
+void block_release(void* block) {
+  RefCount* owners = block_owners(block);
+  if (!owners->release()) return;
+  owners->~RefCount();
+  kfree(block);
+}
+}  // namespace
+
 Result<Proc*> proc_struct_alloc() {
-  void* m = kmalloc(sizeof(Proc));
+  void* m = kmalloc(kProcBlock);
   if (!m) return Error::NoMem;
+  new (block_owners(m)) RefCount;  // the Proc's
   return new (m) Proc;
 }
 
-Result<ProcLockObj*> proc_lockobj_alloc() {
-  void* m = kmalloc(sizeof(ProcLockObj));
-  if (!m) return Error::NoMem;
-  return new (m) ProcLockObj;
+ProcLockObj* proc_own_lockobj(Proc* p) {
+  void* block = p;  // the Proc is at its block's start
+  block_owners(block)->hold();
+  auto* lo = new (static_cast<u8*>(block) + kLockObjAt) ProcLockObj;
+  lo->block = block;
+  return lo;
 }
 
 void proc_lockobj_release(ProcLockObj* lo) {
   if (!lo->refs.release()) return;
+  void* block = lo->block;
   lo->~ProcLockObj();
-  kfree(lo);
+  if (block)
+    block_release(block);
+  else
+    kfree(lo);
 }
 
 void proc_struct_free(Proc* p) {
   KASSERT(p->p_magic == Proc::kMagic);
   p->p_magic = 0;
   p->~Proc();
-  kfree(p);
+  block_release(p);
 }
 
 }  // namespace tine

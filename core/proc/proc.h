@@ -97,6 +97,9 @@ struct Pgrp : ListLink<> {
 struct ProcLockObj {
   RefCount refs;
   Mutex mutex{"p_lock", LockRank::PLock};
+  // The heap block of the Proc it was made in (proc_own_lockobj), which
+  // its last release lets go of; null for one of its own.
+  void* block = nullptr;
 };
 
 struct ProcStats {
@@ -197,10 +200,14 @@ extern u32 maxproc;
 extern ForkCounters fork_counters;
 extern Proc* initproc;
 
-// The shared p_lock object: a new one (one reference), and the release of
-// a reference, which frees it with the last.
-Result<ProcLockObj*> proc_lockobj_alloc();
+// The release of a reference to a shared p_lock object, which frees it
+// (or lets go of its Proc's block) with the last.
 void proc_lockobj_release(ProcLockObj* lo);
+// A new p_lock object (one reference) in p's own heap block, made by
+// proc_struct_alloc: no allocation, cannot fail; at most once per p. It
+// may outlive p (a CLONE_SIGHAND child's p_lock is its parent's): the
+// block goes with the later of proc_struct_free(p) and its last release.
+ProcLockObj* proc_own_lockobj(Proc* p);
 
 // Escapes for what the analysis cannot see, each narrow:
 // p is reachable by no other thread (built by proc0_init or fork1 before it

@@ -17,7 +17,7 @@ void proc0_init(Lwp* lwp0) {
   Proc* p = MUST(proc_struct_alloc());
   p->p_pid = Pid{0};
   memcpy(p->p_comm, "swapper", 8);
-  p->p_lockobj = MUST(proc_lockobj_alloc());
+  p->p_lockobj = proc_own_lockobj(p);
   proc_assert_private(p);  // published at the end
   p->p_cred = MUST(cred_create_root());
   p->p_limit = MUST(lim_create_default());
