@@ -29,13 +29,32 @@ bool pid_used(i32 pid) REQUIRES(proc_lock) {
   return g_pid_used[pid / 64] & (u64(1) << (pid % 64));
 }
 
-struct UidCount {
-  Uid uid;
-  i64 count;
-  bool used;
-};
+// A uid's process count is one word, (uid << 32) | count, changed by
+// compare-and-swap: a fork and a reap take no lock. A slot whose count is
+// 0 is free. Only the claim of a free slot for a new uid takes the lock,
+// so that two claimants cannot give one uid two slots; a slot freed and
+// claimed by another uid meanwhile fails the swap, as the uid is in it.
 SpinLock g_uid_lock("uidcount", LockRank::UidCount);
-UidCount g_uid_counts[kUidSlots] GUARDED_BY(g_uid_lock);
+u64 g_uid_counts[kUidSlots];
+
+constexpr u64 uid_word(Uid uid, u32 count) { return u64(uid.value) << 32 | count; }
+constexpr u32 word_uid(u64 w) { return u32(w >> 32); }
+constexpr u32 word_count(u64 w) { return u32(w); }
+
+// Adds diff to uid's count if uid has a slot: the new count, or -1 when it
+// has none (a count of 0 is no slot).
+i64 uid_count_add(Uid uid, int diff) {
+  for (u64& slot : g_uid_counts) {
+    u64 w = __atomic_load_n(&slot, __ATOMIC_RELAXED);
+    while (word_uid(w) == uid.value && word_count(w) != 0) {
+      KASSERT(i64(word_count(w)) + diff >= 0);
+      if (__atomic_compare_exchange_n(&slot, &w, w + u64(i64(diff)), false, __ATOMIC_ACQ_REL,
+                                      __ATOMIC_RELAXED))
+        return i64(word_count(w)) + diff;
+    }
+  }
+  return -1;
+}
 
 }  // namespace
 
@@ -104,31 +123,26 @@ void proc_list_remove_locked(Proc* p) {
 }
 
 Result<i64> chgproccnt_inc(Uid uid) {
+  if (i64 n = uid_count_add(uid, 1); n > 0) return n;
   IrqSpinGuard guard(g_uid_lock);
-  UidCount* free_slot = nullptr;
-  for (UidCount& c : g_uid_counts) {
-    if (c.used && c.uid == uid) return ++c.count;
-    if (!c.used && !free_slot) free_slot = &c;
+  if (i64 n = uid_count_add(uid, 1); n > 0) return n;  // claimed meanwhile
+  for (u64& slot : g_uid_counts) {
+    u64 w = __atomic_load_n(&slot, __ATOMIC_RELAXED);
+    while (word_count(w) == 0) {
+      if (__atomic_compare_exchange_n(&slot, &w, uid_word(uid, 1), false, __ATOMIC_ACQ_REL,
+                                      __ATOMIC_RELAXED))
+        return i64(1);
+    }
   }
   // One more uid than the table holds: setuid or fork answers EAGAIN, as
   // for a full process table. What a user controls never panics.
-  if (!free_slot) return Error::Again;
-  *free_slot = {uid, 1, true};
-  return i64(1);
+  return Error::Again;
 }
 
 i64 chgproccnt(Uid uid, int diff) {
   KASSERT(diff <= 0);
-  IrqSpinGuard guard(g_uid_lock);
-  for (UidCount& c : g_uid_counts) {
-    if (c.used && c.uid == uid) {
-      c.count += diff;
-      KASSERT(c.count >= 0);
-      i64 n = c.count;
-      if (n == 0) c.used = false;
-      return n;
-    }
-  }
+  const i64 n = uid_count_add(uid, diff);
+  if (n >= 0) return n;
   KASSERT(diff == 0);  // a decrement for a uid that owns no process
   return 0;            // a query for a uid with no processes
 }
