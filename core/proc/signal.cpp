@@ -221,8 +221,14 @@ SigInfo siginfo_child(Proc* child, int sig, i32 code, i32 status) {
 
 SigInfo siginfo_child_exit(Proc* child, int sig) {
   // CLD_DUMPED only when a core file was written (core/proc/coredump.h).
-  if (!child->p_xsig) return siginfo_child(child, sig, kCldExited, child->p_xexit);
-  return siginfo_child(child, sig, child->p_coredumped ? kCldDumped : kCldKilled, child->p_xsig);
+  const i32 code = !child->p_xsig ? kCldExited : child->p_coredumped ? kCldDumped : kCldKilled;
+  SigInfo info = siginfo_kernel(sig, code);
+  info.chld.pid = child->p_pid.value;
+  // No p_lock: no LWP of a zombie runs setuid any more, so its p_cred
+  // stays as it is (as wait's zombie_cred).
+  info.chld.uid = proc_own_cred(child)->uid.value;
+  info.chld.status = child->p_xsig ? child->p_xsig : child->p_xexit;
+  return info;
 }
 
 void psignal_child(Proc* parent, Proc* child, int sig, i32 code, i32 status) {

@@ -39,7 +39,8 @@ SigInfo siginfo_from(Proc* sender, int sig, i32 code);
 // pid and uid, and the exit status or the signal. Times are 0 (Tine keeps
 // no per-process CPU times yet). Takes child's p_lock.
 SigInfo siginfo_child(Proc* child, int sig, i32 code, i32 status);
-// The same for a child that has become a zombie (its p_xexit/p_xsig).
+// The same for a child that has become a zombie (its p_xexit/p_xsig),
+// without its p_lock.
 SigInfo siginfo_child_exit(Proc* child, int sig) REQUIRES(proc_lock);
 // psignal with that info.
 void psignal_child(Proc* parent, Proc* child, int sig, i32 code, i32 status);
