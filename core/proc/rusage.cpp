@@ -38,8 +38,18 @@ CpuTimes proc_children_cputime(const Proc* p) {
           __atomic_load_n(&p->p_stats.child_sys_ns, __ATOMIC_RELAXED)};
 }
 
+namespace {
+// A zombie's LWP list changes no more (its last LWP stays on it until the
+// reap, and no other is left to go or come), so it is walked without
+// p_lock.
+CpuTimes zombie_cputime(const Proc* c) NO_THREAD_SAFETY_ANALYSIS {
+  return proc_cputime_locked(c);
+}
+}  // namespace
+
 void rusage_of_child(const Proc* c, u64& user_ns, u64& sys_ns) {
-  const CpuTimes self = proc_cputime(c), kids = proc_children_cputime(c);
+  const CpuTimes self = c->p_stat == ProcStat::SZOMB ? zombie_cputime(c) : proc_cputime(c);
+  const CpuTimes kids = proc_children_cputime(c);
   user_ns = self.user_ns + kids.user_ns;
   sys_ns = self.sys_ns + kids.sys_ns;
 }

@@ -26,7 +26,8 @@ CpuTimes proc_children_cputime(const Proc* p);
 CpuTimes lwp_cputime(const Lwp* l);
 
 // What a wait reports for child c: its time and its reaped children's.
-void rusage_of_child(const Proc* c, u64& user_ns, u64& sys_ns);
+// Takes c's p_lock unless c is a zombie.
+void rusage_of_child(const Proc* c, u64& user_ns, u64& sys_ns) REQUIRES(proc_lock);
 // A wait reaps a child of parent: the time the wait reports for it
 // (rusage_of_child's, read once, as Linux's wait_task_zombie) joins the
 // parent's children's time.
