@@ -300,6 +300,38 @@ TEST_CASE("a copied table is independent; a shared one is the same table",
   REQUIRE(file_live_count() == 0);
 }
 
+TEST_CASE("a copy and the last release reach every slot ever used, closed ones between",
+          "[file][filedesc]") {
+  // The slots a fork copies and the last release closes end at the highest
+  // one that has held a File (FileTable::used): a descriptor placed high by
+  // dup3 or F_DUPFD, above closed ones, is still copied and closed.
+  tine::test::start_sched_machine();
+  {
+    Table t;
+    TestPipe p;
+    REQUIRE(fd_install(t, p.e.read, false).value() == 0);
+    REQUIRE(fd_dup3(t, 0, 40, 0).value() == 40);
+    REQUIRE(fd_dup_min(t, 0, 50, kOCloExec).value() == 50);
+    REQUIRE(fd_close(t, 40).ok());
+    FileTable* copy = MUST(filetable_copy(t));
+    REQUIRE(fd_count(copy) == 2);
+    REQUIRE(fd_is_cloexec(copy, 50));
+    REQUIRE(fd_get(copy, 40).error() == Error::BadF);
+    fd_close_on_exec(copy);  // exec: 50 goes
+    REQUIRE(fd_count(copy) == 1);
+    REQUIRE(fd_dup3(copy, 0, 63, 0).value() == 63);  // the last inline slot
+    FileTable* again = MUST(filetable_copy(copy));
+    REQUIRE(fd_count(again) == 2);
+    File* f = MUST(fd_get(again, 63));
+    REQUIRE(f == p.e.read);
+    file_release(f);
+    filetable_release(again);
+    filetable_release(copy);
+    REQUIRE(fd_count(t) == 2);
+  }
+  REQUIRE(file_live_count() == 0);
+}
+
 TEST_CASE("the last release of a table closes its Files", "[file][filedesc]") {
   tine::test::start_sched_machine();
   FileTable* t = MUST(filetable_create());
