@@ -123,12 +123,21 @@ void stat_add(size_t* s, size_t v) { __atomic_fetch_add(s, v, __ATOMIC_RELAXED);
 void stat_sub(size_t* s, size_t v) { __atomic_fetch_sub(s, v, __ATOMIC_RELAXED); }
 
 size_t class_size(unsigned c) { return size_t{1} << (c + kMinShift); }
-// A loop, not __builtin_clz: without Zbb that is a libgcc call.
-unsigned class_of(size_t size) {
-  unsigned c = 0;
-  while (class_size(c) < size) ++c;
-  return c;
-}
+// The class of each size, by (size - 1) >> kMinShift: one load where a loop
+// took a step per class (and __builtin_clz, without Zbb, a libgcc call).
+struct ClassTable {
+  u8 of[kMaxSlabSize >> kMinShift] = {};
+  constexpr ClassTable() {
+    for (size_t i = 0; i < sizeof of; ++i) {
+      unsigned c = 0;
+      while ((size_t{1} << (c + kMinShift)) < (i + 1) << kMinShift) ++c;
+      of[i] = static_cast<u8>(c);
+    }
+  }
+};
+constexpr ClassTable kClassOf;
+// size <= kMaxSlabSize; 0 is class 0.
+unsigned class_of(size_t size) { return size ? kClassOf.of[(size - 1) >> kMinShift] : 0; }
 unsigned slab_objects(unsigned c) { return kPageSize >> (c + kMinShift); }
 
 // Object words go through memcpy: the user may have stored any type there.
@@ -235,31 +244,32 @@ bool mag_push(unsigned c, u8* obj) {
   return true;
 }
 
-void* slab_alloc(unsigned c) {
+// An object of class c from the slabs: the magazine had none. Out of line,
+// so that the magazine's way saves no registers for the lock and the list.
+[[gnu::noinline]] u8* slab_take(unsigned c) {
   SizeClass& sc = g_classes[c];
-  u8* obj = mag_pop(c);
-  while (!obj) {
-    {
-      IrqSpinGuard g(sc.lock);
-      Page* s = sc.partial.front();
-      if (!s && sc.empty) {
-        s = sc.empty;
-        sc.empty = nullptr;
-        sc.partial.push_front(s);
-      }
-      if (s) {
-        obj = take_locked(sc, s, c);
-        break;
-      }
-    }
-    // No free object: make a slab outside the lock, then take the first
-    // object from it, so every slab on the partial list has one in use.
-    Page* s = new_slab(c);
-    if (!s) return nullptr;
+  {
     IrqSpinGuard g(sc.lock);
-    sc.partial.push_front(s);
-    obj = take_locked(sc, s, c);
+    Page* s = sc.partial.front();
+    if (!s && sc.empty) {
+      s = sc.empty;
+      sc.empty = nullptr;
+      sc.partial.push_front(s);
+    }
+    if (s) return take_locked(sc, s, c);
   }
+  // No free object: make a slab outside the lock, then take the first
+  // object from it, so every slab on the partial list has one in use.
+  Page* s = new_slab(c);
+  if (!s) return nullptr;
+  IrqSpinGuard g(sc.lock);
+  sc.partial.push_front(s);
+  return take_locked(sc, s, c);
+}
+
+void* slab_alloc(unsigned c) {
+  u8* obj = mag_pop(c);
+  if (!obj && !(obj = slab_take(c))) return nullptr;
   free_object_check(obj, class_size(c));
   store_word(obj, 0);  // untagged: a kfree need not search the free list
   stat_add(&g_bytes, class_size(c));
@@ -374,7 +384,8 @@ bool run_push(Page* pg, paddr_t pa, unsigned order) {
 
 void* kmalloc(size_t size) {
   KASSERT(g_pages);
-  for (u32 c = __atomic_load_n(&g_fail_countdown, __ATOMIC_RELAXED); c != 0;) {
+  for (u32 c = __atomic_load_n(&g_fail_countdown, __ATOMIC_RELAXED);
+       __builtin_expect(c != 0, 0);) {
     if (__atomic_compare_exchange_n(&g_fail_countdown, &c, c - 1, false, __ATOMIC_RELAXED,
                                     __ATOMIC_RELAXED)) {
       if (c == 1) return nullptr;
