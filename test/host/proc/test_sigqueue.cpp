@@ -67,7 +67,7 @@ TEST_CASE("sigqueue: real-time signals queue past the inline entries, in order")
       REQUIRE(got.kill.value == i);
     }
     CHECK(pending == 0);
-    CHECK(q.q == q.inline_entries);  // the heap array went with the last entry
+    CHECK(q.q == q.inline_slots.at);  // the heap array went with the last entry
   }
   CHECK(machine.all_back());
 }

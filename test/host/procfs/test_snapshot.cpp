@@ -77,6 +77,8 @@ void child_body(void* arg) {
   }
   {
     MutexGuard g(p->p_lock());
+    // As rt_sigaction: a table of its own first (never sigacts_default).
+    MUST(sigacts_own_locked(p->p_sigacts));
     p->p_sigacts->actions[kSigUsr1].handler = 0x1234;
     p->p_sigacts->actions[kSigPipe].handler = kSigIgn;
   }
