@@ -1,6 +1,8 @@
 // The physical page allocator; the design and lock order are in page_alloc.h.
 #include "core/vm/page_alloc.h"
 
+#include "core/vm/page_data.h"
+
 namespace tine {
 
 namespace {
@@ -453,7 +455,8 @@ Result<paddr_t> PageAllocator::alloc(unsigned order) {
 
 Result<paddr_t> PageAllocator::alloc_zeroed(unsigned order) {
   const paddr_t pa = TRY(alloc(order));
-  __builtin_memset(hal::phys_to_virt(pa), 0, block_bytes(order));
+  u8* va = static_cast<u8*>(hal::phys_to_virt(pa));
+  for (size_t i = 0; i < (size_t{1} << order); ++i) page_zero(va + i * kPageSize);
   return pa;
 }
 

@@ -3,7 +3,7 @@
 // reference counts represent sharing is in vm_anon.h.
 #include "core/proc/proc.h"
 #include "core/proc/sigacts.h"
-#include "core/lib/string.h"
+#include "core/vm/page_data.h"
 #include "core/vm/vm_page.h"
 #include "core/vm/vm_space.h"
 
@@ -121,7 +121,7 @@ Result<void> fault_locked(VmSpace* vs, uptr va, Access access, bool nosleep)
 
   const paddr_t copy = TRY(pages.alloc(0));
   pages.mark_anon(copy);
-  memcpy(hal::phys_to_virt(copy), hal::phys_to_virt(pa), kPageSize);
+  page_copy(hal::phys_to_virt(copy), hal::phys_to_virt(pa));
   // Replacing the translation fences every hart that ran this space, so
   // once pmap_enter returns no TLB maps the old page for us and our
   // reference may go.

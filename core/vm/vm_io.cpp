@@ -2,6 +2,7 @@
 #include "core/vm/vm_io.h"
 
 #include "core/lib/string.h"
+#include "core/vm/page_data.h"
 #include "core/vm/vm_page.h"
 #include "core/vm/vm_space.h"
 
@@ -26,7 +27,7 @@ Result<paddr_t> own_page_locked(VmSpace* vs, VmEntry* e, uptr va, bool write)
   if (!write || e->share == MapShare::Shared || pages.refcount(pa) == 1) return pa;
   const paddr_t copy = TRY(pages.alloc(0));
   pages.mark_anon(copy);
-  memcpy(hal::phys_to_virt(copy), hal::phys_to_virt(pa), kPageSize);
+  page_copy(hal::phys_to_virt(copy), hal::phys_to_virt(pa));
   const Result<void> r = hal::pmap_enter(vs->pmap, page, copy, vm_pte_prot(*e, true));
   if (!r.ok()) {
     pages.free(copy, 0);
