@@ -12,7 +12,8 @@
 //     buddy while the buddy is free, so freeing everything gives back the
 //     largest blocks the layout allows. Blocks never span two regions.
 //   - Each hart keeps up to kCacheCapacity order-0 pages (refilled from and
-//     drained to the buddy lists kCacheBatch at a time), so the common
+//     drained to the buddy lists kCacheBatch at a time; a refill takes one
+//     block of that many pages when there is one), so the common
 //     single-page alloc/free touches only the hart's own cache line.
 //
 // Locks, in the order they may be taken (a later one while holding earlier):
@@ -89,7 +90,8 @@ class PageAllocator {
   static constexpr unsigned kMaxRamRanges = 32;   // ram[] entries init() takes
   static constexpr unsigned kMaxHoles = 64;       // holes[] entries init() takes
   static constexpr unsigned kCacheCapacity = 64;  // pages per hart cache
-  static constexpr unsigned kCacheBatch = 32;     // moved per refill/drain
+  static constexpr unsigned kCacheBatchOrder = 5;
+  static constexpr unsigned kCacheBatch = 1u << kCacheBatchOrder;  // moved per refill/drain
 
   constexpr PageAllocator() = default;
   PageAllocator(const PageAllocator&) = delete;

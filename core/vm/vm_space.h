@@ -68,6 +68,11 @@ class VmSpace {
   hal::Pmap* pmap = nullptr;
   // Sorted by start, never overlapping.
   VmEntry* first GUARDED_BY(lock) = nullptr;
+  // The entry vm_find_entry_locked last found, or nullptr: faults come in
+  // runs on one entry. An entry leaves the list only through unlink(),
+  // which clears it; a split or resize changes the entry's bounds, which
+  // are read afresh at each use.
+  VmEntry* hint GUARDED_BY(lock) = nullptr;
   uptr brk_base GUARDED_BY(lock) = 0;  // 0 until exec sets it
   uptr brk GUARDED_BY(lock) = 0;
   // vm_vdso_base: written by exec before the space runs (and by fork into

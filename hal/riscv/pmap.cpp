@@ -271,11 +271,13 @@ void shootdown(Pmap* pm, uptr va, size_t len, bool all) {
 
 // This hart only: enough for a new or widened entry (others fault
 // spuriously and re-enter it, which lands here on their side).
+// Interrupts off pin the hart for these few instructions, for less than
+// two calls into the scheduler would cost (the fault path's fence).
 void fence_self_page(Pmap* pm, uptr va) {
-  preempt_disable();
+  const IrqState s = irq_save();
   if (__atomic_load_n(&pm->cpus, __ATOMIC_SEQ_CST) & (u64{1} << cpu_index()))
     fence_local(pm, va, kPageSize, false);
-  preempt_enable();
+  irq_restore(s);
 }
 
 // Roots of destroyed pmaps, kept for the next pmap_create: the user half
@@ -379,21 +381,30 @@ void pmap_destroy(Pmap* pm) {
   kfree(pm);
 }
 
+namespace {
+// pmap_enter's leaf whose tables are missing: map() makes them. Out of
+// line, so the common case does not pay for map()'s register saves.
+__attribute__((noinline)) Result<void> enter_with_tables(Pmap* pm, uptr va,
+                                                         paddr_t pa, Prot want) {
+  TRY(pm->table.map(va, pa, kPageSize, want));
+  __atomic_fetch_add(&pm->resident, 1u, __ATOMIC_RELAXED);
+  fence_self_page(pm, va);
+  return ok();
+}
+}  // namespace
+
 Result<void> pmap_enter(Pmap* pm, uptr va, paddr_t pa, Prot prot) {
   check(pm);
   pmap_check_user_range(va, kPageSize);
   KASSERT(is_aligned(pa, kPageSize));
   const Prot want = pmap_user_prot(prot);
   u64* slot = pm->table.last_level_slot(va);
-  const u64 old = slot ? __atomic_load_n(slot, __ATOMIC_RELAXED) : 0;
+  if (!slot) return enter_with_tables(pm, va, pa, want);
+  const u64 old = __atomic_load_n(slot, __ATOMIC_RELAXED);
   if (!Sv39::is_valid(old)) {
-    // A new leaf: stored at once where its table exists (the common
-    // case: a fault next to pages already mapped), else map() makes the
-    // tables.
-    if (slot)
-      __atomic_store_n(slot, Sv39::make_leaf(pa, want), __ATOMIC_RELAXED);
-    else
-      TRY(pm->table.map(va, pa, kPageSize, want));
+    // A new leaf where its table exists (the common case: a fault next to
+    // pages already mapped): stored after one walk.
+    __atomic_store_n(slot, Sv39::make_leaf(pa, want), __ATOMIC_RELAXED);
     __atomic_fetch_add(&pm->resident, 1u, __ATOMIC_RELAXED);
     fence_self_page(pm, va);
     return ok();
@@ -451,10 +462,12 @@ void pmap_park_fence(Pmap* pm) {
   shootdown(pm, 0, 0, true);
 }
 
-bool pmap_unpark(Pmap* pm, uptr va, PmapKeepWrite keep_write, void* ctx) {
-  check(pm);
+namespace {
+// pmap_unpark's walk, out of line: most faults are in spaces that never
+// forked, and the walk's register saves would otherwise come first.
+__attribute__((noinline)) bool unpark_walk(Pmap* pm, uptr va,
+                                           PmapKeepWrite keep_write, void* ctx) {
   pmap_check_user_range(va, kPageSize);
-  if (!pm->parked) return false;  // a space that never forked: no walk
   if (!pm->table.unpark(va, [&](uptr leaf_va, paddr_t pa) {
         return keep_write(ctx, leaf_va, pa);
       }))
@@ -463,6 +476,13 @@ bool pmap_unpark(Pmap* pm, uptr va, PmapKeepWrite keep_write, void* ctx) {
   // fault at most once more elsewhere (see the top of hal/pmap.h).
   fence_self_page(pm, align_down(va, kPageSize));
   return true;
+}
+}  // namespace
+
+bool pmap_unpark(Pmap* pm, uptr va, PmapKeepWrite keep_write, void* ctx) {
+  check(pm);
+  if (!pm->parked) return false;  // a space that never forked: no walk
+  return unpark_walk(pm, va, keep_write, ctx);
 }
 
 bool pmap_extract(Pmap* pm, uptr va, paddr_t* pa, Prot* prot) {
