@@ -445,22 +445,37 @@ bool PageAllocator::fail_injected() {
 }
 
 Result<paddr_t> PageAllocator::alloc(unsigned order) {
+  Page* p = take(order);
+  if (!p) return Error::NoMem;
+  return address_of(p);
+}
+
+Result<paddr_t> PageAllocator::alloc_anon(bool zeroed) {
+  Page* p = take(0);
+  if (!p) return Error::NoMem;
+  p->flags = kPageAnon;
+  __atomic_fetch_add(&anon_pages_, size_t{1}, __ATOMIC_RELAXED);
+  const paddr_t pa = address_of(p);
+  if (zeroed) page_zero(hal::phys_to_virt(pa));
+  return pa;
+}
+
+Page* PageAllocator::take(unsigned order) {
   KASSERT(order <= kMaxOrder);
-  if (fail_injected()) return Error::NoMem;
+  if (fail_injected()) return nullptr;
   Page* p = order == 0 ? alloc_cached() : alloc_buddy(order);
   if (!p) {
     // Pages parked in hart caches may be all that is left, or may be the
     // buddies that would make a large enough block.
     drain_caches();
     p = alloc_buddy(order);
-    if (!p) return Error::NoMem;
+    if (!p) return nullptr;
   }
-  const paddr_t pa = address_of(p);
-  if (poison_on()) poison_check(pa, order);
+  if (poison_on()) poison_check(address_of(p), order);
   p->flags = 0;
   p->slab_class = p->slab_free = p->slab_inuse = 0;
   __atomic_store_n(&p->refcount, 1u, __ATOMIC_RELAXED);
-  return pa;
+  return p;
 }
 
 Result<paddr_t> PageAllocator::alloc_zeroed(unsigned order) {

@@ -122,6 +122,9 @@ class PageAllocator {
   // Error: NoMem when no block that large is free (after draining caches).
   Result<paddr_t> alloc(unsigned order = 0);
   Result<paddr_t> alloc_zeroed(unsigned order = 0);
+  // One page already marked anonymous (mark_anon), zeroed if asked: the
+  // fault path's allocation, without a second look-up of its Page.
+  Result<paddr_t> alloc_anon(bool zeroed);
 
   // Gives back a run from alloc() with the same order. KASSERTs that pa is a
   // managed, allocated, unshared run head of that order (catches double free,
@@ -202,6 +205,9 @@ class PageAllocator {
   HartCache& my_cache();
   bool fail_injected();
 
+  // alloc()'s work: the run's head Page, refcount 1, flags clear; nullptr
+  // when out of memory (or a failure is injected).
+  Page* take(unsigned order) EXCLUDES(buddy_lock_);
   Page* alloc_cached() EXCLUDES(buddy_lock_);
   Page* alloc_buddy(unsigned order) EXCLUDES(buddy_lock_);
   void free_run(Page* p, paddr_t pa, unsigned order) EXCLUDES(buddy_lock_);

@@ -163,8 +163,7 @@ Result<paddr_t> VmAnon::fill_zero(size_t i) {
   if (const paddr_t page = lookup(i)) return page;
   paddr_t* chunk = chunk_for(i);
   if (!chunk) return Error::NoMem;
-  const paddr_t fresh = TRY(vm_page_allocator().alloc_zeroed(0));
-  vm_page_allocator().mark_anon(fresh);
+  const paddr_t fresh = TRY(vm_page_allocator().alloc_anon(true));
   paddr_t page;
   {
     SpinGuard g(lock_);

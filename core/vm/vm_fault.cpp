@@ -119,8 +119,7 @@ Result<void> fault_locked(VmSpace* vs, uptr va, Access access, bool nosleep)
   if (access != Access::Write)
     return hal::pmap_enter(vs->pmap, page, pa, vm_pte_prot(*e, false));
 
-  const paddr_t copy = TRY(pages.alloc(0));
-  pages.mark_anon(copy);
+  const paddr_t copy = TRY(pages.alloc_anon(false));
   page_copy(hal::phys_to_virt(copy), hal::phys_to_virt(pa));
   // Replacing the translation fences every hart that ran this space, so
   // once pmap_enter returns no TLB maps the old page for us and our

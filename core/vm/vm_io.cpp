@@ -25,8 +25,7 @@ Result<paddr_t> own_page_locked(VmSpace* vs, VmEntry* e, uptr va, bool write)
   KASSERT(pa);
   PageAllocator& pages = vm_page_allocator();
   if (!write || e->share == MapShare::Shared || pages.refcount(pa) == 1) return pa;
-  const paddr_t copy = TRY(pages.alloc(0));
-  pages.mark_anon(copy);
+  const paddr_t copy = TRY(pages.alloc_anon(false));
   page_copy(hal::phys_to_virt(copy), hal::phys_to_virt(pa));
   const Result<void> r = hal::pmap_enter(vs->pmap, page, copy, vm_pte_prot(*e, true));
   if (!r.ok()) {

@@ -522,10 +522,9 @@ Result<void> vm_map_copy(VmSpace* vs, uptr va, size_t memsz, const void* src,
   // The pages holding file bytes; the rest fill with zeros on first touch.
   const uptr data_end = va + filesz;
   for (uptr page = start; page < data_end; page += kPageSize) {
-    Result<paddr_t> pa = pages.alloc(0);
+    Result<paddr_t> pa = pages.alloc_anon(false);
     Result<void> r = pa.ok() ? Result<void>() : Result<void>(pa.error());
     if (r.ok()) {
-      pages.mark_anon(pa.value());
       u8* dst = static_cast<u8*>(hal::phys_to_virt(pa.value()));
       const uptr lo = max(page, va);
       const uptr hi = min(page + kPageSize, data_end);
@@ -567,12 +566,11 @@ Result<void> vm_map_segment(VmSpace* vs, uptr va, size_t memsz, VmObject object,
       const uptr last = file_pages_end - kPageSize;
       const paddr_t src = TRY(object.get_page(first_pg + (last - start) / kPageSize));
       PageAllocator& pages = vm_page_allocator();
-      Result<paddr_t> copy = pages.alloc(0);
+      Result<paddr_t> copy = pages.alloc_anon(false);
       if (!copy.ok()) {
         (void)pages.unref(src);
         return copy.error();
       }
-      pages.mark_anon(copy.value());
       u8* dst = static_cast<u8*>(hal::phys_to_virt(copy.value()));
       const size_t keep = file_end - last;
       memcpy(dst, hal::phys_to_virt(src), keep);
