@@ -7,9 +7,10 @@
 
 namespace tine {
 
-// Contract: both page-aligned, kPageSize bytes, not overlapping.
+// Contract: kPageSize bytes each, 8-byte aligned (a page is), not
+// overlapping.
 void page_copy(void* dst, const void* src);
-// Contract: page-aligned, kPageSize bytes.
+// Contract: kPageSize bytes, 8-byte aligned.
 void page_zero(void* dst);
 
 }  // namespace tine

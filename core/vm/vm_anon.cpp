@@ -5,6 +5,7 @@
 #include "core/lib/assert.h"
 #include "core/vm/heap.h"
 #include "core/lib/new.h"
+#include "core/vm/page_data.h"
 #include "core/vm/vm_page.h"
 
 namespace tine {
@@ -147,8 +148,12 @@ paddr_t* VmAnon::chunk_for(size_t i) {
     KASSERT(i < npages_);
     if (chunks_[c]) return chunks_[c];
   }
-  auto* fresh = static_cast<paddr_t*>(kzalloc(kSlotsPerChunk * sizeof(paddr_t)));
+  // A chunk is one page's worth, cleared with page_zero rather than
+  // kzalloc's memset: fork's copy of a window makes one.
+  static_assert(kSlotsPerChunk * sizeof(paddr_t) == kPageSize);
+  auto* fresh = static_cast<paddr_t*>(kmalloc(kPageSize));
   if (!fresh) return nullptr;
+  page_zero(fresh);
   paddr_t* chunk;
   {
     SpinGuard g(lock_);
