@@ -184,6 +184,17 @@ Result<paddr_t> VmAnon::fill_zero(size_t i) {
   return page;
 }
 
+Result<paddr_t> VmAnon::fill_zero_exclusive(size_t i) NO_THREAD_SAFETY_ANALYSIS {
+  paddr_t* chunk = chunks_[i / kSlotsPerChunk];
+  if (!chunk) chunk = chunk_for(i);
+  if (!chunk) return Error::NoMem;
+  paddr_t& slot = chunk[i % kSlotsPerChunk];
+  KASSERT(slot == 0);
+  slot = TRY(vm_page_allocator().alloc_anon(true));
+  mark_used(i);
+  return slot;
+}
+
 Result<paddr_t> VmAnon::fill_with(size_t i, paddr_t page) {
   paddr_t* chunk = chunk_for(i);
   if (!chunk) return Error::NoMem;

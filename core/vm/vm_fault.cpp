@@ -30,9 +30,11 @@ bool permits(Prot prot, Access access) {
 // path) cannot wait for the object's lock: Error::Again sends the fault
 // back to thread context.
 // Returns the slot's page, as fill_zero does for anonymous memory.
-Result<paddr_t> fill_from_object(VmEntry& e, uptr page, bool nosleep) {
+// `empty`: the caller has seen the slot empty under a lock that keeps it so.
+Result<paddr_t> fill_from_object(VmEntry& e, uptr page, bool nosleep, bool empty) {
   const size_t slot = e.slot_of(page);
-  if (const paddr_t pa = e.anon->lookup(slot)) return pa;
+  if (!empty)
+    if (const paddr_t pa = e.anon->lookup(slot)) return pa;
   if (nosleep) return Error::Again;
   const paddr_t pa = TRY(e.object.get_page(e.object_page_of(page)));
   Result<paddr_t> r = e.anon->fill_with(slot, pa);
@@ -103,7 +105,12 @@ Result<void> fault_locked(VmSpace* vs, uptr va, Access access, bool nosleep)
   // stale in this hart's TLB) is entered again from the slot. A page just
   // filled stays in its slot if pmap_enter fails: the object frees it.
   paddr_t pa = exclusive ? anon->lookup_exclusive(slot) : 0;
-  if (!pa) pa = TRY(e->object ? fill_from_object(*e, page, nosleep) : anon->fill_zero(slot));
+  if (!pa) {
+    if (e->object)
+      pa = TRY(fill_from_object(*e, page, nosleep, exclusive));
+    else
+      pa = TRY(exclusive ? anon->fill_zero_exclusive(slot) : anon->fill_zero(slot));
+  }
   if (e->share == MapShare::Shared)
     return hal::pmap_enter(vs->pmap, page, pa, vm_pte_prot(*e, true));
 
