@@ -195,6 +195,16 @@ Result<paddr_t> VmAnon::fill_zero_exclusive(size_t i) NO_THREAD_SAFETY_ANALYSIS 
   return slot;
 }
 
+Result<void> VmAnon::install_exclusive(size_t i, paddr_t page) NO_THREAD_SAFETY_ANALYSIS {
+  paddr_t* chunk = chunks_[i / kSlotsPerChunk];
+  if (!chunk) chunk = chunk_for(i);
+  if (!chunk) return Error::NoMem;
+  KASSERT(chunk[i % kSlotsPerChunk] == 0);
+  chunk[i % kSlotsPerChunk] = page;
+  mark_used(i);
+  return ok();
+}
+
 Result<paddr_t> VmAnon::fill_with(size_t i, paddr_t page) {
   paddr_t* chunk = chunk_for(i);
   if (!chunk) return Error::NoMem;

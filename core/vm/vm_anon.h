@@ -72,8 +72,10 @@ class VmAnon {
   void replace_exclusive(size_t i, paddr_t page) NO_THREAD_SAFETY_ANALYSIS {
     chunks_[i / kSlotsPerChunk][i % kSlotsPerChunk] = page;
   }
-  // fill_zero of an empty slot under the same contract: no lock rounds.
+  // fill_zero and install of an empty slot under the same contract: no
+  // lock rounds.
   Result<paddr_t> fill_zero_exclusive(size_t i);
+  Result<void> install_exclusive(size_t i, paddr_t page);
   // The page in slot i, filling an empty slot with a zeroed page first.
   // Error::NoMem (the slot stays empty).
   Result<paddr_t> fill_zero(size_t i);

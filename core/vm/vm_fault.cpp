@@ -30,13 +30,22 @@ bool permits(Prot prot, Access access) {
 // path) cannot wait for the object's lock: Error::Again sends the fault
 // back to thread context.
 // Returns the slot's page, as fill_zero does for anonymous memory.
-// `empty`: the caller has seen the slot empty under a lock that keeps it so.
+// `empty`: the anon is exclusive (see fault_locked) and the caller has seen
+// the slot empty; the space's lock keeps it so.
 Result<paddr_t> fill_from_object(VmEntry& e, uptr page, bool nosleep, bool empty) {
   const size_t slot = e.slot_of(page);
   if (!empty)
     if (const paddr_t pa = e.anon->lookup(slot)) return pa;
   if (nosleep) return Error::Again;
   const paddr_t pa = TRY(e.object.get_page(e.object_page_of(page)));
+  if (empty) {  // an exclusive anon: nobody else fills the slot
+    const Result<void> r = e.anon->install_exclusive(slot, pa);
+    if (!r.ok()) {
+      (void)vm_page_allocator().unref(pa);
+      return r.error();
+    }
+    return pa;
+  }
   Result<paddr_t> r = e.anon->fill_with(slot, pa);
   if (!r.ok()) (void)vm_page_allocator().unref(pa);
   return r;
