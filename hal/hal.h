@@ -39,6 +39,19 @@ inline constexpr unsigned kMaxCpus = 16;
 void set_current_thread(void* t);
 TINE_HAL_INLINE void* current_thread();
 
+// The calling hart's preemption count: spin locks held plus explicit
+// disables; while it is not 0 the scheduler switches no thread here. Every
+// spin lock changes it twice, so inc and dec mask no interrupts: on RISC-V
+// each is a load, an add and a store through tp (the hart's, never the
+// thread's). An interrupt between them changes the count and puts it back.
+// A thread preempted between the load and the store of an inc (it read 0)
+// may resume on another hart, whose count is 0 too (that hart switched to
+// it), and stores 1 there, which is right; a dec starts from 1 or more, so
+// nothing switches inside it.
+TINE_HAL_INLINE void preempt_inc();
+TINE_HAL_INLINE void preempt_dec();
+TINE_HAL_INLINE u32 preempt_count();
+
 TINE_HAL_INLINE void cpu_relax();  // polite pause inside a spin loop
 // A longer pause for a hart that has spun a while on another hart's word
 // (core/sync/spin_wait.h): it sleeps for a few microseconds, woken by

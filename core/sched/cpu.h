@@ -28,7 +28,6 @@ struct alignas(64) Cpu {
   u64 ipis = 0;               // IPIs taken
   u64 switches = 0;           // context switches done here
   u64 steals = 0;             // threads taken from other harts' queues
-  u32 preempt_off = 0;        // spin locks held + explicit disables
   u32 intr_depth = 0;         // inside an interrupt handler
   LockSet intr_locks;         // locks taken by interrupt handlers
   bool need_resched = false;  // set by tick, wakeup or IPI; read at trap exit

@@ -128,7 +128,7 @@ void sched_switch() {
   KASSERT(!hal::irq_enabled());
   Cpu& c = this_cpu();
   Lwp* cur = c.current;
-  KASSERT(c.preempt_off == 0);
+  KASSERT(hal::preempt_count() == 0);
   c.need_resched = false;
   Lwp* next;
   {
@@ -267,7 +267,7 @@ void sched_lwp_fork(Lwp* l2, const Lwp* l1) {
 void sched_trap_exit(bool interrupted_with_irqs_on) {
   Cpu& c = this_cpu();
   if (!c.sched_running || !c.need_resched) return;
-  if (!interrupted_with_irqs_on || c.preempt_off != 0) return;
+  if (!interrupted_with_irqs_on || hal::preempt_count() != 0) return;
   sched_switch();
 }
 

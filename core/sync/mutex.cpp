@@ -20,18 +20,17 @@ void Mutex::took(const char* file, int line) {
 
 void Mutex::lock(const char* file, int line) {
   Lwp* me = curlwp();
-  KASSERT(me);
-  if (kLockDebug == false && this_cpu().preempt_off != 0)
-    panic("mutex %s: locked at %s:%d while holding a spin lock", name_, file, line);
-  // Uncontended: one CAS. The debug checks run first in builds that have them.
-  if (!kLockDebug && try_take(me)) {
-    took(file, line);
-    return;
-  }
-  lock_slow(me, file, line);
+  // Uncontended: one CAS. The checks run in lock_slow, and first in builds
+  // that have the lock checks.
+  if (kLockDebug || !me || hal::preempt_count() != 0 || !try_take(me)) [[unlikely]]
+    return lock_slow(me, file, line);
+  took(file, line);
 }
 
 void Mutex::lock_slow(Lwp* me, const char* file, int line) {
+  KASSERT(me);
+  if (kLockDebug == false && hal::preempt_count() != 0)
+    panic("mutex %s: locked at %s:%d while holding a spin lock", name_, file, line);
   if (owner() == me)
     panic("mutex %s: recursive lock at %s:%d, already held since %s:%d",
           name_, file, line, where_.file, where_.line);
@@ -81,25 +80,31 @@ bool Mutex::try_lock(const char* file, int line) {
 }
 
 void Mutex::unlock(const char* file, int line) {
-  Lwp* me = curlwp();
-  Lwp* owner = this->owner();
-  if (owner != me)
-    panic("mutex %s: unlocked at %s:%d by %s, but owned by %s (locked at "
-          "%s:%d)",
-          name_, file, line, me ? me->name : "?",
-          owner ? owner->name : "nobody", where_.file, where_.line);
+  if (__atomic_load_n(&owner_, __ATOMIC_RELAXED) != curlwp()) [[unlikely]] not_owner(file, line);
   lockdebug_released(this);
   __atomic_store_n(&owner_, static_cast<Lwp*>(nullptr), __ATOMIC_RELEASE);
   // Pairs with the fence in lock(): nobody counted means nobody asleep or
   // about to sleep who has not yet seen the mutex free.
   __atomic_thread_fence(__ATOMIC_SEQ_CST);
-  if (__atomic_load_n(&sleepers_, __ATOMIC_RELAXED) == 0) return;
+  if (__atomic_load_n(&sleepers_, __ATOMIC_RELAXED) != 0) [[unlikely]] wake_waiter(file, line);
+}
+
+void Mutex::wake_waiter(const char* file, int line) {
   // The woken waiter competes for the mutex again (no handoff: handing it
   // over forces a switch per contended unlock, a convoy).
   IrqSpinGuard guard(waiters_.lock(), file, line);
   // One woken waiter at a time: while it has not run yet, waking more would
   // only send IPIs to threads that lose the race again.
   if (!wake_pending_ && waiters_.wake_one_locked()) wake_pending_ = true;
+}
+
+void Mutex::not_owner(const char* file, int line) {
+  Lwp* me = curlwp();
+  Lwp* owner = this->owner();
+  panic("mutex %s: unlocked at %s:%d by %s, but owned by %s (locked at "
+        "%s:%d)",
+        name_, file, line, me ? me->name : "?",
+        owner ? owner->name : "nobody", where_.file, where_.line);
 }
 
 bool Mutex::held_by_me() const { return owner() == curlwp(); }

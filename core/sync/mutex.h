@@ -37,6 +37,9 @@ class CAPABILITY("mutex") Mutex {
   // Spins, then sleeps, until the mutex is ours; the checks a contended or
   // debug-build lock makes.
   [[gnu::noinline]] void lock_slow(Lwp* me, const char* file, int line);
+  // unlock()'s rare paths, out of line so that it needs no frame.
+  [[gnu::noinline]] void wake_waiter(const char* file, int line);
+  [[gnu::noinline, gnu::cold, noreturn]] void not_owner(const char* file, int line);
 
   const char* name_;
   LockRank rank_;

@@ -24,9 +24,9 @@ bool SleepQueue::block_locked(u64 timeout_ns, SrcLoc where) {
   KASSERT(l && l != this_cpu().idle);
   // The sleep-queue lock is the only spin lock allowed here.
   lockdebug_check_can_sleep(&lock_, where);
-  if (this_cpu().preempt_off != 1)
+  if (hal::preempt_count() != 1)
     panic("sleeping at %s:%d with %u spin locks held", where.file, where.line,
-          this_cpu().preempt_off);
+          hal::preempt_count());
   l->state = LwpState::LSSLEEP;
   l->sleepq = this;
   l->timed_out = false;

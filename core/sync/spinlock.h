@@ -37,9 +37,13 @@ class CAPABILITY("spinlock") SpinLock {
   void assert_held() const ASSERT_CAPABILITY(this) { KASSERT(held_by_me()); }
 
  private:
-  // Waits until the lock is free and takes it. Out of line, so that lock()
-  // stays a leaf function without a frame when the lock is free.
-  [[gnu::noinline, gnu::cold]] void lock_contended();
+  // Waits until the lock is free and takes it (and makes the debug
+  // build's checks). Out of line, so that lock() stays a leaf function
+  // without a frame when the lock is free.
+  [[gnu::noinline, gnu::cold]] void lock_slow(u32 me, const char* file, int line);
+  [[gnu::noinline, gnu::cold, noreturn]] void self_deadlock(const char* file, int line);
+  [[gnu::noinline, gnu::cold, noreturn]] void not_owner();
+  void took(u32 me, const char* file, int line);
 
   const char* name_ = nullptr;
   LockRank rank_ = LockRank::Unranked;
@@ -79,9 +83,13 @@ class SCOPED_CAPABILITY IrqSpinGuard {
   hal::IrqState saved_;
 };
 
-// Preemption control, counted per hart; spin locks use it. While the count
-// is non-zero the timer does not switch threads on this hart.
-void preempt_disable();
-void preempt_enable();
+// Preemption control, counted per hart (hal::preempt_count); spin locks use
+// it. While the count is non-zero the timer does not switch threads on this
+// hart.
+inline void preempt_disable() { hal::preempt_inc(); }
+inline void preempt_enable() {
+  KASSERT(hal::preempt_count() > 0);
+  hal::preempt_dec();
+}
 
 }  // namespace tine

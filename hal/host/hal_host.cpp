@@ -64,6 +64,27 @@ void* current_thread() {
   irq_restore(s);
   return t;
 }
+namespace {
+u32 g_preempt_off[kMaxCpus];
+}
+// A host thread's simulated hart changes only at a switch: masked, as
+// current_thread().
+void preempt_inc() {
+  IrqState s = irq_save();
+  g_preempt_off[t_cpu_index]++;
+  irq_restore(s);
+}
+void preempt_dec() {
+  IrqState s = irq_save();
+  g_preempt_off[t_cpu_index]--;
+  irq_restore(s);
+}
+u32 preempt_count() {
+  IrqState s = irq_save();
+  u32 n = g_preempt_off[t_cpu_index];
+  irq_restore(s);
+  return n;
+}
 void cpu_relax() { std::this_thread::yield(); }
 // Host harts are threads the host runs side by side: a yield will do.
 void cpu_nap() { std::this_thread::yield(); }

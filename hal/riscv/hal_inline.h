@@ -35,6 +35,26 @@ inline void* current_thread() {
   return t;
 }
 
+// Load, add, store, each through tp: see hal.h for why no interrupt
+// masking is needed.
+inline void preempt_inc() {
+  u32 t;
+  asm volatile("lw %0, %1(tp)\n\taddiw %0, %0, 1\n\tsw %0, %1(tp)"
+               : "=&r"(t) : "i"(HART_PREEMPT_OFF) : "memory");
+}
+
+inline void preempt_dec() {
+  u32 t;
+  asm volatile("lw %0, %1(tp)\n\taddiw %0, %0, -1\n\tsw %0, %1(tp)"
+               : "=&r"(t) : "i"(HART_PREEMPT_OFF) : "memory");
+}
+
+inline u32 preempt_count() {
+  u32 n;
+  asm volatile("lw %0, %1(tp)" : "=r"(n) : "i"(HART_PREEMPT_OFF) : "memory");
+  return n;
+}
+
 namespace riscv {
 // virt_to_phys of an address outside the direct map (the image, or not
 // translatable: then as if it were in the direct map, as always).

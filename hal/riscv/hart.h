@@ -17,6 +17,7 @@ struct HartLocal {
   unsigned index;         // dense cpu index (hal::cpu_index)
   unsigned hartid;
   bool online;
+  u32 preempt_off;        // hal::preempt_count(): spin locks held + disables
   u64 timer_armed = ~u64(0);  // the timer's compare value (timer.cpp's arm)
 };
 
@@ -25,6 +26,7 @@ static_assert(offsetof(HartLocal, kernel_sp) == HART_KERNEL_SP);
 static_assert(offsetof(HartLocal, fault_recover_pc) == HART_FAULT_RECOVER);
 static_assert(offsetof(HartLocal, current_thread) == HART_CURRENT_THREAD);
 static_assert(offsetof(HartLocal, index) == HART_INDEX);
+static_assert(offsetof(HartLocal, preempt_off) == HART_PREEMPT_OFF);
 
 extern HartLocal g_harts[kMaxCpus];
 
