@@ -68,11 +68,12 @@ struct Lwp : ListLink<RunQueueTag>, ListLink<SleepQueueTag>, ListLink<ProcLwpTag
   bool timed_out = false;  // the last timed sleep ended by timeout
   SleepQueue* sleepq = nullptr;  // what it sleeps on (LSSLEEP)
   // Its interruptible sleep (core/sync/sleepq.h, sleepq_intr_begin): the
-  // queue a signal's waker must wake (under the LWP's registration lock,
-  // sleepq.cpp), and the waker's mark (atomic; set under that lock, read
-  // by the sleeper under the queue's lock).
+  // queue a signal's waker must wake (atomic), the waker's mark (atomic;
+  // read by the sleeper under the queue's lock), and the wakers that may be
+  // using the queue (atomic; the sleeper waits for 0 before it lets go).
   SleepQueue* l_intr_q = nullptr;
   u32 l_intr_flag = 0;
+  u32 l_intr_wakers = 0;
   Callout timeout;               // a timed sleep's alarm
   hal::Context ctx;
   hal::KernelStack stack;

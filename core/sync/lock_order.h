@@ -100,7 +100,6 @@ enum class LockRank : unsigned {
   NameCache = 55,
   Timers = 60,
   TtyRx = 62,  // bytes the UART interrupt received (spin, irq off)
-  SleepIntr = 65,
   SleepQueue = 70,
   MutexQueue = 75,
   Callout = 78,

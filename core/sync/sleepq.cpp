@@ -2,22 +2,9 @@
 
 #include "core/sched/cpu.h"
 #include "core/sched/sched.h"
+#include "core/sync/spin_wait.h"
 
 namespace tine {
-
-namespace {
-// Registration locks for interruptible sleeps, hashed by LWP (as NetBSD's
-// sleep table): a spin lock in every Lwp would make it uncopyable.
-constexpr unsigned kIntrLocks = 32;
-struct IntrLock {
-  SpinLock lock{"sleep intr", LockRank::SleepIntr};
-};
-IntrLock g_intr_locks[kIntrLocks];
-
-SpinLock& intr_lock_of(const Lwp* l) {
-  return g_intr_locks[(reinterpret_cast<uptr>(l) >> 6) % kIntrLocks].lock;
-}
-}  // namespace
 
 bool SleepQueue::block_locked(u64 timeout_ns, SrcLoc where) {
   Lwp* l = curlwp();
@@ -83,30 +70,50 @@ void SleepQueue::on_timeout(void* arg) {
   }
 }
 
+// No lock: the registration is a Dekker pair each way (sleepq.h). A pipe
+// round trip sleeps twice, and a hashed registration lock taken twice a
+// sleep was a sixth of its instructions.
 void sleepq_intr_begin(SleepQueue& q) {
   Lwp* l = curlwp();
-  IrqSpinGuard guard(intr_lock_of(l));
   KASSERT(l->l_intr_q == nullptr);
-  l->l_intr_q = &q;
   __atomic_store_n(&l->l_intr_flag, 0u, __ATOMIC_RELAXED);
+  __atomic_store_n(&l->l_intr_q, &q, __ATOMIC_RELEASE);
+  // Before the caller looks for signals: a waker that posted one before
+  // that look then finds q (it fences between its post and its load).
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
 void sleepq_intr_end() {
   Lwp* l = curlwp();
-  IrqSpinGuard guard(intr_lock_of(l));  // waits out a waker still at work
-  l->l_intr_q = nullptr;
+  __atomic_store_n(&l->l_intr_q, static_cast<SleepQueue*>(nullptr), __ATOMIC_RELAXED);
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  // A waker that counted itself before our store may still use q: wait it
+  // out (it runs with interrupts off, a few dozen instructions).
+  if (__atomic_load_n(&l->l_intr_wakers, __ATOMIC_ACQUIRE) != 0) [[unlikely]] {
+    SpinWait w;
+    while (__atomic_load_n(&l->l_intr_wakers, __ATOMIC_ACQUIRE) != 0) w.pause();
+  }
 }
 
 bool sleepq_interrupt(Lwp* l) {
-  IrqSpinGuard guard(intr_lock_of(l));
-  SleepQueue* q = l->l_intr_q;
-  if (!q) return false;
-  __atomic_store_n(&l->l_intr_flag, 1u, __ATOMIC_RELAXED);
-  SpinGuard qguard(q->lock_);
-  // Asleep on q right now (not just woken by another): wake it. Otherwise
-  // it has not blocked yet and will find the flag under this lock.
-  if (l->sleepq == q && l->state == LwpState::LSSLEEP) q->wake_locked(l);
-  return true;
+  // Interrupts off: the sleeper may wait for us in sleepq_intr_end, so we
+  // must not be switched out (or interrupted) between count and uncount.
+  hal::IrqState s = hal::irq_save();
+  __atomic_fetch_add(&l->l_intr_wakers, 1u, __ATOMIC_SEQ_CST);
+  // Pairs with the fences of begin (our caller posted the signal before)
+  // and end (it either sees our count or we see its nullptr).
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  SleepQueue* q = __atomic_load_n(&l->l_intr_q, __ATOMIC_ACQUIRE);
+  if (q) {
+    __atomic_store_n(&l->l_intr_flag, 1u, __ATOMIC_RELAXED);
+    SpinGuard qguard(q->lock_);
+    // Asleep on q right now (not just woken by another): wake it. Otherwise
+    // it has not blocked yet and will find the flag under this lock.
+    if (l->sleepq == q && l->state == LwpState::LSSLEEP) q->wake_locked(l);
+  }
+  __atomic_fetch_sub(&l->l_intr_wakers, 1u, __ATOMIC_RELEASE);
+  hal::irq_restore(s);
+  return q != nullptr;
 }
 
 void sleep_ns(u64 ns) {

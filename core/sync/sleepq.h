@@ -62,13 +62,17 @@ void sleep_ns(u64 ns);
 //   3. q.block_intr_locked(): enqueued under q's lock, it sleeps unless the
 //      flag is set;
 //   4. sleepq_intr_end().
-// The waker posts the signal first, then calls sleepq_interrupt(l): under
-// l's registration lock it sets the flag, then under q's lock wakes l if l
-// sleeps there. On any number of harts one of these holds: the waker ran
-// before 1 (then 2 sees the signal: the lock orders it), or its q-lock
-// section came before 3's (3 sees the flag), or after it (l is asleep on q
-// and is woken). Between 1 and 4 q stays alive (4 waits for a waker inside
-// the registration lock), so a queue on the sleeper's stack is fine.
+// The waker posts the signal first, then calls sleepq_interrupt(l): it
+// counts itself in l->l_intr_wakers, fences, reads l's registered queue,
+// and if there is one sets the flag, then under q's lock wakes l if l
+// sleeps there. On any number of harts one of these holds: the waker read
+// the queue before 1 stored it (then 2 sees the signal: both sides fence
+// between their store and their load), or its q-lock section came before
+// 3's (3 sees the flag), or after it (l is asleep on q and is woken).
+// Between 1 and 4 q stays alive for the waker: 4 clears the registration,
+// fences and waits until no waker is counted, and a waker that counted
+// itself after that fence reads no queue. So a queue on the sleeper's stack
+// is fine, and neither side takes a lock but q's.
 void sleepq_intr_begin(SleepQueue& q);
 void sleepq_intr_end();
 // Ends l's interruptible sleep, or flags the one it is entering. Returns
