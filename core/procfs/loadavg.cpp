@@ -25,6 +25,7 @@ unsigned runnable_now() {
   for (unsigned i = 0; i < harts; i++) {
     const Cpu& c = g_cpus[i];
     n += c.rq.count();
+    if (__atomic_load_n(&c.handoff, __ATOMIC_RELAXED)) n++;  // parked (sched.cpp)
     const Lwp* cur = __atomic_load_n(&c.current, __ATOMIC_RELAXED);
     if (cur && cur != __atomic_load_n(&c.idle, __ATOMIC_RELAXED)) n++;
   }

@@ -35,6 +35,10 @@ struct alignas(64) Cpu {
   Lwp* current = nullptr;     // the thread running here
   Lwp* idle = nullptr;        // runs when the queue is empty
   Lwp* switching_from = nullptr;  // the thread being switched out (switch_finish)
+  // A thread this hart woke for itself and has not queued (sched.cpp's
+  // direct switch): runnable, runs at this hart's next switch if nothing
+  // queued is higher; the tick queues it. Atomic for racy readers.
+  Lwp* handoff = nullptr;
   RunQueue rq;                // other harts lock it to enqueue or steal
   CalloutList callouts;       // this hart's timers
   SmpCall call;               // core/sched/smp_call.cpp

@@ -103,19 +103,35 @@ void sched_init_cpu(Lwp* boot, bool boot_is_idle) {
   __atomic_store_n(&c.sched_running, true, __ATOMIC_RELEASE);
 }
 
+// The direct switch (as L4's IPC or Zircon's channels hand the caller's
+// CPU to the receiver): a thread woken by the hart it last ran on is not
+// queued but parked in Cpu::handoff, and when the waker blocks (a pipe
+// writer that goes on to read, a vfork child that exits) its hart
+// switches straight to it: no run queue lock, enqueue or dequeue. A parked
+// thread yields to anything queued higher, and sched_tick queues a thread
+// still parked, where idle harts can steal it, so it waits no longer than
+// a queued one would. One thread parks at a time; a second wake queues.
 void sched_setrunnable(Lwp* l) {
   KASSERT(l->magic == Lwp::kMagic);
   const bool is_new = l->state == LwpState::LSIDL;
   const unsigned target = choose_cpu_for(l, is_new);
+  hal::IrqState s = hal::irq_save();
+  Cpu& me = this_cpu();
+  if (target == me.index && !is_new && me.handoff == nullptr) {
+    l->state = LwpState::LSRUN;
+    l->cpu = target;
+    __atomic_store_n(&me.handoff, l, __ATOMIC_RELAXED);
+    if (me.current == me.idle || l->priority > me.current->priority) cpu_need_resched(me);
+    hal::irq_restore(s);
+    return;
+  }
   Cpu& tc = g_cpus[target];
   {
-    IrqSpinGuard guard(tc.rq.lock);
+    SpinGuard guard(tc.rq.lock);
     l->state = LwpState::LSRUN;
     l->cpu = target;
     tc.rq.enqueue(l);
   }
-  hal::IrqState s = hal::irq_save();
-  Cpu& me = this_cpu();
   if (target != me.index) {
     hal::send_ipi(target);
   } else if (me.current == me.idle || l->priority > me.current->priority) {
@@ -131,9 +147,18 @@ void sched_switch() {
   KASSERT(hal::preempt_count() == 0);
   c.need_resched = false;
   Lwp* next;
-  {
+  Lwp* parked = c.handoff;
+  if (parked) __atomic_store_n(&c.handoff, static_cast<Lwp*>(nullptr), __ATOMIC_RELAXED);
+  const bool cur_stays = cur->state == LwpState::LSONPROC && cur != c.idle;
+  if (parked && !cur_stays && c.rq.best_priority() < int(parked->priority)) {
+    // The direct switch: cur sleeps or exits, and nothing queued comes
+    // first (a racy look: a thread queued here meanwhile sent an IPI).
+    cur->l_yielding = false;
+    next = parked;
+  } else {
     SpinGuard guard(c.rq.lock);
-    if (cur->state == LwpState::LSONPROC && cur != c.idle) {
+    if (parked) c.rq.enqueue(parked);
+    if (cur_stays) {
       cur->state = LwpState::LSRUN;
       // A real-time thread still holding its turn (preempted, not yielding,
       // slice left) stays first among its equals.
@@ -197,6 +222,13 @@ void yield() {
 void sched_tick() {
   Cpu& c = this_cpu();
   if (!c.sched_running) return;
+  // A parked thread (sched_setrunnable) still waiting: queue it, where
+  // other harts see it and the slice decides as for any other.
+  if (Lwp* parked = c.handoff) {
+    __atomic_store_n(&c.handoff, static_cast<Lwp*>(nullptr), __ATOMIC_RELAXED);
+    SpinGuard guard(c.rq.lock);
+    c.rq.enqueue(parked);
+  }
   Lwp* cur = c.current;
   if (cur == c.idle) {
     // An idle hart looks for work queued elsewhere on every tick.
@@ -279,7 +311,7 @@ void sched_idle_loop() {
     // Back on the idle thread: sleep until an interrupt, with no tick
     // (core/sched/clock.h). WFI wakes on a pending interrupt even with
     // interrupts off, so nothing is missed between the check and here.
-    if (!c.need_resched && c.rq.count() == 0) {
+    if (!c.need_resched && c.rq.count() == 0 && !c.handoff) {
       clock_idle_enter();
       hal::wait_for_interrupt();
       clock_idle_exit();
