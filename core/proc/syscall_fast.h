@@ -20,13 +20,12 @@ inline bool syscall_traced_hint(const Proc* p) NO_THREAD_SAFETY_ANALYSIS {
 
 // The function of syscall `number` of l if it may take the fast path
 // (listed as fast, no tracer, no strace), else null. l is curlwp() and a
-// user LWP. Tracing shows in l_work too (userret keeps kWorkSignal set
-// while the process is traced), and any work there sends the call the
-// full way, so that one word stands for the tracer.
+// user LWP. Tracing and strace show in l_work (userret keeps kWorkSignal
+// set while userret_idle is false), and any work there sends the call the
+// full way, so that one word stands for both.
 inline SyscallFn syscall_fast_fn(const Lwp* l, u64 number) {
   const Emul* e = l->proc->p_emul;
-  if (number >= e->nsyscalls || syscall_trace || __atomic_load_n(&l->l_work, __ATOMIC_RELAXED))
-    return nullptr;
+  if (number >= e->nsyscalls || __atomic_load_n(&l->l_work, __ATOMIC_RELAXED)) return nullptr;
   return e->fast[number];
 }
 
@@ -50,7 +49,8 @@ inline bool userret_idle(const Lwp* l) NO_THREAD_SAFETY_ANALYSIS {
           __atomic_load_n(&l->l_sigpend, __ATOMIC_ACQUIRE)) == 0 &&
          __atomic_load_n(reinterpret_cast<const u8*>(&p->p_stat), __ATOMIC_ACQUIRE) !=
              u8(ProcStat::SSTOP) &&
-         l->l_sysrestart == kRestartNone && !l->l_sigsaved_set && !syscall_traced_hint(p);
+         l->l_sysrestart == kRestartNone && !l->l_sigsaved_set && !syscall_traced_hint(p) &&
+         !syscall_trace;  // strace: every call the full way (syscall_fast_fn)
 }
 
 }  // namespace tine
