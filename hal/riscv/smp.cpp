@@ -28,6 +28,13 @@ unsigned online_hart_count() {
 
 unsigned hartid_of(unsigned index) { return g_harts[index].hartid; }
 
+void smp_check_in(HartLocal& self) {
+  __atomic_store_n(&self.online, true, __ATOMIC_RELEASE);
+  // The boot hart sleeps in smp_start_harts until this hart is online;
+  // without the IPI it would sleep on to its next 10 ms tick.
+  (void)sbi::send_ipi(1ul, g_harts[0].hartid);
+}
+
 void smp_start_harts(const fdt::BootInfo& info, unsigned boot_hartid) {
   const paddr_t entry = reinterpret_cast<uptr>(secondary_start) -
                         image_virt_start() + image_phys_start();
@@ -51,10 +58,12 @@ void smp_start_harts(const fdt::BootInfo& info, unsigned boot_hartid) {
     const u64 deadline = time_ns() + kCheckInTimeoutNs;
     while (!__atomic_load_n(&local.online, __ATOMIC_ACQUIRE)) {
       if (time_ns() > deadline) break;
-      // Sleep until the next tick rather than spin: under QEMU's
-      // instruction counting a spinning vCPU starves the one starting up.
+      // Sleep rather than spin: under QEMU's instruction counting a
+      // spinning vCPU starves the one starting up. The hart's check-in
+      // IPI (smp_check_in) wakes us; the tick only bounds the wait.
       wfi();
       if (read_sip() & kIntTimer) timer_rearm_tick();
+      clear_sip(kIntSoftware);
     }
     if (!__atomic_load_n(&local.online, __ATOMIC_ACQUIRE)) {
       kprintf("smp: hart %u did not check in\n", h.hartid);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/boot/fdt.h"
+#include "hal/riscv/hart.h"
 
 namespace tine::hal::riscv {
 
@@ -9,5 +10,9 @@ namespace tine::hal::riscv {
 // each at boot/entry.S's secondary_start with the kernel map, and waits for
 // it to check in. Harts that fail to start are reported and left alone.
 void smp_start_harts(const fdt::BootInfo& info, unsigned boot_hartid);
+
+// A started hart, on its way to the idle loop: marks it online and wakes
+// the boot hart waiting for it.
+void smp_check_in(HartLocal& self);
 
 }  // namespace tine::hal::riscv

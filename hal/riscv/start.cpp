@@ -127,7 +127,7 @@ extern "C" [[noreturn]] void kernel_entry_secondary(u64 hartid) {
   trap_init_hart();
   set_sie(kIntSoftware);
   timer_start_hart();
-  __atomic_store_n(&self->online, true, __ATOMIC_RELEASE);
+  smp_check_in(*self);
   set_sstatus(kSstatusSIE | kSstatusSumAlways);
   kmain_secondary();
 }
