@@ -25,6 +25,39 @@ constexpr auto kHexValue = [] {
   return t;
 }();
 
+// Eight hex digits as one little-endian word (the first digit in the low
+// byte), decoded and checked a byte per lane, without a branch or a table:
+// about 25 instructions for what the table takes ~50. A lane's value is
+// its low nibble, plus 9 for bit 6 (letters); the lane is a hex digit iff
+// it is that value's own spelling ('0'-'9', or 'a'-'f' up to case) and the
+// value is below 16. No lane ever carries into the next.
+inline bool hex_word(u64 x, u32& out) {
+  constexpr u64 k01 = 0x0101010101010101ull;
+  const u64 d = (x & (k01 * 0x0f)) + ((x >> 6) & k01) * 9;
+  const u64 ge10 = ((d + k01 * 6) >> 4) & k01;
+  const u64 spelled = d + k01 * 0x30 + ge10 * 0x27;
+  const u64 bad = ((x | (ge10 << 5)) ^ spelled) | ((d + k01 * 0x70) & (k01 * 0x80));
+  if (bad) return false;
+  // Nibbles to a number, the first digit the most significant.
+  u64 t = ((d & 0x00ff00ff00ff00ffull) << 4) | ((d >> 8) & 0x00ff00ff00ff00ffull);
+  t = ((t & 0x0000ffff0000ffffull) << 8) | ((t >> 16) & 0x0000ffff0000ffffull);
+  out = u32((t << 16) | (t >> 32));
+  return true;
+}
+
+// Field `i` of a header at a 4-aligned address: the field starts 2 past
+// a multiple of 4, so a halfword, a word and a halfword cover it.
+inline bool hex_field_aligned(const u8* h, unsigned i, u32& out) {
+  static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "hex_word takes the first digit low");
+  const u8* p = h + 6 + 8 * i;
+  u16 a, c;
+  u32 b;
+  __builtin_memcpy(&a, __builtin_assume_aligned(p, 2), 2);
+  __builtin_memcpy(&b, __builtin_assume_aligned(p + 2, 4), 4);
+  __builtin_memcpy(&c, __builtin_assume_aligned(p + 6, 2), 2);
+  return hex_word(u64(a) | u64(b) << 16 | u64(c) << 48, out);
+}
+
 // Decodes field `i` of the header at `h`; false if it is not 8 hex digits.
 // Bad digits are or-ed into one test: 0xff sets bits above a nibble.
 inline bool hex_field(const u8* h, unsigned i, u32& out) {
@@ -66,8 +99,14 @@ Result<bool> CpioArchive::next(size_t& off, CpioFile& out) const {
   const u8* h = base_ + off;
   if (memcmp(h, kMagic, 6) != 0) return Error::Inval;
   u32 fields[13];
-  for (unsigned i = 0; i < 13; ++i)
-    if (!hex_field(h, i, fields[i])) return Error::Inval;
+  if (is_aligned(uptr(h), 4)) {
+    // Seeding parses ~300 headers at every boot; archives are aligned.
+    for (unsigned i = 0; i < 13; ++i)
+      if (!hex_field_aligned(h, i, fields[i])) return Error::Inval;
+  } else {
+    for (unsigned i = 0; i < 13; ++i)
+      if (!hex_field(h, i, fields[i])) return Error::Inval;
+  }
 
   size_t name_off = off + kHeaderSize;
   size_t namesize = fields[NameSize];
