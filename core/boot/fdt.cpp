@@ -127,6 +127,9 @@ struct Blob {
   u32 mem_rsvmap = 0;
   u32 struct_begin = 0, struct_end = 0;
   u32 strings_begin = 0, strings_end = 0;
+  // The strings block ends in a NUL (dtc's always does): every name in it
+  // is terminated, and string() need not measure one.
+  bool strings_terminated = false;
 
   // The token or cell at `off` inside the structure block.
   Result<u32> word(u64 off) const {
@@ -139,7 +142,8 @@ struct Blob {
     u32 avail = strings_end - strings_begin;
     if (name_off >= avail) return Error::Inval;
     const char* s = reinterpret_cast<const char*>(base + strings_begin + name_off);
-    if (bounded_strlen(s, avail - name_off) == avail - name_off) return Error::Inval;
+    if (!strings_terminated && bounded_strlen(s, avail - name_off) == avail - name_off)
+      return Error::Inval;
     return s;
   }
 };
@@ -176,6 +180,7 @@ Result<Blob> open_blob(const void* blob) {
   b.struct_end = off_struct + size_struct;
   b.strings_begin = off_strings;
   b.strings_end = off_strings + size_strings;
+  b.strings_terminated = size_strings > 0 && b.base[b.strings_end - 1] == '\0';
   return b;
 }
 
@@ -235,13 +240,38 @@ bool same_name(const char* a, const char* b) {
   return *a == *b;
 }
 
-void record(Props& props, const char* name, Prop value) {
-  for (const PropName& wanted : kWanted) {
-    if (same_name(wanted.name, name)) {
-      props.*wanted.field = value;
-      return;
-    }
+// kWanted's index for `name`, or -1.
+int wanted_index(const char* name) {
+  for (unsigned i = 0; i < sizeof kWanted / sizeof kWanted[0]; i++)
+    if (same_name(kWanted[i].name, name)) return int(i);
+  return -1;
+}
+
+// wanted_index by the name's offset in the strings block: dtc stores each
+// name once, so a tree of ~150 properties has ~50 offsets, and a walk
+// compares each name against kWanted once, not at every property.
+// Direct-mapped; a collision only costs a compare.
+struct NameMemo {
+  static constexpr unsigned kSlots = 64;
+  static constexpr u8 kNone = 0xff;
+  u32 off[kSlots];
+  u8 wanted[kSlots];  // kWanted's index; kNone: not wanted
+  NameMemo() {
+    for (u32& o : off) o = ~0u;
   }
+  int lookup(u32 name_off, const char* name) {
+    const unsigned slot = (name_off * 0x9e3779b1u) >> 26;
+    if (off[slot] != name_off) {
+      off[slot] = name_off;
+      const int i = wanted_index(name);
+      wanted[slot] = i < 0 ? kNone : u8(i);
+    }
+    return wanted[slot] == kNone ? -1 : int(wanted[slot]);
+  }
+};
+
+void record(Props& props, int index, Prop value) {
+  if (index >= 0) props.*kWanted[index].field = value;
 }
 
 enum class Role : u8 { Other, Cpus, Cpu, Chosen, ReservedMemory };
@@ -268,6 +298,7 @@ Result<void> walk(const Blob& blob, Visitor& visitor) {
   unsigned depth = 0;
   bool root_done = false;
   Props props;
+  NameMemo memo;
   auto complete = [&] {
     Node& node = path[depth - 1];
     node.address_cells = prop_u32(props.address_cells, kDefaultAddressCells);
@@ -306,7 +337,7 @@ Result<void> walk(const Blob& blob, Visitor& visitor) {
         off = align_up(off + len, 4);
         const char* name = TRY(blob.string(name_off));
         if (!path[depth - 1].props_done) {
-          record(props, name, value);
+          record(props, memo.lookup(name_off, name), value);
           visitor.property(path, depth, name, value);
         }
         break;
