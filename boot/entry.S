@@ -36,6 +36,7 @@ _start:
 
   .section .text.boot, "ax"
 real_start:
+  rdtime s4                  /* kernel entry: the boot-time line starts here */
   csrw sie, zero
   csrw satp, zero
   mv s0, a0                  /* hart id */
@@ -51,14 +52,23 @@ real_start:
   amoswap.w.aqrl t1, t1, (t0)
   bnez t1, lottery_lost
 
-  /* Clear BSS at its physical address. */
+  /* Clear BSS at its physical address, 64 bytes a turn (the linker script
+   * aligns both ends to 64). The boot stacks lie below __bss_start: a
+   * stack need not start zeroed, and they are half of what was cleared. */
   lla t0, __bss_start
   lla t1, __bss_end
-1:
   bgeu t0, t1, 2f
+1:
   sd zero, 0(t0)
-  addi t0, t0, 8
-  j 1b
+  sd zero, 8(t0)
+  sd zero, 16(t0)
+  sd zero, 24(t0)
+  sd zero, 32(t0)
+  sd zero, 40(t0)
+  sd zero, 48(t0)
+  sd zero, 56(t0)
+  addi t0, t0, 64
+  bltu t0, t1, 1b
 2:
   lla s2, _start             /* physical load address */
   lla t0, kernel_vbase
@@ -128,6 +138,7 @@ real_start:
   mv a0, s0
   mv a1, s1
   mv a2, s2
+  mv a3, s4
   mv s0, zero                /* ends the frame-pointer chain */
   call kernel_entry_boot_hart    /* hal/riscv/start.cpp; does not return */
   j park

@@ -70,14 +70,21 @@ void init_physical_memory(const fdt::BootInfo& info) {
 }  // namespace
 
 namespace {
-u64 g_kernel_entry_ns = 0;
+u64 g_kernel_entry_count = 0;  // the time CSR at _start's first instruction
 }
 
-u64 tine::hal::kernel_entry_ns() { return g_kernel_entry_ns; }
+// In ns by the timebase the FDT gave (time_ns' own conversion), so that
+// it compares with time_ns() whenever it is read.
+u64 tine::hal::kernel_entry_ns() {
+  if (g_ns_per_count) return g_kernel_entry_count * g_ns_per_count;
+  return time_ns_slow(g_kernel_entry_count);
+}
 
+// entry_count: the time CSR as boot/entry.S was entered, before the BSS
+// clear and the early map.
 extern "C" [[noreturn]] void kernel_entry_boot_hart(u64 hartid, paddr_t fdt_pa,
-                                                    paddr_t load_pa) {
-  g_kernel_entry_ns = hal::time_ns();
+                                                    paddr_t load_pa, u64 entry_count) {
+  g_kernel_entry_count = entry_count;
   HartLocal& self = g_harts[0];
   self.index = 0;
   self.hartid = static_cast<unsigned>(hartid);
