@@ -128,9 +128,7 @@ struct Seeder {
         return dir->ops->mkdir(*dir, comp, c);
       case VType::Lnk:
         if (e.size == 0 || e.size >= kPathMax) return Error::Inval;
-        memcpy(path, e.data, e.size);  // the target, NUL-terminated
-        path[e.size] = '\0';
-        return dir->ops->symlink(*dir, comp, path, c);
+        return dir->ops->symlink(*dir, comp, target_of(e), c);
       case VType::Fifo:
         return dir->ops->mknod(*dir, comp, VCreate{.mode = e.mode, .uid = e.uid, .gid = e.gid});
       case VType::Reg:
@@ -138,6 +136,17 @@ struct Seeder {
       default:
         return ok();  // devices, sockets: not here
     }
+  }
+
+  // A symlink's target, NUL-terminated: in place when the archive's
+  // padding after it supplies the NUL (BusyBox's 270 "busybox" links: the
+  // 7 bytes are padded to 8 with a zero), else copied into `path`.
+  const char* target_of(const CpioFile& e) {
+    const char* t = reinterpret_cast<const char*>(e.data);
+    if (e.data + e.size < archive_end && t[e.size] == '\0') return t;
+    memcpy(path, e.data, e.size);
+    path[e.size] = '\0';
+    return path;
   }
 
   Result<void> add(const CpioFile& e) {
