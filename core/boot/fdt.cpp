@@ -306,6 +306,14 @@ Result<void> walk(const Blob& blob, Visitor& visitor) {
     node.props_done = true;
     visitor.node(path, depth, props);
   };
+  // A visitor with done() may end the walk early: the stdout-path walks,
+  // over a blob the main walk has checked to its end already.
+  auto finished = [&] {
+    if constexpr (requires { visitor.done(); })
+      return visitor.done();
+    else
+      return false;
+  };
 
   u64 off = blob.struct_begin;
   for (;;) {
@@ -320,6 +328,7 @@ Result<void> walk(const Blob& blob, Visitor& visitor) {
         if (len == avail) return Error::Inval;
         off = align_up(off + len + 1, 4);
         if (depth > 0 && !path[depth - 1].props_done) complete();
+        if (finished()) return ok();
         path[depth] = Node{};
         path[depth].name = name;
         path[depth].name_len = u32(len);
@@ -345,6 +354,7 @@ Result<void> walk(const Blob& blob, Visitor& visitor) {
       case kTokenEndNode:
         if (depth == 0) return Error::Inval;
         if (!path[depth - 1].props_done) complete();
+        if (finished()) return ok();
         if (--depth == 0) root_done = true;
         break;
       case kTokenNop:
@@ -564,6 +574,7 @@ struct AliasFinder {
       value = p;
   }
   void node(Node*, unsigned, const Props&) {}
+  bool done() const { return value.present(); }
 };
 
 // A path component matches a node's unit name exactly, or its name without
@@ -601,6 +612,7 @@ struct UartAtPath {
     found = true;
     read_uart(p, path[depth - 2], uart);
   }
+  bool done() const { return found; }
 };
 
 // stdout-path is "path-or-alias[:options]", e.g. "serial0:115200n8".
