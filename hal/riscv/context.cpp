@@ -1,4 +1,4 @@
-// hal::Context on RISC-V: ra, sp, s0..s11 (switch.S).
+// hal::Context on RISC-V: ra, sp, s0..s11, gp (switch.S).
 #include "core/lib/assert.h"
 #include "hal/hal.h"
 #include "hal/riscv/hart.h"
@@ -11,7 +11,7 @@ namespace tine::hal {
 
 namespace {
 enum Slot : unsigned { kRa = 0, kSp = 1, kS0 = 2, kS1 = 3, kS2 = 4 };
-constexpr unsigned kSavedWords = 2 + 12;
+constexpr unsigned kSavedWords = 2 + 12 + 1;
 static_assert(sizeof(Context::words) / sizeof(uptr) >= kSavedWords);
 }  // namespace
 

@@ -1,8 +1,12 @@
-/* Kernel thread context switch: callee-saved registers and sp, in the
- * layout of hal::Context (see context.cpp). tp stays: it is the hart's. */
+/* Kernel thread context switch: callee-saved registers, sp and gp, in the
+ * layout of hal::Context (see context.cpp). tp stays: it is the hart's.
+ * gp: the kernel never uses it, so a user thread's gp stays in the
+ * register from its trap to its return, and trap.S's fast syscall path
+ * neither saves nor reloads it; a switch in between must keep it. */
 #define CTX_RA 0
 #define CTX_SP 8
 #define CTX_S(n) (16 + 8 * (n))
+#define CTX_GP CTX_S(12)
 
   .section .text
   .globl context_switch_asm
@@ -23,6 +27,7 @@ context_switch_asm:
   sd s9, CTX_S(9)(a0)
   sd s10, CTX_S(10)(a0)
   sd s11, CTX_S(11)(a0)
+  sd gp, CTX_GP(a0)
   ld ra, CTX_RA(a1)
   ld sp, CTX_SP(a1)
   ld s0, CTX_S(0)(a1)
@@ -37,6 +42,7 @@ context_switch_asm:
   ld s9, CTX_S(9)(a1)
   ld s10, CTX_S(10)(a1)
   ld s11, CTX_S(11)(a1)
+  ld gp, CTX_GP(a1)
   ret
 
 /* First instructions of a new thread: s1 = argument, s2 = entry. */
