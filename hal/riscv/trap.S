@@ -10,6 +10,7 @@
  * and trap_return's write of the saved sstatus gives the interrupted code
  * its SUM back. Without it, SUM is always on and entry leaves it. */
 #include "hal/riscv/hart.h"
+#include "hal/riscv/syscall_offsets.h"
 #include "hal/riscv/trap_frame.h"
 #include "hal/riscv/uaccess_window.h"
 
@@ -21,7 +22,7 @@
   SAVE(6); SAVE(7); SAVE(10); SAVE(11); SAVE(12); SAVE(13); SAVE(14); \
   SAVE(15); SAVE(16); SAVE(17); SAVE(28); SAVE(29); SAVE(30); SAVE(31)
 /* s0..s11: C code keeps them, so the fast syscall path leaves them in
- * place and saves them only when it goes slow (syscall_fast below). */
+ * place and saves them only when it goes slow (user_ecall below). */
 #define SAVE_CALLEE \
   SAVE(8); SAVE(9); SAVE(18); SAVE(19); SAVE(20); SAVE(21); SAVE(22); \
   SAVE(23); SAVE(24); SAVE(25); SAVE(26); SAVE(27)
@@ -69,7 +70,6 @@ from_user:
   ld sp, HART_KERNEL_SP(tp)
   addi sp, sp, -TRAP_FRAME_SIZE
   SAVE(1)
-  SAVE(3)
   SAVE(5)
   ld t0, HART_USER_SP(tp)
   sd t0, TRAP_FRAME_REG(2)(sp)
@@ -84,6 +84,7 @@ from_user:
   sd t0, TRAP_FRAME_SCAUSE(sp)
   li t1, TRAP_CAUSE_ECALL_U
   beq t0, t1, user_ecall
+  SAVE(3)
   SAVE_CALLEE
 
 save_stval:
@@ -95,30 +96,72 @@ save_stval:
   call trap_dispatch
   j trap_return
 
-/* A syscall. syscall_fast (user_trap.cpp) runs it with s0..s11 still the
- * user's, in the registers (C code preserves them), and says whether the
- * way back is as short: 0 yes. Otherwise (signals to deliver, a stop, a
- * switch, a syscall that reads or writes the whole frame, a traced
- * process) the s-registers go into the frame first, since from there on
- * anything may read or replace the frame, and syscall_slow finishes the
- * trap with the full frame and returns through trap_return. */
+/* A syscall. A fast call (the process's Emul lists it in `fast`, and the
+ * LWP has no work: core/proc/syscall_fast.h) runs from here with no C frame
+ * around it: s0..s11 and gp are still the user's, in the registers (C code
+ * and the context switch keep them), and a0..a5 in the frame are its
+ * arguments. The way back is as short unless the call noted a restart,
+ * failed, or the LWP has work: then syscall_fast_tail (user_trap.cpp)
+ * finishes, and says whether the short way still does. Otherwise (signals
+ * to deliver, a stop, a syscall that reads or writes the whole frame, a
+ * traced process) the s-registers and gp go into the frame first, since
+ * from there on anything may read or replace the frame, and syscall_slow
+ * finishes the trap with the full frame and returns through trap_return.
+ * t0 = the LWP, t1 = the call, a7 = its number (still the user's). */
 user_ecall:
-  mv a0, sp
-  call syscall_fast
-  bnez a0, 1f
+  ld t0, HART_CURRENT_THREAD(tp)
+  lw t1, LWP_WORK(t0)
+  bnez t1, 8f
+  ld t1, LWP_PROC(t0)
+  li t2, PROC_EMUL
+  add t1, t1, t2
+  ld t1, 0(t1)
+  lwu t2, EMUL_NSYSCALLS(t1)
+  bgeu a7, t2, 8f
+  ld t1, EMUL_FAST(t1)
+  slli t2, a7, 3
+  add t1, t1, t2
+  ld t1, 0(t1)
+  beqz t1, 8f
+  ld t2, TRAP_FRAME_SEPC(sp)
+  addi t2, t2, 4                 /* past the ecall */
+  sd t2, TRAP_FRAME_SEPC(sp)
+  sb zero, LWP_SYSRESTART(t0)
+  csrsi sstatus, TRAP_SSTATUS_SIE
+  addi a0, sp, TRAP_FRAME_REG(10)
+  jalr t1
+  csrci sstatus, TRAP_SSTATUS_SIE
+  /* From here nothing is posted for the LWP on this hart (interrupts are
+   * off); what another hart posts later is taken at its next return. */
+  ld t0, HART_CURRENT_THREAD(tp)
+  bltz a0, 7f                    /* an error: a restart to note? */
+  lbu t1, LWP_SYSRESTART(t0)
+  bnez t1, 7f
+  sd a0, TRAP_FRAME_REG(10)(sp)
+  lw t1, LWP_WORK(t0)
+  bnez t1, 7f
+fast_return:
   ld t0, TRAP_FRAME_SSTATUS(sp)
   csrw sstatus, t0               /* SPP is 0: back to user mode */
   ld t0, TRAP_FRAME_SEPC(sp)
   csrw sepc, t0
   csrw sscratch, tp              /* next trap finds HartLocal */
   LOAD(1)
-  LOAD(3)
   LOAD(4)
   LOAD(5)
   LOAD_CALLER
   LOAD(2)
   sret
-1:
+7:
+  mv a1, a0
+  mv a0, sp
+  call syscall_fast_tail
+  beqz a0, fast_return
+  j 9f
+8:
+  li a0, 1                       /* kNotStarted: the call needs the frame */
+9:
+  SAVE(3)
   SAVE_CALLEE
   sd zero, TRAP_FRAME_STVAL(sp)  /* an ecall's stval is 0 */
   mv a1, a0

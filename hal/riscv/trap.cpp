@@ -22,6 +22,7 @@ namespace tine::hal::riscv {
 
 static_assert(TRAP_SSTATUS_SUM == kSstatusSUM, "trap.S clears this bit");
 static_assert(TRAP_CAUSE_ECALL_U == u64(Exception::EcallFromU), "trap.S's syscall path");
+static_assert(TRAP_SSTATUS_SIE == kSstatusSIE, "trap.S's fast call");
 
 namespace {
 BreakpointHook g_breakpoint_hook = nullptr;

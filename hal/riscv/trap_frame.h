@@ -12,6 +12,8 @@
 #define TRAP_SSTATUS_SUM (1 << 18)
 // scause of an ecall from U-mode: trap.S's syscall path (checked in trap.cpp).
 #define TRAP_CAUSE_ECALL_U 8
+// sstatus.SIE for trap.S's fast call (checked against kSstatusSIE in trap.cpp).
+#define TRAP_SSTATUS_SIE 2
 
 #ifndef __ASSEMBLER__
 #include "core/lib/types.h"

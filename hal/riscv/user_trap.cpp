@@ -4,6 +4,8 @@
 // Interrupts are on while the kernel serves the process.
 #include "hal/riscv/user_trap.h"
 
+#include "core/proc/emul.h"
+#include "core/proc/proc.h"
 #include "core/proc/sigacts.h"
 #include "core/proc/signal.h"
 #include "core/proc/syscall.h"
@@ -14,6 +16,7 @@
 #include "core/vm/vm.h"
 #include "hal/riscv/csr.h"
 #include "hal/riscv/hart.h"
+#include "hal/riscv/syscall_offsets.h"
 #include "hal/riscv/timer.h"
 #include "hal/riscv/trap.h"
 
@@ -72,28 +75,46 @@ using namespace tine::hal::riscv;
 using tine::u32;
 using tine::u64;
 
-// trap.S's syscall path: the frame holds every register but s0..s11, which
-// are still live (syscall.h). 0: done, return the short way. Otherwise the
-// code syscall_slow gets once trap.S has saved s0..s11: kNotStarted (the
-// call needs the whole frame: run the trap as any other), kFinish (the call
-// ran; userret has work).
-//
-// The fast way charges no CPU time (core/sched/cputime.h: its time goes to
-// whichever mode the next edge or interrupt finds) and looks at one word
-// for work on the way out, l_work (core/sched/lwp.h).
+// trap.S's syscall path: it finds and runs a fast call itself
+// (core/proc/syscall_fast.h's syscall_fast_fn and syscall_run_fast, read
+// through syscall_offsets.h) with s0..s11 and gp still live; the frame
+// holds every other register. The fast way charges no CPU time
+// (core/sched/cputime.h: its time goes to whichever mode the next edge or
+// interrupt finds) and looks at one word for work on the way out, l_work
+// (core/sched/lwp.h).
 static_assert(sizeof(tine::SyscallArgs) == 6 * sizeof(u64) && kA5 == kA0 + 5);
 
+// The offsets trap.S reads (syscall_offsets.h). Lwp has several bases, so
+// it is not standard-layout; GCC and Clang still place its members the
+// same way for every build of the kernel, and these checks say so.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Winvalid-offsetof"
+static_assert(offsetof(tine::Lwp, proc) == LWP_PROC);
+static_assert(offsetof(tine::Lwp, l_sysrestart) == LWP_SYSRESTART);
+static_assert(offsetof(tine::Lwp, l_work) == LWP_WORK);
+static_assert(offsetof(tine::Proc, p_emul) == PROC_EMUL);
+static_assert(offsetof(tine::Emul, nsyscalls) == EMUL_NSYSCALLS);
+static_assert(offsetof(tine::Emul, fast) == EMUL_FAST);
+#pragma GCC diagnostic pop
+static_assert(sizeof(tine::Lwp::l_sysrestart) == 1 && sizeof(tine::Lwp::l_work) == 4 &&
+              sizeof(tine::Emul::nsyscalls) == 4);
+static_assert(tine::kRestartNone == 0);
+
 namespace {
+// What syscall_slow gets once trap.S has saved s0..s11: kNotStarted (the
+// call needs the whole frame: run the trap as any other; trap.S's own 1),
+// kFinish (the call ran; userret has work).
 enum FastResult : long { kDone = 0, kNotStarted = 1, kFinish = 2 };
 }
 
 namespace {
 // The way out of the fast path when l_work is not 0 (interrupts off).
-[[gnu::noinline]] long fast_work(tine::Lwp* l, u32 work) {
+long fast_work(tine::Lwp* l, u32 work) {
   if (work == tine::kWorkResched) {
-    // A switch alone needs no frame: s0..s11 stay on this thread's stack.
-    // The bit is its hart's to set, and that is this one, with interrupts
-    // off: cleared first, then the switch (if the hart still wants one).
+    // A switch alone needs no frame: s0..s11 and gp stay on this thread's
+    // stack and in its context. The bit is its hart's to set, and that is
+    // this one, with interrupts off: cleared first, then the switch (if
+    // the hart still wants one).
     __atomic_and_fetch(&l->l_work, ~tine::kWorkResched, __ATOMIC_RELAXED);
     tine::sched_trap_exit(true);
     if (!__atomic_load_n(&l->l_work, __ATOMIC_RELAXED)) return kDone;
@@ -102,19 +123,14 @@ namespace {
 }
 }  // namespace
 
-extern "C" long syscall_fast(TrapFrame* f) {
+// The end of a fast call that failed, noted a restart (syscall_run_fast's
+// second half) or left the LWP work, with interrupts off; a0 in the frame
+// is still the first argument. kDone: back the short way.
+extern "C" long syscall_fast_tail(TrapFrame* f, tine::i64 r) {
   tine::Lwp* const l = static_cast<tine::Lwp*>(this_hart().current_thread);
-  const tine::SyscallFn fn = tine::syscall_fast_fn(l, f->x[kA7]);
-  if (!fn) return kNotStarted;
-  f->sepc += 4;  // past the ecall
-  set_sstatus(kSstatusSIE);
-  // a0..a5 in the frame are the arguments: no copy (layout checked above).
-  const tine::i64 r =
-      tine::syscall_run_fast(l, fn, *reinterpret_cast<const tine::SyscallArgs*>(&f->x[kA0]));
+  if (r < 0 || l->l_sysrestart != tine::kRestartNone)
+    r = tine::syscall_note_restart(l, r, *reinterpret_cast<const tine::SyscallArgs*>(&f->x[kA0]));
   f->x[kA0] = static_cast<u64>(r);
-  clear_sstatus(kSstatusSIE);
-  // From here nothing is posted for l on this hart (interrupts are off);
-  // what another hart posts later is taken at l's next return.
   if (const u32 work = __atomic_load_n(&l->l_work, __ATOMIC_RELAXED)) return fast_work(l, work);
   // A restart to note is an error result (syscall_note_restart).
   return r < 0 && l->l_sysrestart != tine::kRestartNone ? kFinish : kDone;
