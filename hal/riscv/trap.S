@@ -84,6 +84,9 @@ from_user:
   sd t0, TRAP_FRAME_SCAUSE(sp)
   li t1, TRAP_CAUSE_ECALL_U
   beq t0, t1, user_ecall
+  addi t1, t0, -TRAP_CAUSE_INSN_PAGE_FAULT  /* 12, 13 or 15 (14 is reserved) */
+  sltiu t1, t1, 4
+  bnez t1, user_page_fault
   SAVE(3)
   SAVE_CALLEE
 
@@ -161,12 +164,26 @@ fast_return:
 8:
   li a0, 1                       /* kNotStarted: the call needs the frame */
 9:
+  sd zero, TRAP_FRAME_STVAL(sp)  /* an ecall's stval is 0 */
+10:
   SAVE(3)
   SAVE_CALLEE
-  sd zero, TRAP_FRAME_STVAL(sp)  /* an ecall's stval is 0 */
   mv a1, a0
   mv a0, sp
   call syscall_slow
+  j trap_return
+
+/* A page fault from U-mode, served as a fast call is: the VM layer
+ * resolves it (or posts the signal) with s0..s11 and gp still the user's,
+ * and user_fault_fast (user_trap.cpp) says whether the short way back
+ * does (0) or userret has work (syscall_slow's kFinish). */
+user_page_fault:
+  csrr t0, stval
+  sd t0, TRAP_FRAME_STVAL(sp)
+  mv a0, sp
+  call user_fault_fast
+  beqz a0, fast_return
+  j 10b
 
 /* Restores the frame at sp and returns from the trap. Also the way a new
  * user thread first enters U-mode. */

@@ -23,6 +23,10 @@ namespace tine::hal::riscv {
 static_assert(TRAP_SSTATUS_SUM == kSstatusSUM, "trap.S clears this bit");
 static_assert(TRAP_CAUSE_ECALL_U == u64(Exception::EcallFromU), "trap.S's syscall path");
 static_assert(TRAP_SSTATUS_SIE == kSstatusSIE, "trap.S's fast call");
+static_assert(TRAP_CAUSE_INSN_PAGE_FAULT == u64(Exception::InstructionPageFault) &&
+                  u64(Exception::LoadPageFault) == TRAP_CAUSE_INSN_PAGE_FAULT + 1 &&
+                  u64(Exception::StorePageFault) == TRAP_CAUSE_INSN_PAGE_FAULT + 3,
+              "trap.S's page-fault path");
 
 namespace {
 BreakpointHook g_breakpoint_hook = nullptr;

@@ -14,6 +14,9 @@
 #define TRAP_CAUSE_ECALL_U 8
 // sstatus.SIE for trap.S's fast call (checked against kSstatusSIE in trap.cpp).
 #define TRAP_SSTATUS_SIE 2
+// scause of an instruction page fault, the first of the three page faults
+// (12, 13 load, 15 store; 14 is reserved): trap.S's fault path (trap.cpp).
+#define TRAP_CAUSE_INSN_PAGE_FAULT 12
 
 #ifndef __ASSEMBLER__
 #include "core/lib/types.h"

@@ -136,6 +136,23 @@ extern "C" long syscall_fast_tail(TrapFrame* f, tine::i64 r) {
   return r < 0 && l->l_sysrestart != tine::kRestartNone ? kFinish : kDone;
 }
 
+// trap.S's page-fault path, with s0..s11 and gp live: the fault is
+// resolved, or its signal posted (which sets l_work), as user_exception
+// would, and like a fast call it charges no CPU time. 0: back the short
+// way; kFinish: userret has work.
+extern "C" long user_fault_fast(TrapFrame* f) {
+  tine::Lwp* const l = static_cast<tine::Lwp*>(this_hart().current_thread);
+  const auto cause = static_cast<Exception>(f->scause);
+  const tine::Access access = cause == Exception::StorePageFault  ? tine::Access::Write
+                              : cause == Exception::LoadPageFault ? tine::Access::Read
+                                                                  : tine::Access::Exec;
+  set_sstatus(kSstatusSIE);
+  page_fault(*f, access);
+  clear_sstatus(kSstatusSIE);
+  if (const u32 work = __atomic_load_n(&l->l_work, __ATOMIC_RELAXED)) return fast_work(l, work);
+  return kDone;
+}
+
 extern "C" void syscall_slow(TrapFrame* f, long how) {
   if (how == kNotStarted) {
     trap_dispatch(f);
