@@ -33,7 +33,8 @@
  * and ROM; repeatable), kphys=LO-HI (the kernel image at its physical
  * address, before paging), switch=LO-HI (the context switch routine),
  * start=ADDR (where a new thread starts), create=LO-HI (context_init),
- * exec=ADDR (exec's user frame setup). Output: text, read by tools/profile/tbprof_report.py. */
+ * exec=ADDR (exec's user frame setup), boot=1 (only kernel entry to init's
+ * first user instruction; QEMU ends there). Output: text, read by tools/profile/tbprof_report.py. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -251,6 +252,13 @@ static struct Vcpu *last_vcpu;  /* whose block ran last */
 
 static struct Vcpu vcpus[MAX_VCPUS];
 
+/* boot=1: count from the kernel's first instruction to init's first user
+ * instruction, then write the profile and end QEMU (scripts/profile --boot).
+ * 0: the firmware has not entered the kernel yet; 1: booting. */
+static int boot_mode, boot_phase;
+static uint64_t boot_base;  /* executed when the kernel was entered */
+static void write_profile(void);
+
 static uint8_t domain_of(uint64_t pc) {
   if (pc >= 0xffffffc000000000ULL) return kKernel;
   if (pc >= kphys_lo && pc < kphys_hi) return kKernel;
@@ -432,6 +440,22 @@ static void charge_pending(void) {
 
 static void vcpu_tb_exec(unsigned int vcpu_index, void *udata) {
   const struct Tb *tb = udata;
+  if (boot_mode) {
+    if (boot_phase == 0) {
+      /* The firmware before the kernel is not the boot's: not counted. */
+      if (tb->domain != kKernel) {
+        charged = executed;
+        return;
+      }
+      boot_phase = 1;
+      boot_base = charged = executed;
+    } else if (tb->domain == kUser) {
+      /* init's first user block: the boot ended at the block before it. */
+      charge_pending();
+      write_profile();
+      exit(0);
+    }
+  }
   /* What ran since the last callback is the last block, whole or up to a
    * faulting instruction (counted: its inline add ran before it). */
   if (last_vcpu && last_vcpu->prev)
@@ -520,13 +544,20 @@ static void plugin_exit(qemu_plugin_id_t id, void *p) {
   (void)id;
   (void)p;
   charge_pending();
+  write_profile();
+}
+
+static void write_profile(void) {
+  static int written;
+  if (written) return;
+  written = 1;
   FILE *f = fopen(out_path, "w");
   if (!f) {
     fprintf(stderr, "tbprof: cannot write %s\n", out_path);
     return;
   }
   fprintf(f, "tbprof 1\n");
-  fprintf(f, "total %" PRIu64 "\n", executed);
+  fprintf(f, "total %" PRIu64 "\n", executed - boot_base);
   fprintf(f, "unmatched_returns %" PRIu64 "\n", unmatched_returns);
   fprintf(f, "overflow_pushes %" PRIu64 "\n", overflow_pushes);
   /* node ID PARENT KIND DOMAIN SITE (hex); kind c call, t trap, e exec
@@ -569,6 +600,8 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
       start_pc = strtoull(a + 6, NULL, 0);
     } else if (strncmp(a, "exec=", 5) == 0) {
       exec_pc = strtoull(a + 5, NULL, 0);
+    } else if (strcmp(a, "boot=1") == 0) {
+      boot_mode = 1;
     } else if (strncmp(a, "kphys=", 6) == 0) {
       if (parse_range(a + 6, &kphys_lo, &kphys_hi)) goto bad;
     } else {
