@@ -119,7 +119,10 @@ Result<bool> CpioArchive::next(size_t& off, CpioFile& out) const {
   if (name[namesize - 1] != '\0') return Error::Inval;
   // The name ends at its first NUL: an archive may pad it with more so the
   // data starts page-aligned (scripts/mkinitrd.py, gen_init_cpio -a).
-  size_t name_len = strnlen(name, namesize - 1);
+  // Unpadded (most names: links, directories) when the byte before that
+  // NUL is not one; only a padded name needs the scan.
+  size_t name_len = namesize >= 2 && name[namesize - 2] != '\0' ? namesize - 1
+                                                                 : strnlen(name, namesize - 1);
   if (name_len == sizeof kTrailer - 1 && memcmp(name, kTrailer, name_len) == 0) return false;
   if (name_len == 0) return Error::Inval;
 
