@@ -137,13 +137,21 @@ Result<void> tmpfs_mknod(Vnode& dvp, const char* name, const VCreate& c) {
 }
 
 Result<void> tmpfs_symlink(Vnode& dvp, const char* name, const char* target, const VCreate& c) {
-  const size_t len = strlen(target);
   VnodeRef vp(TRY(make_node(dvp, name, VType::Lnk, c, [&](Vnode& v) -> Result<void> {
     TmpfsNode& node = tmpfs_node_of(v);
-    node.target = len < TmpfsNode::kTargetInline ? node.target_inline
-                                                 : static_cast<char*>(kmalloc(len + 1));
-    if (!node.target) return Error::NoMem;
-    memcpy(node.target, target, len + 1);
+    // A short target is measured and copied in one pass (seeding the
+    // initrd makes 270 of them); a longer one gets its own block.
+    size_t len = 0;
+    while (len < TmpfsNode::kTargetInline && (node.target_inline[len] = target[len]) != '\0')
+      len++;
+    if (len < TmpfsNode::kTargetInline) {
+      node.target = node.target_inline;
+    } else {
+      len = strlen(target);
+      node.target = static_cast<char*>(kmalloc(len + 1));
+      if (!node.target) return Error::NoMem;
+      memcpy(node.target, target, len + 1);
+    }
     node.target_len = len;
     set_size_unpublished(v, i64(len));
     return ok();
