@@ -49,11 +49,9 @@ size_t chunk_len(uptr u, size_t n) {
   return min(n, kPageSize - (u & (kPageSize - 1)));
 }
 
-}  // namespace
-
-Result<void> copyin(void* kdst, uptr usrc, size_t n) {
-  if (n == 0) return ok();
-  if (!hal::user_va_range(usrc, n)) return Error::Fault;
+// The page-by-page copies with fault resolution, out of line: inlined,
+// their state made every call save and restore eight registers.
+[[gnu::noinline]] Result<void> copyin_pages(void* kdst, uptr usrc, size_t n) {
   u8* dst = static_cast<u8*>(kdst);
   while (n > 0) {
     const size_t len = chunk_len(usrc, n);
@@ -66,9 +64,7 @@ Result<void> copyin(void* kdst, uptr usrc, size_t n) {
   return ok();
 }
 
-Result<void> copyout(uptr udst, const void* ksrc, size_t n) {
-  if (n == 0) return ok();
-  if (!hal::user_va_range(udst, n)) return Error::Fault;
+[[gnu::noinline]] Result<void> copyout_pages(uptr udst, const void* ksrc, size_t n) {
   const u8* src = static_cast<const u8*>(ksrc);
   while (n > 0) {
     const size_t len = chunk_len(udst, n);
@@ -79,6 +75,35 @@ Result<void> copyout(uptr udst, const void* ksrc, size_t n) {
     n -= len;
   }
   return ok();
+}
+
+}  // namespace
+
+// A copy within one page whose page is there (a pipe's byte, a syscall's
+// struct) is one try with preemption off; anything else, and a try that
+// faulted, goes the page-by-page way.
+Result<void> copyin(void* kdst, uptr usrc, size_t n) {
+  if (n == 0) return ok();
+  if (!hal::user_va_range(usrc, n)) return Error::Fault;
+  if (n <= chunk_len(usrc, n)) {
+    preempt_disable();
+    const bool done = hal::user_copy_in(kdst, usrc, n);
+    preempt_enable();
+    if (done) [[likely]] return ok();
+  }
+  return copyin_pages(kdst, usrc, n);
+}
+
+Result<void> copyout(uptr udst, const void* ksrc, size_t n) {
+  if (n == 0) return ok();
+  if (!hal::user_va_range(udst, n)) return Error::Fault;
+  if (n <= chunk_len(udst, n)) {
+    preempt_disable();
+    const bool done = hal::user_copy_out(udst, ksrc, n);
+    preempt_enable();
+    if (done) [[likely]] return ok();
+  }
+  return copyout_pages(udst, ksrc, n);
 }
 
 Result<size_t> copyinstr(char* kdst, uptr usrc, size_t max) {
