@@ -53,8 +53,20 @@ void fp_save_if_dirty(FpState& s);
 // saved, the FS state its return to user mode (f, its user frame) puts
 // back becomes clean as well, so that the next switch saves again only if
 // user code changes the registers again (else every switch would save).
+// When user code wrote no FP register since the last save or restore, the
+// frame's FS becomes Off instead: the next switch in restores nothing, and
+// user code's first FP instruction after it traps to fp_first_use (lazy
+// FP, for threads that do not use the FPU between switches).
 void fp_switch_out(FpState& s, UserFrame* f);
-// Saves unconditionally (fork: the child must get the current values).
+// At a switch to a user LWP (f, its user frame): restores s when the LWP
+// wrote FP registers in its last run, else leaves them unloaded.
+void fp_switch_in(const FpState& s, const UserFrame* f);
+// An illegal-instruction trap from user mode: true when it was the first
+// FP instruction since a lazy switch in (s is loaded, the frame's FS is
+// clean, and the instruction runs again), false for a real one.
+bool fp_first_use(const FpState& s, UserFrame* f);
+// Saves the current values (fork: the child must get them), unless they
+// are not loaded, when s already holds them.
 void fp_save(FpState& s);
 void fp_restore(const FpState& s);
 

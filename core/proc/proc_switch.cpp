@@ -15,7 +15,10 @@ void proc_switch(Lwp* prev, Lwp* next) {
   // Kernel threads run on the kernel map: a process's tables may be freed
   // when it exits, so no hart keeps them loaded lazily.
   vmspace_activate(next->proc ? next->proc->p_vmspace : nullptr);
-  if (next->proc) hal::fp_restore(next->fp);
+  if (next->proc && next->stack.top)
+    hal::fp_switch_in(next->fp, hal::user_frame_of(next->stack));
+  else if (next->proc)
+    hal::fp_restore(next->fp);
 }
 
 }  // namespace tine

@@ -71,6 +71,8 @@ u64 user_frame_syscall(const UserFrame* f, u64 args[6]) {
 
 void fp_save_if_dirty(FpState&) {}
 void fp_switch_out(FpState&, UserFrame*) {}
+void fp_switch_in(const FpState&, const UserFrame*) {}
+bool fp_first_use(const FpState&, UserFrame*) { return false; }
 void fp_save(FpState&) {}
 void fp_restore(const FpState&) {}
 

@@ -72,30 +72,63 @@ void user_enter(UserFrame* f) {
 }
 
 namespace {
-bool fs_dirty() {
-  return (riscv::read_sstatus() & riscv::kSstatusFS) == riscv::kSstatusFSDirty;
-}
+u64 live_fs() { return riscv::read_sstatus() & riscv::kSstatusFS; }
+bool fs_dirty() { return live_fs() == riscv::kSstatusFSDirty; }
 void fs_on() { riscv::set_sstatus(riscv::kSstatusFSClean); }
 void fs_clean() {
   riscv::clear_sstatus(riscv::kSstatusFS);
   riscv::set_sstatus(riscv::kSstatusFSClean);
 }
+void frame_fs(UserFrame* f, u64 fs) { f->sstatus = (f->sstatus & ~riscv::kSstatusFS) | fs; }
 }  // namespace
+
+// Lazy FP (hal/user.h): while a user LWP runs kernel code, the live FS is
+// Off exactly when the hart's FP registers are not that LWP's (its saved
+// copy is the truth); else they are its, and Clean says they equal the
+// copy. Trap entry keeps this (the live FS is the user's, and the frame's
+// FS is Off only while the registers are not loaded), and so do the switch
+// (fp_switch_in) and every call below.
 
 void fp_save_if_dirty(FpState& s) {
   if (fs_dirty()) fp_save(s);
 }
 
 void fp_switch_out(FpState& s, UserFrame* f) {
-  if (!fs_dirty()) return;
+  if (!fs_dirty()) {
+    // No FP write since the registers were last saved or loaded: the
+    // saved copy is the truth, so the next switch in needs no restore;
+    // user code's first FP instruction traps (FS Off) and loads it.
+    frame_fs(f, 0);
+    return;
+  }
   fp_save(s);
   // Clean, not dirty, is true of the registers the frame will return to:
   // the switch back in restores s. Only a dirty FS changes (never Off).
   if ((f->sstatus & riscv::kSstatusFS) == riscv::kSstatusFSDirty)
-    f->sstatus = (f->sstatus & ~riscv::kSstatusFS) | riscv::kSstatusFSClean;
+    frame_fs(f, riscv::kSstatusFSClean);
+}
+
+void fp_switch_in(const FpState& s, const UserFrame* f) {
+  if (f->sstatus & riscv::kSstatusFS) {
+    fp_restore(s);  // it wrote FP registers in its last run: eager
+    return;
+  }
+  riscv::clear_sstatus(riscv::kSstatusFS);  // not loaded (see the top)
+}
+
+bool fp_first_use(const FpState& s, UserFrame* f) {
+  if (f->sstatus & riscv::kSstatusFS) return false;  // a real illegal instruction
+  // Interrupts off: a switch between the two would turn the frame's FS
+  // Off again, and Clean after it would return to registers not loaded.
+  const IrqState st = irq_save();
+  fp_restore(s);
+  frame_fs(f, riscv::kSstatusFSClean);
+  irq_restore(st);
+  return true;
 }
 
 void fp_save(FpState& s) {
+  if (live_fs() == 0) return;  // not loaded: s is already the truth
   fs_on();
   fp_save_asm(&s);
   fs_clean();

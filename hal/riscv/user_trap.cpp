@@ -19,6 +19,7 @@
 #include "hal/riscv/syscall_offsets.h"
 #include "hal/riscv/timer.h"
 #include "hal/riscv/trap.h"
+#include "hal/user.h"
 
 namespace tine::hal::riscv {
 
@@ -51,6 +52,8 @@ void user_exception(TrapFrame& f) {
     case Exception::StorePageFault: page_fault(f, Access::Write); break;
     case Exception::InstructionPageFault: page_fault(f, Access::Exec); break;
     case Exception::IllegalInstruction:
+      // The first FP instruction after a lazy switch in (hal/user.h).
+      if (tine::hal::fp_first_use(curlwp()->fp, reinterpret_cast<tine::hal::UserFrame*>(&f))) break;
       user_fault_signal(siginfo_fault(kSigIll, kIllIllopc, f.sepc));
       break;
     case Exception::Breakpoint:
