@@ -202,6 +202,11 @@ Result<void> fork1(Lwp* l1, int flags, int exitsig, uptr stack,
     LwpOptions o;
     o.name = p1->p_comm[0] ? "user" : "kthread";
     o.priority = child_priority;
+    // A vfork child runs first, on its parent's hart: sched_setrunnable
+    // parks it there and the parent's sleep in vfork_wait switches straight
+    // to it, with no run queue and no IPI (round robin would start it on
+    // another hart, whose wakeup the parent then waits for).
+    if (flags & FORK_PPWAIT) o.place_on = int(l1->cpu);
     Result<Lwp*> l2 = lwp_alloc(o);
     if (!l2.ok()) {
       (void)chgproccnt(uid, -1);

@@ -111,13 +111,16 @@ void sched_init_cpu(Lwp* boot, bool boot_is_idle) {
 // thread yields to anything queued higher, and sched_tick queues a thread
 // still parked, where idle harts can steal it, so it waits no longer than
 // a queued one would. One thread parks at a time; a second wake queues.
+// A new thread parks only when placed on this hart on purpose (fork1's
+// vfork child, whose parent sleeps next); others spread round robin.
 void sched_setrunnable(Lwp* l) {
   KASSERT(l->magic == Lwp::kMagic);
   const bool is_new = l->state == LwpState::LSIDL;
   const unsigned target = choose_cpu_for(l, is_new);
   hal::IrqState s = hal::irq_save();
   Cpu& me = this_cpu();
-  if (target == me.index && !is_new && me.handoff == nullptr) {
+  if (target == me.index && (!is_new || l->place_on == int(me.index)) &&
+      me.handoff == nullptr) {
     l->state = LwpState::LSRUN;
     l->cpu = target;
     __atomic_store_n(&me.handoff, l, __ATOMIC_RELAXED);
