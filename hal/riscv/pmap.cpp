@@ -498,6 +498,15 @@ bool pmap_extract(Pmap* pm, uptr va, paddr_t* pa, Prot* prot) {
 void pmap_activate(Pmap* pm) {
   const IrqState s = irq_save();
   const unsigned self = cpu_index();
+  // Already loaded here (threads of one space, a vfork child and its
+  // parent): nothing to do. A shootdown fences at once every hart whose
+  // g_current is pm (see the top), so this hart's TLB is current; and no
+  // hart has a destroyed pmap as its g_current (pmap.h), so the pointer
+  // cannot name a new space at an old one's address.
+  if (pm && __atomic_load_n(&g_current[self], __ATOMIC_RELAXED) == pm) {
+    irq_restore(s);
+    return;
+  }
   if (!pm) {
     riscv::write_satp(riscv::kernel_satp());
   } else {
