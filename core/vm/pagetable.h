@@ -53,6 +53,8 @@ concept Is = kSame<T, U>;
 //   make_table(pa)      a valid pointer to the table at pa
 //   address(e)          pa of a leaf's page or of the next table
 //   prot(e), with_prot  read / replace a leaf's rights, other bits kept
+//   write_bits()        the bits by which an entry grants Write: an OR of
+//                       entries has none of them iff none of them grants it
 //   invalid()           an unused entry; a zeroed page must be all unused
 //   is_canonical(va)    va may be translated at all
 //   make_parked(pa)     an entry the hardware treats as invalid that still
@@ -75,6 +77,7 @@ concept PtePolicy = requires(typename P::pte_t e, paddr_t pa, Prot p, uptr va) {
   { P::address(e) } -> ptdetail::Is<paddr_t>;
   { P::prot(e) } -> ptdetail::Is<Prot>;
   { P::with_prot(e, p) } -> ptdetail::Is<typename P::pte_t>;
+  { P::write_bits() } -> ptdetail::Is<typename P::pte_t>;
   { P::invalid() } -> ptdetail::Is<typename P::pte_t>;
   { P::is_canonical(va) } -> ptdetail::Is<bool>;
   { P::make_parked(pa) } -> ptdetail::Is<typename P::pte_t>;
@@ -552,23 +555,24 @@ class PageTable {
     const paddr_t table = P::address(load(slot));
     const u64 esz = page_size_at(level - 1);
     pte_t* entries = table_at(table);
-    for (unsigned i = 0; i < kEntries; ++i) {
-      // Runs of empty entries are passed over with one test, as in
-      // teardown_in (a fork's parent unparks a stack table or two).
-      if (i % kZeroRun == 0) {
-        const pte_t* r = &entries[i];
-        if ((load(r) | load(r + 1) | load(r + 2) | load(r + 3) | load(r + 4) |
-             load(r + 5) | load(r + 6) | load(r + 7)) == 0) {
-          i += kZeroRun - 1;
-          continue;
-        }
-      }
-      const pte_t x = load(&entries[i]);
-      if (!P::is_leaf(x)) continue;
-      const Prot p = P::prot(x);
-      if (!has(p, Prot::Write) || keep_write(entry_va + i * esz, P::address(x)))
+    static_assert(kEntries % kZeroRun == 0);
+    for (unsigned run = 0; run < kEntries; run += kZeroRun) {
+      // Only writable leaves change: a run of eight entries none of which
+      // grants Write (empty, or the read-only text that fills a fork
+      // parent's first table) is passed over with one test.
+      const pte_t* r = &entries[run];
+      if (((load(r) | load(r + 1) | load(r + 2) | load(r + 3) | load(r + 4) |
+            load(r + 5) | load(r + 6) | load(r + 7)) &
+           P::write_bits()) == 0)
         continue;
-      store(&entries[i], P::with_prot(x, p & ~Prot::Write));
+      for (unsigned i = run; i < run + kZeroRun; ++i) {
+        const pte_t x = load(&entries[i]);
+        if (!P::is_leaf(x)) continue;
+        const Prot p = P::prot(x);
+        if (!has(p, Prot::Write) || keep_write(entry_va + i * esz, P::address(x)))
+          continue;
+        store(&entries[i], P::with_prot(x, p & ~Prot::Write));
+      }
     }
     const pte_t linked = P::make_table(table);
     store(slot, linked);

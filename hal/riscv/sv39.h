@@ -106,6 +106,8 @@ struct Sv39 {
     return p;
   }
 
+  static constexpr pte_t write_bits() { return pte::kW; }
+
   // Replaces the permission bits of a leaf; V, A, D, RSW and PPN stay.
   static constexpr pte_t with_prot(pte_t e, Prot prot) {
     return (e & ~pte::kProtBits) | prot_bits(prot);
