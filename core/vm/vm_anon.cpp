@@ -141,23 +141,48 @@ paddr_t VmAnon::lookup(size_t i) const {
   return chunk ? chunk[i % kSlotsPerChunk] : 0;
 }
 
+namespace {
+void clear_slots(paddr_t* slots, size_t n) {
+  for (size_t k = 0; k < n; ++k) slots[k] = 0;
+}
+}  // namespace
+
+void VmAnon::clear_tail_locked(size_t n) {
+  const size_t c = npages_ / kSlotsPerChunk;
+  if (npages_ % kSlotsPerChunk == 0 || !chunks_[c]) return;
+  const size_t from = npages_ % kSlotsPerChunk;
+  const size_t to = slots_below(c, n);
+  if (to > from) clear_slots(chunks_[c] + from, to - from);
+}
+
 paddr_t* VmAnon::chunk_for(size_t i) {
   const size_t c = i / kSlotsPerChunk;
+  size_t valid;
   {
     SpinGuard g(lock_);
     KASSERT(i < npages_);
     if (chunks_[c]) return chunks_[c];
+    valid = slots_below(c, npages_);
   }
-  // A chunk is one page's worth, cleared with page_zero rather than
-  // kzalloc's memset: fork's copy of a window makes one.
+  // A chunk is one page's worth (grow() needs no new one), but only its
+  // slots below npages_ are cleared (see vm_anon.h): fork's copy of a
+  // window makes one, mostly for a few pages of data or heap.
   static_assert(kSlotsPerChunk * sizeof(paddr_t) == kPageSize);
   auto* fresh = static_cast<paddr_t*>(kmalloc(kPageSize));
   if (!fresh) return nullptr;
-  page_zero(fresh);
+  if (valid == kSlotsPerChunk)
+    page_zero(fresh);
+  else
+    clear_slots(fresh, valid);
   paddr_t* chunk;
   {
     SpinGuard g(lock_);
-    if (!chunks_[c]) chunks_[c] = fresh;
+    if (!chunks_[c]) {
+      // Grown meanwhile (a shared object, from another space): the rest.
+      const size_t now = slots_below(c, npages_);
+      if (now > valid) clear_slots(fresh + valid, now - valid);
+      chunks_[c] = fresh;
+    }
     chunk = chunks_[c];
   }
   if (chunk != fresh) kfree(fresh);  // another space filled it first
@@ -288,6 +313,7 @@ Result<void> VmAnon::grow(size_t npages) {
       if (npages <= npages_) return ok();
       old_chunks = chunks_for(npages_);
       if (chunks_for(npages) == old_chunks) {
+        clear_tail_locked(npages);
         npages_ = npages;
         return ok();
       }
@@ -298,6 +324,7 @@ Result<void> VmAnon::grow(size_t npages) {
     {
       SpinGuard g(lock_);
       if (chunks_for(npages_) == old_chunks && npages > npages_) {
+        clear_tail_locked(npages);
         for (size_t c = 0; c < old_chunks; ++c) top[c] = chunks_[c];
         old = chunks_;
         chunks_ = top;

@@ -117,7 +117,17 @@ class VmAnon {
   mutable SpinLock lock_{"vm_anon", LockRank::VmAnon};
   size_t npages_ GUARDED_BY(lock_) = 0;
   // chunks_for(npages_) pointers, each nullptr or kSlotsPerChunk slots.
+  // Only a chunk's slots below npages_ are kept valid: a new chunk is
+  // cleared that far (a small anon's chunk, a fork's copy of a data or
+  // heap window, is mostly past its end), and grow() clears what it adds.
   paddr_t** chunks_ GUARDED_BY(lock_) = nullptr;
+  // Slots of chunk c below n pages.
+  static size_t slots_below(size_t c, size_t n) {
+    const size_t base = c * kSlotsPerChunk;
+    return n > base ? min(n - base, kSlotsPerChunk) : 0;
+  }
+  // Clears the slots [npages_, n) of npages_'s chunk, if it has one.
+  void clear_tail_locked(size_t n) REQUIRES(lock_);
   // Every slot ever filled lies in [used_lo_, used_hi_) (empty: lo >= hi),
   // so destroy reads only those: a fork's copies and a child's anons hold a
   // few pages of a 512-slot chunk.
