@@ -12,7 +12,8 @@
 //
 // Invariants the walker keeps: a table other than the root is never left
 // empty (unmap frees a table its last entry leaves), and every table page it
-// hands back to the source is all-invalid (zero), but for teardown_tables'.
+// hands back to the source is all-invalid (zero), but for teardown_tables'
+// (forget() hands back nothing: the source reclaims the tables itself).
 //
 // Parked tables (a write-protect deferred per table, for fork): park() unlinks
 // every last-level table under a range, leaving in its parent entry a
@@ -244,6 +245,29 @@ class PageTable {
   void teardown_tables(unsigned first_root_index, unsigned last_root_index) {
     teardown_impl<false>(first_root_index, last_root_index, false,
                          [](uptr, paddr_t, u64) {});
+  }
+
+  // Clears root entries [first_root_index, last_root_index] without
+  // following them, for an owner whose source keeps a list of every table
+  // it handed out and takes them all back itself (the kernel's pmap): no
+  // table below the root is read.
+  void forget(unsigned first_root_index, unsigned last_root_index) {
+    KASSERT(first_root_index <= last_root_index && last_root_index < kEntries);
+    static_assert(P::invalid() == 0);
+    pte_t* root = table_at(root_);
+    for (unsigned i = first_root_index; i <= last_root_index; ++i) {
+      // A process uses a few root entries: runs of eight zero ones are
+      // passed over with one test, as in teardown_in.
+      if (i % kZeroRun == 0 && last_root_index - i >= kZeroRun - 1) {
+        const pte_t* r = &root[i];
+        if ((load(r) | load(r + 1) | load(r + 2) | load(r + 3) | load(r + 4) |
+             load(r + 5) | load(r + 6) | load(r + 7)) == 0) {
+          i += kZeroRun - 1;
+          continue;
+        }
+      }
+      if (load(&root[i]) != 0) store(&root[i], P::invalid());
+    }
   }
 
   template <typename F>

@@ -74,17 +74,29 @@ void count_tables(i64 delta) {
 }
 
 struct PmapTablePages {
+  // Every table the walker holds below the root: pmap_destroy retires them
+  // all without walking the tree (only the root's user half is read).
+  List<Page> live;
   List<Page> deferred;  // freed by the walker, held until the next fence
 
   Result<paddr_t> alloc_table() {
     const paddr_t pa = TRY(vm_page_allocator().alloc_zeroed(0));
+    Page* p = vm_page_allocator().page_of(pa);
+    KASSERT(p);
+    live.push_back(p);
     count_tables(1);
     return pa;
   }
   void free_table(paddr_t pa) {
     Page* p = vm_page_allocator().page_of(pa);
     KASSERT(p);
+    live.remove(p);
     deferred.push_back(p);
+  }
+  // The root is the pmap's own (cached or freed by it), not a live table.
+  void untrack(paddr_t root) { live.remove(vm_page_allocator().page_of(root)); }
+  void retire_all() {
+    while (Page* p = live.pop_front()) deferred.push_back(p);
   }
   void free_deferred() {
     PageAllocator& pages = vm_page_allocator();
@@ -330,6 +342,7 @@ Result<Pmap*> pmap_create() {
       return t.error();
     }
     pm->table = t.value();
+    pm->pages.untrack(pm->table.root());
     // The kernel half is shared: the kernel's root entries point at the
     // same lower-level tables, so later changes below them show here too.
     // A root entry the kernel map gains after this copy would not: the
@@ -355,9 +368,11 @@ void pmap_destroy(Pmap* pm) {
   check(pm);
   for (unsigned i = 0; i < kMaxCpus; ++i)
     KASSERT(__atomic_load_n(&g_current[i], __ATOMIC_RELAXED) != pm);
-  // The frames are the caller's: last-level tables go back unread
-  // (alloc_table zeroes what it hands out).
-  pm->table.teardown_tables(0, kFirstKernelRoot - 1);
+  // The frames are the caller's, and the tables are all on pages.live:
+  // they go back unread (alloc_table zeroes what it hands out), and of the
+  // tree only the root's user half is cleared, for the root cache.
+  pm->table.forget(0, kFirstKernelRoot - 1);
+  pm->pages.retire_all();
   if (pm->asid) {
     // No hart walks under the ASID until its next owner loads it, and each
     // that may cache it flushes it first (see the top): no fence now, and
