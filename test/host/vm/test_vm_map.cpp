@@ -342,3 +342,25 @@ TEST_CASE("vm: demand-zero fault under allocation failure at every step leaks no
   vmspace_release(vs);
   CHECK(m.all_back());
 }
+
+TEST_CASE("vm: an anon grown in place reads zeros past its old end, over a reused chunk") {
+  VmMachine m;
+  // A chunk of slots full of pages, freed: the next chunk the heap hands
+  // out may be that memory, slots and all.
+  VmSpace* old = make_space();
+  map_fixed(old, kBase, 16);
+  for (unsigned i = 0; i < 16; ++i) poke(old, kBase + i * kPageSize, u8(0x70 + i));
+  vmspace_release(old);
+  // A 4-page anon's chunk is cleared only for its 4 slots; growing it in
+  // place must clear the slots it adds.
+  VmSpace* vs = make_space();
+  map_fixed(vs, kBase, 4);
+  for (unsigned i = 0; i < 4; ++i) poke(vs, kBase + i * kPageSize, u8(i + 1));
+  Result<uptr> r = vm_remap(vs, kBase, 4 * kPageSize, 16 * kPageSize, RemapFlags{}, 0);
+  REQUIRE(r.ok());
+  CHECK(r.value() == kBase);
+  for (unsigned i = 0; i < 4; ++i) CHECK(peek(vs, kBase + i * kPageSize) == u8(i + 1));
+  for (unsigned i = 4; i < 16; ++i) CHECK(peek(vs, kBase + i * kPageSize) == 0);
+  vmspace_release(vs);
+  CHECK(m.all_back());
+}
