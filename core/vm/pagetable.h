@@ -566,6 +566,13 @@ class PageTable {
   static pte_t resolve(pte_t* slot, unsigned level, uptr entry_va) {
     const pte_t e = load(slot);
     if (!P::is_parked(e)) return e;
+    return unpark_all(slot, level, entry_va);
+  }
+
+  // resolve()'s rare case, out of line: inlined, its loop cost every walk
+  // (pmap_enter's leaf store among them) two more saved registers.
+  __attribute__((noinline)) static pte_t unpark_all(pte_t* slot, unsigned level,
+                                                    uptr entry_va) {
     return unpark_slot(slot, level, entry_va, [](uptr, paddr_t) { return false; });
   }
 
