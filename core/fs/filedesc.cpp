@@ -29,6 +29,12 @@ void table_private(FileTable* t) ASSERT_CAPABILITY(t->lock) NO_THREAD_SAFETY_ANA
 bool in_table_locked(FileTable* t, int fd) REQUIRES(t->lock) {
   return fd >= 0 && unsigned(fd) < t->size;
 }
+// The File in slot fd, or nullptr. Only the slots below `used` are read:
+// those from it on are left unwritten in a new table (no zeroing at fork)
+// until put_locked reaches them.
+File* slot_locked(FileTable* t, int fd) REQUIRES(t->lock) {
+  return fd >= 0 && unsigned(fd) < t->used ? t->files[fd] : nullptr;
+}
 bool is_reserved_locked(FileTable* t, int fd) REQUIRES(t->lock) {
   return (t->reserved[fd / 64] & bit(fd)) != 0;
 }
@@ -86,7 +92,7 @@ Result<void> expand_locked(FileTable* t, unsigned fd) REQUIRES(t->lock) {
   while (size <= fd) size *= 2;
   if (size > kNrOpen) size = kNrOpen;
   Slots s = TRY(alloc_slots(size));
-  memcpy(s.files, t->files, t->size * sizeof(File*));
+  memcpy(s.files, t->files, t->used * sizeof(File*));  // the rest: zeroed
   memcpy(s.reserved, t->reserved, words(t->size) * 8);
   memcpy(s.cloexec, t->cloexec, words(t->size) * 8);
   free_slots_locked(t);
@@ -99,7 +105,7 @@ Result<void> expand_locked(FileTable* t, unsigned fd) REQUIRES(t->lock) {
 // [from, end) is full, Error::NoMem when the table could not grow.
 Result<int> lowest_free_locked(FileTable* t, unsigned from, unsigned end) REQUIRES(t->lock) {
   for (unsigned fd = from; fd < t->size && fd < end; fd++) {
-    if (!t->files[fd] && !is_reserved_locked(t, int(fd))) return int(fd);
+    if (!slot_locked(t, int(fd)) && !is_reserved_locked(t, int(fd))) return int(fd);
   }
   const unsigned next = max(from, t->size);
   if (next >= end) return Error::MFile;
@@ -107,16 +113,20 @@ Result<int> lowest_free_locked(FileTable* t, unsigned from, unsigned end) REQUIR
   return int(next);
 }
 
-// Puts f (a reference the slot keeps) in slot fd, raising the high-water mark.
+// Puts f (a reference the slot keeps) in slot fd, raising the high-water
+// mark; the unwritten slots it passes over become empty ones.
 void put_locked(FileTable* t, int fd, File* f) REQUIRES(t->lock) {
+  if (unsigned(fd) >= t->used) {
+    for (unsigned i = t->used; i < unsigned(fd); i++) t->files[i] = nullptr;
+    t->used = unsigned(fd) + 1;
+  }
   t->files[fd] = f;
-  if (unsigned(fd) >= t->used) t->used = unsigned(fd) + 1;
 }
 
 // Empties slot fd and hands back its File (the slot's reference), or nullptr.
 File* take_locked(FileTable* t, int fd) REQUIRES(t->lock) {
-  File* f = t->files[fd];
-  t->files[fd] = nullptr;
+  File* f = slot_locked(t, fd);
+  if (f) t->files[fd] = nullptr;
   set_bit(t->cloexec, fd, false);
   return f;
 }
@@ -134,7 +144,7 @@ void close_slot_file(FileTable* t, File* f) {
 Result<FileTable*> alloc_table() {
   void* mem = kmalloc(sizeof(FileTable));
   if (!mem) return Error::NoMem;
-  return new (mem) FileTable();
+  return new (mem) FileTable;  // default-initialised: inline_files is left unwritten
 }
 
 // t: private (table_private).
@@ -235,7 +245,7 @@ void fd_affix(FileTable* t, int fd, File* f, bool cloexec) {
   check(t);
   file_hold(f);
   MutexGuard g(t->lock);
-  KASSERT(in_table_locked(t, fd) && is_reserved_locked(t, fd) && !t->files[fd]);
+  KASSERT(in_table_locked(t, fd) && is_reserved_locked(t, fd) && !slot_locked(t, fd));
   set_bit(t->reserved, fd, false);
   put_locked(t, fd, f);
   set_bit(t->cloexec, fd, cloexec);
@@ -244,15 +254,14 @@ void fd_affix(FileTable* t, int fd, File* f, bool cloexec) {
 void fd_abort(FileTable* t, int fd) {
   check(t);
   MutexGuard g(t->lock);
-  KASSERT(in_table_locked(t, fd) && is_reserved_locked(t, fd) && !t->files[fd]);
+  KASSERT(in_table_locked(t, fd) && is_reserved_locked(t, fd) && !slot_locked(t, fd));
   set_bit(t->reserved, fd, false);
 }
 
 Result<File*> fd_get(FileTable* t, int fd) {
   check(t);
   MutexGuard g(t->lock);
-  if (!in_table_locked(t, fd)) return Error::BadF;
-  File* f = t->files[fd];
+  File* f = slot_locked(t, fd);
   if (!f) return Error::BadF;
   file_hold(f);
   return f;
@@ -264,8 +273,7 @@ Result<File*> fd_get_light(FileTable* t, int fd, bool* held) NO_THREAD_SAFETY_AN
     return fd_get(t, fd);
   }
   *held = false;
-  if (!in_table_locked(t, fd)) return Error::BadF;
-  File* f = t->files[fd];  // a reserved slot has none: EBADF
+  File* f = slot_locked(t, fd);  // a reserved slot has none: EBADF
   if (!f) return Error::BadF;
   return f;
 }
@@ -289,13 +297,12 @@ Result<int> fd_dup_min(FileTable* t, int oldfd, unsigned minfd, bool cloexec) {
   check(t);
   const unsigned end = fd_nofile();
   MutexGuard g(t->lock);
-  if (!in_table_locked(t, oldfd)) return Error::BadF;
-  if (!t->files[oldfd]) return Error::BadF;
+  if (!slot_locked(t, oldfd)) return Error::BadF;
   // Linux's f_dupfd: a start at or past RLIMIT_NOFILE is EINVAL, a full
   // range EMFILE.
   if (minfd >= end) return Error::Inval;
   int fd = TRY(lowest_free_locked(t, minfd, end));
-  File* f = t->files[oldfd];  // the table may have moved: read it again
+  File* f = slot_locked(t, oldfd);  // the table may have moved: read it again
   file_hold(f);
   put_locked(t, fd, f);
   set_bit(t->cloexec, fd, cloexec);
@@ -305,14 +312,14 @@ Result<int> fd_dup_min(FileTable* t, int oldfd, unsigned minfd, bool cloexec) {
 Result<bool> fd_get_cloexec(FileTable* t, int fd) {
   check(t);
   MutexGuard g(t->lock);
-  if (!in_table_locked(t, fd) || !t->files[fd]) return Error::BadF;
+  if (!slot_locked(t, fd)) return Error::BadF;
   return is_cloexec_locked(t, fd);
 }
 
 Result<void> fd_set_cloexec(FileTable* t, int fd, bool cloexec) {
   check(t);
   MutexGuard g(t->lock);
-  if (!in_table_locked(t, fd) || !t->files[fd]) return Error::BadF;
+  if (!slot_locked(t, fd)) return Error::BadF;
   set_bit(t->cloexec, fd, cloexec);
   return ok();
 }
@@ -326,10 +333,10 @@ Result<int> fd_dup3(FileTable* t, int oldfd, int newfd, int flags) {
   File* old;
   {
     MutexGuard g(t->lock);
-    if (!in_table_locked(t, oldfd) || !t->files[oldfd]) return Error::BadF;
+    if (!slot_locked(t, oldfd)) return Error::BadF;
     if (!in_table_locked(t, newfd)) TRY(expand_locked(t, unsigned(newfd)));
     if (is_reserved_locked(t, newfd)) return Error::Busy;
-    File* f = t->files[oldfd];
+    File* f = slot_locked(t, oldfd);
     old = take_locked(t, newfd);
     file_hold(f);
     put_locked(t, newfd, f);
@@ -383,7 +390,7 @@ unsigned fd_count(FileTable* t) {
   MutexGuard g(t->lock);
   unsigned n = 0;
   for (unsigned fd = 0; fd < t->size; fd++)
-    if (t->files[fd] || is_reserved_locked(t, int(fd))) n++;
+    if (slot_locked(t, int(fd)) || is_reserved_locked(t, int(fd))) n++;
   return n;
 }
 
@@ -396,7 +403,7 @@ unsigned fd_table_size(FileTable* t) {
 bool fd_is_cloexec(FileTable* t, int fd) {
   check(t);
   MutexGuard g(t->lock);
-  return in_table_locked(t, fd) && t->files[fd] && is_cloexec_locked(t, fd);
+  return slot_locked(t, fd) && is_cloexec_locked(t, fd);
 }
 
 namespace {

@@ -54,7 +54,9 @@ class FileTable {
   // empty, so fork's copy, the last release and exec's close-on-exec scan
   // stop there instead of walking all 64 or more.
   unsigned used GUARDED_BY(lock) = 0;
-  File* inline_files[kFdInline] GUARDED_BY(lock) = {};
+  // Not zeroed: only the slots below `used` are ever read (slot_locked),
+  // which saves a new table (every fork) 512 bytes of stores.
+  File* inline_files[kFdInline] GUARDED_BY(lock);
   u64 inline_reserved GUARDED_BY(lock) = 0;
   u64 inline_cloexec GUARDED_BY(lock) = 0;
 };

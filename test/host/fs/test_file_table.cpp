@@ -1,6 +1,7 @@
 // core/fs/filedesc: descriptor numbers, dup/dup3, close-on-exec, and tables
 // copied (fork) versus shared (CLONE_FILES).
 #include <catch2/catch.hpp>
+#include <cstring>
 
 #include "core/fs/file_pipe.h"
 #include "core/fs/filedesc.h"
@@ -328,6 +329,41 @@ TEST_CASE("a copy and the last release reach every slot ever used, closed ones b
     filetable_release(again);
     filetable_release(copy);
     REQUIRE(fd_count(t) == 2);
+  }
+  REQUIRE(file_live_count() == 0);
+}
+
+TEST_CASE("a new table's unwritten slots read as empty, whatever its memory held",
+          "[file][filedesc]") {
+  // A new table leaves its inline slots unwritten (no zeroing at fork):
+  // only those below FileTable::used are read. Its block is taken from
+  // memory filled with a pattern first, which a read past `used` would
+  // find as a File.
+  tine::test::start_sched_machine();
+  {
+    void* dirty = kmalloc(sizeof(FileTable));
+    REQUIRE(dirty);
+    std::memset(dirty, 0xa5, sizeof(FileTable));
+    kfree(dirty);
+    Table t;
+    TestPipe p;
+    REQUIRE(fd_count(t) == 0);
+    REQUIRE(fd_get(t, 5).error() == Error::BadF);
+    REQUIRE(fd_close(t, 5).error() == Error::BadF);
+    REQUIRE(!fd_is_cloexec(t, 5));
+    REQUIRE(fd_install(t, p.e.read, false).value() == 0);
+    // A descriptor placed high: the slots it passes over become empty.
+    REQUIRE(fd_dup3(t, 0, 30, 0).value() == 30);
+    REQUIRE(fd_count(t) == 2);
+    REQUIRE(fd_get(t, 7).error() == Error::BadF);
+    REQUIRE(fd_install(t, p.e.write, false).value() == 1);
+    FileTable* copy = MUST(filetable_copy(t));
+    REQUIRE(fd_count(copy) == 3);
+    REQUIRE(fd_get(copy, 31).error() == Error::BadF);
+    REQUIRE(fd_dup_min(copy, 1, 40, false).value() == 40);
+    REQUIRE(fd_count(copy) == 4);
+    filetable_release(copy);
+    REQUIRE(fd_count(t) == 3);
   }
   REQUIRE(file_live_count() == 0);
 }
