@@ -258,13 +258,9 @@ class PageTable {
     for (unsigned i = first_root_index; i <= last_root_index; ++i) {
       // A process uses a few root entries: runs of eight zero ones are
       // passed over with one test, as in teardown_in.
-      if (i % kZeroRun == 0 && last_root_index - i >= kZeroRun - 1) {
-        const pte_t* r = &root[i];
-        if ((load(r) | load(r + 1) | load(r + 2) | load(r + 3) | load(r + 4) |
-             load(r + 5) | load(r + 6) | load(r + 7)) == 0) {
-          i += kZeroRun - 1;
-          continue;
-        }
+      if (zero_root_run(root, i, last_root_index)) {
+        i += kZeroRun - 1;
+        continue;
       }
       if (load(&root[i]) != 0) store(&root[i], P::invalid());
     }
@@ -286,13 +282,9 @@ class PageTable {
     for (unsigned i = first_root_index; i <= last_root_index; ++i) {
       // A process uses a few root entries: runs of zero ones are passed
       // over with one test, as in teardown_in.
-      if (i % kZeroRun == 0 && last_root_index - i >= kZeroRun - 1) {
-        const pte_t* r = &root[i];
-        if ((load(r) | load(r + 1) | load(r + 2) | load(r + 3) | load(r + 4) |
-             load(r + 5) | load(r + 6) | load(r + 7)) == 0) {
-          i += kZeroRun - 1;
-          continue;
-        }
+      if (zero_root_run(root, i, last_root_index)) {
+        i += kZeroRun - 1;
+        continue;
       }
       const pte_t e = load(&root[i]);
       if (P::is_parked(e)) {  // a table, as far as freeing goes
@@ -591,11 +583,7 @@ class PageTable {
       // Only writable leaves change: a run of eight entries none of which
       // grants Write (empty, or the read-only text that fills a fork
       // parent's first table) is passed over with one test.
-      const pte_t* r = &entries[run];
-      if (((load(r) | load(r + 1) | load(r + 2) | load(r + 3) | load(r + 4) |
-            load(r + 5) | load(r + 6) | load(r + 7)) &
-           P::write_bits()) == 0)
-        continue;
+      if ((run_bits(&entries[run]) & P::write_bits()) == 0) continue;
       for (unsigned i = run; i < run + kZeroRun; ++i) {
         const pte_t x = load(&entries[i]);
         if (!P::is_leaf(x)) continue;
@@ -752,10 +740,7 @@ class PageTable {
     // instructions a fork's child spends tearing down its tables.
     static_assert(kEntries % kZeroRun == 0);
     for (unsigned run = 0; run < kEntries; run += kZeroRun) {
-      const pte_t* r = &entries[run];  // unrolled: GCC keeps the loop
-      if ((load(r) | load(r + 1) | load(r + 2) | load(r + 3) | load(r + 4) |
-           load(r + 5) | load(r + 6) | load(r + 7)) == 0)
-        continue;
+      if (run_bits(&entries[run]) == 0) continue;
       for (unsigned i = run; i < run + kZeroRun; ++i) {
         const pte_t e = load(&entries[i]);
         if (!P::is_valid(e) && !P::is_parked(e)) continue;
@@ -773,6 +758,20 @@ class PageTable {
   }
 
   static constexpr unsigned kZeroRun = 8;  // teardown_in's skip (unrolled)
+
+  // A run's entries OR-ed together, so one test passes over the run.
+  // Written out: GCC keeps a loop here.
+  static pte_t run_bits(const pte_t* r) {
+    static_assert(kZeroRun == 8);
+    return load(r) | load(r + 1) | load(r + 2) | load(r + 3) | load(r + 4) |
+           load(r + 5) | load(r + 6) | load(r + 7);
+  }
+
+  // Whether root entry i starts a run of kZeroRun zero entries that ends
+  // at or before `last`: a process uses only a few root entries.
+  static bool zero_root_run(const pte_t* root, unsigned i, unsigned last) {
+    return i % kZeroRun == 0 && last - i >= kZeroRun - 1 && run_bits(&root[i]) == 0;
+  }
   S* source_ = nullptr;  // borrowed; outlives the PageTable
   paddr_t root_ = 0;
 };
