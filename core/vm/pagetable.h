@@ -12,8 +12,8 @@
 //
 // Invariants the walker keeps: a table other than the root is never left
 // empty (unmap frees a table its last entry leaves), and every table page it
-// hands back to the source is all-invalid (zero), but for teardown_tables'
-// (forget() hands back nothing: the source reclaims the tables itself).
+// hands back to the source is all-invalid (zero) (forget() hands back
+// nothing: the source reclaims the tables itself).
 //
 // Parked tables (a write-protect deferred per table, for fork): park() unlinks
 // every last-level table under a range, leaving in its parent entry a
@@ -237,16 +237,6 @@ class PageTable {
   // root entries outside the range are borrowed (the shared kernel half,
   // entries 256..511 copied from the kernel's root) and are dropped, never
   // followed. After free_root the PageTable must not be used again.
-  // teardown's cheap form for a space whose leaves need no report (the
-  // frames are the caller's and it fences after): last-level tables are
-  // handed back without clearing their entries, so the source gets dirty
-  // pages and must zero what alloc_table hands out (the kernel's does).
-  // The root is kept (not freed), its entries in the range cleared.
-  void teardown_tables(unsigned first_root_index, unsigned last_root_index) {
-    teardown_impl<false>(first_root_index, last_root_index, false,
-                         [](uptr, paddr_t, u64) {});
-  }
-
   // Clears root entries [first_root_index, last_root_index] without
   // following them, for an owner whose source keeps a list of every table
   // it handed out and takes them all back itself (the kernel's pmap): no
@@ -269,11 +259,11 @@ class PageTable {
   template <typename F>
   void teardown(unsigned first_root_index, unsigned last_root_index,
                 bool free_root, F&& on_leaf) {
-    teardown_impl<true>(first_root_index, last_root_index, free_root, on_leaf);
+    teardown_impl(first_root_index, last_root_index, free_root, on_leaf);
   }
 
  private:
-  template <bool kClearLeaves, typename F>
+  template <typename F>
   void teardown_impl(unsigned first_root_index, unsigned last_root_index,
                      bool free_root, F&& on_leaf) {
     KASSERT(first_root_index <= last_root_index && last_root_index < kEntries);
@@ -289,7 +279,7 @@ class PageTable {
       const pte_t e = load(&root[i]);
       if (P::is_parked(e)) {  // a table, as far as freeing goes
         store(&root[i], P::invalid());
-        teardown_in<kClearLeaves>(P::address(e), top - 1, root_entry_va(i), on_leaf);
+        teardown_in(P::address(e), top - 1, root_entry_va(i), on_leaf);
         continue;
       }
       if (!P::is_valid(e)) continue;
@@ -299,7 +289,7 @@ class PageTable {
         on_leaf(va, P::address(e), page_size_at(top));
       } else {
         KASSERT(top > 0);
-        teardown_in<kClearLeaves>(P::address(e), top - 1, va, on_leaf);
+        teardown_in(P::address(e), top - 1, va, on_leaf);
       }
     }
     if (free_root) {
@@ -724,15 +714,9 @@ class PageTable {
                });
   }
 
-  // Clears and frees `table` (at `level`, mapping from `va`) and all below;
-  // without kClearLeaves a last-level table goes back as it is (see
-  // teardown_tables).
-  template <bool kClearLeaves, typename F>
+  // Clears and frees `table` (at `level`, mapping from `va`) and all below.
+  template <typename F>
   void teardown_in(paddr_t table, unsigned level, uptr va, F& on_leaf) {
-    if (!kClearLeaves && level == 0) {
-      source_->free_table(table);
-      return;
-    }
     const u64 esz = page_size_at(level);
     pte_t* entries = table_at(table);
     // A process's tables are mostly empty: eight zero entries (invalid, as
@@ -750,7 +734,7 @@ class PageTable {
           on_leaf(entry_va, P::address(e), esz);
         } else {
           KASSERT(level > 0);
-          teardown_in<kClearLeaves>(P::address(e), level - 1, entry_va, on_leaf);
+          teardown_in(P::address(e), level - 1, entry_va, on_leaf);
         }
       }
     }
